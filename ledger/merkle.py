@@ -90,8 +90,7 @@ def root(leaf_hashes: Iterable[bytes]) -> bytes:
     subtrees whose sizes are the binary digits of the number of leaves seen so far.
     """
     stack: list[bytes] = []
-    count = 0
-    for h in leaf_hashes:
+    for count, h in enumerate(leaf_hashes):
         if len(h) != HASH_SIZE:
             raise ValueError("leaf hash must be 32 bytes")
         # Each trailing 1-bit of count completes a subtree.
@@ -100,7 +99,6 @@ def root(leaf_hashes: Iterable[bytes]) -> bytes:
             h = node_hash(stack.pop(), h)
             c >>= 1
         stack.append(h)
-        count += 1
     if not stack:
         return EMPTY_ROOT
     h = stack.pop()
@@ -207,10 +205,7 @@ ReaderLike = HashReader | Callable[[Sequence[int]], list[bytes]]
 def _read(reader: ReaderLike, indexes: list[int]) -> list[bytes]:
     if not indexes:
         return []
-    if hasattr(reader, "read_hashes"):
-        hashes = reader.read_hashes(indexes)  # type: ignore[union-attr]
-    else:
-        hashes = reader(indexes)  # type: ignore[operator]
+    hashes = reader.read_hashes(indexes) if isinstance(reader, HashReader) else reader(indexes)
     if len(hashes) != len(indexes):
         raise ValueError(f"read_hashes({len(indexes)} indexes) returned {len(hashes)} hashes")
     return list(hashes)
