@@ -1,0 +1,36 @@
+"""Canonical JSON bytes for ledger leaves, and server-side defaults for captured events."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+__all__ = ["canonical_bytes", "with_defaults"]
+
+
+def canonical_bytes(obj: Any) -> bytes:
+    """Deterministic JSON: sorted keys, no whitespace, UTF-8 (not \\u-escaped), no NaN/Infinity.
+
+    Two objects that are equal as JSON give the same bytes, whatever their key order.
+    Raises ValueError for NaN/Infinity and TypeError for values JSON cannot hold.
+    """
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def with_defaults(event: dict[str, Any], record_time: str, event_id: str | None = None) -> dict[str, Any]:
+    """Return a copy of ``event`` with ``eventID`` and ``recordTime`` added where absent.
+
+    ``eventID`` defaults to ``event_id`` or, when that is None, to the event hash
+    (computed with the event's own ``@context`` or the standard EPCIS context).
+    Everything that was sent is kept exactly as sent (recordTime set by the client is kept).
+    """
+    out = copy.deepcopy(event)
+    if "eventID" not in out:
+        if event_id is None:
+            from .hashing import event_hash
+
+            event_id = event_hash(out, out.get("@context"))
+        out["eventID"] = event_id
+    out.setdefault("recordTime", record_time)
+    return out

@@ -1,0 +1,142 @@
+"""The GS1 EPCIS event hash (CBV 2.0 section 8.9): ``ni:///sha-256;<hex>?ver=CBV2.0``.
+
+Computed with the ``epcis-event-hash-generator`` package (the reference implementation),
+wrapped so that it never touches the network and is safe to call from threads:
+
+* its JSON-LD expansion runs with our own document loader: the EPCIS context URLs are
+  served from the package's copy; any other remote context is treated as empty (it could
+  only define extension terms) instead of being fetched;
+* local context entries that redefine a protected EPCIS term (one conformance sample maps
+  ``cbvmda`` to an example URL) are left out of the expansion, which pyld would otherwise
+  refuse; they still name extension namespaces, so hashes are unaffected;
+* context entries whose value is a term definition object (``{"@type": "@id"}``) are
+  skipped when collecting namespaces (the library crashes on them);
+* sensor types written as ``gs1:`` CURIEs are expanded (JSON-LD makes ``gs1:Temperature``
+  and ``Temperature`` the same IRI, but the library only expands bare names);
+* the library's module-level state (namespace map, join string, pyld's global loader) is
+  reset and guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+from epcis_event_hash_generator import hash_generator, json_to_py, json_xml_model_mismatch_correction
+from pyld import jsonld
+
+from .problems import EpcisError, Problem
+from .schema import CONTEXT_URL, CONTEXT_URLS, epcis_context, epcis_context_document
+
+__all__ = ["event_hash", "event_hashes", "prehash_string"]
+
+_LOCK = threading.Lock()
+
+
+def _loader(url: str, options: Any = None) -> dict[str, Any]:
+    document = epcis_context_document() if url in CONTEXT_URLS else {"@context": {}}
+    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": document}
+
+
+def _as_list(context: Any) -> list[Any]:
+    if context is None:
+        return [CONTEXT_URL]
+    return list(context) if isinstance(context, list) else [context]
+
+
+def _expansion_context(context: list[Any]) -> list[Any]:
+    protected = epcis_context()
+    out: list[Any] = []
+    for entry in context:
+        if isinstance(entry, dict):
+            entry = {k: v for k, v in entry.items() if k not in protected or protected[k] == v}
+        out.append(entry)
+    return out
+
+
+def _namespaces(context: list[Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in context:
+        if isinstance(entry, str):
+            found[entry] = "{" + entry + "}"
+        elif isinstance(entry, dict):
+            for key, value in entry.items():
+                if isinstance(value, str):
+                    found[key] = "{" + value + "}"
+                elif isinstance(value, dict) and isinstance(value.get("@id"), str):
+                    found[key] = "{" + value["@id"] + "}"
+    return found
+
+
+_GS1_VOC = "https://gs1.org/voc/"
+
+
+def _expand_gs1_curies(event: dict[str, Any]) -> None:
+    """Write ``gs1:Temperature``-style sensor types as IRIs (the library leaves CURIE values alone)."""
+    for element in event.get("sensorElementList") or []:
+        for report in (element or {}).get("sensorReport") or []:
+            for attr in ("type", "exception"):
+                value = report.get(attr) if isinstance(report, dict) else None
+                if isinstance(value, str) and value.startswith("gs1:"):
+                    report[attr] = _GS1_VOC + value[4:]
+
+
+def _simple_events(events: list[dict[str, Any]], context: list[Any]) -> tuple[str, str, list[Any]]:
+    stripped = [{k: v for k, v in copy.deepcopy(e).items() if k != "@context"} for e in events]
+    for event in stripped:
+        _expand_gs1_curies(event)
+    doc = {
+        "@context": _expansion_context(context),
+        "type": "EPCISDocument",
+        "epcisBody": {"eventList": stripped},
+    }
+    doc = json_to_py._bare_string_pre_preocessing(doc)
+    json_to_py._namespaces.clear()
+    json_to_py._namespaces.update(_namespaces(context))
+    converted = [
+        json_xml_model_mismatch_correction.deep_structure_correction(json_to_py._json_to_py(event))
+        for event in doc["epcisBody"]["eventList"]
+    ]
+    return ("EventList", "", converted)
+
+
+def _run(events: list[dict[str, Any]], context: Any, want_prehash: bool) -> list[str]:
+    ctx = _as_list(context)
+    with _LOCK:
+        previous = jsonld.get_document_loader()
+        jsonld.set_document_loader(_loader)
+        try:
+            simple = _simple_events(events, ctx)
+            prehashes = hash_generator.derive_prehashes_from_events(simple, "")
+        except Exception as exc:  # the library raises bare exceptions of many kinds
+            raise EpcisError([Problem(None, "", f"cannot compute the event hash: {exc}")]) from exc
+        finally:
+            jsonld.set_document_loader(previous)
+            json_to_py._namespaces.clear()
+    if len(prehashes) != len(events):  # the library logs and drops events it cannot read
+        raise EpcisError([Problem(None, "", "cannot compute the event hash of every event")])
+    return prehashes if want_prehash else hash_generator.calculate_hashes_from_pre_hashes(prehashes)
+
+
+def event_hashes(events: list[dict[str, Any]], context: Any = None) -> list[str]:
+    """The event hashes of several events sharing one ``@context`` (default: EPCIS only)."""
+    return _run(events, context, want_prehash=False) if events else []
+
+
+def event_hash(event: dict[str, Any], context: Any = None) -> str:
+    """The EPCIS event hash of one event (JSON form) under ``context`` (the document's @context).
+
+    ``context`` may be the list/str/dict as sent; when None, the event's own
+    ``@context`` (or else the standard EPCIS context) is used.
+    """
+    if context is None:
+        context = event.get("@context")
+    return _run([event], context, want_prehash=False)[0]
+
+
+def prehash_string(event: dict[str, Any], context: Any = None) -> str:
+    """The normalised pre-hash string of an event (for debugging hash mismatches)."""
+    if context is None:
+        context = event.get("@context")
+    return _run([event], context, want_prehash=True)[0]
