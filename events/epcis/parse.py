@@ -46,20 +46,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
 def decode_json(body: bytes | str) -> Any:
-    """Decode strict JSON (UTF-8; no NaN/Infinity; no duplicate keys) or raise EpcisError."""
+    """Decode strict JSON (UTF-8; no NaN/Infinity; a duplicate key keeps its last value,
+    as one GS1 sample, AssociationEvent-h, has a duplicate ``eventID``) or raise EpcisError."""
     try:
         text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+        return json.loads(text, parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise EpcisError([Problem(None, "", f"body is not UTF-8: {exc}")]) from exc
     except json.JSONDecodeError as exc:
