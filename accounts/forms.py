@@ -1,0 +1,63 @@
+"""Forms for signing in and registering a producer organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+from vietnam_provinces import Ward
+
+from accounts.models import User
+from catalog.choices import OrganizationKind
+
+
+def ward_choices(province_code: int) -> list[tuple[int | str, str]]:
+    wards = sorted(Ward.iter_by_province(province_code), key=lambda w: w.name)  # type: ignore[arg-type]
+    return [("", "—")] + [(int(w.code), w.name) for w in wards]
+
+
+class ProducerSignupForm(UserCreationForm):
+    """A person signs up and registers their organisation, which then waits for an agency's approval."""
+
+    first_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    organization_name = forms.CharField(label=_("Tên cơ sở/HTX/doanh nghiệp"), max_length=255)
+    organization_kind = forms.ChoiceField(
+        label=_("Loại hình"), choices=[c for c in OrganizationKind.choices if c[0] != OrganizationKind.AGENCY]
+    )
+    tax_code = forms.CharField(
+        label=_("Mã số thuế"), max_length=14, help_text=_("10 chữ số, hoặc 10 chữ số-3 chữ số với chi nhánh.")
+    )
+    ward_code = forms.TypedChoiceField(label=_("Xã/phường"), coerce=int, choices=[])
+    legacy_district = forms.CharField(
+        label=_("Huyện cũ (nếu có)"), max_length=100, required=False, help_text=_("Tên huyện trước 01/7/2025.")
+    )
+    street_address = forms.CharField(label=_("Thôn, số nhà, đường"), max_length=255)
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "phone", "email")
+
+    def __init__(self, *args: Any, province_code: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ward_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = ward_choices(province_code)
+
+    def organization_data(self, province_code: int) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["organization_name"],
+            "kind": data["organization_kind"],
+            "tax_code": data["tax_code"],
+            "province_code": province_code,
+            "ward_code": data["ward_code"],
+            "legacy_district": data["legacy_district"],
+            "street_address": data["street_address"],
+            "phone": data["phone"],
+            "email": data["email"],
+            "representative": data["first_name"],
+        }

@@ -1,0 +1,71 @@
+"""Users, their memberships in organisations, and API tokens for machine clients."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import MemberRole
+
+
+class User(AbstractUser):
+    """A person. Platform admins are superusers; agency officers belong to an agency organisation;
+    producer members have memberships; anyone else is a consumer."""
+
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    agency = models.ForeignKey(
+        "catalog.Organization",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        help_text=_("Cơ quan quản lý mà cán bộ này thuộc về (chỉ dành cho cán bộ cơ quan)."),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+
+class Membership(models.Model):
+    """A user's role (owner or staff) in a producer organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=8, choices=MemberRole.choices, default=MemberRole.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")]
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an organisation's machine clients; only its SHA-256 is stored."""
+
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("khoá API")
+        verbose_name_plural = _("khoá API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,92 @@
+"""Who may do what. Every service calls one of these before it writes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from accounts.choices import MemberRole
+
+if TYPE_CHECKING:
+    from catalog.models import Organization
+
+
+def is_authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_platform_admin(user: Any) -> bool:
+    return is_authenticated(user) and bool(user.is_superuser)
+
+
+def is_agency_officer(user: Any) -> bool:
+    """An officer of an approved agency of this node's province (or a platform admin)."""
+    if is_platform_admin(user):
+        return True
+    if not is_authenticated(user) or user.agency_id is None:
+        return False
+    agency = user.agency
+    return agency.status == "approved" and agency.province_code == settings.TRUYXUAT_PROVINCE_CODE
+
+
+def is_officer_for(user: Any, organization: Organization) -> bool:
+    """Agency officers see and act on organisations of their province."""
+    return is_agency_officer(user) and (
+        is_platform_admin(user) or organization.province_code == user.agency.province_code
+    )
+
+
+def member_role(user: Any, organization: Organization) -> str | None:
+    if not is_authenticated(user) or getattr(user, "pk", None) is None or organization.pk is None:
+        return None
+    cache = getattr(user, "_membership_roles", None)
+    if cache is None:
+        cache = dict(user.memberships.values_list("organization_id", "role"))
+        user._membership_roles = cache
+    return cache.get(organization.pk)
+
+
+def is_member(user: Any, organization: Organization) -> bool:
+    return member_role(user, organization) is not None
+
+
+def is_owner(user: Any, organization: Organization) -> bool:
+    return member_role(user, organization) == MemberRole.OWNER
+
+
+def can_edit_organization_data(user: Any, organization: Organization) -> bool:
+    """Members (owner or staff) record their organisation's data; suspended organisations cannot write."""
+    return is_member(user, organization) and organization.status != "suspended"
+
+
+def can_manage_organization(user: Any, organization: Organization) -> bool:
+    """Owners manage profile, members and tokens."""
+    return is_owner(user, organization) and organization.status != "suspended"
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the per-request membership cache after memberships change."""
+    if hasattr(user, "_membership_roles"):
+        del user._membership_roles
+
+
+class SystemActor:
+    """The operator at the command line (`truyxuat demo`, `truyxuat token create`): acts as platform admin.
+
+    Audit rows written for it have no user and say so in their reason.
+    """
+
+    is_authenticated = True
+    is_superuser = True
+    is_active = True
+    pk = None
+    id = None
+    agency_id = None
+    username = "system"
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()

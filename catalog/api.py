@@ -1,0 +1,147 @@
+"""Public read API of the catalogue: approved organisations, their products, published lots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from catalog import selectors
+from catalog.models import Lot, Organization, Product
+
+router = Router(tags=["catalog"])
+
+
+class OrganizationRef(Schema):
+    name: str
+    tax_code: str
+
+
+class OrganizationOut(Schema):
+    name: str
+    tax_code: str
+    gln: str | None
+    kind: str
+    province_code: int
+    ward_code: int | None
+    address: str
+    phone: str
+    website: str
+
+
+class ProductRef(Schema):
+    name: str
+    category: str
+    ocop_stars: int | None
+
+
+class ProductOut(Schema):
+    gtin: str
+    name: str
+    category: str
+    priority_group: str
+    risk_class: str
+    ocop_stars: int | None
+    brand: str
+    organization: OrganizationRef
+    digital_link: str
+
+
+class LotOut(Schema):
+    gtin: str
+    lot: str
+    digital_link: str
+    status: str
+    production_date: str
+    expiry_date: str | None
+    quantity: str
+    unit: str
+    product: ProductRef
+    organization: OrganizationRef
+
+
+def organization_out(org: Organization) -> dict[str, Any]:
+    return {
+        "name": org.name,
+        "tax_code": org.tax_code,
+        "gln": org.gln,
+        "kind": org.kind,
+        "province_code": org.province_code,
+        "ward_code": org.ward_code,
+        "address": org.full_address,
+        "phone": org.phone,
+        "website": org.website,
+    }
+
+
+def product_out(product: Product) -> dict[str, Any]:
+    return {
+        "gtin": product.gtin,
+        "name": product.name,
+        "category": product.category.code,
+        "priority_group": product.priority_group,
+        "risk_class": product.risk_class,
+        "ocop_stars": product.ocop_stars,
+        "brand": product.brand,
+        "organization": {"name": product.organization.name, "tax_code": product.organization.tax_code},
+        "digital_link": selectors.digital_link(product.gtin),
+    }
+
+
+def lot_out(lot: Lot) -> dict[str, Any]:
+    product = lot.product
+    return {
+        "gtin": product.gtin,
+        "lot": lot.lot_code,
+        "digital_link": selectors.digital_link(product.gtin, lot.lot_code),
+        "status": lot.status,
+        "production_date": lot.production_date.isoformat(),
+        "expiry_date": lot.expiry_date.isoformat() if lot.expiry_date else None,
+        "quantity": str(lot.quantity),
+        "unit": lot.unit,
+        "product": {"name": product.name, "category": product.category.code, "ocop_stars": product.ocop_stars},
+        "organization": {"name": product.organization.name, "tax_code": product.organization.tax_code},
+    }
+
+
+@router.get("/organizations", response=list[OrganizationOut], summary="Approved organisations")
+@paginate(PageNumberPagination)
+def list_organizations(request: HttpRequest) -> Any:
+    return _Mapped(selectors.public_organizations(), organization_out)
+
+
+@router.get("/products", response=list[ProductOut], summary="Products of approved organisations")
+@paginate(PageNumberPagination)
+def list_products(request: HttpRequest, category: str | None = None) -> Any:
+    qs = selectors.public_products()
+    if category:
+        qs = qs.filter(category__code=category)
+    return _Mapped(qs, product_out)
+
+
+@router.get("/lots", response=list[LotOut], summary="Published lots")
+@paginate(PageNumberPagination)
+def list_lots(request: HttpRequest, gtin: str | None = None) -> Any:
+    qs = selectors.published_lots()
+    if gtin:
+        qs = qs.filter(product__gtin=gtin.zfill(14))
+    return _Mapped(qs, lot_out)
+
+
+class _Mapped:
+    """A queryset that the paginator can count and slice, mapping each row to its output dict."""
+
+    def __init__(self, queryset: Any, mapper: Any) -> None:
+        self.queryset = queryset
+        self.mapper = mapper
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        return [self.mapper(row) for row in self.queryset[item]]

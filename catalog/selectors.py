@@ -1,0 +1,75 @@
+"""Reads shared by pages and the API; each returns a queryset with its relations loaded."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus
+from catalog.models import Certificate, Lot, Organization, Product
+
+PUBLIC_LOT_STATUSES = (LotStatus.PUBLISHED, LotStatus.RECALLED)
+
+
+def digital_link(gtin: str, lot_code: str | None = None, serial: str | None = None) -> str:
+    """The GS1 Digital Link URI of a product, lot or item on this portal."""
+    uri = f"{settings.TRUYXUAT_PORTAL_URL}/01/{gtin}"
+    if lot_code:
+        uri += f"/10/{quote(lot_code, safe='')}"
+    if serial:
+        uri += f"/21/{quote(serial, safe='')}"
+    return uri
+
+
+def public_organizations() -> QuerySet[Organization]:
+    """Approved producer organisations (agencies are listed elsewhere)."""
+    return Organization.objects.filter(status=OrganizationStatus.APPROVED).exclude(kind=OrganizationKind.AGENCY)
+
+
+def public_products() -> QuerySet[Product]:
+    """Products of approved organisations."""
+    return Product.objects.filter(organization__status=OrganizationStatus.APPROVED).select_related(
+        "organization", "category"
+    )
+
+
+def published_lots() -> QuerySet[Lot]:
+    """Lots the public may see: published, or published and then recalled (the recall must show)."""
+    return (
+        Lot.objects.filter(status__in=PUBLIC_LOT_STATUSES, product__organization__status=OrganizationStatus.APPROVED)
+        .select_related("product__organization", "product__category")
+        .order_by("-published_at", "-id")
+    )
+
+
+def public_lot(gtin: str, lot_code: str) -> Lot | None:
+    return published_lots().prefetch_related("origin_areas").filter(product__gtin=gtin, lot_code=lot_code).first()
+
+
+def search_public(query: str) -> tuple[QuerySet[Product], QuerySet[Lot]]:
+    """Products and lots matching a code (GTIN, lot code, tax code) or a name."""
+    query = query.strip()
+    products = public_products()
+    lots = published_lots()
+    if not query:
+        return products.none(), lots.none()
+    digits = query.isdigit()
+    if digits and len(query) in (8, 12, 13, 14):
+        gtin = query.zfill(14)
+        return products.filter(gtin=gtin), lots.filter(product__gtin=gtin)
+    product_q = Q(name__icontains=query) | Q(brand__icontains=query) | Q(organization__name__icontains=query)
+    if digits:
+        product_q |= Q(organization__tax_code__startswith=query)
+    lot_q = Q(lot_code__iexact=query) | Q(product__name__icontains=query)
+    return products.filter(product_q), lots.filter(lot_q)
+
+
+def certificates_for_lot(lot: Lot) -> QuerySet[Certificate]:
+    """Certificates that speak for a lot: its product's, its origin areas', and its producer's own."""
+    return Certificate.objects.filter(
+        Q(product=lot.product_id)
+        | Q(growing_area__in=lot.origin_areas.all())
+        | Q(organization=lot.product.organization_id, scope="organization")
+    ).order_by("-valid_to")

@@ -1,0 +1,73 @@
+"""Helpers shared by the catalogue services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from catalog.models import Gs1Sequence, Organization
+from catalog.validators import validate_province, validate_ward, with_check_digit
+from core.errors import Forbidden
+
+
+def require(condition: bool) -> None:
+    """Refuse the action (403) unless `condition` holds."""
+    if not condition:
+        raise Forbidden()
+
+
+def can_write(actor: Any, org: Organization) -> bool:
+    """Members of a non-suspended organisation, or a platform admin, may record its data."""
+    return permissions.can_edit_organization_data(actor, org) or permissions.is_platform_admin(actor)
+
+
+def validate_address(province_code: int, ward_code: int | None) -> None:
+    validate_province(province_code)
+    if ward_code is not None:
+        try:
+            validate_ward(province_code, ward_code)
+        except ValidationError as exc:
+            raise ValidationError({"ward_code": exc.messages}) from exc
+
+
+def field(name: str, func: Any, value: Any) -> Any:
+    """Run a validator and attach its error to the form/API field `name`."""
+    try:
+        return func(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from exc
+
+
+def save_unique(instance: Any, messages: dict[str, str]) -> None:
+    """Save, turning a uniqueness violation into a field error (the savepoint keeps the transaction usable)."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        text = str(exc).lower()
+        for name, message in messages.items():
+            if name in text:
+                raise ValidationError({name: [message]}) from exc
+        raise ValidationError(next(iter(messages.values()))) from exc
+
+
+def allocate_key(prefix: str, key_type: str) -> str:
+    """Allocate the next GTIN-13 or GLN under `prefix` (the caller holds a transaction)."""
+    seq, _created = Gs1Sequence.objects.select_for_update().get_or_create(prefix=prefix, key_type=key_type)
+    width = 12 - len(prefix)
+    value = seq.next_value
+    if value >= 10**width:
+        raise ValidationError(_("Đã hết mã dưới tiền tố GS1 %(prefix)s.") % {"prefix": prefix})
+    seq.next_value = value + 1
+    seq.save(update_fields=["next_value"])
+    return with_check_digit(f"{prefix}{value:0{width}d}")
+
+
+def prefix_for(org: Organization) -> str:
+    """The organisation's own GS1 company prefix, or the provincial one."""
+    return org.gs1_company_prefix or settings.TRUYXUAT_PROVINCIAL_GS1_PREFIX

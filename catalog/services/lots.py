@@ -1,0 +1,157 @@
+"""Lot services: create, submit for review, publish, recall."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from catalog.choices import LotStatus, OrganizationStatus, QuantityUnit
+from catalog.models import GrowingArea, Lot, Product
+from catalog.services.common import can_write, require, save_unique
+from core import audit
+from core.choices import AuditAction
+from ledger.services import append_record
+
+LOT_CODE_MAX = 20  # GS1 AI (10) is at most 20 characters
+LOT_CODE_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/")
+
+
+@transaction.atomic
+def create_lot(
+    *,
+    actor: Any,
+    product: Product,
+    data: dict[str, Any],
+    origin_areas: list[GrowingArea] | None = None,
+) -> Lot:
+    """Create a draft lot of one of the organisation's products."""
+    organization = product.organization
+    require(can_write(actor, organization))
+    code = str(data.get("lot_code", "")).strip()
+    if not code or len(code) > LOT_CODE_MAX or not set(code) <= LOT_CODE_ALLOWED:
+        raise ValidationError({"lot_code": [_("Số lô gồm 1–20 ký tự: chữ không dấu, chữ số và - . _ /.")]})
+    if Lot.objects.filter(product=product, lot_code=code).exists():
+        raise ValidationError({"lot_code": [_("Số lô %(code)s đã có cho sản phẩm này.") % {"code": code}]})
+    production_date = data.get("production_date")
+    expiry_date = data.get("expiry_date")
+    if not isinstance(production_date, dt.date):
+        raise ValidationError({"production_date": [_("Cần nhập ngày sản xuất/thu hoạch.")]})
+    if expiry_date is None and product.shelf_life_days:
+        expiry_date = production_date + dt.timedelta(days=product.shelf_life_days)
+    if expiry_date is not None and expiry_date < production_date:
+        raise ValidationError({"expiry_date": [_("Hạn sử dụng phải sau ngày sản xuất.")]})
+    try:
+        quantity = Decimal(str(data.get("quantity")))
+    except (InvalidOperation, ValueError):
+        quantity = Decimal(0)
+    if not quantity.is_finite() or quantity <= 0:
+        raise ValidationError({"quantity": [_("Số lượng phải là số lớn hơn 0.")]})
+    unit = data.get("unit") or QuantityUnit.KG
+    if unit not in QuantityUnit.values:
+        raise ValidationError({"unit": [_("Đơn vị không hợp lệ.")]})
+    areas = list(origin_areas or [])
+    # A processor's lot may name its suppliers' areas (one step back); those suppliers must be approved.
+    # The EPCIS trace is what proves the link; see the workspace issue for the rule that checks it.
+    if any(
+        a.organization_id != organization.pk and a.organization.status != OrganizationStatus.APPROVED for a in areas
+    ):
+        raise ValidationError({"origin_areas": [_("Vùng trồng thuộc tổ chức chưa được duyệt.")]})
+    lot = Lot(
+        product=product,
+        lot_code=code,
+        production_date=production_date,
+        expiry_date=expiry_date,
+        quantity=quantity,
+        unit=unit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    save_unique(lot, {"lot_code": _("Số lô %(code)s đã có cho sản phẩm này.") % {"code": code}})
+    lot.origin_areas.set(areas)
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=lot, organization_id=organization.pk)
+    return lot
+
+
+def missing_for_publication(lot: Lot) -> list[str]:
+    """What a published lot must carry (Circular 02/2024/TT-BKHCN) and this one lacks, in words."""
+    product, org = lot.product, lot.product.organization
+    missing = []
+    if not product.name:
+        missing.append(_("tên sản phẩm"))
+    if not product.image:
+        missing.append(_("ảnh sản phẩm"))
+    if not org.name or not org.street_address or not org.ward_code:
+        missing.append(_("tên và địa chỉ đầy đủ của đơn vị sản xuất"))
+    if not lot.origin_areas.exists():
+        missing.append(_("vùng trồng nguồn gốc"))
+    if not product.brand:
+        missing.append(_("nhãn hiệu"))
+    if not lot.lot_code:
+        missing.append(_("số lô"))
+    if not lot.expiry_date:
+        missing.append(_("hạn sử dụng"))
+    return missing
+
+
+def _refuse_if_incomplete(lot: Lot) -> None:
+    missing = missing_for_publication(lot)
+    if missing:
+        raise ValidationError(
+            _("Chưa thể công bố: còn thiếu %(fields)s.") % {"fields": ", ".join(missing)}, code="incomplete"
+        )
+
+
+@transaction.atomic
+def submit_lot(*, actor: Any, lot: Lot) -> Lot:
+    """The producer submits a draft lot for the agency's review."""
+    require(can_write(actor, lot.product.organization))
+    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    if lot.status != LotStatus.DRAFT:
+        raise ValidationError(_("Chỉ gửi duyệt được lô đang ở trạng thái nháp."))
+    if lot.product.organization.status != OrganizationStatus.APPROVED:
+        raise ValidationError(_("Tổ chức chưa được duyệt nên chưa gửi duyệt lô được."))
+    _refuse_if_incomplete(lot)
+    before = audit.snapshot(lot)
+    lot.status = LotStatus.SUBMITTED
+    lot.submitted_at = timezone.now()
+    lot.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.SUBMIT,
+        instance=lot,
+        before=before,
+        organization_id=lot.product.organization_id,
+    )
+    return lot
+
+
+@transaction.atomic
+def publish_lot(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
+    """An agency officer of the province approves a submitted lot for the public pages."""
+    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    require(permissions.is_officer_for(actor, lot.product.organization))
+    if lot.status not in (LotStatus.SUBMITTED, LotStatus.DRAFT):
+        raise ValidationError(_("Lô này không ở trạng thái chờ công bố."))
+    if lot.product.organization.status != OrganizationStatus.APPROVED:
+        raise ValidationError(_("Tổ chức sản xuất chưa được duyệt."))
+    _refuse_if_incomplete(lot)
+    before = audit.snapshot(lot)
+    lot.status = LotStatus.PUBLISHED
+    lot.published_at = timezone.now()
+    lot.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.PUBLISH,
+        instance=lot,
+        before=before,
+        organization_id=lot.product.organization_id,
+        reason=reason,
+    )
+    append_record(lot)
+    return lot

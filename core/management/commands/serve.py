@@ -1,0 +1,45 @@
+"""`truyxuat serve`: the production server (gunicorn, static files through whitenoise)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the portal with gunicorn (not Django's development server)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("TRUYXUAT_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("TRUYXUAT_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("TRUYXUAT_WORKERS", "2")))
+        parser.add_argument("--no-collectstatic", action="store_true", help="Skip collecting static files.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.wsgiapp import WSGIApplication
+
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        bind = f"{options['host']}:{options['port']}"
+        self.stdout.write(f"truyxuat: http://{bind}/ ({options['workers']} workers)")
+        argv = [
+            "gunicorn",
+            "truyxuat.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
+        import sys
+
+        sys.argv = argv
+        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -1,0 +1,16 @@
+"""Kinds of records that become ledger leaves."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LeafKind(models.TextChoices):
+    EVENT = "event", _("Sự kiện EPCIS")
+    ORGANIZATION = "organization", _("Tổ chức")
+    PRODUCT = "product", _("Sản phẩm")
+    LOT = "lot", _("Lô hàng")
+    CERTIFICATE = "certificate", _("Chứng nhận")
+    LAB_TEST = "lab_test", _("Kết quả kiểm nghiệm")
+    RECALL = "recall", _("Thu hồi")
+    REVIEW = "review", _("Quyết định phê duyệt")
+    RULE_DECISION = "rule_decision", _("Quyết định quy tắc")

@@ -1,0 +1,62 @@
+"""The REST API (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from catalog.api import router as catalog_router
+from core.errors import NotFound
+from core.problems import problem, validation_problem
+
+api = NinjaAPI(
+    title="truyxuat API",
+    version="1",
+    description="Truy xuất nguồn gốc — public and partner API of the provincial traceability portal.",
+    urls_namespace="api",
+)
+api.add_router("/v1/", catalog_router)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return validation_problem(request, exc)
+
+
+@api.exception_handler(NinjaValidationError)
+def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "__all__", "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return problem(
+        422,
+        "Dữ liệu không hợp lệ / Invalid data",
+        "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+        errors=errors,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, "Không có quyền / Forbidden", str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(
+        401, "Chưa xác thực / Unauthorized", "Cần khoá API hoặc đăng nhập. / An API token or a session is required."
+    )
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return problem(404, "Không tìm thấy / Not found", str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, str(exc))
