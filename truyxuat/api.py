@@ -9,6 +9,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from catalog.api import router as catalog_router
+from events.api import router as events_router
+from ledger.api import router as ledger_router
+from stamps.api import router as stamps_router
 from core.errors import NotFound
 from core.problems import problem, validation_problem
 
@@ -19,6 +22,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/", catalog_router)
+api.add_router("/v1/", events_router)
+api.add_router("/v1/", ledger_router)
+api.add_router("/v1/", stamps_router)
 
 
 @api.exception_handler(ValidationError)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "catalog",
     "ledger",
     "events",
+    "stamps",
     "portal",
 ]
 

@@ -14,6 +14,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
+    path("ledger/", include("ledger.urls")),
+    path("epcis/", include("events.urls")),
+    path("", include("stamps.urls")),
     path("", include("portal.urls")),
 ]
 # Uploaded product photos and certificate scans are public material; a reverse proxy may serve
