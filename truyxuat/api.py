@@ -9,11 +9,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from catalog.api import router as catalog_router
+from core.errors import NotFound
+from core.problems import problem, validation_problem
 from events.api import router as events_router
 from ledger.api import router as ledger_router
 from stamps.api import router as stamps_router
-from core.errors import NotFound
-from core.problems import problem, validation_problem
 
 api = NinjaAPI(
     title="truyxuat API",

@@ -10,11 +10,10 @@ from accounts.models import Membership, User
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-9")
+    password = factory.django.Password("correct-horse-battery-9")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory[Membership]):

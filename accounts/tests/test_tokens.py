@@ -1,0 +1,69 @@
+"""API tokens: created by command (last line is the token), stored hashed, listed, revoked."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import ApiToken
+from accounts.services import authenticate_token, create_api_token, hash_token, revoke_api_token
+from core.errors import Forbidden
+from core.models import AuditEntry
+
+
+def _run(*args):
+    out = io.StringIO()
+    call_command("token", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_create_prints_token_last_and_stores_only_hash(organization):
+    output = _run("create", "--organization", organization.tax_code, "--name", "ERP")
+    plain = output.strip().splitlines()[-1]
+    assert plain.startswith("tx_")
+    token = ApiToken.objects.get()
+    assert token.token_hash == hash_token(plain)
+    assert plain not in {token.token_hash, token.prefix}
+    assert authenticate_token(plain).organization == organization
+    assert token.name == "ERP"
+    assert AuditEntry.objects.filter(object_type="accounts.apitoken").count() == 1
+
+
+def test_list_and_revoke(organization):
+    plain = _run("create", "--organization", organization.tax_code, "--name", "ERP").strip().splitlines()[-1]
+    prefix = ApiToken.objects.get().prefix
+    assert f"{prefix}  active" in _run("list")
+    _run("revoke", prefix)
+    assert f"{prefix}  revoked" in _run("list")
+    assert authenticate_token(plain) is None
+
+
+def test_unknown_organisation_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="Không có tổ chức với mã số thuế 0000000000"):
+        _run("create", "--organization", "0000000000", "--name", "x")
+
+
+def test_wrong_or_foreign_token_rejected(organization):
+    assert authenticate_token("tx_nope") is None
+    assert authenticate_token("not-a-token") is None
+
+
+@pytest.mark.parametrize("name", ["anonymous", "consumer", "other_producer", "producer", "officer"])
+def test_token_permission_matrix(actors, organization, name):
+    allowed = name == "producer"  # the owner
+    if allowed:
+        token, _plain = create_api_token(actor=actors[name], organization=organization, name="x")
+        revoke_api_token(actor=actors[name], token=token)
+        assert ApiToken.objects.get().revoked_at is not None
+    else:
+        with pytest.raises(Forbidden):
+            create_api_token(actor=actors[name], organization=organization, name="x")
+        assert ApiToken.objects.count() == 0
+        assert AuditEntry.objects.count() == 0
+
+
+def test_staff_cannot_create_tokens(producer_staff, organization):
+    with pytest.raises(Forbidden):
+        create_api_token(actor=producer_staff, organization=organization, name="x")
