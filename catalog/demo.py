@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from accounts.models import Membership, User
@@ -56,7 +57,7 @@ def product_image(name: str, colour: str) -> SimpleUploadedFile:
     draw.text((40, 150), initials, fill="white", font_size=96)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
-    return SimpleUploadedFile(f"{initials.lower()}.png", buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(f"{slugify(name) or 'product'}.png", buffer.getvalue(), content_type="image/png")
 
 
 class DemoBuilder:

@@ -307,7 +307,7 @@ LOTS = [
     ("Chanh dây tím Đăk Tô", "CD2611-01", "2026-11-02", "3500", "KGM", ["VT-51-DTO-0301"], "published"),
     ("Gạo ST25 Đăk Mar", "ST25-2606", "2026-06-20", "40000", "KGM", ["VT-51-DMA-0401"], "published"),
     ("Gạo ST25 Đăk Mar", "ST25-2610", "2026-10-15", "38000", "KGM", ["VT-51-DMA-0401"], "published"),
-    ("Thịt lợn mảnh Kon Tum", "TL261120", "2026-11-20", "850", "KGM", ["VT-51-DRW-0501"], "published"),
+    ("Thịt lợn mảnh Kon Tum", "TL261126", "2026-11-26", "850", "KGM", ["VT-51-DRW-0501"], "published"),
     ("Sâm Ngọc Linh tươi", "SNL2611C", "2026-11-10", "6.0", "KGM", ["VT-51-TMR-0001"], "submitted"),
     ("Cà phê nhân Robusta Đăk Hà", "CPN2611-03", "2026-11-22", "15000", "KGM", ["VT-51-DHA-0101"], "draft"),
 ]
