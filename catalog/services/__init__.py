@@ -3,7 +3,14 @@
 Views, the API, forms and commands parse input and call exactly one of these.
 """
 
-from catalog.services.lots import create_lot, missing_for_publication, publish_lot, submit_lot
+from catalog.services.lots import (
+    create_lot,
+    missing_for_publication,
+    publish_lot,
+    recall_lot,
+    return_lot_to_draft,
+    submit_lot,
+)
 from catalog.services.organizations import (
     add_member,
     approve_organization,
@@ -25,7 +32,9 @@ __all__ = [
     "create_product",
     "missing_for_publication",
     "publish_lot",
+    "recall_lot",
     "register_organization",
+    "return_lot_to_draft",
     "submit_lot",
     "suspend_organization",
 ]

@@ -15,6 +15,7 @@ from accounts import permissions
 from catalog.choices import LotStatus, OrganizationStatus, QuantityUnit
 from catalog.models import GrowingArea, Lot, Product
 from catalog.services.common import can_write, require, save_unique
+from catalog.signals import lot_submitted
 from core import audit
 from core.choices import AuditAction
 from ledger.services import append_record
@@ -128,6 +129,8 @@ def submit_lot(*, actor: Any, lot: Lot) -> Lot:
         before=before,
         organization_id=lot.product.organization_id,
     )
+    submitted = lot
+    transaction.on_commit(lambda: lot_submitted.send(sender=Lot, lot=submitted))
     return lot
 
 
@@ -148,6 +151,57 @@ def publish_lot(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
     audit.record(
         actor=actor,
         action=AuditAction.PUBLISH,
+        instance=lot,
+        before=before,
+        organization_id=lot.product.organization_id,
+        reason=reason,
+    )
+    append_record(lot)
+    return lot
+
+
+@transaction.atomic
+def return_lot_to_draft(*, actor: Any, lot: Lot, reason: str) -> Lot:
+    """An agency officer sends a submitted lot back to its producer (rejected or changes asked); reason required."""
+    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    require(permissions.is_officer_for(actor, lot.product.organization))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Cần nêu lý do.")]})
+    if lot.status != LotStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được lô đang chờ duyệt."))
+    before = audit.snapshot(lot)
+    lot.status = LotStatus.DRAFT
+    lot.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.REJECT,
+        instance=lot,
+        before=before,
+        organization_id=lot.product.organization_id,
+        reason=reason,
+    )
+    return lot
+
+
+@transaction.atomic
+def recall_lot(*, actor: Any, lot: Lot, reason: str) -> Lot:
+    """An agency officer marks a lot recalled (any status but recalled): the public page then shows the recall.
+
+    Called by `recalls.services.start_recall` for every lot in a recall's scope; writes the audit entry and,
+    the lot's new version being a public fact, a ledger leaf.
+    """
+    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    require(permissions.is_officer_for(actor, lot.product.organization))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Cần nêu lý do thu hồi.")]})
+    if lot.status == LotStatus.RECALLED:
+        return lot
+    before = audit.snapshot(lot)
+    lot.status = LotStatus.RECALLED
+    lot.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.RECALL,
         instance=lot,
         before=before,
         organization_id=lot.product.organization_id,
