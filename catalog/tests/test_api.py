@@ -95,4 +95,7 @@ def test_bad_page_is_problem_json_not_500(client):
 def test_openapi_and_docs(client):
     schema = client.get("/api/openapi.json").json()
     assert {"/api/v1/lots", "/api/v1/products", "/api/v1/organizations"} <= set(schema["paths"])
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
+    assert "cdn." not in docs.content.decode()  # the portal works without internet

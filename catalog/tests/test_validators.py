@@ -102,3 +102,14 @@ def test_self_intersecting_polygon_refused():
 def test_bad_geometries_refused(geojson):
     with pytest.raises(ValidationError):
         validate_polygon(geojson)
+
+
+def test_messages_in_english_when_asked():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        validate_tax_code("0314409059")
+    assert info.value.messages == ["Tax code 0314409059 has a wrong check digit."]
+    with translation.override("vi"), pytest.raises(ValidationError) as info:
+        validate_tax_code("0314409059")
+    assert info.value.messages == ["Mã số thuế 0314409059 sai chữ số kiểm tra."]
