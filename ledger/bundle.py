@@ -14,12 +14,16 @@ events, certificates, test results, ...) are in the public ledger. It is one JSO
           "kind": "event",                       # free text: event, lot, certificate, ...
           "leaf_index": 17,                      # 0-based position in the log
           "canonical": "{\\"...\\": ...}",       # the record's canonical JSON, as a string
-          "leaf_hash": "<base64>",               # SHA-256(0x00 || UTF-8 bytes of canonical)
+          "leaf_hash": "<base64>",               # SHA-256(0x00 || SHA-256(UTF-8 bytes of canonical))
           "inclusion_proof": ["<base64>", ...]   # RFC 9162 audit path, nearest the leaf first
         }
       ],
       "subject": {...}                           # what the bundle is about; not verified
     }
+
+The log's leaves are not the records themselves but their SHA-256 digests (so public tiles and
+entry bundles never carry record contents): a record's leaf data is ``SHA-256(canonical)`` and
+its RFC 9162 leaf hash is ``SHA-256(0x00 || SHA-256(canonical))``.
 
 All hashes are 32 bytes, standard base64 with padding. To verify (this module, and the browser
 verifier, do exactly this):
@@ -27,7 +31,7 @@ verifier, do exactly this):
 1. the verifier key parses, and equals the pinned key if one is configured;
 2. the checkpoint is a signed note with a valid Ed25519 signature by that key (other signature
    lines are ignored), its text is a checkpoint, and its origin equals ``origin``;
-3. for each record: ``leaf_hash`` equals SHA-256(0x00 || canonical bytes), ``leaf_index`` is
+3. for each record: ``leaf_hash`` equals SHA-256(0x00 || SHA-256(canonical UTF-8 bytes)), ``leaf_index`` is
    below the checkpoint's tree size, and the inclusion proof leads from the leaf hash to the
    checkpoint's root hash for that index and size (RFC 9162 §2.1.3.2).
 
@@ -39,6 +43,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -55,7 +60,13 @@ from ledger.note import (
     parse_verifier_key,
 )
 
-__all__ = ["MESSAGES", "BundleReport", "RecordResult", "build_bundle", "verify_bundle"]
+__all__ = ["MESSAGES", "BundleReport", "RecordResult", "build_bundle", "record_leaf_hash", "verify_bundle"]
+
+
+def record_leaf_hash(canonical: bytes) -> bytes:
+    """Leaf hash of a record: the leaf data is the SHA-256 digest of its canonical bytes."""
+    return leaf_hash(hashlib.sha256(canonical).digest())
+
 
 # code -> (Vietnamese, English)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -142,7 +153,7 @@ def build_bundle(
     """
     out = []
     for kind, index, canonical in records:
-        lh = leaf_hash(canonical.encode("utf-8"))
+        lh = record_leaf_hash(canonical.encode("utf-8"))
         proof = inclusion_proof(index, tree_size, reader)
         out.append(
             {
@@ -237,7 +248,7 @@ def _check_record(r: Any, size: int, root: bytes) -> RecordResult:
         data = canonical.encode("utf-8")
     except (ValueError, UnicodeEncodeError):
         return result("malformed_record")
-    lh = leaf_hash(data)
+    lh = record_leaf_hash(data)
     if lh != claimed:
         return result("leaf_hash_mismatch")
     if idx_i >= size:

@@ -14,3 +14,10 @@ class LeafKind(models.TextChoices):
     RECALL = "recall", _("Thu hồi")
     REVIEW = "review", _("Quyết định phê duyệt")
     RULE_DECISION = "rule_decision", _("Quyết định quy tắc")
+
+
+class AlarmKind(models.TextChoices):
+    INCONSISTENT = "inconsistent", _("Điểm kiểm tra không nhất quán (sổ cái bị rẽ nhánh)")
+    ROLLBACK = "rollback", _("Sổ cái bị thu nhỏ (quay lui)")
+    BAD_SIGNATURE = "bad_signature", _("Chữ ký điểm kiểm tra không hợp lệ")
+    AUDIT = "audit", _("Kiểm toán phát hiện sai lệch")

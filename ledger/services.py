@@ -1,38 +1,137 @@
-"""Ledger writes. `append` is the one interface every domain app uses to put a record in the log."""
+"""Ledger writes. `append` is the one interface every domain app uses to put a record in the log.
+
+A leaf is the SHA-256 digest of a record's canonical bytes (ARCHITECTURE §4), so its RFC 9162
+leaf hash is ``SHA-256(0x00 || SHA-256(canonical))``. The canonical bytes stay in
+:class:`~ledger.models.LedgerLeaf` for the tamper audit and proof bundles; public tiles and entry
+bundles only ever carry digests.
+
+Appends run inside the caller's transaction, so a record and its leaf commit together or not at
+all. The head row is locked first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite transactions
+are ``IMMEDIATE`` in this project, so the whole database is already write-locked): one writer
+appends at a time, with any number of workers. Each append writes the leaf and the stored
+subtree hashes it completes (:func:`ledger.merkle.new_hashes_for_append_batch`), so roots and
+proofs never rehash the tree. After the outermost transaction commits, one (coalesced) hook signs
+a new checkpoint (:func:`ledger.checkpoints.sign_checkpoint`).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from ledger.models import LedgerHead, LedgerLeaf
+from ledger import merkle
+from ledger.models import LedgerHash, LedgerHead, LedgerLeaf
+
+log = logging.getLogger(__name__)
+
+_sha256 = hashlib.sha256
 
 
-def _leaf_hash(data: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + data).digest()
+class Item(NamedTuple):
+    """One leaf to append with :func:`append_many`."""
+
+    kind: str
+    canonical_bytes: bytes
+    record_type: str = ""
+    record_id: str = ""
+
+
+def leaf_digest(canonical_bytes: bytes) -> bytes:
+    """The leaf data: SHA-256 of the record's canonical bytes."""
+    return _sha256(canonical_bytes).digest()
+
+
+def leaf_hash_of(canonical_bytes: bytes) -> bytes:
+    """RFC 9162 leaf hash of a record: SHA-256(0x00 || SHA-256(canonical))."""
+    return _sha256(b"\x00" + _sha256(canonical_bytes).digest()).digest()
+
+
+class DbHashReader:
+    """:class:`ledger.merkle.HashReader` over :class:`~ledger.models.LedgerHash`: one query per call."""
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+
+    def read_hashes(self, indexes: Sequence[int]) -> list[bytes]:
+        if not indexes:
+            return []
+        table = LedgerHash._meta.db_table
+        wanted = sorted(set(indexes))
+        found: dict[int, bytes] = {}
+        from django.db import connections
+
+        with connections[self.using].cursor() as cur:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cur.execute(f'SELECT "index", hash FROM {table} WHERE "index" IN ({marks})', chunk)
+                for i, h in cur.fetchall():
+                    found[i] = bytes(h)
+        try:
+            return [found[i] for i in indexes]
+        except KeyError as exc:
+            raise IndexError(f"stored hash {exc.args[0]} is missing") from None
+
+
+def _lock_head() -> int:
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger.append must run inside the caller's transaction")
+    head = LedgerHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _ = LedgerHead.objects.get_or_create(pk=1)
+        head = LedgerHead.objects.select_for_update().get(pk=1)
+    return head.size
+
+
+def _write(first: int, items: Sequence[Item]) -> None:
+    digests = [_sha256(it.canonical_bytes).digest() for it in items]
+    leaf_hashes = [_sha256(b"\x00" + d).digest() for d in digests]
+    stored = merkle.new_hashes_for_append_batch(first, leaf_hashes, DbHashReader())
+    stored_from = merkle.stored_hash_index(0, first)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    leaf_table = LedgerLeaf._meta.db_table
+    hash_table = LedgerHash._meta.db_table
+    with connection.cursor() as cur:
+        cur.executemany(
+            f'INSERT INTO {leaf_table} ("index", kind, leaf_hash, data, record_type, record_id, appended_at) '
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [
+                (first + i, it.kind, lh, it.canonical_bytes, it.record_type, it.record_id, now)
+                for i, (it, lh) in enumerate(zip(items, leaf_hashes, strict=True))
+            ],
+        )
+        cur.executemany(
+            f'INSERT INTO {hash_table} ("index", hash) VALUES (%s, %s)',
+            [(stored_from + i, h) for i, h in enumerate(stored)],
+        )
+    LedgerHead.objects.filter(pk=1).update(size=first + len(items))
+    _schedule_checkpoint()
 
 
 def append(kind: str, canonical_bytes: bytes, *, record_type: str = "", record_id: str = "") -> int:
-    """Append one leaf inside the caller's transaction and return its index.
+    """Append one leaf inside the caller's transaction and return its index."""
+    first = _lock_head()
+    _write(first, [Item(kind, bytes(canonical_bytes), record_type, record_id)])
+    return first
 
-    The head row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions are IMMEDIATE),
-    so appends from several workers are serialised and a record commits together with its leaf.
+
+def append_many(items: Iterable[Item | tuple[str, bytes, str, str]]) -> int:
+    """Append leaves in one go (an EPCIS document's events) inside the caller's transaction.
+
+    ``items`` are :class:`Item` or ``(kind, canonical_bytes, record_type, record_id)`` tuples;
+    returns the index of the first (the others follow in order). Reads at most log2(n) old
+    hashes and writes everything with two batched INSERTs.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("ledger.append must run inside the caller's transaction")
-    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
-    index = head.size
-    LedgerLeaf.objects.create(
-        index=index,
-        kind=kind,
-        leaf_hash=_leaf_hash(canonical_bytes),
-        data=canonical_bytes,
-        record_type=record_type,
-        record_id=record_id,
-    )
-    LedgerHead.objects.filter(pk=1).update(size=index + 1)
-    return index
+    batch = [it if isinstance(it, Item) else Item(*it) for it in items]
+    first = _lock_head()
+    if batch:
+        _write(first, batch)
+    return first
 
 
 def append_record(instance: models.Model) -> int:
@@ -41,3 +140,29 @@ def append_record(instance: models.Model) -> int:
 
     kind = REGISTRY[instance._meta.label_lower].kind
     return append(kind, record_bytes(instance), record_type=instance._meta.label_lower, record_id=str(instance.pk))
+
+
+def _checkpoint_after_commit() -> None:
+    from ledger.checkpoints import sign_checkpoint
+
+    try:
+        sign_checkpoint()
+    except Exception:  # the records are committed; the next append, GET or command signs instead
+        log.exception("ledger: signing a checkpoint after commit failed")
+
+
+def _schedule_checkpoint() -> None:
+    """One checkpoint per outermost transaction, however many leaves it appended."""
+    pending = getattr(connection, "run_on_commit", [])
+    if any(entry[1] is _checkpoint_after_commit for entry in pending):
+        return
+    transaction.on_commit(_checkpoint_after_commit)
+
+
+def tree_size() -> int:
+    head = LedgerHead.objects.filter(pk=1).first()
+    return head.size if head else 0
+
+
+def root_hash(size: int) -> bytes:
+    return merkle.tree_hash(size, DbHashReader())

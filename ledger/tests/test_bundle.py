@@ -2,11 +2,12 @@
 
 import base64
 import copy
+import hashlib
 import json
 
 import pytest
 
-from ledger.bundle import MESSAGES, build_bundle, verify_bundle
+from ledger.bundle import MESSAGES, build_bundle, record_leaf_hash, verify_bundle
 from ledger.merkle import MemoryHashStore, leaf_hash
 from ledger.note import format_checkpoint, generate_key, sign_note
 
@@ -28,7 +29,7 @@ def _canonical(i):
 
 
 STORE = MemoryHashStore()
-STORE.extend([leaf_hash(_canonical(i).encode("utf-8")) for i in range(SIZE)])
+STORE.extend([record_leaf_hash(_canonical(i).encode("utf-8")) for i in range(SIZE)])
 CHECKPOINT = sign_note(format_checkpoint(ORIGIN, SIZE, STORE.tree_hash()), SKEY)
 
 
@@ -59,7 +60,7 @@ def test_bundle_shape():
     r = b["records"][0]
     assert set(r) == {"kind", "leaf_index", "canonical", "leaf_hash", "inclusion_proof"}
     assert r["leaf_index"] == 3
-    assert base64.b64decode(r["leaf_hash"]) == leaf_hash(_canonical(3).encode())
+    assert base64.b64decode(r["leaf_hash"]) == leaf_hash(hashlib.sha256(_canonical(3).encode()).digest())
     assert len(r["inclusion_proof"]) == 14
     json.dumps(b)  # plain JSON
 
@@ -111,7 +112,7 @@ def test_edited_canonical_with_recomputed_leaf_hash_fails_proof():
     b = copy.deepcopy(BUNDLE)
     forged = _canonical(17).replace("commissioning", "shipping")
     b["records"][1]["canonical"] = forged
-    b["records"][1]["leaf_hash"] = base64.b64encode(leaf_hash(forged.encode())).decode()
+    b["records"][1]["leaf_hash"] = base64.b64encode(record_leaf_hash(forged.encode())).decode()
     rep = verify_bundle(b)
     assert rep.records[1].error == "proof_invalid"
     assert rep.verified == 11 and not rep.ok
@@ -169,7 +170,7 @@ def test_wrong_key_in_bundle():
 def test_attacker_key_and_signature_rejected_by_pinned_key():
     # An attacker re-signs a forged tree with their own key and ships their key in the bundle.
     forged_store = MemoryHashStore()
-    forged_store.extend([leaf_hash(b"forged %d" % i) for i in range(SIZE)])
+    forged_store.extend([record_leaf_hash(b"forged %d" % i) for i in range(SIZE)])
     b = build_bundle(
         origin=ORIGIN,
         checkpoint=sign_note(format_checkpoint(ORIGIN, SIZE, forged_store.tree_hash()), OTHER_SKEY),
@@ -235,3 +236,11 @@ def test_malformed_record(mutate):
 def test_every_message_has_both_languages():
     for vi, en in MESSAGES.values():
         assert vi and en and vi != en
+
+
+def test_leaf_is_the_digest_of_the_canonical_json():
+    # The leaf hash must not be SHA-256(0x00 || canonical): a bundle built that way fails.
+    b = copy.deepcopy(BUNDLE)
+    r = b["records"][0]
+    r["leaf_hash"] = base64.b64encode(leaf_hash(r["canonical"].encode())).decode()
+    assert verify_bundle(b).records[0].error == "leaf_hash_mismatch"

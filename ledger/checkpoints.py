@@ -1,0 +1,168 @@
+"""The node's signing key and its signed checkpoints (c2sp.org/tlog-checkpoint, Go's note format).
+
+The signer key lives in ``settings.TRUYXUAT_LEDGER_KEY_FILE`` (outside the database, mode 0600),
+in Go's ``note`` signer-key format, named after ``settings.TRUYXUAT_LEDGER_ORIGIN``. It is made
+by ``truyxuat ledger init``. So that ``make run`` works on a fresh machine, the first checkpoint
+creates it when it is missing *and no checkpoint was ever signed* (with a warning); once the log
+has signed checkpoints, a missing key is an error (restore it, or rotate: see README "Ledger").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ledger import note
+from ledger.models import LedgerCheckpoint, LedgerHead, WitnessCosignature
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = 10  # seconds: sign at least this often when the log grew
+
+
+class SigningKeyError(RuntimeError):
+    """The ledger's signing key is missing or unusable."""
+
+
+def origin() -> str:
+    return str(settings.TRUYXUAT_LEDGER_ORIGIN)
+
+
+def key_file() -> Path:
+    return Path(settings.TRUYXUAT_LEDGER_KEY_FILE)
+
+
+def interval() -> float:
+    return float(getattr(settings, "TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL", DEFAULT_INTERVAL))
+
+
+def write_key(path: Path, name: str, *, force: bool = False) -> str:
+    """Generate a signer key for ``name`` into ``path`` (mode 0600); return the verifier key.
+
+    Refuses to overwrite an existing file unless ``force``; creation is atomic (O_EXCL), so
+    concurrent workers cannot end up with two different keys.
+    """
+    skey, vkey = note.generate_key(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if force and path.exists():
+        tmp = path.with_name(path.name + ".new")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(skey + "\n")
+        os.replace(tmp, path)
+    else:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(skey + "\n")
+    os.chmod(path, 0o600)
+    return vkey
+
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple[str, float], note.Signer] = {}
+
+
+def _read_signer(path: Path) -> note.Signer:
+    st = path.stat()
+    k = (str(path), st.st_mtime)
+    with _cache_lock:
+        signer = _cache.get(k)
+    if signer is None:
+        try:
+            signer = note.parse_signer_key(path.read_text().strip())
+        except note.NoteError as exc:
+            raise SigningKeyError(f"ledger key file {path} is not a note signer key: {exc}") from exc
+        if signer.alg != note.ALG_ED25519:
+            raise SigningKeyError(f"ledger key file {path} is not an Ed25519 note key")
+        if signer.name != origin():
+            raise SigningKeyError(
+                f"ledger key {path} is named {signer.name!r} but TRUYXUAT_LEDGER_ORIGIN is {origin()!r}; "
+                "the key name must be the log's origin"
+            )
+        with _cache_lock:
+            _cache[k] = signer
+    return signer
+
+
+def signer(*, create: bool = True) -> note.Signer:
+    """The log's signer; creates the key on first use of a fresh node (see module docstring)."""
+    path = key_file()
+    if not path.exists():
+        if not create or LedgerCheckpoint.objects.exists():
+            raise SigningKeyError(
+                f"ledger signing key {path} is missing but this log has signed checkpoints: restore the key "
+                "file from backup, or rotate the key (README, 'Ledger'). / Thiếu khoá ký sổ cái."
+            )
+        try:
+            vkey = write_key(path, origin())
+            log.warning(
+                "ledger: no signing key at %s; generated a new one (verifier key %s). "
+                "Run `truyxuat ledger init` to create it explicitly in production.",
+                path,
+                vkey,
+            )
+        except FileExistsError:
+            pass  # another worker made it first
+    return _read_signer(path)
+
+
+def verifier_key() -> str:
+    return signer().verifier.key
+
+
+def sign_checkpoint() -> LedgerCheckpoint | None:
+    """Sign the current tree head if it is not signed yet; return the latest checkpoint.
+
+    Idempotent and safe to call from several workers: checkpoint sizes are unique and Ed25519
+    signatures are deterministic, so two workers signing the same head produce the same note.
+    """
+    from ledger.services import root_hash
+
+    with transaction.atomic():
+        head = LedgerHead.objects.filter(pk=1).first()
+        size = head.size if head else 0
+        latest = LedgerCheckpoint.objects.order_by("-size").first()
+        if latest is not None and latest.size >= size:
+            return latest
+        s = signer()
+        root = root_hash(size)
+        text = note.sign_note(note.format_checkpoint(origin(), size, root), s)
+        try:
+            with transaction.atomic():
+                return LedgerCheckpoint.objects.create(size=size, root_hash=root, note=text, key=s.verifier.key)
+        except IntegrityError:
+            return LedgerCheckpoint.objects.get(size=size)
+
+
+def maybe_checkpoint() -> LedgerCheckpoint | None:
+    """The cheap periodic check: sign if the log grew and the latest checkpoint is older than N s."""
+    latest = LedgerCheckpoint.objects.order_by("-size").first()
+    head = LedgerHead.objects.filter(pk=1).first()
+    size = head.size if head else 0
+    if latest is not None and latest.size >= size:
+        return latest
+    if latest is None or latest.created_at <= timezone.now() - timedelta(seconds=interval()):
+        return sign_checkpoint()
+    return latest
+
+
+def ensure_checkpoint() -> LedgerCheckpoint | None:
+    """A checkpoint covering every committed leaf (signs one now if needed)."""
+    return sign_checkpoint()
+
+
+def latest() -> LedgerCheckpoint | None:
+    return LedgerCheckpoint.objects.order_by("-size").first()
+
+
+def with_cosignatures(cp: LedgerCheckpoint) -> str:
+    """The checkpoint note with the witness cosignature lines collected for it."""
+    lines = [c.line for c in WitnessCosignature.objects.filter(checkpoint=cp).order_by("witness", "key_hash")]
+    return note.add_signatures(cp.note, *lines) if lines else cp.note
