@@ -70,6 +70,16 @@ class AuditResult:
         )
 
 
+class _FrontierReader:
+    """Reads the recomputed frontier hashes (the only old hashes an append needs)."""
+
+    def __init__(self, known: dict[int, bytes]) -> None:
+        self.known = known
+
+    def read_hashes(self, indexes: list[int]) -> list[bytes]:
+        return [self.known[i] for i in indexes]
+
+
 def _fold(frontier: list[bytes]) -> bytes:
     if not frontier:
         return merkle.EMPTY_ROOT
@@ -122,7 +132,7 @@ def _check_tree(res: AuditResult, chunk: int, progress: Callable[[str], None] | 
             if expected < end:
                 res.problem(f"leaves #{expected}…#{end - 1} are missing / thiếu lá")
             return  # the tree cannot be recomputed past a gap
-        stored = merkle.new_hashes_for_append_batch(n, leaf_hashes, lambda idx: [known[i] for i in idx])
+        stored = merkle.new_hashes_for_append_batch(n, leaf_hashes, _FrontierReader(known))
         first = merkle.stored_hash_index(0, n)
         db_hashes = dict(
             LedgerHash.objects.filter(index__gte=first, index__lt=first + len(stored)).values_list("index", "hash")
@@ -174,9 +184,9 @@ def _describe(old: bytes, new: bytes) -> str:
     diffs = []
     for k in sorted(set(a) | set(b)):
         if a.get(k) != b.get(k):
-            diffs.append(
-                f"{k}: ledger {json.dumps(a.get(k), ensure_ascii=False)[:60]} ≠ db {json.dumps(b.get(k), ensure_ascii=False)[:60]}"
-            )
+            was = json.dumps(a.get(k), ensure_ascii=False)[:60]
+            now = json.dumps(b.get(k), ensure_ascii=False)[:60]
+            diffs.append(f"{k}: ledger {was} ≠ db {now}")
     return "; ".join(diffs[:5])
 
 

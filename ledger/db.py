@@ -99,12 +99,14 @@ def _postgresql_sql() -> list[str]:
     out = [
         """CREATE OR REPLACE FUNCTION truyxuat_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'integrity_constraint_violation';
+          RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
         END $$""",
         """CREATE OR REPLACE FUNCTION truyxuat_ledger_no_shrink() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF TG_OP = 'DELETE' OR NEW.size < OLD.size OR NEW.id <> OLD.id THEN
-            RAISE EXCEPTION 'the ledger cannot shrink: % refused', TG_OP USING ERRCODE = 'integrity_constraint_violation';
+            RAISE EXCEPTION 'the ledger cannot shrink: % refused', TG_OP
+              USING ERRCODE = 'integrity_constraint_violation';
           END IF;
           RETURN NEW;
         END $$""",
