@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Sự kiện EPCIS")
+
+    def ready(self) -> None:
+        from events import signals
+        from events.records import register_all
+
+        register_all()
+        signals.connect()

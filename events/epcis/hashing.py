@@ -20,6 +20,7 @@ wrapped so that it never touches the network and is safe to call from threads:
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 from typing import Any
 
@@ -32,6 +33,14 @@ from .schema import CONTEXT_URL, CONTEXT_URLS, epcis_context, epcis_context_docu
 __all__ = ["event_hash", "event_hashes", "prehash_string"]
 
 _LOCK = threading.Lock()
+
+
+def _quiet_library(record: logging.LogRecord) -> bool:
+    """The library logs every event it hashes at INFO on the root logger: drop that (keep its warnings)."""
+    return not (record.levelno < logging.WARNING and "epcis_event_hash_generator" in record.pathname)
+
+
+logging.getLogger().addFilter(_quiet_library)
 
 
 def _loader(url: str, options: Any = None) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""Who is calling: an organisation's machine client (API token) or a person (session)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts import permissions
+from accounts.services import authenticate_token
+from catalog.choices import OrganizationStatus
+
+
+class TokenActor:
+    """An organisation's machine client, authenticated by one of its API tokens.
+
+    It acts for that organisation only: it may capture the organisation's events and sees what a member
+    would see. Audit entries name the token's prefix (there is no user row).
+    """
+
+    is_authenticated = True
+    is_superuser = False
+    is_active = True
+    pk = None
+    id = None
+    agency_id = None
+
+    def __init__(self, token: Any) -> None:
+        self.token = token
+        self.organization = token.organization
+        self.username = f"token:{token.prefix}"
+
+    def __str__(self) -> str:
+        return self.username
+
+
+def bearer_token(request: Any) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def token_actor(request: Any) -> TokenActor | None:
+    """The machine client named by `Authorization: Bearer <token>`, or None (no or unknown token)."""
+    plain = bearer_token(request)
+    if plain is None:
+        return None
+    token = authenticate_token(plain)
+    return TokenActor(token) if token is not None else None
+
+
+def viewer_of(request: Any) -> Any:
+    """The caller for read permissions: a token's client, else the session user (maybe anonymous)."""
+    return token_actor(request) or request.user
+
+
+def member_organization_ids(actor: Any) -> set[int]:
+    """Organisations whose own (unpublished) events the actor sees."""
+    if isinstance(actor, TokenActor):
+        return {actor.organization.pk}
+    if not permissions.is_authenticated(actor) or getattr(actor, "pk", None) is None:
+        return set()
+    return set(actor.memberships.values_list("organization_id", flat=True))
+
+
+def can_capture(actor: Any, organization: Any) -> bool:
+    """Members of a non-suspended organisation, its API tokens, and platform admins capture its events."""
+    if organization is None:
+        return permissions.is_platform_admin(actor)
+    if isinstance(actor, TokenActor):
+        return actor.organization.pk == organization.pk and organization.status != OrganizationStatus.SUSPENDED
+    return permissions.can_edit_organization_data(actor, organization) or permissions.is_platform_admin(actor)

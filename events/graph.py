@@ -1,0 +1,55 @@
+"""Walking the genealogy: breadth-first over `LotEdge` rows by integer key ids, in batches (never JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+
+BATCH = 5000
+EdgeRow = tuple[int, int, int, int, int | None]  # src, dst, kind, event pk, organization id
+COLUMNS = "src_id, dst_id, kind, event_id, organization_id_denorm"
+
+
+def edges_touching(ids: Iterable[int], column: str) -> list[EdgeRow]:
+    """All edges whose `column` ('src_id' or 'dst_id') is one of `ids` (one query per batch)."""
+    assert column in ("src_id", "dst_id")
+    todo = list(ids)
+    out: list[EdgeRow] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(todo), BATCH):
+            chunk = todo[i : i + BATCH]
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {COLUMNS} FROM events_lotedge WHERE {column} IN ({marks})", chunk)
+            out.extend(cursor.fetchall())
+    return out
+
+
+def walk(
+    roots: Iterable[int],
+    forward: bool,
+    max_depth: int | None = None,
+    allow: Callable[[EdgeRow], bool] | None = None,
+) -> tuple[dict[int, int], list[EdgeRow]]:
+    """Breadth-first walk from `roots` downstream (forward) or upstream; returns {key id: depth} and edges.
+
+    `allow` filters edges (visibility); `max_depth` bounds the number of steps.
+    """
+    column = "src_id" if forward else "dst_id"
+    depth: dict[int, int] = {r: 0 for r in roots}
+    frontier = list(depth)
+    used: list[EdgeRow] = []
+    level = 0
+    while frontier and (max_depth is None or level < max_depth):
+        level += 1
+        nxt: list[int] = []
+        for row in edges_touching(frontier, column):
+            if allow is not None and not allow(row):
+                continue
+            used.append(row)
+            other = row[1] if forward else row[0]
+            if other not in depth:
+                depth[other] = level
+                nxt.append(other)
+        frontier = nxt
+    return depth, used

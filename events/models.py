@@ -1,0 +1,155 @@
+"""EPCIS events as stored: canonical JSON plus indexed columns, identifier index, genealogy and shipments.
+
+Trace and query never read the event JSON: they walk small integer rows (`EventEpc`, `LotEdge`,
+`Shipment`) keyed by `EpcKey.id`. An identifier's canonical key (`events.epcis.key_of`) makes the
+EPC URN and the GS1 Digital Link forms of one lot the same row.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.choices import CaptureStatus, EdgeKind, EpcRole
+
+KEY_MAX = 1000  # longest identifier we index (EPCIS allows any URI; longer ones are refused at capture)
+
+
+class Capture(models.Model):
+    """One capture job (a document or a single event), with its outcome; its events all commit or none does."""
+
+    capture_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "catalog.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("nguồn"), max_length=16, default="api")
+    status = models.CharField(_("trạng thái"), max_length=8, choices=CaptureStatus.choices)
+    context = models.JSONField(_("@context"), default=list)
+    event_count = models.PositiveIntegerField(default=0)
+    stored_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("lần ghi nhận")
+        verbose_name_plural = _("lần ghi nhận")
+
+    def __str__(self) -> str:
+        return f"{self.capture_id} ({self.status})"
+
+
+class EpcKey(models.Model):
+    """One identifier (lot, item, logistic unit, location or party) in canonical form.
+
+    `key` is the Digital Link on id.gs1.org for GS1 keys (or the identifier itself); `epc` the EPC URN.
+    `lot` links to the catalogue lot with the same GTIN and lot code once it is registered (see
+    `events.services.linking`); until then the key lives on its own.
+    """
+
+    key = models.CharField(max_length=KEY_MAX, unique=True)
+    kind = models.CharField(max_length=8)
+    epc = models.CharField(max_length=KEY_MAX, blank=True)
+    gtin = models.CharField(max_length=14, blank=True)
+    lot_code = models.CharField(max_length=80, blank=True)
+    serial = models.CharField(max_length=80, blank=True)
+    gln = models.CharField(max_length=13, blank=True, db_index=True)
+    lot = models.ForeignKey("catalog.Lot", null=True, blank=True, on_delete=models.SET_NULL, related_name="epc_keys")
+
+    class Meta:
+        indexes = [models.Index(fields=["gtin", "lot_code"])]
+        verbose_name = _("mã định danh")
+        verbose_name_plural = _("mã định danh")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Event(models.Model):
+    """A captured EPCIS event: `body` is its canonical JSON exactly as stored (and as the ledger holds it)."""
+
+    event_id = models.CharField(_("eventID"), max_length=KEY_MAX, unique=True)
+    event_hash = models.CharField(_("mã băm sự kiện"), max_length=100, null=True, blank=True, unique=True)
+    type = models.CharField(max_length=24)
+    event_time = models.DateTimeField(db_index=True)
+    event_time_zone_offset = models.CharField(max_length=6)
+    record_time = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=8, blank=True)
+    biz_step = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    disposition = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    read_point = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    biz_location = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    transformation_id = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    organization = models.ForeignKey(
+        "catalog.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    capture = models.ForeignKey(Capture, on_delete=models.PROTECT, related_name="events")
+    body = models.TextField(_("JSON chuẩn tắc"))
+
+    class Meta:
+        ordering = ["event_time", "id"]
+        verbose_name = _("sự kiện EPCIS")
+        verbose_name_plural = _("sự kiện EPCIS")
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class EventEpc(models.Model):
+    """An identifier mentioned by an event, and in which role (the MATCH_* index)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="epcs")
+    key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
+    role = models.PositiveSmallIntegerField(choices=EpcRole.choices)
+
+    class Meta:
+        # covering index: "which events mention these keys (in this role)" reads the index only
+        indexes = [models.Index(fields=["key", "role", "event"], name="events_epc_key_role")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.get_role_display()} {self.key_id}"
+
+
+class LotEdge(models.Model):
+    """A genealogy edge `src → dst` (downstream), derived from one event; `organization` is the capturer's."""
+
+    src = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
+    dst = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.PositiveSmallIntegerField(choices=EdgeKind.choices)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    organization_id_denorm = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        # covering indexes: a trace step (forward by src, backward by dst) reads the index only
+        indexes = [
+            models.Index(fields=["src", "dst", "kind", "event", "organization_id_denorm"], name="events_edge_fwd"),
+            models.Index(fields=["dst", "src", "kind", "event", "organization_id_denorm"], name="events_edge_back"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.src_id} → {self.dst_id} ({self.get_kind_display()})"
+
+
+class Shipment(models.Model):
+    """An object's trip from one party to another: the shipping event and, once it arrives, the receiving one.
+
+    `source` and `destination` are canonical party keys (GLN Digital Links) from sourceList/destinationList
+    (owning party first, then possessing party, then location), or the event's business location.
+    """
+
+    key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
+    ship_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    receive_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=KEY_MAX, blank=True)
+    destination = models.CharField(max_length=KEY_MAX, blank=True)
+    organization_id_denorm = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "receive_event"], name="events_shipment_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key_id}: {self.source} → {self.destination}"

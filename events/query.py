@@ -1,0 +1,176 @@
+"""The EPCIS 2.0 SimpleEventQuery over stored events: parameters, filters, ordering and keyset pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from events.choices import EpcRole
+from events.epcis import InvalidIdentifier, key_of, normalise_biz_step, normalise_disposition, parse_key, parse_time
+from events.models import EpcKey, Event, EventEpc
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+EVENT_TYPES = ("ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent")
+
+MATCH_ROLES: dict[str, tuple[int, ...]] = {
+    "MATCH_epc": (EpcRole.EPC,),
+    "MATCH_parentID": (EpcRole.PARENT,),
+    "MATCH_inputEPC": (EpcRole.INPUT,),
+    "MATCH_outputEPC": (EpcRole.OUTPUT,),
+    "MATCH_anyEPC": (EpcRole.EPC, EpcRole.PARENT, EpcRole.INPUT, EpcRole.OUTPUT),
+    "MATCH_epcClass": (EpcRole.EPC_CLASS,),
+    "MATCH_inputEPCClass": (EpcRole.INPUT_CLASS,),
+    "MATCH_outputEPCClass": (EpcRole.OUTPUT_CLASS,),
+    "MATCH_anyEPCClass": (EpcRole.EPC_CLASS, EpcRole.INPUT_CLASS, EpcRole.OUTPUT_CLASS),
+}
+TIME_FIELDS = {
+    "GE_eventTime": "event_time__gte",
+    "LT_eventTime": "event_time__lt",
+    "GE_recordTime": "record_time__gte",
+    "LT_recordTime": "record_time__lt",
+}
+EQ_FIELDS = {
+    "EQ_action": "action",
+    "EQ_readPoint": "read_point",
+    "EQ_bizLocation": "biz_location",
+    "EQ_eventID": "event_id",
+    "EQ_transformationID": "transformation_id",
+}
+PAGING = ("orderBy", "orderDirection", "perPage", "nextPageToken")
+TOKEN_SALT = "events.query.page"
+
+
+class QueryError(ValueError):
+    """A query parameter the server cannot accept (answered with 400 and the parameter's name)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass
+class Page:
+    events: list[Event]
+    next_token: str | None
+
+
+def _values(raw: str) -> list[str]:
+    return [v.strip() for v in raw.split("|") if v.strip()]
+
+
+def _time(name: str, raw: str) -> Any:
+    try:
+        return parse_time(raw.replace(" ", "+"))  # a '+' in a query string may arrive as a space
+    except ValueError as exc:
+        raise QueryError(name, f"not a timestamp with a time zone: {raw!r}") from exc
+
+
+def _key_filter(values: list[str]) -> Q:
+    """EpcKey rows matching identifiers (URN or Digital Link) or patterns (urn:epc:idpat:…:*)."""
+    exact: list[str] = []
+    query = Q()
+    for value in values:
+        try:
+            gk = parse_key(value)
+        except InvalidIdentifier:
+            exact.append(value)
+            continue
+        if gk.kind == "gtin" and gk.gtin14:
+            query |= Q(gtin=gk.gtin14)
+        else:
+            exact.append(key_of(value))
+    if exact:
+        query |= Q(key__in=exact)
+    return query
+
+
+def filter_events(params: Any, queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Apply the standard query parameters in `params` (a QueryDict or dict of strings)."""
+    for name in params:
+        raw = params.get(name, "")
+        if name in PAGING:
+            continue
+        if name == "eventType":
+            types = _values(raw)
+            bad = [t for t in types if t not in EVENT_TYPES]
+            if bad:
+                raise QueryError(name, f"unknown event type {bad[0]!r}")
+            queryset = queryset.filter(type__in=types)
+        elif name in TIME_FIELDS:
+            queryset = queryset.filter(**{TIME_FIELDS[name]: _time(name, raw)})
+        elif name in EQ_FIELDS:
+            queryset = queryset.filter(**{f"{EQ_FIELDS[name]}__in": _values(raw)})
+        elif name == "EQ_bizStep":
+            queryset = queryset.filter(biz_step__in=[normalise_biz_step(v) for v in _values(raw)])
+        elif name == "EQ_disposition":
+            queryset = queryset.filter(disposition__in=[normalise_disposition(v) for v in _values(raw)])
+        elif name in MATCH_ROLES:
+            keys = EpcKey.objects.filter(_key_filter(_values(raw))).values("pk")
+            queryset = queryset.filter(
+                Exists(EventEpc.objects.filter(event=OuterRef("pk"), role__in=MATCH_ROLES[name], key__in=keys))
+            )
+        else:
+            raise QueryError(name, "tham số truy vấn không được hỗ trợ / unsupported query parameter")
+    return queryset
+
+
+def _per_page(params: Any) -> int:
+    raw = params.get("perPage")
+    if raw in (None, ""):
+        return DEFAULT_PER_PAGE
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise QueryError("perPage", "must be a whole number") from exc
+    if not 1 <= value <= MAX_PER_PAGE:
+        raise QueryError("perPage", f"must be between 1 and {MAX_PER_PAGE}")
+    return value
+
+
+def _signature(params: Any) -> str:
+    return "&".join(f"{k}={params.get(k)}" for k in sorted(params) if k != "nextPageToken")
+
+
+def page(params: Any, queryset: QuerySet[Event]) -> Page:
+    """One page of `queryset` filtered by `params`, ordered by `orderBy`/`orderDirection` (default: capture
+    order), continuing after `nextPageToken` (a signed keyset position valid only for the same parameters)."""
+    queryset = filter_events(params, queryset)
+    order_by = params.get("orderBy") or ""
+    if order_by not in ("", "eventTime", "recordTime"):
+        raise QueryError("orderBy", "must be eventTime or recordTime")
+    direction = (params.get("orderDirection") or ("DESC" if order_by else "ASC")).upper()
+    if direction not in ("ASC", "DESC"):
+        raise QueryError("orderDirection", "must be ASC or DESC")
+    column = {"eventTime": "event_time", "recordTime": "record_time", "": ""}[order_by]
+    per_page = _per_page(params)
+    desc = direction == "DESC"
+    token = params.get("nextPageToken")
+    if token:
+        try:
+            data = signing.loads(token, salt=TOKEN_SALT)
+        except signing.BadSignature as exc:
+            raise QueryError("nextPageToken", "invalid or altered token") from exc
+        if data.get("s") != _signature(params):
+            raise QueryError("nextPageToken", "the token belongs to a query with other parameters")
+        last_pk, last_value = data["p"], data.get("v")
+        op = "lt" if desc else "gt"
+        if column:
+            value = parse_time(last_value)
+            queryset = queryset.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": last_pk}))
+        else:
+            queryset = queryset.filter(**{f"pk__{op}": last_pk})
+    sign = "-" if desc else ""
+    ordering = [f"{sign}{column}", f"{sign}pk"] if column else [f"{sign}pk"]
+    rows = list(queryset.order_by(*ordering)[: per_page + 1])
+    next_token = None
+    if len(rows) > per_page:
+        rows = rows[:per_page]
+        last = rows[-1]
+        value = getattr(last, column).isoformat() if column else None
+        next_token = signing.dumps({"p": last.pk, "v": value, "s": _signature(params)}, salt=TOKEN_SALT)
+    return Page(events=rows, next_token=next_token)

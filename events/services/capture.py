@@ -1,0 +1,283 @@
+"""Capture: validate, hash, de-duplicate, store, index, derive genealogy, append to the ledger — all or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from core.choices import AuditAction
+from core.errors import Forbidden
+from events.auth import TokenActor, can_capture
+from events.choices import CaptureStatus
+from events.epcis import (
+    CONTEXT_URL,
+    EpcisDocument,
+    EpcisError,
+    EventIndex,
+    Problem,
+    canonical_bytes,
+    event_hash,
+    event_hashes,
+    extract,
+    validate_document,
+    with_defaults,
+)
+from events.models import KEY_MAX, Capture, Event
+from events.records import RECORD_TYPE
+from events.services import genealogy
+from events.services.keys import key_ids
+from ledger import services as ledger
+from ledger.choices import LeafKind
+
+
+class CaptureTooLarge(Exception):
+    """More events than `TRUYXUAT_CAPTURE_MAX_EVENTS` (or a body over `TRUYXUAT_CAPTURE_MAX_BYTES`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class CaptureResult:
+    """What a capture did: the job, the eventIDs stored (in order), and the duplicates it skipped.
+
+    Each duplicate is `{"index": i, "eventID": ..., "reason": "eventID" | "eventHash", "existing": eventID}`.
+    """
+
+    capture: Capture
+    stored: list[str] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def capture_id(self) -> str:
+        return str(self.capture.capture_id)
+
+
+def _now_text(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _hashes(events: list[dict[str, Any]], context: Any) -> list[str | None]:
+    """Event hashes; an event whose hash the library cannot compute gets None (it is stored under a UUID)."""
+    try:
+        return list(event_hashes(events, context))
+    except EpcisError:
+        out: list[str | None] = []
+        for event in events:
+            try:
+                out.append(event_hash(event, context))
+            except EpcisError:
+                out.append(None)
+        return out
+
+
+def _document(events: list[dict[str, Any]], context: list[Any]) -> dict[str, Any]:
+    return {
+        "@context": context or [CONTEXT_URL],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": _now_text(timezone.now()),
+        "epcisBody": {"eventList": events},
+    }
+
+
+def _check_lengths(index: int, idx: EventIndex) -> list[Problem]:
+    problems = []
+    for name, value in (
+        ("eventID", idx.event_id),
+        ("readPoint/id", idx.read_point),
+        ("bizLocation/id", idx.biz_location),
+    ):
+        if value and len(value) > KEY_MAX:
+            problems.append(Problem(index, f"/epcisBody/eventList/{index}/{name}", f"longer than {KEY_MAX} characters"))
+    for value in idx.epcs + idx.epc_classes + idx.input_epcs + idx.output_epcs + idx.input_classes + idx.output_classes:
+        if len(value) > KEY_MAX:
+            problems.append(
+                Problem(index, f"/epcisBody/eventList/{index}", f"identifier longer than {KEY_MAX} characters")
+            )
+    return problems
+
+
+def capture_events(
+    *,
+    actor: Any,
+    organization: Any,
+    events: list[dict[str, Any]],
+    context: list[Any] | None = None,
+    source: str = "api",
+    validate: bool = True,
+) -> CaptureResult:
+    """Capture EPCIS events (JSON form, as a document's eventList holds them) for `organization`.
+
+    All or nothing: raises `Forbidden` (actor may not capture for the organisation), `CaptureTooLarge`
+    (over the configured event limit) or `EpcisError` (every problem, with the event index and a JSON pointer
+    `/epcisBody/eventList/<i>/<field>`), and then nothing is stored. Otherwise, in one transaction: each event
+    gets `eventID` (its event hash when absent) and `recordTime` where absent; events already stored (same
+    eventID or same event hash, also within the batch) are skipped and reported as duplicates; the rest are
+    stored with their index rows, genealogy edges, shipments, one ledger leaf each and one audit entry.
+    `context` is the document's `@context` (default: the EPCIS 2.0 context only).
+    """
+    if not can_capture(actor, organization):
+        raise Forbidden()
+    limit = settings.TRUYXUAT_CAPTURE_MAX_EVENTS
+    if len(events) > limit:
+        raise CaptureTooLarge(f"{len(events)} events; the limit is {limit} per document")
+    ctx = list(context) if context else [CONTEXT_URL]
+    if validate:
+        problems = validate_document(_document(events, ctx))
+        if problems:
+            raise EpcisError(problems)
+    now = timezone.now()
+    hashes = _hashes(events, ctx)
+    prepared: list[tuple[dict[str, Any], EventIndex, str | None]] = []
+    problems = []
+    for i, (event, h) in enumerate(zip(events, hashes, strict=True)):
+        full = with_defaults(event, _now_text(now), h or f"urn:uuid:{uuid.uuid4()}")
+        idx = extract(full)
+        problems += _check_lengths(i, idx)
+        prepared.append((full, idx, h))
+    if problems:
+        raise EpcisError(problems)
+    with transaction.atomic():
+        return _store(actor, organization, prepared, ctx, source, now)
+
+
+def capture_document(*, actor: Any, organization: Any, document: EpcisDocument, source: str = "api") -> CaptureResult:
+    """Capture the events of a parsed (and validated) EPCIS document; see `capture_events`."""
+    return capture_events(
+        actor=actor,
+        organization=organization,
+        events=document.events,
+        context=document.context,
+        source=source,
+        validate=False,
+    )
+
+
+def _existing(prepared: list[tuple[dict[str, Any], EventIndex, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
+    ids = [idx.event_id for _e, idx, _h in prepared if idx.event_id]
+    hashes = [h for _e, _idx, h in prepared if h]
+    by_id: dict[str, str] = {}
+    by_hash: dict[str, str] = {}
+    for i in range(0, len(ids), 2000):
+        by_id.update(
+            (e, e) for e in Event.objects.filter(event_id__in=ids[i : i + 2000]).values_list("event_id", flat=True)
+        )
+    for i in range(0, len(hashes), 2000):
+        by_hash.update(Event.objects.filter(event_hash__in=hashes[i : i + 2000]).values_list("event_hash", "event_id"))
+    return by_id, by_hash
+
+
+def _store(
+    actor: Any,
+    organization: Any,
+    prepared: list[tuple[dict[str, Any], EventIndex, str | None]],
+    context: list[Any],
+    source: str,
+    now: datetime,
+) -> CaptureResult:
+    org_id = organization.pk if organization is not None else None
+    capture = Capture.objects.create(
+        organization=organization,
+        source=source,
+        status=CaptureStatus.SUCCESS,
+        context=context,
+        event_count=len(prepared),
+    )
+    result = CaptureResult(capture=capture)
+    by_id, by_hash = _existing(prepared)
+    rows: list[tuple[Event, EventIndex, dict[str, Any]]] = []
+    for i, (full, idx, h) in enumerate(prepared):
+        eid = str(idx.event_id)
+        if eid in by_id:
+            result.duplicates.append({"index": i, "eventID": eid, "reason": "eventID", "existing": by_id[eid]})
+            continue
+        if h and h in by_hash:
+            result.duplicates.append({"index": i, "eventID": eid, "reason": "eventHash", "existing": by_hash[h]})
+            continue
+        by_id[eid] = eid
+        if h:
+            by_hash[h] = eid
+        event = Event(
+            event_id=eid,
+            event_hash=h,
+            type=idx.type,
+            event_time=idx.event_time,
+            event_time_zone_offset=idx.event_time_zone_offset[:6],
+            record_time=now,
+            action=idx.action or "",
+            biz_step=idx.biz_step or "",
+            disposition=idx.disposition or "",
+            read_point=idx.read_point or "",
+            biz_location=idx.biz_location or "",
+            transformation_id=idx.transformation_id or "",
+            organization_id=org_id,
+            capture=capture,
+            body=canonical_bytes(full).decode(),
+        )
+        rows.append((event, idx, full))
+    if rows:
+        Event.objects.bulk_create([r[0] for r in rows], batch_size=1000)
+        _append_leaves(rows)
+        written: dict[str, str] = {}
+        for _event, idx, _full in rows:
+            for k, v, _role in genealogy.roles(idx):
+                written.setdefault(k, v)
+        ids = key_ids(written)
+        genealogy.save(genealogy.derive([(r[0], r[1]) for r in rows], ids))
+    result.stored = [r[0].event_id for r in rows]
+    capture.stored_count = len(rows)
+    capture.duplicate_count = len(result.duplicates)
+    capture.finished_at = timezone.now()
+    capture.save(update_fields=["stored_count", "duplicate_count", "finished_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAPTURE,
+        instance=capture,
+        after={
+            "capture_id": str(capture.capture_id),
+            "source": source,
+            "events": len(prepared),
+            "stored": len(rows),
+            "duplicates": len(result.duplicates),
+        },
+        organization_id=org_id,
+        reason=f"[{actor.username}]" if isinstance(actor, TokenActor) else "",
+    )
+    return result
+
+
+def _leaf(event: Event, full: dict[str, Any]) -> bytes:
+    """The same bytes as `ledger.records.record_bytes(event)`, without re-reading the body."""
+    return canonical_bytes({"type": RECORD_TYPE, "id": str(event.pk), "data": full})
+
+
+def _append_leaves(rows: list[tuple[Event, EventIndex, dict[str, Any]]]) -> None:
+    append_many = getattr(ledger, "append_many", None)
+    if append_many is not None:
+        append_many([(LeafKind.EVENT, _leaf(e, full), RECORD_TYPE, str(e.pk)) for e, _idx, full in rows])
+        return
+    for event, _idx, full in rows:
+        ledger.append(LeafKind.EVENT, _leaf(event, full), record_type=RECORD_TYPE, record_id=str(event.pk))
+
+
+def record_failure(
+    *, organization: Any, problems: list[dict[str, Any]], source: str = "api", event_count: int = 0
+) -> Capture:
+    """Keep a refused capture job (no events) so `GET /epcis/capture/{id}` can say why it failed."""
+    return Capture.objects.create(
+        organization=organization,
+        source=source,
+        status=CaptureStatus.FAILED,
+        event_count=event_count,
+        errors=problems,
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,138 @@
+"""Genealogy edges and shipments derived from events as they are captured.
+
+* TransformationEvent: every input (EPC or class) → every output (`EdgeKind.TRANSFORMATION`).
+* AggregationEvent ADD/OBSERVE: every child → the parent (`EdgeKind.AGGREGATION`); a trace walks it
+  forward (the child travels inside the parent) and backward (what the parent contains).
+* ObjectEvent/AggregationEvent with bizStep `shipping` opens a `Shipment` per object from the source to
+  the destination party; a later `receiving` of the same object closes the oldest open one, else it is
+  recorded as an arrival on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from events.choices import EdgeKind, EpcRole
+from events.epcis import EventIndex, Party, key_of
+from events.models import Event, EventEpc, LotEdge, Shipment
+
+PARTY_PREFERENCE = ("owning_party", "possessing_party", "location")
+
+
+def roles(idx: EventIndex) -> list[tuple[str, str, int]]:
+    """(canonical key, as written, role) for every identifier the event mentions."""
+    out: list[tuple[str, str, int]] = []
+    for values, keys, role in (
+        (idx.epcs, idx.epc_keys, EpcRole.EPC),
+        (idx.epc_classes, idx.epc_class_keys, EpcRole.EPC_CLASS),
+        (idx.input_epcs, idx.input_epc_keys, EpcRole.INPUT),
+        (idx.input_classes, idx.input_class_keys, EpcRole.INPUT_CLASS),
+        (idx.output_epcs, idx.output_epc_keys, EpcRole.OUTPUT),
+        (idx.output_classes, idx.output_class_keys, EpcRole.OUTPUT_CLASS),
+    ):
+        out.extend((k, v, int(role)) for v, k in zip(values, keys, strict=True))
+    if idx.parent_id and idx.parent_key:
+        out.append((idx.parent_key, idx.parent_id, int(EpcRole.PARENT)))
+    return out
+
+
+def party(parties: list[Party], fallback: str | None) -> str:
+    """The party an event names as source or destination: owner, then possessor, then location."""
+    by_type = {p.type: p.key for p in parties}
+    for typ in PARTY_PREFERENCE:
+        if typ in by_type:
+            return by_type[typ]
+    if parties:
+        return parties[0].key
+    return key_of(fallback) if fallback else ""
+
+
+@dataclass
+class Derived:
+    """Rows derived from a batch of new events, saved together at the end of the capture."""
+
+    epcs: list[EventEpc] = field(default_factory=list)
+    edges: list[LotEdge] = field(default_factory=list)
+    new_shipments: list[Shipment] = field(default_factory=list)
+    closed_shipments: list[Shipment] = field(default_factory=list)
+
+
+def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derived:
+    """Build the index rows, edges and shipments of stored events (`ids` maps canonical keys to row ids)."""
+    out = Derived()
+    receiving_keys: set[int] = set()
+    for _event, idx in items:
+        if idx.biz_step == "receiving":
+            receiving_keys.update(ids[k] for k in _objects(idx))
+    open_: dict[int, list[Shipment]] = {}
+    if receiving_keys:
+        for sh in Shipment.objects.filter(
+            key_id__in=list(receiving_keys), receive_event__isnull=True, ship_event__isnull=False
+        ).order_by("id"):
+            open_.setdefault(sh.key_id, []).append(sh)
+    for event, idx in items:
+        org = event.organization_id
+        seen: set[tuple[int, int]] = set()
+        for k, _v, role in roles(idx):
+            pair = (ids[k], role)
+            if pair not in seen:
+                seen.add(pair)
+                out.epcs.append(EventEpc(event=event, key_id=ids[k], role=role))
+        if idx.type == "TransformationEvent":
+            ins = {ids[k] for k in idx.input_epc_keys + idx.input_class_keys}
+            outs = {ids[k] for k in idx.output_epc_keys + idx.output_class_keys}
+            out.edges += [_edge(s, d, EdgeKind.TRANSFORMATION, event, org) for s in ins for d in outs if s != d]
+        elif idx.type == "AggregationEvent" and idx.action in ("ADD", "OBSERVE") and idx.parent_key:
+            parent = ids[idx.parent_key]
+            children = {ids[k] for k in idx.epc_keys + idx.epc_class_keys}
+            out.edges += [_edge(c, parent, EdgeKind.AGGREGATION, event, org) for c in children if c != parent]
+        if idx.biz_step == "shipping":
+            src = party(idx.sources, idx.biz_location or idx.read_point)
+            dst = party(idx.destinations, None)
+            for kid in sorted({ids[k] for k in _objects(idx)}):
+                sh = Shipment(key_id=kid, ship_event=event, source=src, destination=dst, organization_id_denorm=org)
+                out.new_shipments.append(sh)
+                open_.setdefault(kid, []).append(sh)
+        elif idx.biz_step == "receiving":
+            src = party(idx.sources, None)
+            dst = party(idx.destinations, idx.biz_location or idx.read_point)
+            for kid in sorted({ids[k] for k in _objects(idx)}):
+                pending = open_.get(kid)
+                if pending:
+                    sh = pending.pop(0)
+                    sh.receive_event = event
+                    sh.destination = sh.destination or dst
+                    sh.source = sh.source or src
+                    if sh.pk is not None:
+                        out.closed_shipments.append(sh)
+                else:
+                    out.new_shipments.append(
+                        Shipment(
+                            key_id=kid, receive_event=event, source=src, destination=dst, organization_id_denorm=org
+                        )
+                    )
+    return out
+
+
+def _objects(idx: EventIndex) -> list[str]:
+    objs = idx.epc_keys + idx.epc_class_keys
+    if idx.parent_key:
+        objs.append(idx.parent_key)
+    return objs
+
+
+def _edge(src: int, dst: int, kind: int, event: Event, org: int | None) -> LotEdge:
+    return LotEdge(src_id=src, dst_id=dst, kind=kind, event=event, organization_id_denorm=org)
+
+
+def save(derived: Derived) -> None:
+    EventEpc.objects.bulk_create(derived.epcs, batch_size=2000)
+    LotEdge.objects.bulk_create(derived.edges, batch_size=2000)
+    for sh in derived.new_shipments:  # set the FK ids from the (now saved) events
+        sh.ship_event_id = sh.ship_event.pk if sh.ship_event else None
+        sh.receive_event_id = sh.receive_event.pk if sh.receive_event else None
+    Shipment.objects.bulk_create(derived.new_shipments, batch_size=2000)
+    if derived.closed_shipments:
+        Shipment.objects.bulk_update(
+            derived.closed_shipments, ["receive_event", "source", "destination"], batch_size=500
+        )

@@ -1,0 +1,379 @@
+"""The EPCIS 2.0 REST binding under /epcis/: capture (documents and single events), capture jobs, queries.
+
+Machine clients authenticate with `Authorization: Bearer <API token>` (no CSRF: no cookies are used);
+people with their session, and then CSRF is enforced on every write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts import permissions
+from catalog.models import Organization
+from core.errors import Forbidden
+from core.problems import problem
+from events import selectors
+from events.auth import TokenActor, bearer_token, token_actor
+from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event, validate_document
+from events.models import Capture
+from events.query import QueryError
+from events.services import CaptureTooLarge, capture_document, capture_events, record_failure
+
+JSON_TYPES = ("application/json", "application/ld+json")
+XML_TYPES = ("application/xml", "text/xml")
+EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+
+
+def _headers(response: HttpResponse) -> HttpResponse:
+    for name, value in EPCIS_HEADERS.items():
+        response[name] = value
+    response["GS1-EPCIS-Capture-Limit"] = str(settings.TRUYXUAT_CAPTURE_MAX_EVENTS)
+    response["GS1-EPCIS-Capture-File-Size-Limit"] = str(settings.TRUYXUAT_CAPTURE_MAX_BYTES)
+    return response
+
+
+def _unauthorized() -> HttpResponse:
+    return problem(
+        401, "Chưa xác thực / Unauthorized", "Cần khoá API hoặc đăng nhập. / An API token or a session is required."
+    )
+
+
+def _csrf_failed(request: HttpRequest) -> HttpResponse | None:
+    """Session writes must carry the CSRF token (token clients send no cookies and are exempt)."""
+
+    def _ok(_request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    return CsrfViewMiddleware(_ok).process_view(request, None, (), {})
+
+
+def _writer(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
+    """(actor, organization, error response) for a capture request."""
+    if bearer_token(request) is not None:
+        actor = token_actor(request)
+        if actor is None:
+            return None, None, _unauthorized()
+        return actor, actor.organization, None
+    user = request.user
+    if not permissions.is_authenticated(user):
+        return None, None, _unauthorized()
+    failed = _csrf_failed(request)
+    if failed is not None:
+        return (
+            None,
+            None,
+            problem(
+                403,
+                "Thiếu mã CSRF / CSRF check failed",
+                "Gửi kèm mã CSRF khi dùng phiên đăng nhập. / Send the CSRF token with session requests.",
+            ),
+        )
+    tax_code = request.GET.get("organization")
+    orgs = Organization.objects.filter(memberships__user=user)
+    if tax_code:
+        org = Organization.objects.filter(tax_code=tax_code).first()
+    else:
+        candidates = list(orgs[:2])
+        org = candidates[0] if len(candidates) == 1 else None
+        if org is None and not permissions.is_platform_admin(user):
+            return (
+                None,
+                None,
+                problem(
+                    400,
+                    "Thiếu tổ chức / Organisation required",
+                    "Chọn tổ chức bằng ?organization=<MST>. / Name the organisation with ?organization=<tax code>.",
+                ),
+            )
+    return user, org, None
+
+
+def _read_body(request: HttpRequest) -> tuple[bytes | None, HttpResponse | None]:
+    limit = settings.TRUYXUAT_CAPTURE_MAX_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        return None, _too_large(f"{length} bytes; the limit is {limit} bytes per document")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return None, _too_large(f"more than {limit} bytes; the limit is {limit} bytes per document")
+    return body, None
+
+
+def _too_large(detail: str) -> HttpResponse:
+    return problem(
+        413, "Tài liệu quá lớn / Payload too large", detail, type_="epcisException:CaptureLimitExceededException"
+    )
+
+
+def _media(request: HttpRequest) -> str:
+    return (request.content_type or "").lower()
+
+
+def _invalid(exc: EpcisError, capture: Capture | None = None) -> HttpResponse:
+    errors = [p.as_dict() for p in exc.problems]
+    detail = "; ".join(
+        (f"event {p.event_index}: " if p.event_index is not None else "") + f"{p.pointer or '/'}: {p.message}"
+        for p in exc.problems[:20]
+    )
+    extra: dict[str, Any] = {"errors": errors}
+    if capture is not None:
+        extra["captureID"] = str(capture.capture_id)
+    response = problem(
+        400,
+        "Tài liệu EPCIS không hợp lệ, không sự kiện nào được lưu / Invalid EPCIS input, nothing was stored",
+        detail,
+        type_="epcisException:ValidationException",
+        **extra,
+    )
+    if capture is not None:
+        response["Location"] = f"/epcis/capture/{capture.capture_id}"
+    return response
+
+
+@csrf_exempt
+def capture(request: HttpRequest) -> HttpResponse:
+    """POST an EPCIS document (JSON/JSON-LD or XML) → 202 + Location of the capture job; GET lists jobs."""
+    if request.method == "GET":
+        return _jobs(request)
+    if request.method == "OPTIONS":
+        return _headers(HttpResponse(status=204))
+    if request.method != "POST":
+        return problem(405, "Phương thức không được hỗ trợ / Method not allowed")
+    actor, organization, error = _writer(request)
+    if error is not None:
+        return error
+    media = _media(request)
+    if media not in JSON_TYPES + XML_TYPES:
+        return problem(
+            415,
+            "Kiểu nội dung không được hỗ trợ / Unsupported media type",
+            "application/ld+json, application/json or application/xml",
+        )
+    body, error = _read_body(request)
+    if error is not None or body is None:
+        return error or _too_large("")
+    try:
+        document = parse_document(body, media, validate=False)
+    except EpcisError as exc:
+        return _invalid(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
+    if document.kind != "EPCISDocument":
+        return problem(400, "Cần một EPCISDocument / An EPCISDocument is required", f"got {document.kind}")
+    if len(document.events) > settings.TRUYXUAT_CAPTURE_MAX_EVENTS:
+        return _too_large(
+            f"{len(document.events)} events; the limit is {settings.TRUYXUAT_CAPTURE_MAX_EVENTS} per document"
+        )
+    if not _can(actor, organization):
+        return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
+    problems = validate_document(document.raw)
+    if problems:
+        exc = EpcisError(problems)
+        return _invalid(
+            exc,
+            record_failure(
+                organization=organization, problems=[p.as_dict() for p in problems], event_count=len(document.events)
+            ),
+        )
+    try:
+        result = capture_document(actor=actor, organization=organization, document=document, source="api")
+    except EpcisError as exc:
+        return _invalid(
+            exc,
+            record_failure(
+                organization=organization,
+                problems=[p.as_dict() for p in exc.problems],
+                event_count=len(document.events),
+            ),
+        )
+    except CaptureTooLarge as exc:
+        return _too_large(exc.message)
+    response = JsonResponse(_job(result.capture, result.duplicates), status=202)
+    response["Location"] = f"/epcis/capture/{result.capture_id}"
+    return _headers(response)
+
+
+def _can(actor: Any, organization: Any) -> bool:
+    from events.auth import can_capture
+
+    return can_capture(actor, organization)
+
+
+def _job(job: Capture, duplicates: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "captureID": str(job.capture_id),
+        "createdAt": job.created_at.isoformat(),
+        "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
+        "running": job.status == "running",
+        "success": job.status == "success",
+        "captureErrorBehaviour": "rollback",
+        "errors": job.errors,
+        "eventCount": job.event_count,
+        "storedCount": job.stored_count,
+        "duplicateCount": job.duplicate_count,
+    }
+    if duplicates:
+        out["duplicates"] = duplicates
+    return out
+
+
+def _job_reader(request: HttpRequest) -> tuple[set[int] | None, HttpResponse | None]:
+    """Organisations whose capture jobs the caller sees (None: all)."""
+    actor = token_actor(request) if bearer_token(request) else request.user
+    if actor is None or not permissions.is_authenticated(actor):
+        return None, _unauthorized()
+    if permissions.is_platform_admin(actor):
+        return None, None
+    from events.auth import member_organization_ids
+
+    return member_organization_ids(actor), None
+
+
+def _jobs(request: HttpRequest) -> HttpResponse:
+    orgs, error = _job_reader(request)
+    if error is not None:
+        return error
+    jobs = Capture.objects.all() if orgs is None else Capture.objects.filter(organization_id__in=orgs)
+    return _headers(JsonResponse({"captureJobs": [_job(j) for j in jobs.order_by("-id")[:100]]}))
+
+
+def capture_job(request: HttpRequest, capture_id: str) -> HttpResponse:
+    """GET the state of a capture job: running / success / failed with its errors."""
+    orgs, error = _job_reader(request)
+    if error is not None:
+        return error
+    job = Capture.objects.filter(capture_id=capture_id).first()
+    if job is None or (orgs is not None and job.organization_id not in orgs):
+        return problem(404, "Không tìm thấy / Not found", f"capture job {capture_id}")
+    return _headers(JsonResponse(_job(job)))
+
+
+@csrf_exempt
+def events(request: HttpRequest) -> HttpResponse:
+    """GET: the SimpleEventQuery as an EPCISQueryDocument; POST: capture one event → 201 + Location."""
+    if request.method == "POST":
+        return _capture_one(request)
+    if request.method == "OPTIONS":
+        return _headers(HttpResponse(status=204))
+    if request.method != "GET":
+        return problem(405, "Phương thức không được hỗ trợ / Method not allowed")
+    viewer = token_actor(request) if bearer_token(request) else request.user
+    if viewer is None:
+        return _unauthorized()
+    try:
+        result = selectors.query(request.GET, viewer)
+    except QueryError as exc:
+        return problem(
+            400,
+            "Tham số truy vấn không hợp lệ / Invalid query parameter",
+            exc.message,
+            type_="epcisException:QueryParameterException",
+            parameter=exc.parameter,
+        )
+    response = JsonResponse(_query_document(result.events), json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json"
+    if result.next_token:
+        params = request.GET.copy()
+        params["nextPageToken"] = result.next_token
+        response["Link"] = f'<{request.path}?{params.urlencode()}>; rel="next"'
+        response["GS1-Next-Page-Token"] = result.next_token
+    return _headers(response)
+
+
+def _context(captures: list[Capture]) -> list[Any]:
+    out: list[Any] = [CONTEXT_URL]
+    for capture in captures:
+        for entry in capture.context or []:
+            if entry not in out:
+                out.append(entry)
+    return out
+
+
+def _query_document(rows: list[Any]) -> dict[str, Any]:
+    captures = list({e.capture_id: e.capture for e in rows}.values())
+    return {
+        "@context": _context(captures),
+        "type": "EPCISQueryDocument",
+        "schemaVersion": "2.0",
+        "creationDate": timezone.now().isoformat(),
+        "epcisBody": {
+            "queryResults": {
+                "queryName": "SimpleEventQuery",
+                "resultsBody": {"eventList": [selectors.event_json(e) for e in rows]},
+            }
+        },
+    }
+
+
+def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
+    """GET one event by its eventID (URL-encoded), with the @context it was captured under."""
+    viewer = token_actor(request) if bearer_token(request) else request.user
+    if viewer is None:
+        return _unauthorized()
+    event = selectors.get_event(event_id, viewer)
+    if event is None:
+        return problem(
+            404, "Không tìm thấy / Not found", f"event {event_id}", type_="epcisException:NoSuchResourceException"
+        )
+    body = selectors.event_json(event)
+    if "@context" not in body:
+        body = {"@context": _context([event.capture]), **body}
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json"
+    return _headers(response)
+
+
+def _capture_one(request: HttpRequest) -> HttpResponse:
+    actor, organization, error = _writer(request)
+    if error is not None:
+        return error
+    if _media(request) not in JSON_TYPES:
+        return problem(
+            415, "Kiểu nội dung không được hỗ trợ / Unsupported media type", "application/ld+json or application/json"
+        )
+    body, error = _read_body(request)
+    if error is not None or body is None:
+        return error or _too_large("")
+    try:
+        document = parse_event(body, _media(request))
+    except EpcisError as exc:
+        return _invalid(exc)
+    event = document.events[0]
+    try:
+        result = capture_events(
+            actor=actor,
+            organization=organization,
+            events=[event],
+            context=document.context,
+            source="api-event",
+            validate=False,
+        )
+    except Forbidden as exc:
+        return problem(403, "Không có quyền / Forbidden", str(exc))
+    except EpcisError as exc:
+        return _invalid(exc)
+    if result.duplicates:
+        existing = result.duplicates[0]["existing"]
+        response = problem(
+            409,
+            "Sự kiện đã được ghi nhận trước đó, không lưu thêm / Event already captured, nothing new stored",
+            f"{result.duplicates[0]['reason']} matches {existing}",
+            type_="epcisException:ResourceAlreadyExistsException",
+            eventID=existing,
+        )
+        response["Location"] = f"/epcis/events/{quote(existing, safe='')}"
+        return response
+    response = HttpResponse(status=201)
+    response["Location"] = f"/epcis/events/{quote(result.stored[0], safe='')}"
+    return _headers(response)
+
+
+__all__ = ["TokenActor", "capture", "capture_job", "event_detail", "events"]

@@ -1,0 +1,78 @@
+"""Who sees which events: a producer its own and published ones; an agency its province; the public
+events of published lots (an event is public when it mentions a lot that is published, or published and
+then recalled, by an approved organisation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts import permissions
+from catalog.choices import OrganizationStatus
+from catalog.models import Organization
+from catalog.selectors import PUBLIC_LOT_STATUSES
+from events.auth import member_organization_ids
+from events.models import EpcKey, EventEpc
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a viewer may see: everything, or its organisations' events, its province's, and public ones."""
+
+    everything: bool = False
+    organization_ids: frozenset[int] = field(default_factory=frozenset)
+    province_code: int | None = None
+
+    def event_filter(self) -> Q:
+        """A filter on `Event` for the events this viewer sees."""
+        if self.everything:
+            return Q()
+        public = Exists(EventEpc.objects.filter(event=OuterRef("pk"), key__in=public_keys()))
+        query = Q(public)
+        if self.organization_ids:
+            query |= Q(organization_id__in=self.organization_ids)
+        if self.province_code is not None:
+            query |= Q(organization__province_code=self.province_code)
+        return query
+
+    def organization_set(self) -> set[int]:
+        """Organisation ids whose events this viewer sees whole (its own, or its province's)."""
+        ids = set(self.organization_ids)
+        if self.province_code is not None:
+            ids.update(Organization.objects.filter(province_code=self.province_code).values_list("pk", flat=True))
+        return ids
+
+
+def public_keys() -> Any:
+    """Keys of lots the public may see."""
+    return EpcKey.objects.filter(
+        lot__status__in=PUBLIC_LOT_STATUSES, lot__product__organization__status=OrganizationStatus.APPROVED
+    ).values("pk")
+
+
+def public_key_ids(candidates: Iterable[int]) -> set[int]:
+    """Those of `candidates` (EpcKey ids) that are keys of public lots."""
+    ids = list(candidates)
+    found: set[int] = set()
+    for i in range(0, len(ids), 5000):
+        found.update(
+            EpcKey.objects.filter(
+                pk__in=ids[i : i + 5000],
+                lot__status__in=PUBLIC_LOT_STATUSES,
+                lot__product__organization__status=OrganizationStatus.APPROVED,
+            ).values_list("pk", flat=True)
+        )
+    return found
+
+
+def visibility_for(viewer: Any) -> Visibility:
+    """The visibility of a user, an API token's client, or None/anonymous (the public)."""
+    if viewer is None or not permissions.is_authenticated(viewer):
+        return Visibility()
+    if permissions.is_platform_admin(viewer):
+        return Visibility(everything=True)
+    province = viewer.agency.province_code if permissions.is_agency_officer(viewer) else None
+    return Visibility(organization_ids=frozenset(member_organization_ids(viewer)), province_code=province)
