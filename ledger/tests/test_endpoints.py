@@ -22,7 +22,7 @@ from ledger.tests.conftest import ORIGIN
 
 
 def _canon(i: int) -> bytes:
-    return ('{"i":%d}' % i).encode()
+    return f'{{"i":{i}}}'.encode()
 
 
 def _grow(n_from: int, n_to: int) -> None:

@@ -16,7 +16,7 @@ from ledger.services import DbHashReader, Item, append, append_many
 
 
 def _canon(i: int) -> bytes:
-    return ('{"i":%d,"nơi":"Đăk Hà"}' % i).encode()
+    return f'{{"i":{i},"nơi":"Đăk Hà"}}'.encode()
 
 
 def _memory_tree(n: int) -> merkle.MemoryHashStore:
@@ -112,7 +112,7 @@ def test_database_refuses_updates_and_deletes(sql, django_capture_on_commit_call
         LedgerHead.objects.get(pk=1).size,
     )
     value = "x" if "note" in sql or "record_id" in sql or "length" in sql else b"x" * 32
-    with pytest.raises(DatabaseError, match="append-only|cannot shrink|truyxuat_ledger_reset|head cannot"):
+    with pytest.raises(DatabaseError, match=r"append-only|cannot shrink|truyxuat_ledger_reset|head cannot"):
         _raw(sql, [value])
     after = (
         list(LedgerLeaf.objects.values_list("index", "data", "record_id")),
