@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -100,12 +101,28 @@ def missing_for_publication(lot: Lot) -> list[str]:
     return missing
 
 
-def _refuse_if_incomplete(lot: Lot) -> None:
+# Extension point: other apps add checks that can refuse a submission or publication without the catalogue
+# importing them (`rules` registers the pre-harvest interval, certificate-claim and recalled-input rules in its
+# AppConfig.ready). A check is called as `check(lot, stage)` with stage "submit" or "publish", inside the
+# service's transaction, and returns the reasons (user-facing text) the lot cannot go on; [] lets it pass.
+PUBLICATION_CHECKS: list[Callable[[Lot, str], list[str]]] = []
+
+
+def register_publication_check(check: Callable[[Lot, str], list[str]]) -> None:
+    """Add a publication check (idempotent: registering the same function twice keeps one)."""
+    if check not in PUBLICATION_CHECKS:
+        PUBLICATION_CHECKS.append(check)
+
+
+def _refuse_if_incomplete(lot: Lot, stage: str = "submit") -> None:
     missing = missing_for_publication(lot)
     if missing:
         raise ValidationError(
             _("Chưa thể công bố: còn thiếu %(fields)s.") % {"fields": ", ".join(missing)}, code="incomplete"
         )
+    reasons = [reason for check in PUBLICATION_CHECKS for reason in check(lot, stage)]
+    if reasons:
+        raise ValidationError(reasons, code="blocked_by_rule")
 
 
 @transaction.atomic
@@ -143,7 +160,7 @@ def publish_lot(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
         raise ValidationError(_("Lô này không ở trạng thái chờ công bố."))
     if lot.product.organization.status != OrganizationStatus.APPROVED:
         raise ValidationError(_("Tổ chức sản xuất chưa được duyệt."))
-    _refuse_if_incomplete(lot)
+    _refuse_if_incomplete(lot, "publish")
     before = audit.snapshot(lot)
     lot.status = LotStatus.PUBLISHED
     lot.published_at = timezone.now()
