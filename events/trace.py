@@ -13,7 +13,7 @@ from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
 from events.graph import EdgeRow, walk
 from events.models import EpcKey, EventEpc
-from events.visibility import Visibility, public_key_ids, visibility_for
+from events.visibility import Visibility, public_event_ids, visibility_for
 
 GS1_BASE = "https://id.gs1.org"
 
@@ -80,12 +80,13 @@ def _rewalk(root: int, edges: list[EdgeRow], forward: bool, allow: Any, max_dept
     return depth
 
 
-def _edge_filter(vis: Visibility, nodes: set[int]) -> tuple[Any, set[int]]:
+def _edge_filter(vis: Visibility, edges: list[EdgeRow]) -> Any:
+    """Edges are visible when their event is: the viewer's (or its province's) or public."""
     if vis.everything:
-        return (lambda row: True), set()
+        return lambda row: True
     orgs = vis.organization_set()
-    public = public_key_ids(nodes)
-    return (lambda row: row[4] in orgs or row[0] in public or row[1] in public), public
+    public = public_event_ids({row[3] for row in edges if row[4] not in orgs})
+    return lambda row: row[4] in orgs or row[3] in public
 
 
 def resolve(identifier: str) -> int | None:
@@ -112,14 +113,14 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
             continue
         found, edges = walk([root], forward, max_depth)
         used += edges
-        allow, _public = _edge_filter(vis, set(found))
+        allow = _edge_filter(vis, edges)
         reach = found if vis.everything else _rewalk(root, edges, forward, allow, max_depth)
         for key_id, d in reach.items():
             if key_id != root:
                 depths.setdefault(key_id, d if forward else -d)
     nodes = set(depths)
-    allow, public = _edge_filter(vis, nodes)
-    event_pks = _events(nodes, vis, public)
+    allow = _edge_filter(vis, used)
+    event_pks = _events(nodes, vis)
     if not event_pks and not vis.everything:
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
     rows = key_rows(list(nodes))
@@ -150,15 +151,16 @@ def _event_ids(pks: set[int]) -> dict[int, str]:
     return out
 
 
-def _events(nodes: set[int], vis: Visibility, public: set[int]) -> list[int]:
+def _events(nodes: set[int], vis: Visibility) -> list[int]:
     """Visible events mentioning any of `nodes`."""
     ids = list(nodes)
     orgs = None if vis.everything else vis.organization_set()
-    by_event: dict[int, bool] = {}
+    events: dict[int, int | None] = {}
     for i in range(0, len(ids), 5000):
-        for event_pk, key_id, org in EventEpc.objects.filter(key_id__in=ids[i : i + 5000]).values_list(
-            "event_id", "key_id", "event__organization_id"
-        ):
-            ok = orgs is None or key_id in public or org in orgs
-            by_event[event_pk] = by_event.get(event_pk, False) or ok
-    return sorted(pk for pk, ok in by_event.items() if ok)
+        events.update(
+            EventEpc.objects.filter(key_id__in=ids[i : i + 5000]).values_list("event_id", "event__organization_id")
+        )
+    if orgs is None:
+        return sorted(events)
+    mine = {pk for pk, org in events.items() if org in orgs}
+    return sorted(mine | public_event_ids(set(events) - mine))

@@ -68,6 +68,19 @@ def public_key_ids(candidates: Iterable[int]) -> set[int]:
     return found
 
 
+def public_event_ids(candidates: Iterable[int]) -> set[int]:
+    """Those of `candidates` (Event pks) that mention a public lot."""
+    ids = list(candidates)
+    found: set[int] = set()
+    for i in range(0, len(ids), 5000):
+        found.update(
+            EventEpc.objects.filter(event_id__in=ids[i : i + 5000], key__in=public_keys()).values_list(
+                "event_id", flat=True
+            )
+        )
+    return found
+
+
 def visibility_for(viewer: Any) -> Visibility:
     """The visibility of a user, an API token's client, or None/anonymous (the public)."""
     if viewer is None or not permissions.is_authenticated(viewer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Q
 
 from events.epcis import InvalidIdentifier, epc_urn, parse_key
@@ -18,10 +19,15 @@ def _new_key(value: str) -> EpcKey:
         gk = parse_key(value)
     except InvalidIdentifier:
         return EpcKey(key=value, kind="other", epc=value)
-    try:
-        epc = epc_urn(gk)
-    except ValueError:
-        epc = gk.source if gk.source.startswith("urn:") else ""
+    epc = gk.source if gk.source.startswith("urn:") else ""
+    for cpl in (None, len(settings.TRUYXUAT_PROVINCIAL_GS1_PREFIX)):
+        # Company prefix length from GS1's table; for ranges it does not know (e.g. Vietnam's 893), the
+        # provincial prefix's length: any split names the same key, so the URN still parses back to it.
+        try:
+            epc = epc_urn(gk, cpl)
+            break
+        except ValueError:
+            continue
     return EpcKey(
         key=gk.key,
         kind=gk.kind,
