@@ -1,0 +1,60 @@
+"""Helpers shared by the logistics services."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from catalog.models import Gs1Sequence, Lot, Organization
+from catalog.services.common import prefix_for
+from catalog.validators import with_check_digit
+
+
+def err(name: str, message: str) -> ValidationError:
+    return ValidationError({name: [message]})
+
+
+def positive(name: str, value: Any) -> Decimal:
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise err(name, _("Số lượng phải là số lớn hơn 0.")) from None
+    if not number.is_finite() or number <= 0:
+        raise err(name, _("Số lượng phải là số lớn hơn 0."))
+    return number.quantize(Decimal("0.001"))
+
+
+def lot_of(value: Any, name: str = "lot") -> Lot:
+    if isinstance(value, Lot):
+        return value
+    lot = Lot.objects.select_related("product__organization").filter(pk=value).first() if value else None
+    if lot is None:
+        raise err(name, _("Không tìm thấy lô hàng."))
+    return lot
+
+
+def allocate_sscc(organization: Organization, extension: int = 0) -> str:
+    """The next SSCC (18 digits: extension digit, GS1 company prefix, serial reference, check digit).
+
+    Uses the organisation's own prefix or the provincial one, with the catalogue's `Gs1Sequence` row
+    for that prefix and key type "sscc" (`catalog.services.common.allocate_key` makes 13-digit keys only).
+    The caller holds a transaction.
+    """
+    prefix = prefix_for(organization)
+    seq, _created = Gs1Sequence.objects.select_for_update().get_or_create(prefix=prefix, key_type="sscc")
+    width = 16 - len(prefix)
+    value = seq.next_value
+    if value >= 10**width:
+        raise ValidationError(_("Đã hết mã SSCC dưới tiền tố GS1 %(prefix)s.") % {"prefix": prefix})
+    seq.next_value = value + 1
+    seq.save(update_fields=["next_value"])
+    return with_check_digit(f"{extension}{prefix}{value:0{width}d}")
+
+
+def fmt_qty(value: Decimal) -> str:
+    """A quantity without trailing zeros or exponent: 400.000 -> "400", 12.500 -> "12.5"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,92 @@
+"""The rules ("smart contracts"), declared as data: code, version, kind of check, its parameters and texts.
+
+Changing what a rule does means a new version here (old decisions keep the version they were made under,
+in the ledger). `rules.engine` holds one evaluator per `kind`; texts are Vietnamese msgids translated when
+a decision is made, with `%(name)s` placeholders filled from the decision's facts.
+
+| code | kind | outcome | what it guards |
+|---|---|---|---|
+| pre_harvest_interval | waiting_period | block | harvest inside a spraying's pre-harvest interval (PHI) |
+| withdrawal_period | waiting_period | block | harvest/slaughter inside a vaccination or treatment's withdrawal period |
+| certificate_claim | certificate_claim | block | a claimed certificate not valid on an origin area at harvest |
+| recalled_input | recalled_input | hold | a lot made from a recalled lot |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_noop as N_
+
+from rules.choices import Outcome
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    version: int
+    kind: str
+    outcome: str
+    title: str
+    reason: str
+    remedy: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        code="pre_harvest_interval",
+        version=1,
+        kind="waiting_period",
+        outcome=Outcome.BLOCK,
+        title=N_("Thời gian cách ly thuốc bảo vệ thực vật"),
+        reason=N_(
+            "Thu hoạch ngày %(harvested)s tại vùng %(area)s khi chưa hết thời gian cách ly %(days)s ngày "
+            "sau lần phun %(input)s ngày %(applied)s."
+        ),
+        remedy=N_(
+            "Lô này chỉ được công bố từ ngày %(allowed_from)s. Nếu ngày phun hoặc ngày thu hoạch ghi nhầm, "
+            "hãy ghi lại nhật ký cho đúng."
+        ),
+        params={"activities": ["spraying"], "days_field": "phi_days"},
+    ),
+    RuleSpec(
+        code="withdrawal_period",
+        version=1,
+        kind="waiting_period",
+        outcome=Outcome.BLOCK,
+        title=N_("Thời gian ngưng thuốc thú y"),
+        reason=N_(
+            "Xuất bán ngày %(harvested)s từ %(area)s khi chưa hết thời gian ngưng thuốc %(days)s ngày "
+            "sau lần dùng %(input)s ngày %(applied)s."
+        ),
+        remedy=N_("Lô này chỉ được công bố từ ngày %(allowed_from)s."),
+        params={"activities": ["vaccinating", "treating"], "days_field": "withdrawal_days"},
+    ),
+    RuleSpec(
+        code="certificate_claim",
+        version=1,
+        kind="certificate_claim",
+        outcome=Outcome.BLOCK,
+        title=N_("Chứng nhận được công bố phải còn hiệu lực"),
+        reason=N_(
+            "Lô công bố chứng nhận %(kind)s nhưng vùng %(area)s không có chứng nhận %(kind)s "
+            "còn hiệu lực ngày %(harvested)s."
+        ),
+        remedy=N_(
+            "Tải lên chứng nhận %(kind)s còn hiệu lực cho vùng %(area)s, hoặc bỏ công bố chứng nhận này khỏi lô."
+        ),
+    ),
+    RuleSpec(
+        code="recalled_input",
+        version=1,
+        kind="recalled_input",
+        outcome=Outcome.HOLD,
+        title=N_("Nguyên liệu bị thu hồi"),
+        reason=N_("Lô được làm từ lô %(input)s (%(product)s) đã bị thu hồi."),
+        remedy=N_("Lô bị tạm giữ: không bán, liên hệ cơ quan quản lý để xử lý theo thông báo thu hồi."),
+    ),
+)
+
+BY_CODE = {rule.code: rule for rule in RULES}

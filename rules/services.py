@@ -1,0 +1,106 @@
+"""Running the rules and recording their decisions (each decision a ledger leaf, in the caller's transaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from accounts import permissions
+from catalog.models import Lot
+from catalog.services.common import can_write, require
+from core import audit
+from core.choices import AuditAction
+from ledger.services import append_record
+from logistics.selectors import downstream_lots
+from rules.choices import Trigger
+from rules.engine import Verdict, evaluate
+from rules.models import RuleDecision
+
+
+def latest_decisions(lot: Lot) -> dict[str, RuleDecision]:
+    """The newest decision of each rule for `lot`."""
+    out: dict[str, RuleDecision] = {}
+    for decision in RuleDecision.objects.filter(lot=lot).order_by("-id"):
+        out.setdefault(decision.rule, decision)
+    return out
+
+
+def _same(decision: RuleDecision | None, verdict: Verdict) -> bool:
+    return (
+        decision is not None
+        and decision.version == verdict.rule.version
+        and decision.outcome == verdict.outcome
+        and decision.reason == verdict.reason
+        and decision.allowed_from == verdict.allowed_from
+    )
+
+
+def record(
+    lot: Lot, verdicts: list[Verdict], *, trigger: str, actor: Any = None, force: bool = False
+) -> list[RuleDecision]:
+    """Write a decision (and its ledger leaf) for each verdict that differs from the rule's last decision
+    for the lot; with `force` (a submission or publication), for every verdict. A first verdict that
+    merely passes is not written unless forced (a lot with no history has nothing to explain)."""
+    latest = latest_decisions(lot)
+    written = []
+    user = actor if getattr(actor, "pk", None) else None
+    for verdict in verdicts:
+        previous = latest.get(verdict.rule.code)
+        if not force and (_same(previous, verdict) or (previous is None and not verdict.blocks)):
+            continue
+        decision = RuleDecision.objects.create(
+            lot=lot,
+            rule=verdict.rule.code,
+            version=verdict.rule.version,
+            outcome=verdict.outcome,
+            reason=verdict.reason,
+            remedy=verdict.remedy,
+            allowed_from=verdict.allowed_from,
+            facts=verdict.facts,
+            trigger=trigger,
+            actor=user,
+        )
+        decision.ledger_index = append_record(decision)
+        decision.save(update_fields=["ledger_index"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=decision,
+            organization_id=lot.product.organization_id,
+            reason=verdict.reason,
+        )
+        written.append(decision)
+    return written
+
+
+def evaluate_and_record(lot: Lot, *, trigger: str, actor: Any = None, force: bool = False) -> list[Verdict]:
+    verdicts = evaluate(lot)
+    record(lot, verdicts, trigger=trigger, actor=actor, force=force)
+    return verdicts
+
+
+@transaction.atomic
+def check_lot(*, actor: Any, lot: Lot, trigger: str = Trigger.CHECK) -> list[Verdict]:
+    """Run every rule on a lot now and record the decisions (forced: a producer or officer asked)."""
+    organization = lot.product.organization
+    require(can_write(actor, organization) or permissions.is_officer_for(actor, organization))
+    return evaluate_and_record(lot, trigger=trigger, actor=actor, force=True)
+
+
+def publication_check(lot: Lot, stage: str) -> list[str]:
+    """Registered in `catalog.services.lots.PUBLICATION_CHECKS`: the reasons (with the remedy) that block."""
+    trigger = Trigger.PUBLISH if stage == "publish" else Trigger.SUBMIT
+    verdicts = evaluate_and_record(lot, trigger=trigger, force=False)
+    return [f"{v.reason} {v.remedy}" for v in verdicts if v.blocks]
+
+
+def reevaluate(lots: list[Lot], *, trigger: str, actor: Any = None) -> None:
+    """After an event: the lots and everything made from them (recorded only where a verdict changed)."""
+    seen: set[int] = set()
+    for lot in lots:
+        for target in [lot, *downstream_lots(lot)]:
+            if target.pk in seen:
+                continue
+            seen.add(target.pk)
+            evaluate_and_record(target, trigger=trigger, actor=actor)
