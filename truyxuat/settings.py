@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "events",
     "stamps",
     "portal",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -195,3 +196,19 @@ TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.loca
 TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_DIR / "ledger-signer.key"))
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Public pages (portal): rendered lot pages and JSON, shared by the workers of one machine and invalidated by
+# portal.cache when the records behind a page change; the timeout is a safety net.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "portal": {
+        "BACKEND": (
+            "django.core.cache.backends.locmem.LocMemCache"
+            if TESTING
+            else "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": str(DATA_DIR / "cache" / "portal"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
