@@ -24,6 +24,7 @@ def trace_json(result: selectors.TraceResult, *, events_limit: int = MAX_EVENTS)
         "root": result.root,
         "lots": result.lots,
         "edges": result.edges,
+        "shipments": result.shipments,
         "events": [selectors.event_json(e) for e in rows],
         "event_count": len(result.event_pks),
         "events_truncated": len(result.event_pks) > events_limit,

@@ -22,12 +22,14 @@ GS1_BASE = "https://id.gs1.org"
 class TraceResult:
     """A trace. `lots` are dicts {key, kind, gtin, lot, epc, digital_link, depth} (depth < 0 upstream,
     0 the root, > 0 downstream); `edges` dicts {from, to, kind, event_id} naming lots by their `epc`
-    (else key); `event_pks` the visible events that mention any traced lot (primary keys, for loading)."""
+    (else key); `shipments` dicts {epc, source, destination, ship_event_id, receive_event_id} (parties as
+    GLN keys) of the traced lots that the viewer may see; `event_pks` the visible events that mention any traced lot (primary keys, for loading)."""
 
     root: dict[str, Any]
     lots: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
     event_pks: list[int] = field(default_factory=list)
+    shipments: list[dict[str, Any]] = field(default_factory=list)
 
 
 def portal_link(key: str) -> str:
@@ -138,7 +140,35 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
             {"from": ident[row[0]], "to": ident[row[1]], "kind": EDGE_KIND_NAMES[row[2]], "event_id": event_ids[row[3]]}
         )
     lots = sorted((node(rows[k], d) for k, d in depths.items()), key=lambda n: (n["depth"], n["key"]))
-    return TraceResult(root=node(rows[root], 0), lots=lots, edges=edges_out, event_pks=event_pks)
+    shipments = _shipments(nodes, set(event_pks), ident)
+    return TraceResult(root=node(rows[root], 0), lots=lots, edges=edges_out, event_pks=event_pks, shipments=shipments)
+
+
+def _shipments(nodes: set[int], visible: set[int], ident: dict[int, str]) -> list[dict[str, Any]]:
+    from events.models import Event, Shipment
+
+    ids = list(nodes)
+    rows = []
+    for i in range(0, len(ids), 5000):
+        rows += list(
+            Shipment.objects.filter(key_id__in=ids[i : i + 5000]).values_list(
+                "key_id", "source", "destination", "ship_event_id", "receive_event_id"
+            )
+        )
+    rows = [r for r in rows if (r[3] in visible) or (r[4] in visible)]
+    names = dict(
+        Event.objects.filter(pk__in=[p for r in rows for p in r[3:5] if p in visible]).values_list("pk", "event_id")
+    )
+    return [
+        {
+            "epc": ident[key_id],
+            "source": source or None,
+            "destination": destination or None,
+            "ship_event_id": names.get(ship) if ship else None,
+            "receive_event_id": names.get(receive) if receive else None,
+        }
+        for key_id, source, destination, ship, receive in rows
+    ]
 
 
 def _event_ids(pks: set[int]) -> dict[int, str]:

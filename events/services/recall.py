@@ -122,3 +122,8 @@ def _parties(party_keys: set[str], org_ids: set[int]) -> list[dict[str, Any]]:
                 "organization": org.name,
             }
     return list(out.values())
+
+
+def party_names(keys: set[str]) -> dict[str, str]:
+    """Display names of party keys (GLN Digital Links) registered as facilities or organisations."""
+    return {p["key"]: f"{p['name']} ({p['key'].rsplit('/', 1)[-1]})" for p in _parties(keys, set()) if p["name"]}
