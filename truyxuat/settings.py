@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "stamps",
     "portal",
     "feedback",
+    "diary",
+    "logistics",
+    "rules",
+    "workspace",
 ]
 
 MIDDLEWARE = [

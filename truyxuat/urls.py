@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
+    path("workspace/", include("workspace.urls")),
     path("ledger/", include("ledger.urls")),
     path("epcis/", include("events.urls")),
     path("", include("stamps.urls")),
