@@ -1,0 +1,65 @@
+"""Who calls the workspace API: a signed-in member (session + CSRF) or an organisation's API token.
+
+A token acts as the member who created it in the workspace (so the catalogue's membership checks apply and
+the audit names a person) and only for the token's organisation. Tokens made at the command line have no
+creator: they may capture EPCIS events (`/epcis/capture`) but not use the workspace API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.session import SessionAuth
+
+from accounts import permissions
+from accounts.services import authenticate_token
+from catalog.models import Organization
+from core.errors import Forbidden
+from workspace.views.common import current_org
+
+
+@dataclass
+class Caller:
+    actor: Any
+    organization: Organization
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
+        found = authenticate_token(token)
+        if found is None:
+            return None
+        creator = found.created_by
+        if creator is None or not permissions.is_member(creator, found.organization):
+            raise Forbidden(
+                "Khoá API này không gắn với thành viên nào của tổ chức; tạo khoá trong trang Hồ sơ. / "
+                "This token has no acting member; create one in the workspace profile page."
+            )
+        return Caller(creator, found.organization)
+
+
+class MemberSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        wanted = request.GET.get("organization") or request.headers.get("X-Organization")
+        if wanted:
+            org = Organization.objects.filter(tax_code=wanted).first()
+            if org is None or not permissions.is_member(user, org):
+                raise Forbidden()
+        else:
+            org = current_org(request)
+        if org is None:
+            raise Forbidden("Bạn chưa là thành viên của tổ chức nào. / You are not a member of any organisation.")
+        return Caller(user, org)
+
+
+AUTH: list[APIKeyCookie | HttpBearer] = [TokenAuth(), MemberSession()]
+
+
+def caller(request: HttpRequest) -> Caller:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
