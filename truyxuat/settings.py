@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "logistics",
     "rules",
     "workspace",
+    "notifications",
+    "reviews",
+    "quality",
+    "recalls",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("workspace.urls")),
+    path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("epcis/", include("events.urls")),
     path("", include("stamps.urls")),

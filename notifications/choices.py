@@ -1,0 +1,13 @@
+"""Choices of notifications."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    REVIEW = "review", _("Kết quả phê duyệt")
+    LAB_TEST = "lab_test", _("Kết quả kiểm nghiệm")
+    INSPECTION = "inspection", _("Kiểm tra")
+    RECALL = "recall", _("Thu hồi")
+    COMPLAINT = "complaint", _("Phản ánh")
+    OTHER = "other", _("Khác")

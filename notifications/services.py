@@ -1,0 +1,128 @@
+"""Notifying organisations and consumers: a row in the workspace now, an e-mail after the transaction commits.
+
+`notify_organization(...)` is what domain apps call inside their own transaction; the e-mail goes through
+Django's mail backend once the write has committed, and a mail failure never undoes the write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from catalog.models import Organization, Product
+from core.errors import Forbidden
+from notifications.models import Notification, ProductWatch
+
+log = logging.getLogger(__name__)
+
+
+def organization_emails(org: Organization) -> list[str]:
+    """The organisation's own address and its members' addresses, without duplicates."""
+    addresses = [org.email] if org.email else []
+    addresses += list(org.memberships.exclude(user__email="").values_list("user__email", flat=True))
+    seen: dict[str, None] = {}
+    for a in addresses:
+        seen.setdefault(a.strip().lower(), None)
+    return [a for a in seen if a]
+
+
+def _absolute(link: str) -> str:
+    return f"{settings.TRUYXUAT_PORTAL_URL}{link}" if link.startswith("/") else link
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> bool:
+    if not recipients:
+        return False
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+    except Exception:  # a mail server outage must not break the officer's work; it is logged and retried by hand
+        log.exception("notification e-mail to %s failed", recipients)
+        return False
+    return True
+
+
+def notify_organization(
+    organization: Organization,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    about: Any = None,
+    email: bool = True,
+) -> Notification:
+    """Record a notification for every member of `organization`; e-mail it after commit (idempotent per row)."""
+    notification = Notification.objects.create(
+        organization=organization,
+        kind=kind,
+        title=title[:255],
+        body=body,
+        link=link,
+        object_type=about._meta.label_lower if about is not None else "",
+        object_id=str(about.pk) if about is not None else "",
+    )
+    if email:
+        recipients = organization_emails(organization)
+
+        def send() -> None:
+            text = body + (f"\n\n{_absolute(link)}" if link else "")
+            if _send(title, text, recipients):
+                Notification.objects.filter(pk=notification.pk).update(emailed_to=recipients)
+
+        transaction.on_commit(send)
+    return notification
+
+
+def email_after_commit(subject: str, body: str, recipients: Iterable[str]) -> None:
+    """Send one plain e-mail per recipient (consumers must not see each other's addresses) after commit."""
+    addresses = sorted(set(recipients))
+
+    def send() -> None:
+        for address in addresses:
+            _send(subject, body, [address])
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def watch_product(*, actor: Any, product: Product, email: str) -> ProductWatch:
+    """A consumer (signed in or not) asks to be told about a product: recalls and warnings reach `email`."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": [_("Địa chỉ thư điện tử không hợp lệ.")]}) from exc
+    user = actor if permissions.is_authenticated(actor) and getattr(actor, "pk", None) else None
+    watch, _created = ProductWatch.objects.get_or_create(product=product, email=email, defaults={"user": user})
+    return watch
+
+
+@transaction.atomic
+def unwatch_product(*, token: str) -> bool:
+    """Stop a watch by the token sent in every notice; returns whether one was removed."""
+    deleted, _detail = ProductWatch.objects.filter(token=token).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """A member of the addressed organisation (or the addressed user) marks a notification read."""
+    allowed = (notification.user_id is not None and getattr(actor, "pk", None) == notification.user_id) or (
+        notification.organization is not None and permissions.is_member(actor, notification.organization)
+    )
+    if not allowed:
+        raise Forbidden()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from oversight.views import complaints, home, quality, recalls, reports, reviews, surveys
+
+app_name = "oversight"
+urlpatterns = [
+    path("", home.home, name="home"),
+    # review before publication
+    path("phe-duyet/", reviews.queue, name="reviews"),
+    path("phe-duyet/chinh-sach/", reviews.policies, name="review_policies"),
+    path("phe-duyet/chinh-sach/<int:category_id>/", reviews.set_policy, name="review_policy"),
+    path("phe-duyet/quyet-dinh/<int:pk>/", reviews.decision, name="review_decision"),
+    path("phe-duyet/<str:subject_type>/<str:subject_id>/", reviews.detail, name="review"),
+    # lab tests, holds, inspections, violations
+    path("kiem-nghiem/", quality.lab_tests, name="lab_tests"),
+    path("kiem-nghiem/moi/", quality.lab_test_new, name="lab_test_new"),
+    path("kiem-nghiem/<int:pk>/", quality.lab_test, name="lab_test"),
+    path("kiem-nghiem/gioi-han/", quality.max_levels, name="max_levels"),
+    path("tam-giu/<int:pk>/giai-toa/", quality.release_hold, name="release_hold"),
+    path("kiem-tra/", quality.inspections, name="inspections"),
+    path("kiem-tra/<int:pk>/", quality.inspection, name="inspection"),
+    path("vi-pham/", quality.violations, name="violations"),
+    path("vi-pham/<int:pk>/", quality.violation, name="violation"),
+    # recalls
+    path("thu-hoi/", recalls.recalls, name="recalls"),
+    path("thu-hoi/moi/", recalls.recall_new, name="recall_new"),
+    path("thu-hoi/<int:pk>/", recalls.recall, name="recall"),
+    path("thu-hoi/ben/<int:pk>/", recalls.acknowledge, name="recall_ack"),
+    path("thu-hoi/<int:pk>/ket-thuc/", recalls.close, name="recall_close"),
+    # complaints
+    path("phan-anh/", complaints.complaints, name="complaints"),
+    # dashboards, indicators, reports
+    path("thong-ke/", reports.dashboard, name="dashboard"),
+    path("chi-tieu/", reports.indicators, name="indicators"),
+    path("bao-cao/", reports.reports, name="reports"),
+    path("bao-cao/<int:pk>/", reports.report, name="report"),
+    path("bao-cao/<int:pk>/tep/<str:fmt>/", reports.report_file, name="report_file"),
+    # facility surveys
+    path("dieu-tra/", surveys.surveys, name="surveys"),
+    path("dieu-tra/<int:form_id>/phieu/", surveys.fill, name="survey_fill"),
+    path("dieu-tra/phieu/<int:pk>/", surveys.response, name="survey_response"),
+]

@@ -1,0 +1,219 @@
+"""Review queues, the last approved version of a record, and the evidence shown beside a decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus
+from catalog.models import Certificate, Lot, Organization
+from catalog.selectors import certificates_for_lot
+from catalog.services import missing_for_publication
+from core.choices import AuditAction
+from core.models import AuditEntry
+from reviews.choices import Decision
+from reviews.models import Review
+from reviews.subjects import MASTER_DATA_MODELS, stamp_batch_model
+
+MASTER_DATA_TYPES = tuple(m._meta.label_lower for m in MASTER_DATA_MODELS)
+
+
+def _province_filter(officer: Any, field: str) -> Q:
+    """Officers see their province; platform admins see everything."""
+    if getattr(officer, "is_superuser", False) or officer.agency_id is None:
+        return Q()
+    return Q(**{field: officer.agency.province_code})
+
+
+def _last_decision(subject_type: str) -> Subquery:
+    return Subquery(
+        Review.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk_text"))
+        .order_by("-decided_at")
+        .values("decided_at")[:1]
+    )
+
+
+def pending_organizations(officer: Any) -> QuerySet[Organization]:
+    """Self-registered organisations waiting for approval, not yet decided since their last change."""
+    return (
+        Organization.objects.filter(status=OrganizationStatus.PENDING)
+        .exclude(kind=OrganizationKind.AGENCY)
+        .filter(_province_filter(officer, "province_code"))
+        .annotate(pk_text=Cast("pk", CharField()))
+        .annotate(last_decision=_last_decision("catalog.organization"))
+        .filter(Q(last_decision__isnull=True) | Q(last_decision__lt=F("updated_at")))
+        .order_by("created_at")
+    )
+
+
+def pending_lots(officer: Any) -> QuerySet[Lot]:
+    """Lots submitted for publication, oldest first."""
+    return (
+        Lot.objects.filter(status=LotStatus.SUBMITTED)
+        .filter(_province_filter(officer, "product__organization__province_code"))
+        .select_related("product__organization", "product__category")
+        .order_by("submitted_at", "id")
+    )
+
+
+def pending_stamp_batches(officer: Any) -> QuerySet[Any] | list[Any]:
+    """Stamp batch requests waiting for an agency (once the stamps app provides them)."""
+    model = stamp_batch_model()
+    if model is None:
+        return []
+    qs = model._default_manager.filter(status="requested")
+    return qs.filter(_province_filter(officer, "organization__province_code")).select_related("organization")
+
+
+def pending_master_data(officer: Any) -> QuerySet[AuditEntry]:
+    """The latest producer change (not the demo or the command line) of each master-data record not reviewed since.
+
+    Returns audit entries (one per record: its latest create/update by a person), newest first.
+    """
+    latest_review = (
+        Review.objects.filter(subject_type=OuterRef("object_type"), subject_id=OuterRef("object_id"))
+        .order_by("-decided_at")
+        .values("decided_at")[:1]
+    )
+    newer = AuditEntry.objects.filter(
+        object_type=OuterRef("object_type"), object_id=OuterRef("object_id"), at__gt=OuterRef("at")
+    ).filter(action__in=[AuditAction.CREATE, AuditAction.UPDATE], actor__isnull=False)
+    qs = (
+        AuditEntry.objects.filter(
+            object_type__in=MASTER_DATA_TYPES,
+            action__in=[AuditAction.CREATE, AuditAction.UPDATE],
+            actor__isnull=False,
+        )
+        .annotate(last_review=Subquery(latest_review), has_newer=Exists(newer))
+        .filter(has_newer=False)
+        .filter(Q(last_review__isnull=True) | Q(last_review__lt=F("at")))
+        .select_related("actor")
+    )
+    if not getattr(officer, "is_superuser", False) and officer.agency_id is not None:
+        orgs = Organization.objects.filter(province_code=officer.agency.province_code).values("pk")
+        qs = qs.filter(organization_id__in=orgs)
+    return qs.order_by("-at")
+
+
+def queue_counts(officer: Any) -> dict[str, int]:
+    batches = pending_stamp_batches(officer)
+    return {
+        "organization": pending_organizations(officer).count(),
+        "lot": pending_lots(officer).count(),
+        "stamp_batch": len(batches) if isinstance(batches, list) else batches.count(),
+        "master_data": pending_master_data(officer).count(),
+    }
+
+
+def last_approval(subject: Model) -> Review | None:
+    return (
+        Review.objects.filter(
+            subject_type=subject._meta.label_lower, subject_id=str(subject.pk), decision=Decision.APPROVED
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def baseline(subject: Model) -> dict[str, Any] | None:
+    """The last approved version of a record: the snapshot of its last approval, or, for a record changed by
+    its producer and never reviewed, the state before the first of those changes; None for a new record."""
+    approved = last_approval(subject)
+    if approved is not None:
+        return approved.snapshot
+    first_change = (
+        AuditEntry.objects.filter(
+            object_type=subject._meta.label_lower, object_id=str(subject.pk), action=AuditAction.UPDATE
+        )
+        .exclude(before__isnull=True)
+        .order_by("at", "id")
+        .first()
+    )
+    if first_change is not None and first_change.before:
+        from reviews.subjects import SKIP_FIELDS
+
+        return {k: v for k, v in first_change.before.items() if k not in SKIP_FIELDS}
+    return None
+
+
+def _cert(c: Certificate, today: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "kind": c.get_kind_display(),
+        "number": c.number,
+        "issuer": c.issuer,
+        "valid_to": c.valid_to.isoformat(),
+        "valid": c.is_valid_on(today),
+    }
+
+
+def evidence(subject: Model) -> dict[str, Any]:
+    """Certificates, test results, rule decisions and missing publication items for the decision page."""
+    today = timezone.localdate()
+    data: dict[str, Any] = {"certificates": [], "lab_tests": [], "rule_decisions": [], "missing": []}
+    if isinstance(subject, Lot):
+        from quality.selectors import lab_results_for_lot
+
+        data["certificates"] = [_cert(c, today) for c in certificates_for_lot(subject)]
+        data["lab_tests"] = [
+            {
+                "id": t.pk,
+                "analyte": t.analyte_name,
+                "value": str(t.value),
+                "unit": t.unit,
+                "limit": str(t.limit) if t.limit is not None else None,
+                "passed": t.passed,
+                "laboratory": t.laboratory,
+                "sampled_on": t.sampled_on.isoformat(),
+            }
+            for t in lab_results_for_lot(subject)
+        ]
+        data["rule_decisions"] = rule_decisions_for(subject)
+        data["missing"] = [str(m) for m in missing_for_publication(subject)]
+    elif isinstance(subject, Organization):
+        data["certificates"] = [_cert(c, today) for c in subject.certificates.all()[:50]]
+    elif isinstance(subject, Certificate):
+        data["certificates"] = [_cert(subject, today)]
+    return data
+
+
+def rule_decisions_for(lot: Lot) -> list[dict[str, Any]]:
+    """Rule decisions about a lot, from the rules app when it offers `decisions_for_lot` (built in parallel)."""
+    from django.apps import apps
+
+    if not apps.is_installed("rules"):
+        return []
+    try:
+        from rules import selectors as rule_selectors  # type: ignore[import-not-found,attr-defined]
+
+        fetch = rule_selectors.decisions_for_lot
+    except (ImportError, AttributeError):
+        return []
+    out = []
+    for d in fetch(lot)[:50]:
+        out.append(
+            {
+                "rule": str(getattr(d, "rule_code", getattr(d, "rule", ""))),
+                "outcome": str(getattr(d, "outcome", getattr(d, "decision", ""))),
+                "message": str(getattr(d, "message", "")),
+                "at": str(getattr(d, "decided_at", getattr(d, "created_at", ""))),
+            }
+        )
+    return out
+
+
+def history(subject: Model) -> QuerySet[Review]:
+    return Review.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk)).select_related(
+        "decided_by"
+    )
+
+
+def recent_decisions(officer: Any) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(_province_filter(officer, "organization__province_code"))
+        .select_related("decided_by", "organization")
+        .order_by("-decided_at")
+    )
