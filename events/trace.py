@@ -20,10 +20,13 @@ GS1_BASE = "https://id.gs1.org"
 
 @dataclass
 class TraceResult:
-    """A trace. `lots` are dicts {key, kind, gtin, lot, epc, digital_link, depth} (depth < 0 upstream,
-    0 the root, > 0 downstream); `edges` dicts {from, to, kind, event_id} naming lots by their `epc`
-    (else key); `shipments` dicts {epc, source, destination, ship_event_id, receive_event_id} (parties as
-    GLN keys) of the traced lots that the viewer may see; `event_pks` the visible events that mention any traced lot (primary keys, for loading)."""
+    """A trace, as the viewer may see it.
+
+    `lots`: dicts {key, kind, gtin, lot, serial, epc, digital_link, depth} (depth < 0 upstream, 0 the root,
+    > 0 downstream); `edges`: dicts {from, to, kind, event_id} naming lots by their `epc` (else key);
+    `shipments`: dicts {epc, source, destination, ship_event_id, receive_event_id} (parties as GLN keys);
+    `event_pks`: the visible events that mention any traced lot (primary keys, for loading).
+    """
 
     root: dict[str, Any]
     lots: list[dict[str, Any]] = field(default_factory=list)

@@ -22,6 +22,12 @@ class Command(BaseCommand):
                 "{created} bản ghi mới.".format(**counts)
             )
         )
+        from events.demo import build_event_chains
+
+        chains = build_event_chains(log=lambda line: self.stdout.write(line))
+        self.stdout.write(
+            f"Sự kiện EPCIS / EPCIS events: {chains['stored']} mới / new, {chains['already']} đã có / already there."
+        )
         self.stdout.write("Tài khoản demo / Demo logins:")
         for username, password, name, role, _org in USERS:
             self.stdout.write(f"  {role:<7} {username:<18} {password:<22} ({name})")
