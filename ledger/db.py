@@ -58,6 +58,7 @@ def install() -> None:
     if _installed:
         return
     _installed = True
+    import django.db.backends.sqlite3.base  # noqa: F401 - import order: base imports operations
     from django.db.backends.signals import connection_created
     from django.db.backends.sqlite3.operations import DatabaseOperations
 

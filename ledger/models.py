@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from ledger.choices import AlarmKind, LeafKind
 
 
+class LogIndexField(models.BigIntegerField):
+    """A 64-bit log position used as primary key; on SQLite it is the table's rowid.
+
+    SQLite only makes ``INTEGER PRIMARY KEY`` (not ``bigint``) an alias of the rowid; otherwise
+    every insert also writes a separate primary-key index. Same 64-bit range either way.
+    """
+
+    def db_type(self, connection):  # type: ignore[no-untyped-def]
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class LedgerHead(models.Model):
     """Singleton row (id=1) holding the tree size; appends lock it so one writer appends at a time."""
 
@@ -31,8 +44,8 @@ class LedgerLeaf(models.Model):
     the leaf itself is their SHA-256 digest, so ``leaf_hash = SHA-256(0x00 || SHA-256(data))``.
     """
 
-    index = models.BigIntegerField(primary_key=True)
-    kind = models.CharField(max_length=24, choices=LeafKind.choices, db_index=True)
+    index = LogIndexField(primary_key=True)
+    kind = models.CharField(max_length=24, choices=LeafKind.choices)
     leaf_hash = models.BinaryField(max_length=32)
     data = models.BinaryField()
     record_type = models.CharField(max_length=64, blank=True)
@@ -52,7 +65,7 @@ class LedgerLeaf(models.Model):
 class LedgerHash(models.Model):
     """One stored hash of a complete subtree, at its index in :mod:`ledger.merkle`'s stored sequence."""
 
-    index = models.BigIntegerField(primary_key=True)
+    index = LogIndexField(primary_key=True)
     hash = models.BinaryField(max_length=32)
 
     class Meta:

@@ -184,3 +184,91 @@ def test_go_ignores_cosignature_when_witness_unknown(go_verify):
     rc, rep = go_verify(req)
     assert rc == 0
     assert rep["verified_sigs"] == [ORIGIN]
+
+
+# ---------------------------------------------------------------------------------------------
+# Against a live server: Go fetches the checkpoint, the key, proofs and tiles over HTTP.
+# ---------------------------------------------------------------------------------------------
+
+GO_LIVE_SRC = Path(__file__).parent / "go" / "live"
+
+
+@pytest.fixture(scope="module")
+def go_live(tmp_path_factory):
+    go = shutil.which("go")
+    assert go, "Go is required: apt-get install -y golang-go golang-golang-x-mod-dev"
+    out = tmp_path_factory.mktemp("golive") / "live"
+    env = dict(os.environ, GOPATH=GOPATH, GO111MODULE="off", GOFLAGS="")
+    if "GOCACHE" not in env and not env.get("HOME"):
+        env["GOCACHE"] = str(tmp_path_factory.mktemp("gocache"))
+    subprocess.run([go, "build", "-o", str(out), "."], cwd=GO_LIVE_SRC, env=env, check=True, timeout=300)
+
+    def run(url, indexes, old_sizes):
+        args = [str(out), url, *map(str, indexes), "--", *map(str, old_sizes)]
+        p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert p.returncode in (0, 1), p.stderr
+        return p.returncode, json.loads(p.stdout)
+
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_go_verifies_a_live_server(go_live, live_server, published_lot):
+    """Go's sumdb note/tlog accept the live checkpoint, proof API answers and tiles."""
+    from django.db import transaction
+
+    from ledger.checkpoints import sign_checkpoint
+    from ledger.services import Item, append_many
+
+    old_sizes = []
+    with transaction.atomic():
+        append_many([Item("event", b'{"n":%d}' % i) for i in range(700)])
+    old_sizes.append(sign_checkpoint().size)
+    with transaction.atomic():
+        append_many([Item("event", b'{"m":%d}' % i) for i in range(70_000 - 705)])
+    size = sign_checkpoint().size
+    assert size == 70_000
+    indexes = [0, 1, 2, 4, 255, 256, 700, 65535, 65536, size - 1]
+    old_sizes += [1, 2, 256, 257, 65536, size]
+    rc, rep = go_live(live_server.url, indexes, old_sizes)
+    assert rc == 0, rep
+    assert rep["size"] == size and rep["origin"] == "truyxuat.test/ledger"
+    assert len(rep["results"]) == 1 + 2 * len(indexes) + len(old_sizes)
+    assert all(r["ok"] for r in rep["results"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_go_rejects_a_live_server_with_a_tampered_stored_hash(go_live, live_server):
+    from django.db import connection, transaction
+
+    from ledger import db as ledger_db
+    from ledger.checkpoints import sign_checkpoint
+    from ledger.merkle import stored_hash_index
+    from ledger.services import Item, append_many
+
+    with transaction.atomic():
+        append_many([Item("event", b'{"n":%d}' % i) for i in range(600)])
+    sign_checkpoint()
+
+    class Exec:
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql, params=None):
+            with connection.cursor() as cur:
+                cur.execute(sql, params)
+
+    ledger_db.drop_triggers(Exec())
+    try:
+        with connection.cursor() as cur:  # leaf 300's stored hash, as a compromised server would serve it
+            cur.execute(
+                'UPDATE ledger_ledgerhash SET hash = %s WHERE "index" = %s', [bytes(32), stored_hash_index(0, 300)]
+            )
+    finally:
+        ledger_db.create_triggers(Exec())
+    rc, rep = go_live(live_server.url, [300, 5], [])
+    assert rc == 1
+    by = {r["subject"]: r for r in rep["results"]}
+    assert by["checkpoint"]["ok"]
+    assert by["inclusion 300"]["ok"] is False
+    assert by["tiles 300"]["ok"] is False
