@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Max
@@ -76,7 +76,7 @@ class _FrontierReader:
     def __init__(self, known: dict[int, bytes]) -> None:
         self.known = known
 
-    def read_hashes(self, indexes: list[int]) -> list[bytes]:
+    def read_hashes(self, indexes: Sequence[int]) -> list[bytes]:
         return [self.known[i] for i in indexes]
 
 
