@@ -244,3 +244,29 @@ def test_verify_command_file(client, published_lot, tmp_path, capsys):
     with pytest.raises(SystemExit):
         call_command("ledger", "verify", str(good), "--key", other_vkey)
     assert "not the ledger's published key" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_lot_proof_bundle_includes_the_events_of_its_trace(client, published_lot, organization):
+    from accounts.permissions import SYSTEM
+    from events.services.capture import capture_events
+    from events.tests.helpers import lgtin, object_event
+
+    lot = published_lot
+    org = lot.product.organization
+    capture_events(
+        actor=SYSTEM,
+        organization=org,
+        events=[
+            object_event([lgtin(lot.product.gtin, lot.lot_code)]),
+            object_event(
+                [lgtin(lot.product.gtin, lot.lot_code)], biz_step="shipping", time="2026-11-02T08:00:00+07:00"
+            ),
+            object_event([lgtin("08938501000014", "OTHER")]),
+        ],
+    )
+    b = client.get(f"/api/v1/lots/{lot.product.gtin}/{lot.lot_code}/proof-bundle").json()
+    events = [r for r in b["records"] if r["kind"] == "event"]
+    assert len(events) == 2
+    assert all(json.loads(r["canonical"])["type"] == "events.event" for r in events)
+    assert bundle.verify_bundle(b).ok
