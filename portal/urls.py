@@ -1,10 +1,20 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from portal import views
+from portal import feedback_views, items, resolver, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),
     path("to-chuc/", views.organizations, name="organizations"),
-    path("01/<str:gtin>/10/<str:lot_code>", views.lot_page, name="lot"),
+    path("scan", views.scan, name="scan"),
+    path("ngon-ngu/<str:lang>", views.set_language, name="set-language"),
+    path("phan-anh/", feedback_views.lookup, name="feedback-lookup"),
+    path("phan-anh/gui", feedback_views.submit, name="feedback-submit"),
+    path("phan-anh/<str:tracking_code>", feedback_views.follow, name="feedback-follow"),
+    path("kiem-tra-tem", items.check_code, name="check-code"),
+    path("quet/vi-tri", items.scan_location, name="scan-location"),
+    # GS1 Digital Link resolver (uncompressed and partially compressed, then fully compressed last).
+    re_path(r"^01/(?P<gtin>\d+)/10/(?P<lot_code>[^/]+)$", resolver.resolve, name="lot"),
+    re_path(r"^(?P<path>(?:01|00|414|417)/.+)$", resolver.resolve, name="resolve"),
+    re_path(r"^(?P<path>[A-Za-z0-9_-]{10,})$", resolver.resolve, name="resolve-compressed"),
 ]

@@ -1,16 +1,17 @@
-"""Public pages: home with search, search results, organisations, a published lot."""
+"""Public pages: home with search, search results, organisations, scan page, language switch."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from catalog import selectors
+from catalog.models import PriorityCategory
+from stamps.digital_link import InvalidLink, parse_uri
 
 PAGE_SIZE = 20
 
@@ -18,18 +19,37 @@ PAGE_SIZE = 20
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     latest = selectors.published_lots()[:6]
-    return render(request, "portal/home.html", {"latest_lots": latest})
+    categories = PriorityCategory.objects.filter(is_active=True)
+    return render(request, "portal/home.html", {"latest_lots": latest, "categories": categories})
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "")[:200].strip()
+    category = request.GET.get("category", "")[:40]
+    if query.lower().startswith(("http://", "https://")):
+        # A scanned or pasted Digital Link: go straight to its page.
+        try:
+            return HttpResponseRedirect(parse_uri(query).path())
+        except InvalidLink:
+            pass
     products, lots = selectors.search_public(query)
+    if category:
+        if not query:
+            products, lots = selectors.public_products(), selectors.published_lots()
+        products = products.filter(category__code=category)
+        lots = lots.filter(product__category__code=category)
     page = Paginator(lots, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/search.html",
-        {"query": query, "products": products[:PAGE_SIZE], "page": page},
+        {
+            "query": query,
+            "category": category,
+            "categories": PriorityCategory.objects.filter(is_active=True),
+            "products": products[:PAGE_SIZE],
+            "page": page,
+        },
     )
 
 
@@ -40,15 +60,17 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def lot_page(request: HttpRequest, gtin: str, lot_code: str) -> HttpResponse:
-    gtin14 = gtin.zfill(14) if gtin.isdigit() else gtin
-    lot = selectors.public_lot(gtin14, lot_code)
-    if lot is None:
-        raise Http404
-    today: dt.date = timezone.localdate()
-    certificates = [(c, c.is_valid_on(today)) for c in selectors.certificates_for_lot(lot)]
-    return render(
-        request,
-        "portal/lot.html",
-        {"lot": lot, "product": lot.product, "org": lot.product.organization, "certificates": certificates},
-    )
+def scan(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/scan.html", {})
+
+
+@require_GET
+def set_language(request: HttpRequest, lang: str) -> HttpResponse:
+    """Switch language with a plain link (no form, no CSRF token), so public pages stay cacheable."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if lang in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

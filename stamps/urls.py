@@ -1,5 +1,9 @@
-"""Non-API URLs of this app (filled in by its issue)."""
+"""Non-API URLs of the stamps app: QR images of any code."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from stamps import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("qr", views.qr_image, name="qr"),
+]

@@ -1,0 +1,144 @@
+"""Item pages (`/01/<gtin>/21/<serial>`): the stamp's lot story plus counterfeit signals and the check code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from catalog import selectors as catalog
+from portal.selectors import json_ready, lot_story
+from stamps import selectors as stamps
+from stamps import services as stamp_services
+from stamps.choices import BatchStatus
+from stamps.digital_link import DigitalLink, InvalidLink, parse_path
+from stamps.services.scans import location_token
+
+
+def client_address(request: HttpRequest) -> str:
+    """The consumer's network address (behind a trusted proxy, the first X-Forwarded-For hop)."""
+    if getattr(settings, "TRUYXUAT_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[dict[str, Any], int]:
+    assert link.gtin and link.serial
+    from portal.resolver import page_context
+
+    stamp = stamps.stamp_for(link.gtin, link.serial)
+    product = stamp.batch.product if stamp else catalog.public_products().filter(gtin=link.gtin).first()
+    lot = None
+    lot_mismatch = False
+    if stamp and stamp.batch.lot_id:
+        lot = catalog.public_lot(link.gtin, stamp.batch.lot.lot_code)
+        lot_mismatch = bool(link.lot and link.lot != stamp.batch.lot.lot_code)
+    elif link.lot:
+        lot = catalog.public_lot(link.gtin, link.lot)
+    scan = None
+    if record:
+        scan = stamp_services.record_scan(
+            gtin=link.gtin, serial=link.serial, lot_code=link.lot or "", stamp=stamp, address=client_address(request)
+        )
+    state = "valid"
+    if stamp is None:
+        state = "unknown_serial"
+    elif stamp.batch.status == BatchStatus.REVOKED:
+        state = "revoked"
+    elif stamp.batch.status != BatchStatus.APPROVED:
+        state = "unknown_serial"
+    signals = stamps.scan_signals(link.gtin, link.serial)
+    story = lot_story(lot) if lot else None
+    context = page_context(story) if story else {"story": None}
+    context.update(
+        {
+            "link": link,
+            "item_path": link.path(),
+            "product": product,
+            "stamp_state": state,
+            "lot_mismatch": lot_mismatch,
+            "signals": signals,
+            "location_token": location_token(scan) if scan else "",
+        }
+    )
+    status = 200 if stamp is not None and product is not None else 404
+    return context, status
+
+
+def item_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
+    context, status = _context(request, link, record=True)
+    if request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", ""):
+        signals = context["signals"]
+        return JsonResponse(
+            json_ready(
+                {
+                    "gtin": link.gtin,
+                    "serial": link.serial,
+                    "stamp": context["stamp_state"],
+                    "scans": {
+                        "count": signals.count,
+                        "first_at": signals.first_at,
+                        "places": signals.places,
+                        "warnings": signals.warnings,
+                    },
+                    "lot": context["story"],
+                }
+            ),
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response = render(request, "portal/item.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def check_code(request: HttpRequest) -> HttpResponse:
+    """The consumer types the check code printed on the stamp; the page says plainly whether it matches."""
+    try:
+        link = parse_path(request.POST.get("item", ""))
+    except InvalidLink:
+        return HttpResponse(_("Mã không hợp lệ."), status=400)
+    if link.kind != "item" or link.gtin is None or link.serial is None:
+        return HttpResponse(_("Mã không hợp lệ."), status=400)
+    context, status = _context(request, link, record=False)
+    stamp = stamps.stamp_for(link.gtin, link.serial)
+    result = "unknown"
+    if stamp is not None:
+        try:
+            result = (
+                "match"
+                if stamp_services.verify_check_code(
+                    stamp=stamp, code=request.POST.get("code", ""), address=client_address(request)
+                )
+                else "mismatch"
+            )
+        except stamp_services.Throttled:
+            result = "throttled"
+        context["signals"] = stamps.scan_signals(link.gtin, link.serial)
+    context["check_result"] = result
+    response = render(request, "portal/item.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # the signed scan token, not a session, authorises this; it can only add a coarse location
+@require_POST
+def scan_location(request: HttpRequest) -> JsonResponse:
+    try:
+        data = json.loads(request.body or b"{}")
+        stamp_services.attach_location(
+            token=str(data.get("token", "")), latitude=data.get("latitude"), longitude=data.get("longitude")
+        )
+    except (ValueError, ValidationError) as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    return JsonResponse({"ok": True})

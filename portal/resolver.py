@@ -1,0 +1,245 @@
+"""The GS1 Digital Link resolver: one URL per product, lot, item or place (HTML for people, JSON for machines).
+
+Forms: `/01/<gtin>[/10/<lot>][/21/<serial>]` (GTIN-8/12/13 padded to 14), `/414/<gln>`, `/00/<sscc>`,
+fully compressed (`/AQnYUc1gmiCNV4JG`) and partially compressed (`/01/<gtin>/<compressed>`).
+Negotiation: `?linkType=all` or `Accept: application/linkset+json` → RFC 9264 linkset;
+`?linkType=gs1:pip` (any link type) → redirect to that link; `Accept: application/json` or
+`?format=json` → the public data; otherwise the consumer page. Unknown codes get a friendly 404 page
+that warns the product is not registered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from catalog import selectors as catalog
+from catalog.models import Facility, Organization
+from portal import cache, items, linkset
+from portal.selectors import json_ready, lot_story, map_features
+from stamps.digital_link import DigitalLink, InvalidLink, parse_path
+
+LINKSET_TYPE = "application/linkset+json"
+
+
+def negotiate(request: HttpRequest) -> str:
+    """html, json or linkset."""
+    accept = request.headers.get("Accept", "")
+    if request.GET.get("linkType") == "all" or LINKSET_TYPE in accept:
+        return "linkset"
+    if request.GET.get("format") == "json" or ("application/json" in accept and "text/html" not in accept):
+        return "json"
+    return "html"
+
+
+def _raw_path(request: HttpRequest) -> str:
+    """The request path as sent (percent-encoding kept), so that a lot code containing %2F stays one segment."""
+    raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or ""
+    return raw.split("?", 1)[0] if raw.startswith("/") else request.path
+
+
+def _parse(request: HttpRequest) -> DigitalLink:
+    path = _raw_path(request)
+    try:
+        return parse_path(path, request.META.get("QUERY_STRING", ""))
+    except InvalidLink:
+        # The server decoded %2F: rebuild /01/<gtin>/10/<lot with slashes>[/21/<serial>].
+        parts = [unquote(p) for p in path.strip("/").split("/")]
+        if len(parts) > 4 and parts[0] == "01" and parts[2] == "10":
+            rest = "/".join(parts[3:])
+            lot, _sep, serial = rest.rpartition("/21/") if "/21/" in rest else (rest, "", "")
+            from urllib.parse import quote
+
+            rebuilt = f"/01/{parts[1]}/10/{quote(lot, safe='')}" + (f"/21/{quote(serial, safe='')}" if serial else "")
+            return parse_path(rebuilt, request.META.get("QUERY_STRING", ""))
+        raise
+
+
+def not_registered(
+    request: HttpRequest, code: str, reason: str = "unknown", link: DigitalLink | None = None
+) -> HttpResponse:
+    fmt = negotiate(request)
+    if fmt != "html":
+        return JsonResponse(
+            {
+                "type": "about:blank",
+                "title": "Mã chưa được đăng ký truy xuất / This code is not registered",
+                "status": 404,
+                "code": code,
+                "reason": reason,
+            },
+            status=404,
+            content_type="application/problem+json",
+            json_dumps_params={"ensure_ascii": False},
+        )
+    product = catalog.public_products().filter(gtin=link.gtin).first() if link and link.gtin else None
+    return render(
+        request,
+        "portal/not_registered.html",
+        {"code": code, "reason": reason, "link": link, "product": product},
+        status=404,
+    )
+
+
+def _respond_cached(request: HttpRequest, key: str) -> HttpResponse | None:
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    body, content_type = hit
+    return _with_headers(HttpResponse(body, content_type=content_type), request)
+
+
+def _with_headers(response: HttpResponse, request: HttpRequest, linkset_url: str | None = None) -> HttpResponse:
+    response["Cache-Control"] = "public, max-age=60"
+    response["Vary"] = "Accept, Accept-Language, Cookie"
+    response["Access-Control-Allow-Origin"] = "*"
+    if linkset_url:
+        response["Link"] = f'<{linkset_url}>; rel="linkset"; type="{LINKSET_TYPE}"'
+    return response
+
+
+def _store(key: str, response: HttpResponse) -> None:
+    if response.status_code == 200:
+        cache.put(key, (response.content, response["Content-Type"]))
+
+
+@require_GET
+def resolve(request: HttpRequest, **_kwargs: str) -> HttpResponse:
+    code = _raw_path(request)
+    try:
+        link = _parse(request)
+    except InvalidLink:
+        return not_registered(request, code, "invalid")
+    if link.kind == "lot":
+        return lot_view(request, link)
+    if link.kind == "item":
+        return items.item_view(request, link)
+    if link.kind == "product":
+        return product_view(request, link)
+    if link.kind in ("location", "party"):
+        return place_view(request, link)
+    return not_registered(request, code, "unknown", link)
+
+
+def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
+    assert link.gtin and link.lot
+    fmt = negotiate(request)
+    link_type = request.GET.get("linkType")
+    variant = f"{get_language()}:{fmt}"
+    key = cache.page_key("lot", link.gtin, link.lot, variant)
+    if not link_type or link_type == "all":
+        hit = _respond_cached(request, key)
+        if hit is not None:
+            return hit
+    lot = catalog.public_lot(link.gtin, link.lot)
+    if lot is None:
+        return not_registered(request, link.path(), "unknown", link)
+    story = lot_story(lot)
+    base = settings.TRUYXUAT_PORTAL_URL
+    links = linkset.lot_links(base, story)
+    linkset_url = f"{base}{link.path()}?linkType=all"
+    if link_type and link_type != "all":
+        target = linkset.find(links, link_type)
+        if target is None:
+            return not_registered(request, link.path(), "no_link", link)
+        return HttpResponseRedirect(target, status=307)
+    if fmt == "linkset":
+        response: HttpResponse = JsonResponse(
+            linkset.linkset(story["digital_link"], links),
+            content_type=LINKSET_TYPE,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    elif fmt == "json":
+        response = JsonResponse(json_ready(story), json_dumps_params={"ensure_ascii": False})
+    else:
+        response = render(request, "portal/lot.html", page_context(story))
+    _with_headers(response, request, linkset_url)
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        _store(key, response)
+    return response
+
+
+def page_context(story: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "story": story,
+        "map_json": json.dumps(map_features(story), ensure_ascii=False),
+        "valid_certificates": sum(1 for c in story["certificates"] if c["state"] == "valid"),
+        **extra,
+    }
+
+
+def product_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
+    product = catalog.public_products().filter(gtin=link.gtin).first()
+    if product is None:
+        return not_registered(request, link.path(), "unknown", link)
+    lots = list(catalog.published_lots().filter(product=product)[:50])
+    fmt = negotiate(request)
+    base = settings.TRUYXUAT_PORTAL_URL
+    if fmt == "linkset":
+        return JsonResponse(
+            linkset.linkset(base + link.path(), linkset.product_links(base, product.gtin)), content_type=LINKSET_TYPE
+        )
+    if fmt == "json":
+        return JsonResponse(
+            {
+                "gtin": product.gtin,
+                "name": product.name,
+                "brand": product.brand,
+                "producer": product.organization.name,
+                "lots": [
+                    {
+                        "lot": lt.lot_code,
+                        "status": lt.status,
+                        "digital_link": catalog.digital_link(product.gtin, lt.lot_code),
+                    }
+                    for lt in lots
+                ],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    certificates = product.certificates.all()
+    return _with_headers(
+        render(request, "portal/product.html", {"product": product, "lots": lots, "certificates": certificates}),
+        request,
+    )
+
+
+def place_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
+    gln = link.gln or ""
+    org = catalog.public_organizations().filter(gln=gln).first()
+    facility = None
+    if org is None:
+        facility = (
+            Facility.objects.select_related("organization").filter(gln=gln, organization__status="approved").first()
+        )
+        org = facility.organization if facility else None
+    if org is None:
+        return not_registered(request, link.path(), "unknown", link)
+    products = catalog.public_products().filter(organization=org)
+    if negotiate(request) == "json":
+        return JsonResponse(
+            {
+                "gln": gln,
+                "organization": org.name,
+                "tax_code": org.tax_code,
+                "facility": facility.name if facility else None,
+                "address": (facility or org).full_address,
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return _with_headers(
+        render(request, "portal/place.html", {"org": org, "facility": facility, "products": products}), request
+    )
+
+
+def organization_for(gln: str) -> Organization | None:
+    return catalog.public_organizations().filter(gln=gln).first()
