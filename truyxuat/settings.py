@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reviews",
     "quality",
     "recalls",
+    "reports",
     "oversight",
 ]
 

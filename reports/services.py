@@ -1,0 +1,202 @@
+"""Periodic reports (request, then generate with progress) and entered indicator figures.
+
+`request_report(...)` stores the job (atomic, audited); `generate(job)` computes the figures, renders the XLSX
+and the PDF and stores them, updating `progress` as it goes (each update commits on its own, so the page that
+polls the job sees it move). `start_in_background(job)` runs `generate` in a thread after the request's commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from vietnam_provinces import Province, ProvinceCode
+
+from accounts import permissions
+from catalog.services.common import require
+from core import audit
+from core.choices import AuditAction
+from quality.services.common import date_field, decimal_field
+from reports import indicators as indicator_progress
+from reports import stats
+from reports.choices import IndicatorMethod, JobStatus
+from reports.models import Indicator, IndicatorFigure, ReportJob
+from reports.pdf import render_pdf
+from reports.periods import Period, period
+from reports.xlsx import render_xlsx
+
+log = logging.getLogger(__name__)
+
+
+def date_words(day: dt.date) -> str:
+    """'ngày 05 tháng 01 năm 2027' (days below 10 and months 1–2 take a leading zero, Nghị định 30/2020)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def abbreviation(name: str) -> str:
+    """'Sở Khoa học và Công nghệ' → 'SKHCN' (initials, no diacritics, 'và' dropped)."""
+    words = [w for w in name.split() if w.lower() not in {"và", "tỉnh"}]
+    letters = "".join(w[0] for w in words if w and w[0].isalpha()).upper().replace("Đ", "D")
+    return unicodedata.normalize("NFD", letters).encode("ascii", "ignore").decode() or "CQ"
+
+
+def _province() -> Any:
+    return Province.from_code(ProvinceCode(settings.TRUYXUAT_PROVINCE_CODE))
+
+
+def _place() -> str:
+    name = _province().name
+    for prefix in ("Tỉnh ", "Thành phố "):
+        name = name.removeprefix(prefix)
+    return name
+
+
+@transaction.atomic
+def request_report(
+    *,
+    actor: Any,
+    period_kind: str,
+    year: int,
+    number: int = 1,
+    ward_code: int | None = None,
+    department: str = "",
+) -> ReportJob:
+    """An agency officer asks for a periodic report of the province or of one commune/ward."""
+    require(permissions.is_agency_officer(actor))
+    p = period(period_kind, year, number)
+    if p.start > timezone.localdate():
+        raise ValidationError({"number": [_("Kỳ báo cáo chưa bắt đầu.")]})
+    if ward_code:
+        from catalog.validators import validate_ward
+
+        try:
+            validate_ward(settings.TRUYXUAT_PROVINCE_CODE, int(ward_code))
+        except (ValidationError, ValueError) as exc:
+            raise ValidationError({"ward_code": [_("Xã, phường không thuộc tỉnh.")]}) from exc
+    agency = actor.agency if getattr(actor, "agency_id", None) else None
+    issuer = agency.name if agency else _("Sở Khoa học và Công nghệ")
+    same_year = ReportJob.objects.filter(issuer=issuer, created_at__year=timezone.localdate().year).count()
+    job = ReportJob.objects.create(
+        period_kind=p.kind,
+        year=p.year,
+        number=p.number,
+        ward_code=int(ward_code) if ward_code else None,
+        department=department.strip()[:120],
+        issuer=issuer,
+        document_number=f"{same_year + 1}/BC-{abbreviation(issuer)}",
+        place=_place(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=job)
+    return job
+
+
+def _set(job: ReportJob, progress: int, message: str, **fields: Any) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(progress=progress, message=message[:255], **fields)
+
+
+def meta_for(job: ReportJob, p: Period) -> dict[str, Any]:
+    today = timezone.localdate()
+    scope = stats.ward_name(job.ward_code) if job.ward_code else _province().name
+    subtitle = _("Kết quả triển khai truy xuất nguồn gốc sản phẩm nông, lâm, thủy sản %(period)s, %(scope)s") % {
+        "period": p.label.lower(),
+        "scope": scope,
+    }
+    if job.department:
+        subtitle += f" — {job.department}"
+    return {
+        "superior": f"UBND {_province().name}".upper(),
+        "issuer": job.issuer,
+        "number": job.document_number,
+        "place": job.place,
+        "date_words": date_words(today),
+        "start_words": p.start.strftime("%d/%m/%Y"),
+        "end_words": p.end.strftime("%d/%m/%Y"),
+        "subtitle": subtitle,
+        "recipient": _("UBND tỉnh (để báo cáo)"),
+        "signer_title": _("THỦ TRƯỞNG CƠ QUAN"),
+        "signer": (job.created_by.get_full_name() or job.created_by.username) if job.created_by else "",
+    }
+
+
+def generate(job: ReportJob) -> ReportJob:
+    """Compute and render the report; never raises (a failure is stored on the job with its message)."""
+    started = time.monotonic()
+    p = period(job.period_kind, job.year, job.number)
+    _set(job, 2, _("Bắt đầu"), status=JobStatus.RUNNING)
+    try:
+        figures = stats.figures(
+            p.start,
+            p.end,
+            ward_code=job.ward_code,
+            department=job.department,
+            progress=lambda pct, step: _set(job, int(pct * 0.8), step),
+        )
+        _set(job, 70, _("Tiến độ chỉ tiêu"))
+        indicators = indicator_progress.all_progress(min(p.end, timezone.localdate()), job.ward_code)
+        figures["indicators"] = indicators
+        meta = meta_for(job, p)
+        _set(job, 80, "XLSX")
+        xlsx = render_xlsx(figures, indicators, meta)
+        _set(job, 90, "PDF")
+        pdf = render_pdf(figures, indicators, meta)
+        stem = f"bao-cao-{job.period_kind}-{job.number}-{job.year}" + (f"-xa-{job.ward_code}" if job.ward_code else "")
+        job.refresh_from_db()
+        job.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        job.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        job.figures = figures
+        job.status = JobStatus.DONE
+        job.progress = 100
+        job.message = _("Đã xong")
+        job.finished_at = timezone.now()
+        job.seconds = round(time.monotonic() - started, 3)
+        job.save()
+    except Exception as exc:  # stored for the officer to see; the traceback goes to the log
+        log.exception("report %s failed", job.pk)
+        _set(job, 100, str(exc)[:255] or exc.__class__.__name__, status=JobStatus.FAILED)
+        job.refresh_from_db()
+    return job
+
+
+def start_in_background(job: ReportJob) -> None:
+    """Generate the report in a thread once the current transaction has committed."""
+
+    def run() -> None:
+        try:
+            generate(ReportJob.objects.get(pk=job.pk))
+        finally:
+            close_old_connections()
+
+    transaction.on_commit(lambda: threading.Thread(target=run, name=f"report-{job.pk}", daemon=True).start())
+
+
+@transaction.atomic
+def enter_figure(*, actor: Any, indicator: Indicator, as_of: Any, value: Any, note: str = "") -> IndicatorFigure:
+    """An officer enters a figure the data cannot tell (trainings, pilot models), as of a date."""
+    require(permissions.is_agency_officer(actor))
+    if indicator.method != IndicatorMethod.MANUAL:
+        raise ValidationError(_("Chỉ tiêu này được tính tự động từ dữ liệu."))
+    day = date_field("as_of", as_of)
+    assert day is not None
+    if day > timezone.localdate():
+        raise ValidationError({"as_of": [_("Ngày không được ở tương lai.")]})
+    figure = IndicatorFigure.objects.create(
+        indicator=indicator,
+        as_of=day,
+        value=decimal_field("value", value),
+        note=note.strip()[:255],
+        entered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=figure)
+    return figure

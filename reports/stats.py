@@ -1,0 +1,249 @@
+"""The figures behind dashboards and periodic reports, computed with indexed aggregates (never row by row).
+
+`figures(start, end, ward_code=None, category=None, department=None)` returns plain JSON-ready data; every
+figure is a COUNT/SUM over the catalogue, quality, recall, stamp, feedback and EPCIS tables, filtered by
+period, commune/ward (the organisation's address), product category, and, for agency work (inspections,
+tests, recalls), the department of the officer who recorded it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from vietnam_provinces import Ward, WardCode
+
+from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
+from catalog.models import Certificate, Lot, Organization, PriorityCategory, Product
+from quality.choices import CLOSED_HANDLING, InspectionStatus
+from quality.models import Inspection, LabTest, Violation
+from recalls.choices import RecallStatus
+from recalls.models import Recall
+
+Progress = Callable[[int, str], None]
+
+
+def _aware(day: dt.date, end: bool = False) -> dt.datetime:
+    moment = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time.min)
+    return timezone.make_aware(moment)
+
+
+def ward_name(code: int | None) -> str:
+    if not code:
+        return ""
+    try:
+        return Ward.from_code(WardCode(code)).name
+    except (ValueError, KeyError):
+        return str(code)
+
+
+def _org_q(prefix: str, ward_code: int | None) -> Q:
+    return Q(**{f"{prefix}ward_code": ward_code}) if ward_code else Q()
+
+
+def _dept_q(prefix: str, department: str) -> Q:
+    return Q(**{f"{prefix}agency__department": department}) if department else Q()
+
+
+def _counts(qs: Any, field: str) -> dict[str, int]:
+    return {str(row[field]): row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by(field)}
+
+
+def traced_product_ids() -> Any:
+    """Products with at least one published (or later recalled) lot: traced on the portal."""
+    return Lot.objects.filter(status__in=[LotStatus.PUBLISHED, LotStatus.RECALLED]).values("product_id")
+
+
+def figures(
+    start: dt.date,
+    end: dt.date,
+    *,
+    ward_code: int | None = None,
+    category: str | None = None,
+    department: str = "",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    step = progress or (lambda _p, _m: None)
+    t0, t1 = _aware(start), _aware(end, end=True)
+    orgs = Organization.objects.exclude(kind=OrganizationKind.AGENCY).filter(_org_q("", ward_code))
+    products = Product.objects.filter(_org_q("organization__", ward_code))
+    lots = Lot.objects.filter(_org_q("product__organization__", ward_code))
+    if category:
+        products = products.filter(category__code=category)
+        lots = lots.filter(product__category__code=category)
+    out: dict[str, Any] = {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "scope": {"ward_code": ward_code, "ward": ward_name(ward_code), "category": category, "department": department},
+    }
+    step(10, "organisations")
+    out["organizations"] = {
+        "total": orgs.count(),
+        "by_status": {s: orgs.filter(status=s).count() for s in OrganizationStatus.values},
+        "by_kind": _counts(orgs, "kind"),
+        "new_in_period": orgs.filter(created_at__gte=t0, created_at__lt=t1).count(),
+        "approved_in_period": orgs.filter(approved_at__gte=t0, approved_at__lt=t1).count(),
+    }
+    step(20, "products and lots")
+    category_names = dict(PriorityCategory.objects.values_list("code", "name"))
+    by_cat = products.values("category__code").annotate(n=Count("pk")).order_by("-n", "category__code")
+    lots_by_cat = (
+        lots.filter(published_at__gte=t0, published_at__lt=t1)
+        .values("product__category__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "product__category__code")
+    )
+    out["products"] = {
+        "total": products.count(),
+        "by_category": [[category_names.get(r["category__code"], r["category__code"]), r["n"]] for r in by_cat],
+        "by_group": {g: products.filter(priority_group=g).count() for g in PriorityGroup.values},
+        "traced": products.filter(pk__in=traced_product_ids()).count(),
+    }
+    out["lots"] = {
+        "total": lots.count(),
+        "by_status": {s: lots.filter(status=s).count() for s in LotStatus.values},
+        "published_in_period": lots.filter(published_at__gte=t0, published_at__lt=t1).count(),
+        "published_by_category": [
+            [category_names.get(r["product__category__code"], r["product__category__code"]), r["n"]]
+            for r in lots_by_cat
+        ],
+        "published_by_group": {
+            g: lots.filter(published_at__gte=t0, published_at__lt=t1, product__priority_group=g).count()
+            for g in PriorityGroup.values
+        },
+    }
+    step(30, "OCOP")
+    ocop = products.filter(ocop_stars__isnull=False).annotate(
+        traced=Exists(traced_product_ids().filter(product_id=OuterRef("pk")))
+    )
+    untraced = ocop.filter(traced=False)
+    out["ocop"] = {
+        "total": ocop.count(),
+        "traced": ocop.filter(traced=True).count(),
+        "untraced": untraced.count(),
+        "untraced_list": [f"{p.name} ({p.ocop_stars}★)" for p in untraced.order_by("name")[:50]],
+    }
+    step(40, "stamps and scans")
+    out["stamps"] = _stamps(t0, t1, ward_code, category)
+    step(50, "EPCIS events")
+    out["events"] = _events(t0, t1, ward_code)
+    step(60, "inspections and tests")
+    inspections = Inspection.objects.filter(_org_q("organization__", ward_code), _dept_q("", department))
+    done = inspections.filter(status=InspectionStatus.DONE, inspected_on__range=(start, end))
+    tests = LabTest.objects.filter(_org_q("organization__", ward_code), sampled_on__range=(start, end))
+    if department:
+        tests = tests.filter(recorded_by__agency__department=department)
+    if category:
+        tests = tests.filter(Q(lots__product__category__code=category) | Q(lots__isnull=True)).distinct()
+    violations = Violation.objects.filter(_org_q("organization__", ward_code), found_on__range=(start, end))
+    out["inspections"] = {
+        "planned": inspections.filter(planned_on__range=(start, end)).count(),
+        "done": done.count(),
+        "by_verdict": _counts(done, "verdict"),
+    }
+    out["lab_tests"] = {
+        "total": tests.count(),
+        "failed": tests.filter(passed=False).count(),
+        "rapid": tests.filter(kind="rapid").count(),
+        "by_group": _counts(tests.values("analyte__group"), "analyte__group") if tests.exists() else {},
+    }
+    out["violations"] = {
+        "found": violations.count(),
+        "by_status": _counts(violations, "status"),
+        "open": Violation.objects.filter(_org_q("organization__", ward_code))
+        .exclude(status__in=CLOSED_HANDLING)
+        .count(),
+        "fines": int(violations.aggregate(s=Sum("fine_amount"))["s"] or 0),
+    }
+    step(70, "recalls")
+    recalls = Recall.objects.filter(_org_q("organization__", ward_code))
+    if department:
+        recalls = recalls.filter(started_by__agency__department=department)
+    started = recalls.filter(started_at__gte=t0, started_at__lt=t1)
+    out["recalls"] = {
+        "started": started.count(),
+        "closed": recalls.filter(closed_at__gte=t0, closed_at__lt=t1).count(),
+        "open": recalls.filter(status=RecallStatus.OPEN).count(),
+        "lots": started.aggregate(n=Count("lots"))["n"] or 0,
+    }
+    step(75, "complaints")
+    out["complaints"] = _complaints(t0, t1, ward_code)
+    step(80, "certificates")
+    certs = Certificate.objects.filter(_org_q("organization__", ward_code))
+    out["certificates"] = {
+        "valid": certs.filter(valid_from__lte=end, valid_to__gte=end).count(),
+        "expired_in_period": certs.filter(valid_to__range=(start, end)).count(),
+        "expiring_90d": certs.filter(valid_to__gt=end, valid_to__lte=end + dt.timedelta(days=90)).count(),
+    }
+    if not ward_code:
+        step(85, "communes")
+        out["by_ward"] = _by_ward(t0, t1, category)
+    return out
+
+
+def _stamps(t0: dt.datetime, t1: dt.datetime, ward_code: int | None, category: str | None) -> dict[str, int]:
+    if not apps.is_installed("stamps"):
+        return {"issued": 0, "scans": 0}
+    stamp_model = apps.get_model("stamps", "Stamp")
+    scan_model = apps.get_model("stamps", "Scan")
+    stamps = stamp_model.objects.filter(
+        batch__status__in=["approved", "printed"], batch__decided_at__gte=t0, batch__decided_at__lt=t1
+    ).filter(_org_q("batch__organization__", ward_code))
+    if category:
+        stamps = stamps.filter(batch__product__category__code=category)
+    scans = scan_model.objects.filter(at__gte=t0, at__lt=t1)
+    if ward_code or category:
+        gtins = Product.objects.filter(_org_q("organization__", ward_code))
+        if category:
+            gtins = gtins.filter(category__code=category)
+        scans = scans.filter(gtin__in=gtins.values("gtin"))
+    return {"issued": stamps.count(), "scans": scans.count()}
+
+
+def _events(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str, int]:
+    from events.models import Event
+
+    qs = Event.objects.filter(event_time__gte=t0, event_time__lt=t1)
+    if ward_code:
+        qs = qs.filter(organization__ward_code=ward_code)
+    return {"in_period": qs.count()}
+
+
+def _complaints(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str, int]:
+    if not apps.is_installed("feedback"):
+        return {"received": 0, "complaints": 0, "answered": 0, "overdue": 0}
+    model = apps.get_model("feedback", "Feedback")
+    qs = model.objects.filter(created_at__gte=t0, created_at__lt=t1).filter(_org_q("organization__", ward_code))
+    out = {
+        "received": qs.count(),
+        "complaints": qs.exclude(kind="feedback").count(),
+        "answered": qs.filter(status__in=["answered", "closed"]).count(),
+        "overdue": 0,
+    }
+    if apps.is_installed("complaints"):
+        from complaints.selectors import overdue_cases
+
+        out["overdue"] = overdue_cases(None).filter(_org_q("feedback__organization__", ward_code)).count()
+    return out
+
+
+def _by_ward(t0: dt.datetime, t1: dt.datetime, category: str | None) -> list[list[Any]]:
+    orgs = (
+        Organization.objects.exclude(kind=OrganizationKind.AGENCY)
+        .filter(ward_code__isnull=False)
+        .values("ward_code")
+        .annotate(n=Count("pk"), approved=Count("pk", filter=Q(status=OrganizationStatus.APPROVED)))
+    )
+    lots = Lot.objects.filter(published_at__gte=t0, published_at__lt=t1)
+    if category:
+        lots = lots.filter(product__category__code=category)
+    lot_counts = dict(
+        lots.values("product__organization__ward_code")
+        .annotate(n=Count("pk"))
+        .values_list("product__organization__ward_code", "n")
+    )
+    rows = [[ward_name(r["ward_code"]), r["n"], r["approved"], lot_counts.get(r["ward_code"], 0)] for r in orgs]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
