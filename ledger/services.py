@@ -96,19 +96,25 @@ def _write(first: int, items: Sequence[Item]) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     leaf_table = LedgerLeaf._meta.db_table
     hash_table = LedgerHash._meta.db_table
+    leaf_cols = '"index", kind, leaf_hash, data, record_type, record_id, appended_at'
+    leaf_rows = [
+        (first + i, it.kind, lh, it.canonical_bytes, it.record_type, it.record_id, now)
+        for i, (it, lh) in enumerate(zip(items, leaf_hashes, strict=True))
+    ]
+    hash_rows = [(stored_from + i, h) for i, h in enumerate(stored)]
     with connection.cursor() as cur:
-        cur.executemany(
-            f'INSERT INTO {leaf_table} ("index", kind, leaf_hash, data, record_type, record_id, appended_at) '
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [
-                (first + i, it.kind, lh, it.canonical_bytes, it.record_type, it.record_id, now)
-                for i, (it, lh) in enumerate(zip(items, leaf_hashes, strict=True))
-            ],
-        )
-        cur.executemany(
-            f'INSERT INTO {hash_table} ("index", hash) VALUES (%s, %s)',
-            [(stored_from + i, h) for i, h in enumerate(stored)],
-        )
+        if connection.vendor == "postgresql" and len(items) >= 500:
+            # COPY is several times faster than INSERT for a capture's worth of rows.
+            raw = cur.cursor
+            with raw.copy(f"COPY {leaf_table} ({leaf_cols}) FROM STDIN") as copy:
+                for row in leaf_rows:
+                    copy.write_row(row)
+            with raw.copy(f'COPY {hash_table} ("index", hash) FROM STDIN') as copy:
+                for hrow in hash_rows:
+                    copy.write_row(hrow)
+        else:
+            cur.executemany(f"INSERT INTO {leaf_table} ({leaf_cols}) VALUES (%s, %s, %s, %s, %s, %s, %s)", leaf_rows)
+            cur.executemany(f'INSERT INTO {hash_table} ("index", hash) VALUES (%s, %s)', hash_rows)
     LedgerHead.objects.filter(pk=1).update(size=first + len(items))
     _schedule_checkpoint()
 
