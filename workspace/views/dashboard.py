@@ -21,6 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "lots_chart": bar_chart(selectors.lots_per_month(org), _("Số lô hàng theo tháng")),
         "scans_chart": bar_chart(selectors.scans_per_month(org), _("Lượt quét tem theo tháng"), "#1a5fb4"),
         "orgs": memberships(request.user),
+        "nav": "home",
     }
     return render(request, "workspace/dashboard.html", context)
 

@@ -1,0 +1,109 @@
+"""Stamps and consumers: request stamp batches, print labels, see scans, answer feedback."""
+
+from __future__ import annotations
+
+import io
+
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.choices import LotStatus
+from catalog.models import Lot, Product
+from workspace.views.common import error_status, member_view, page_of, run
+
+
+@member_view
+def stamps(request: HttpRequest) -> HttpResponse:
+    from stamps.choices import LabelLayout
+    from stamps.models import Scan, StampBatch
+    from stamps.services import request_batch
+
+    org = request.org  # type: ignore[attr-defined]
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        post = request.POST
+        product = Product.objects.filter(organization=org, pk=post.get("product") or 0).first()
+        lot = Lot.objects.filter(product__organization=org, pk=post.get("lot") or 0).first()
+        if product is None and lot is not None:
+            product = lot.product
+        if product is None:
+            errors = {"product": [_("Chọn sản phẩm.")]}
+        else:
+            _b, errors = run(
+                request,
+                lambda: request_batch(
+                    actor=request.user,
+                    product=product,
+                    quantity=post.get("quantity") or 0,
+                    lot=lot,
+                    layout=post.get("layout") or LabelLayout.A4_65,
+                    note=post.get("note", ""),
+                ),
+                _("Đã gửi đề nghị cấp tem; cơ quan quản lý sẽ duyệt."),
+            )
+            if not errors:
+                return redirect("workspace:stamps")
+    gtins = list(Product.objects.filter(organization=org).values_list("gtin", flat=True))
+    scans = Scan.objects.filter(gtin__in=gtins).values("gtin", "lot_code").annotate(n=Count("id")).order_by("-n")[:20]
+    names = dict(Product.objects.filter(organization=org).values_list("gtin", "name"))
+    context = {
+        "nav": "lots",
+        "batches": page_of(request, StampBatch.objects.filter(organization=org).select_related("product", "lot")),
+        "products": Product.objects.filter(organization=org),
+        "lots": Lot.objects.filter(product__organization=org, status=LotStatus.PUBLISHED).select_related("product"),
+        "layouts": LabelLayout.choices,
+        "scans": [{"name": names.get(s["gtin"], s["gtin"]), **s} for s in scans],
+        "recent_scans": Scan.objects.filter(gtin__in=gtins)[:10],
+        "preselect": request.GET.get("lot", ""),
+        "errors": errors,
+    }
+    return render(request, "workspace/stamps.html", context, status=error_status(errors))
+
+
+@member_view
+def stamp_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    """The label sheet PDF of an approved batch (the portal's renderer)."""
+    from stamps.models import StampBatch
+    from stamps.printing import render_batch
+
+    batch = StampBatch.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
+    if batch is None:
+        raise Http404
+    buffer = io.BytesIO()
+    _pages, errors = run(request, lambda: render_batch(actor=request.user, batch=batch, out=buffer))
+    if errors:
+        return redirect("workspace:stamps")
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}.pdf"'
+    return response
+
+
+@member_view
+def feedback(request: HttpRequest) -> HttpResponse:
+    from feedback.selectors import for_organization
+
+    org = request.org  # type: ignore[attr-defined]
+    context = {"nav": "profile", "page": page_of(request, for_organization(org).prefetch_related("answers"))}
+    return render(request, "workspace/feedback.html", context)
+
+
+@require_POST
+@member_view
+def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    from feedback.models import Feedback
+    from feedback.services import answer_feedback
+
+    item = Feedback.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
+    if item is None:
+        raise Http404
+    run(
+        request,
+        lambda: answer_feedback(
+            actor=request.user, feedback=item, body=request.POST.get("body", ""), close=bool(request.POST.get("close"))
+        ),
+        _("Đã trả lời phản ánh."),
+    )
+    return redirect("workspace:feedback")
