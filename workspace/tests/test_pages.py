@@ -68,7 +68,7 @@ def test_anonymous_is_sent_to_login_and_a_non_member_is_told_why(client, consume
 
 
 def test_diary_form_without_javascript_records_and_shows_errors(member, setup):
-    org, area, _product = setup
+    _org, area, _product = setup
     response = member.post(
         reverse("workspace:diary"), {"growing_area": area.pk, "activity": "spraying", "product_name": "Anvil"}
     )
@@ -154,10 +154,14 @@ def test_lot_claim_page_flow(member, setup, producer):
 
 
 def test_import_diary_preview_then_all_or_nothing(member, setup):
-    org, area, _product = setup
+    _org, area, _product = setup
     template = member.get(reverse("workspace:import_template", args=["diary"]))
     assert load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value == "growing_area_code"
-    good = f"growing_area_code,activity,date,product_name,phi_days\n{area.code},spraying,{days_ago(2).date()},Anvil,14\n{area.code},Tưới nước,{days_ago(1).date()},,\n"
+    good = (
+        "growing_area_code,activity,date,product_name,phi_days\n"
+        f"{area.code},spraying,{days_ago(2).date()},Anvil,14\n"
+        f"{area.code},Tưới nước,{days_ago(1).date()},,\n"
+    )
     bad = good + f"{area.code},spraying,{days_ago(1).date()},Regent,\nVT-NOPE,weeding,{days_ago(1).date()},,\n"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
