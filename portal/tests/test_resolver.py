@@ -142,7 +142,7 @@ def test_english_switch(client):
     assert r.status_code == 302 and r["Location"] == _lot_path(lot)
     html = client.get(_lot_path(lot)).content.decode()
     assert 'lang="en"' in html
-    assert "The product&#x27;s journey" in html and "Certificates" in html and "Expired" in html
+    assert "product's journey" in html.replace("&#x27;", "'") and "Certificates" in html and "Expired" in html
     assert client.get("/ngon-ngu/en?next=https://evil.example/").get("Location") == "/"
 
 
