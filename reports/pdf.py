@@ -51,6 +51,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "base": base,
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
         "center_bold": ParagraphStyle("cb", parent=base, fontName=bold, alignment=TA_CENTER),
+        "motto": ParagraphStyle("motto", parent=base, fontName=bold, fontSize=10.5, alignment=TA_CENTER),
         "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=14, leading=18, alignment=TA_CENTER),
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, spaceBefore=8, spaceAfter=4),
         "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=12, alignment=TA_LEFT),
@@ -118,7 +119,7 @@ def render_pdf(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: 
         [
             [
                 Paragraph(meta["superior"].upper(), s["center"]),
-                Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["center_bold"]),
+                Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["motto"]),
             ],
             [
                 Paragraph(f"<u>{meta['issuer'].upper()}</u>", s["center_bold"]),
@@ -129,7 +130,7 @@ def render_pdf(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: 
                 Paragraph(f"<i>{meta['place']}, {meta['date_words']}</i>", s["center"]),
             ],
         ],
-        colWidths=[6.5 * cm, 9.5 * cm],
+        colWidths=[6 * cm, 10 * cm],
     )
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story: list[Any] = [header, Spacer(1, 0.6 * cm), Paragraph("BÁO CÁO", s["title"])]

@@ -110,7 +110,7 @@ def meta_for(job: ReportJob, p: Period) -> dict[str, Any]:
     today = timezone.localdate()
     scope = stats.ward_name(job.ward_code) if job.ward_code else _province().name
     subtitle = _("Kết quả triển khai truy xuất nguồn gốc sản phẩm nông, lâm, thủy sản %(period)s, %(scope)s") % {
-        "period": p.label.lower(),
+        "period": p.label[0].lower() + p.label[1:],
         "scope": scope,
     }
     if job.department:
