@@ -171,6 +171,6 @@ def page(params: Any, queryset: QuerySet[Event]) -> Page:
     if len(rows) > per_page:
         rows = rows[:per_page]
         last = rows[-1]
-        value = getattr(last, column).isoformat() if column else None
-        next_token = signing.dumps({"p": last.pk, "v": value, "s": _signature(params)}, salt=TOKEN_SALT)
+        position = getattr(last, column).isoformat() if column else None
+        next_token = signing.dumps({"p": last.pk, "v": position, "s": _signature(params)}, salt=TOKEN_SALT)
     return Page(events=rows, next_token=next_token)

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 
 from core.errors import NotFound
-from events.choices import EDGE_KIND_NAMES
+from events.choices import EDGE_KIND_NAMES, EdgeKind
 from events.epcis import key_of
 from events.graph import EdgeRow, walk
 from events.models import EpcKey, EventEpc
@@ -42,7 +42,7 @@ def portal_link(key: str) -> str:
 
 def node(row: tuple[int, str, str, str, str, str, str], depth: int | None = None) -> dict[str, Any]:
     _pk, key, kind, epc, gtin, lot, serial = row
-    out = {
+    out: dict[str, Any] = {
         "key": key,
         "kind": kind,
         "gtin": gtin or None,
@@ -140,7 +140,12 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
             continue
         seen.add(sig)
         edges_out.append(
-            {"from": ident[row[0]], "to": ident[row[1]], "kind": EDGE_KIND_NAMES[row[2]], "event_id": event_ids[row[3]]}
+            {
+                "from": ident[row[0]],
+                "to": ident[row[1]],
+                "kind": EDGE_KIND_NAMES[EdgeKind(row[2])],
+                "event_id": event_ids[row[3]],
+            }
         )
     lots = sorted((node(rows[k], d) for k, d in depths.items()), key=lambda n: (n["depth"], n["key"]))
     shipments = _shipments(nodes, set(event_pks), ident)

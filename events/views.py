@@ -51,7 +51,7 @@ def _csrf_failed(request: HttpRequest) -> HttpResponse | None:
     def _ok(_request: HttpRequest) -> HttpResponse:
         return HttpResponse()
 
-    return CsrfViewMiddleware(_ok).process_view(request, None, (), {})
+    return CsrfViewMiddleware(_ok).process_view(request, _ok, (), {})
 
 
 def _writer(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
@@ -76,7 +76,7 @@ def _writer(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
             ),
         )
     tax_code = request.GET.get("organization")
-    orgs = Organization.objects.filter(memberships__user=user)
+    orgs = Organization.objects.filter(memberships__user_id=user.pk or 0)
     if tax_code:
         org = Organization.objects.filter(tax_code=tax_code).first()
     else:
@@ -176,9 +176,8 @@ def capture(request: HttpRequest) -> HttpResponse:
         return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
     problems = validate_document(document.raw)
     if problems:
-        exc = EpcisError(problems)
         return _invalid(
-            exc,
+            EpcisError(problems),
             record_failure(
                 organization=organization, problems=[p.as_dict() for p in problems], event_count=len(document.events)
             ),
@@ -371,9 +370,9 @@ def _capture_one(request: HttpRequest) -> HttpResponse:
         )
         response["Location"] = f"/epcis/events/{quote(existing, safe='')}"
         return response
-    response = HttpResponse(status=201)
-    response["Location"] = f"/epcis/events/{quote(result.stored[0], safe='')}"
-    return _headers(response)
+    created = HttpResponse(status=201)
+    created["Location"] = f"/epcis/events/{quote(result.stored[0], safe='')}"
+    return _headers(created)
 
 
 __all__ = ["TokenActor", "capture", "capture_job", "event_detail", "events"]

@@ -172,7 +172,9 @@ def _existing(prepared: list[tuple[dict[str, Any], EventIndex, str | None]]) -> 
             (e, e) for e in Event.objects.filter(event_id__in=ids[i : i + 2000]).values_list("event_id", flat=True)
         )
     for i in range(0, len(hashes), 2000):
-        by_hash.update(Event.objects.filter(event_hash__in=hashes[i : i + 2000]).values_list("event_hash", "event_id"))
+        for h, e in Event.objects.filter(event_hash__in=hashes[i : i + 2000]).values_list("event_hash", "event_id"):
+            if h:
+                by_hash[h] = e
     return by_id, by_hash
 
 

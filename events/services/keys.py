@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q
 
 from events.epcis import InvalidIdentifier, epc_urn, parse_key
 from events.models import EpcKey
@@ -71,10 +70,15 @@ def _link_new(rows: Iterable[EpcKey]) -> None:
     wanted = {(r.gtin, r.lot_code) for r in rows if r.kind == "lgtin" and r.gtin and r.lot_code}
     if not wanted:
         return
-    query = Q()
-    for gtin, code in wanted:
-        query |= Q(product__gtin=gtin, lot_code=code)
-    lots = {(g, c): pk for pk, g, c in Lot.objects.filter(query).values_list("pk", "product__gtin", "lot_code")}
+    gtins = sorted({g for g, _c in wanted})
+    lots: dict[tuple[str, str], int] = {}
+    for i in range(0, len(gtins), CHUNK):
+        # few catalogue lots per GTIN: read them by GTIN and match the lot codes here
+        for pk, g, c in Lot.objects.filter(product__gtin__in=gtins[i : i + CHUNK]).values_list(
+            "pk", "product__gtin", "lot_code"
+        ):
+            if (g, c) in wanted:
+                lots[(g, c)] = pk
     for r in rows:
         r.lot_id = lots.get((r.gtin, r.lot_code))
 

@@ -25,7 +25,8 @@ def _capture(client, token, path: Path, content_type: str):
 
 
 def _query_all(client, token):
-    out, url = [], "/epcis/events?perPage=7"
+    out: list = []
+    url: str | None = "/epcis/events?perPage=7"
     while url:
         response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
         assert response.status_code == 200, response.content

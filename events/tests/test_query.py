@@ -89,7 +89,8 @@ def test_order_and_pages(client, chain):
     by_time = list(Event.objects.order_by("-event_time").values_list("event_id", flat=True))
     assert q("/epcis/events?orderBy=eventTime") == by_time
     assert q("/epcis/events?orderBy=eventTime&orderDirection=ASC") == by_time[::-1]
-    seen, url = [], "/epcis/events?orderBy=eventTime&perPage=3"
+    seen: list = []
+    url: str | None = "/epcis/events?orderBy=eventTime&perPage=3"
     while url:
         response = client.get(url)
         seen += [e["eventID"] for e in response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]]

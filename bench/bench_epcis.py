@@ -1,0 +1,259 @@
+"""EPCIS benchmarks on a synthetic province. A plain script, not a test.
+
+    .venv/bin/python bench/bench_epcis.py --events 1000000          # SQLite in a temporary data dir
+    scripts/with-postgres.sh .venv/bin/python bench/bench_epcis.py --events 1000000   # PostgreSQL
+
+1. loads the province (bench/province_generator.py) with the capture path's own index code (extract,
+   identifier keys, genealogy edges, shipments) but without validation, hashing and ledger, to build it fast;
+2. batched capture through `events.services.capture_events` (validation, event hash, dedupe, storage, edges,
+   ledger append, one durable commit per 1,000-event document): events/s (target ≥ 5,000);
+3. single-event `POST /epcis/events` through Django's test client with an API token (target ≥ 500/s);
+4. trace (backward+forward) of lots reaching ≤ 10,000 lots, as the platform admin and as the public:
+   p50/p99 (target < 50 ms p99);
+5. recall scope of the additive supplier's lots (target: 100,000 lots in < 500 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup(data_dir: str) -> None:
+    os.environ.setdefault("TRUYXUAT_DATA_DIR", data_dir)
+    os.environ.setdefault("TRUYXUAT_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "truyxuat.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))]
+
+
+def organizations(indices: set[int]) -> dict[int, int]:
+    from catalog.models import Organization
+    from catalog.validators import tax_code_check_digit
+
+    have = dict(Organization.objects.filter(tax_code__startswith="69").values_list("tax_code", "pk"))
+    rows = []
+    codes = {}
+    for i in sorted(indices):
+        base = 690_000_000 + i
+        while tax_code_check_digit(f"{base:09d}") is None:
+            base += 100_000
+        code = f"{base:09d}{tax_code_check_digit(f'{base:09d}')}"
+        codes[i] = code
+        if code not in have:
+            rows.append(Organization(name=f"Bench {i}", kind="enterprise", tax_code=code, status="approved"))
+    Organization.objects.bulk_create(rows, batch_size=1000)
+    have = dict(Organization.objects.filter(tax_code__in=list(codes.values())).values_list("tax_code", "pk"))
+    return {i: have[c] for i, c in codes.items()}
+
+
+def load(n_events: int, seed: int) -> tuple[int, float]:
+    """Bulk-load the province with the capture path's index code (no validation, hash or ledger)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.province_generator import Province
+    from events.choices import CaptureStatus
+    from events.epcis import canonical_bytes, extract, with_defaults
+    from events.models import Capture, Event
+    from events.services import genealogy
+    from events.services.keys import key_ids
+
+    batches = list(Province(seed).batches(n_events))
+    orgs = organizations({o for o, _ in batches})
+    now = timezone.now()
+    stamp = now.isoformat()
+    start = time.perf_counter()
+    done = 0
+    pending: list[tuple[int, dict]] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            capture = Capture.objects.create(status=CaptureStatus.SUCCESS, source="bench", event_count=len(pending))
+            rows = []
+            for org, event in pending:
+                full = with_defaults(event, stamp, f"urn:uuid:{uuid.uuid4()}")
+                idx = extract(full)
+                rows.append(
+                    (
+                        Event(
+                            event_id=full["eventID"],
+                            type=idx.type,
+                            event_time=idx.event_time,
+                            event_time_zone_offset=idx.event_time_zone_offset,
+                            record_time=now,
+                            action=idx.action or "",
+                            biz_step=idx.biz_step or "",
+                            disposition=idx.disposition or "",
+                            read_point=idx.read_point or "",
+                            biz_location=idx.biz_location or "",
+                            organization_id=orgs[org],
+                            capture=capture,
+                            body=canonical_bytes(full).decode(),
+                        ),
+                        idx,
+                    )
+                )
+            Event.objects.bulk_create([r[0] for r in rows], batch_size=2000)
+            written: dict[str, str] = {}
+            for _e, idx in rows:
+                for k, v, _r in genealogy.roles(idx):
+                    written.setdefault(k, v)
+            ids = key_ids(written)
+            genealogy.save(genealogy.derive(rows, ids))
+
+    for org, events in batches:
+        pending += [(org, e) for e in events]
+        if len(pending) >= 5000:
+            flush()
+            done += len(pending)
+            pending = []
+            if done % 100_000 < 5000:
+                rate = done / (time.perf_counter() - start)
+                print(f"  loaded {done:,} events ({rate:,.0f}/s)", flush=True)
+    if pending:
+        flush()
+        done += len(pending)
+    return done, time.perf_counter() - start
+
+
+def bench_capture(n_docs: int, per_doc: int) -> float:
+    from accounts.permissions import SYSTEM
+    from bench.province_generator import Province
+    from catalog.models import Organization
+    from events.services import capture_events
+
+    org = Organization.objects.filter(tax_code__startswith="69").first()
+    events = []
+    for _o, evs in Province(seed=99_991).batches(n_docs * per_doc):
+        events += evs
+    docs = [events[i * per_doc : (i + 1) * per_doc] for i in range(n_docs)]
+    start = time.perf_counter()
+    for doc in docs:
+        capture_events(actor=SYSTEM, organization=org, events=doc, source="bench")
+    return n_docs * per_doc / (time.perf_counter() - start)
+
+
+def bench_single(n: int) -> float:
+    from django.test import Client
+
+    from accounts.permissions import SYSTEM
+    from accounts.services import create_api_token
+    from bench.province_generator import CONTEXT, Province
+    from catalog.models import Organization
+
+    org = Organization.objects.filter(tax_code__startswith="69").first()
+    _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"bench {uuid.uuid4()}")
+    events = []
+    for _o, evs in Province(seed=77_777).batches(n):
+        events += evs
+    bodies = [json.dumps({"@context": CONTEXT, **e}).encode() for e in events[:n]]
+    client = Client(HTTP_HOST="127.0.0.1")
+    start = time.perf_counter()
+    for body in bodies:
+        response = client.post(
+            "/epcis/events", data=body, content_type="application/ld+json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert response.status_code in (201, 409), response.content[:300]
+    return len(bodies) / (time.perf_counter() - start)
+
+
+def bench_trace(samples: int, rounds: int) -> None:
+    from accounts.permissions import SYSTEM
+    from core.errors import NotFound
+    from events import selectors
+    from events.models import EpcKey
+
+    keys = list(EpcKey.objects.filter(kind="lgtin").order_by("?").values_list("key", flat=True)[: samples * 4])
+    chosen = []
+    for key in keys:
+        size = len(selectors.trace(key, viewer=SYSTEM).lots)
+        if size <= 10_000:
+            chosen.append((key, size))
+        if len(chosen) >= samples:
+            break
+    biggest = sorted(chosen, key=lambda c: -c[1])[: max(3, samples // 4)]
+    for label, viewer in (("admin", SYSTEM), ("public", None)):
+        for name, group in (("random lots", chosen), ("largest reach", biggest)):
+            times = []
+            for _ in range(rounds):
+                for key, _size in group:
+                    t = time.perf_counter()
+                    with contextlib.suppress(NotFound):  # not visible to the public: still timed
+                        selectors.trace(key, viewer=viewer)
+                    times.append((time.perf_counter() - t) * 1000)
+            sizes = [s for _k, s in group]
+            print(
+                f"  trace ({label}, {name}: {len(group)} lots reaching {min(sizes)}–{max(sizes)} lots): "
+                f"p50 {pct(times, 50):.1f} ms, p99 {pct(times, 99):.1f} ms"
+            )
+
+
+def bench_recall() -> None:
+    from bench.province_generator import Province, gtin, lot_key
+    from events.services import recall_scope
+
+    roots = [lot_key(gtin(999), f"L{i}") for i in range(1, 6)]
+    del Province
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        scope = recall_scope(roots)
+        times.append((time.perf_counter() - t) * 1000)
+    print(
+        f"  recall scope of {len(roots)} additive lots: {len(scope.lots):,} lots, {len(scope.shipments):,} "
+        f"shipments, {len(scope.parties):,} parties in {min(times):.0f} ms (best of 3), {max(times):.0f} ms worst"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--data-dir", default=None, help="reuse a loaded SQLite data dir")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--capture-docs", type=int, default=5)
+    parser.add_argument("--single", type=int, default=300)
+    args = parser.parse_args()
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="truyxuat-bench-")
+    setup(data_dir)
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({data_dir if connection.vendor == 'sqlite' else 'server'})")
+    if not args.skip_load:
+        n, secs = load(args.events, seed=1)
+        print(f"  province loaded: {n:,} events in {secs:.0f} s ({n / secs:,.0f}/s, bulk path without hash/ledger)")
+    from events.models import EpcKey, Event, LotEdge
+
+    print(
+        f"  stored: {Event.objects.count():,} events, {EpcKey.objects.count():,} identifiers, "
+        f"{LotEdge.objects.count():,} genealogy edges"
+    )
+    bench_trace(samples=20, rounds=5)
+    bench_recall()
+    rate = bench_capture(args.capture_docs, 1000)
+    print(f"  batched capture (validation, hash, ledger, durable commit, 1,000-event documents): {rate:,.0f} events/s")
+    rate = bench_single(args.single)
+    print(f"  single-event POST /epcis/events (test client, API token): {rate:,.0f} events/s")
+
+
+if __name__ == "__main__":
+    main()
