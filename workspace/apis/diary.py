@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -64,14 +64,14 @@ def create_entry(
     payload: Form[EntryIn],
     photo: File[UploadedFile] | None = None,
     voice: File[UploadedFile] | None = None,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     source = data.pop("source", EntrySource.API)
     entry, created = services.record_entry(
         actor=c.actor, organization=c.organization, data=data, photo=photo, voice=voice, source=source
     )
-    return (201 if created else 200), entry_out(entry, created)
+    return Status(201 if created else 200, entry_out(entry, created))
 
 
 @router.get("/diary/entries", response=list[EntryOut], summary="The organisation's diary, newest first")

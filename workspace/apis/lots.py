@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from catalog.models import Lot
@@ -69,30 +69,30 @@ def get_lot(request: HttpRequest, lot_id: int) -> dict[str, Any]:
 
 
 @router.post("/harvests", response={201: LotOut}, summary="Harvest into a new draft lot (idempotent by client_id)")
-def harvest(request: HttpRequest, payload: HarvestIn) -> tuple[int, dict[str, Any]]:
+def harvest(request: HttpRequest, payload: HarvestIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["areas"] = [{"growing_area": a["growing_area"], "quantity": a["quantity"]} for a in data["areas"]]
     lot = logistics.harvest(actor=c.actor, organization=c.organization, data=data)
-    return 201, lot_out(lot)
+    return Status(201, lot_out(lot))
 
 
 @router.post("/transformations", response={201: list[LotOut]}, summary="Process input lots into output lots")
-def transform(request: HttpRequest, payload: TransformIn) -> tuple[int, list[dict[str, Any]]]:
+def transform(request: HttpRequest, payload: TransformIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["inputs"] = _quantities(payload.inputs)
     t = logistics.transform(actor=c.actor, organization=c.organization, data=data)
-    return 201, [lot_out(lot) for lot in t.outputs.all()]
+    return Status(201, [lot_out(lot) for lot in t.outputs.all()])
 
 
 @router.post("/packing", response={201: list[str]}, summary="Pack into cartons/bags/pallets; returns the SSCCs")
-def pack(request: HttpRequest, payload: PackIn) -> tuple[int, list[str]]:
+def pack(request: HttpRequest, payload: PackIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["contents"] = _quantities(payload.contents)
     units = logistics.pack(actor=c.actor, organization=c.organization, data=data)
-    return 201, [u.sscc for u in units]
+    return Status(201, [u.sscc for u in units])
 
 
 @router.put("/lots/{lot_id}/claims", response=LotOut, summary="Set the certificates a draft lot claims")
@@ -124,12 +124,12 @@ def list_shipments(request: HttpRequest, status: str | None = None) -> Any:
 
 
 @router.post("/shipments", response={201: ShipmentOut}, summary="Ship lots or SSCC units to an organisation or buyer")
-def create_shipment(request: HttpRequest, payload: ShipmentIn) -> tuple[int, dict[str, Any]]:
+def create_shipment(request: HttpRequest, payload: ShipmentIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["lines"] = _quantities(payload.lines)
     shipment = logistics.create_shipment(actor=c.actor, organization=c.organization, data=data)
-    return 201, shipment_out(shipment)
+    return Status(201, shipment_out(shipment))
 
 
 @router.get("/shipments/{public_id}", response=ShipmentOut)

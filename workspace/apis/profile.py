@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.models import ApiToken
@@ -108,69 +108,69 @@ def _own(model: Any, pk: int | None, org: Any) -> Any:
 
 
 @router.post("/facilities", response={201: Created})
-def create_facility(request: HttpRequest, payload: FacilityIn) -> tuple[int, dict[str, Any]]:
+def create_facility(request: HttpRequest, payload: FacilityIn) -> Status[Any]:
     c = caller(request)
     f = catalog.create_facility(actor=c.actor, organization=c.organization, data=payload.dict())
-    return 201, {"id": f.pk, "code": f.gln}
+    return Status(201, {"id": f.pk, "code": f.gln})
 
 
 @router.post("/growing-areas", response={201: Created}, summary="Register a growing area (GeoJSON polygon, WGS84)")
-def create_area(request: HttpRequest, payload: AreaIn) -> tuple[int, dict[str, Any]]:
+def create_area(request: HttpRequest, payload: AreaIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["facility"] = _own(Facility, payload.facility, c.organization)
     area = catalog.create_growing_area(actor=c.actor, organization=c.organization, data=data)
-    return 201, {"id": area.pk, "code": area.code}
+    return Status(201, {"id": area.pk, "code": area.code})
 
 
 @router.post("/certificates", response={201: Created}, summary="Record a certificate with its scan (PDF/JPEG/PNG)")
 def create_certificate(
     request: HttpRequest, payload: Form[CertificateIn], document: File[UploadedFile] | None = None
-) -> tuple[int, dict[str, Any]]:
+) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["growing_area"] = _own(GrowingArea, payload.growing_area, c.organization)
     data["facility"] = _own(Facility, payload.facility, c.organization)
     data["product"] = _own(Product, payload.product, c.organization)
     cert = catalog.create_certificate(actor=c.actor, organization=c.organization, data=data, document=document)
-    return 201, {"id": cert.pk, "code": cert.number}
+    return Status(201, {"id": cert.pk, "code": cert.number})
 
 
 @router.post("/products", response={201: Created}, summary="Register a product (GTIN allocated when empty)")
 def create_product(
     request: HttpRequest, payload: Form[ProductIn], image: File[UploadedFile] | None = None
-) -> tuple[int, dict[str, Any]]:
+) -> Status[Any]:
     c = caller(request)
     product = catalog.create_product(actor=c.actor, organization=c.organization, data=payload.dict(), image=image)
-    return 201, {"id": product.pk, "code": product.gtin}
+    return Status(201, {"id": product.pk, "code": product.gtin})
 
 
 @router.post("/members", response={201: Created}, summary="Add a member (new account, or an existing username)")
-def add_member(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[str, Any]]:
+def add_member(request: HttpRequest, payload: MemberIn) -> Status[Any]:
     c = caller(request)
     m = create_member_account(actor=c.actor, organization=c.organization, data=payload.dict(), role=payload.role)
-    return 201, {"id": m.pk, "code": m.user.username}
+    return Status(201, {"id": m.pk, "code": m.user.username})
 
 
 @router.post("/tokens", response={201: TokenOut}, summary="Create an API token (shown once)")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     c = caller(request)
     token, plain = create_api_token(actor=c.actor, organization=c.organization, name=payload.name)
-    return 201, {"prefix": token.prefix, "token": plain}
+    return Status(201, {"prefix": token.prefix, "token": plain})
 
 
 @router.post("/tokens/{prefix}/revoke", response={204: None})
-def revoke_token(request: HttpRequest, prefix: str) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, prefix: str) -> Status[Any]:
     c = caller(request)
     token = ApiToken.objects.filter(organization=c.organization, prefix=prefix, revoked_at__isnull=True).first()
     if token is None:
         raise NotFound("Không tìm thấy khoá API. / Token not found.")
     revoke_api_token(actor=c.actor, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/stamp-batches", response={201: Created}, summary="Request a stamp batch for a product or lot")
-def request_stamps(request: HttpRequest, payload: StampRequestIn) -> tuple[int, dict[str, Any]]:
+def request_stamps(request: HttpRequest, payload: StampRequestIn) -> Status[Any]:
     from stamps.services import request_batch
 
     c = caller(request)
@@ -181,11 +181,11 @@ def request_stamps(request: HttpRequest, payload: StampRequestIn) -> tuple[int, 
     batch = request_batch(
         actor=c.actor, product=product, quantity=payload.quantity, lot=lot, layout=payload.layout, note=payload.note
     )
-    return 201, {"id": batch.pk, "code": batch.status}
+    return Status(201, {"id": batch.pk, "code": batch.status})
 
 
 @router.post("/feedback/{tracking_code}/answer", response={201: Created}, summary="Answer a consumer's feedback")
-def answer(request: HttpRequest, tracking_code: str, payload: AnswerIn) -> tuple[int, dict[str, Any]]:
+def answer(request: HttpRequest, tracking_code: str, payload: AnswerIn) -> Status[Any]:
     from feedback.models import Feedback
     from feedback.services import answer_feedback
 
@@ -194,4 +194,4 @@ def answer(request: HttpRequest, tracking_code: str, payload: AnswerIn) -> tuple
     if item is None:
         raise NotFound("Không tìm thấy phản ánh. / Feedback not found.")
     reply = answer_feedback(actor=c.actor, feedback=item, body=payload.body, close=payload.close)
-    return 201, {"id": reply.pk, "code": item.status}
+    return Status(201, {"id": reply.pk, "code": item.status})
