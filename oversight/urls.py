@@ -29,6 +29,7 @@ urlpatterns = [
     path("thu-hoi/<int:pk>/ket-thuc/", recalls.close, name="recall_close"),
     # complaints
     path("phan-anh/", complaints.complaints, name="complaints"),
+    path("phan-anh/<int:pk>/", complaints.complaint, name="complaint"),
     # dashboards, indicators, reports
     path("thong-ke/", reports.dashboard, name="dashboard"),
     path("chi-tieu/", reports.indicators, name="indicators"),

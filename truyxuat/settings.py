@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "quality",
     "recalls",
     "reports",
+    "complaints",
     "oversight",
 ]
 
