@@ -77,7 +77,11 @@ def clean_entry(organization: Organization, data: dict[str, Any]) -> dict[str, A
     """Check one entry's fields (shared by the form, the API, the offline sync and imports)."""
     area = data.get("growing_area")
     if not isinstance(area, GrowingArea):
-        area = GrowingArea.objects.filter(organization=organization, pk=area).first() if str(area).isdigit() else None
+        area = (
+            GrowingArea.objects.filter(organization=organization, pk=int(str(area))).first()
+            if str(area).isdigit()
+            else None
+        )
         if area is None and data.get("growing_area_code"):
             area = GrowingArea.objects.filter(organization=organization, code=data["growing_area_code"]).first()
     if area is None or area.organization_id != organization.pk:

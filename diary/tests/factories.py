@@ -37,7 +37,7 @@ def farm(organization):
     return area, product
 
 
-def spraying(organization, area, *, ago: int, phi: int, name: str = "Anvil 5SC") -> DiaryEntry:
+def spraying(organization, area, *, ago: int, phi: int, name: str = "Anvil 5SC"):
     return DiaryEntryFactory(
         organization=organization,
         growing_area=area,

@@ -32,6 +32,7 @@ def _receiver(sender: Organization, data: dict[str, Any]) -> Organization | None
     value = data.get("receiver")
     if value in (None, ""):
         return None
+    org: Organization | None
     if isinstance(value, Organization):
         org = value
     else:

@@ -123,7 +123,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         areas = [{"growing_area": a, "quantity": post.get(f"qty_{a}", "")} for a in post.getlist("area") if a]
-        data = {
+        data: dict[str, Any] = {
             "product": post.get("product"),
             "areas": areas or [{"growing_area": None, "quantity": ""}],
             "unit": post.get("unit"),

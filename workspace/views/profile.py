@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -72,7 +73,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        data = request.POST.dict()
+        data: dict[str, Any] = request.POST.dict()
         data["ward_code"] = int(data["ward_code"]) if data.get("ward_code", "").isdigit() else None
         facility, errors = run(
             request,
@@ -119,7 +120,7 @@ def area_new(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        data = request.POST.dict()
+        data: dict[str, Any] = request.POST.dict()
         data["boundary"] = _boundary(request)
         data["ward_code"] = int(data["ward_code"]) if data.get("ward_code", "").isdigit() else None
         data["facility"] = Facility.objects.filter(organization=org, pk=data.get("facility") or 0).first()
@@ -131,7 +132,7 @@ def area_new(request: HttpRequest) -> HttpResponse:
         if area is not None:
             return redirect("workspace:areas")
     facility = Facility.objects.filter(organization=org, latitude__isnull=False).first()
-    centre = [float(facility.latitude), float(facility.longitude)] if facility else [14.35, 108.0]
+    centre = [float(str(facility.latitude)), float(str(facility.longitude))] if facility else [14.35, 108.0]
     context = {
         "nav": "profile",
         "errors": errors,
@@ -153,7 +154,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
         data: dict[str, Any] = {k: post.get(k, "") for k in ("kind", "number", "issuer", "scope")}
         for name in ("valid_from", "valid_to"):
             try:
-                data[name] = timezone.datetime.fromisoformat(post.get(name, "")).date()
+                data[name] = dt.date.fromisoformat(post.get(name, ""))
             except ValueError:
                 data[name] = None
         data["growing_area"] = GrowingArea.objects.filter(organization=org, pk=post.get("growing_area") or 0).first()
@@ -193,7 +194,7 @@ def products(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        data = request.POST.dict()
+        data: dict[str, Any] = request.POST.dict()
         data["shelf_life_days"] = int(data["shelf_life_days"]) if data.get("shelf_life_days", "").isdigit() else None
         product, errors = run(
             request,

@@ -37,7 +37,7 @@ def stamps(request: HttpRequest) -> HttpResponse:
                 lambda: request_batch(
                     actor=request.user,
                     product=product,
-                    quantity=post.get("quantity") or 0,
+                    quantity=int(post.get("quantity") or 0) if (post.get("quantity") or "0").isdigit() else 0,
                     lot=lot,
                     layout=post.get("layout") or LabelLayout.A4_65,
                     note=post.get("note", ""),
