@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "recalls",
     "reports",
     "complaints",
+    "surveys",
     "oversight",
 ]
 
