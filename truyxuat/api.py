@@ -13,6 +13,7 @@ from core.errors import NotFound
 from core.problems import problem, validation_problem
 from events.api import router as events_router
 from ledger.api import router as ledger_router
+from oversight.api import router as oversight_router
 from stamps.api import router as stamps_router
 from workspace.api import router as workspace_router
 
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/v1/", catalog_router)
 api.add_router("/v1/", events_router)
 api.add_router("/v1/", ledger_router)
+api.add_router("/v1/", oversight_router)
 api.add_router("/v1/", stamps_router)
 api.add_router("/v1/workspace/", workspace_router)
 
