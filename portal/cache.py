@@ -9,6 +9,10 @@ most PAGE_TIMEOUT seconds, so a new chain step shows within that time.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
 from django.core.cache import caches
@@ -16,6 +20,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 PAGE_TIMEOUT = 60
+# TRUYXUAT_PORTAL_PAGE_CACHE=0 turns the page cache off (benchmarks of uncached rendering; debugging).
+ENABLED = os.environ.get("TRUYXUAT_PORTAL_PAGE_CACHE", "1") != "0"
+# TRUYXUAT_PORTAL_DATA_CACHE=0 turns off the cache of lot stories (the data behind a page, per language).
+DATA_ENABLED = os.environ.get("TRUYXUAT_PORTAL_DATA_CACHE", "1") != "0"
 GLOBAL = "portal:gen"
 
 
@@ -27,9 +35,34 @@ def _lot_key(gtin: str, lot_code: str) -> str:
     return f"portal:gen:{gtin}:{lot_code}"
 
 
+# Each worker remembers generations for VERSION_TTL seconds and keeps recent pages in memory: a hit then
+# touches no file at all. A write elsewhere becomes visible here within VERSION_TTL seconds.
+VERSION_TTL = 1.0
+LOCAL_PAGES = 512
+_versions: dict[str, tuple[float, str]] = {}
+_local: OrderedDict[str, Any] = OrderedDict()
+_lock = threading.Lock()
+
+
 def versions(gtin: str, lot_code: str) -> str:
-    values = _cache().get_many([GLOBAL, _lot_key(gtin, lot_code)])
-    return f"{values.get(GLOBAL, 0)}.{values.get(_lot_key(gtin, lot_code), 0)}"
+    lot_key = _lot_key(gtin, lot_code)
+    now = time.monotonic()
+    memo = _versions.get(lot_key)
+    if memo and now - memo[0] < VERSION_TTL:
+        return memo[1]
+    values = _cache().get_many([GLOBAL, lot_key])
+    value = f"{values.get(GLOBAL, 0)}.{values.get(lot_key, 0)}"
+    if len(_versions) > 10_000:
+        _versions.clear()
+    _versions[lot_key] = (now, value)
+    return value
+
+
+def forget_local() -> None:
+    """Drop this process's memory of generations and pages (tests; after a bump in this process)."""
+    with _lock:
+        _versions.clear()
+        _local.clear()
 
 
 def page_key(kind: str, gtin: str, lot_code: str, variant: str) -> str:
@@ -41,14 +74,44 @@ def page_key(kind: str, gtin: str, lot_code: str, variant: str) -> str:
 
 
 def get(key: str) -> Any:
-    return _cache().get(key)
+    if not ENABLED:
+        return None
+    with _lock:
+        hit = _local.get(key)
+        if hit is not None and time.monotonic() < hit[0]:
+            _local.move_to_end(key)
+            return hit[1]
+    value = _cache().get(key)
+    if value is not None:
+        _remember(key, value, PAGE_TIMEOUT)
+    return value
+
+
+def _remember(key: str, value: Any, timeout: int) -> None:
+    with _lock:
+        _local[key] = (time.monotonic() + timeout, value)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
 
 
 def put(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
-    _cache().set(key, value, timeout)
+    if ENABLED:
+        _cache().set(key, value, timeout)
+        _remember(key, value, timeout)
+
+
+def get_data(key: str) -> Any:
+    return _cache().get(key) if DATA_ENABLED else None
+
+
+def put_data(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
+    if DATA_ENABLED:
+        _cache().set(key, value, timeout)
 
 
 def _bump(key: str) -> None:
+    _versions.clear()
     cache = _cache()
     try:
         cache.incr(key)

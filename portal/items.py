@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from catalog import selectors as catalog
-from portal.selectors import json_ready, lot_story
+from portal.selectors import json_ready
 from stamps import selectors as stamps
 from stamps import services as stamp_services
 from stamps.choices import BatchStatus
@@ -33,7 +33,7 @@ def client_address(request: HttpRequest) -> str:
 
 def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[dict[str, Any], int]:
     assert link.gtin and link.serial
-    from portal.resolver import page_context
+    from portal.resolver import cached_story, page_context
 
     stamp = stamps.stamp_for(link.gtin, link.serial)
     product = stamp.batch.product if stamp else catalog.public_products().filter(gtin=link.gtin).first()
@@ -57,7 +57,7 @@ def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[
     elif stamp.batch.status != BatchStatus.APPROVED:
         state = "unknown_serial"
     signals = stamps.scan_signals(link.gtin, link.serial)
-    story = lot_story(lot) if lot else None
+    story = cached_story(lot.product.gtin, lot.lot_code) if lot else None
     context = page_context(story) if story else {"story": None}
     context.update(
         {

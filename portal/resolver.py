@@ -140,10 +140,9 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
         hit = _respond_cached(request, key)
         if hit is not None:
             return hit
-    lot = catalog.public_lot(link.gtin, link.lot)
-    if lot is None:
+    story = cached_story(link.gtin, link.lot)
+    if story is None:
         return not_registered(request, link.path(), "unknown", link)
-    story = lot_story(lot)
     base = settings.TRUYXUAT_PORTAL_URL
     links = linkset.lot_links(base, story)
     linkset_url = f"{base}{link.path()}?linkType=all"
@@ -166,6 +165,19 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         _store(key, response)
     return response
+
+
+def cached_story(gtin: str, lot_code: str) -> dict[str, Any] | None:
+    """The lot's story in the current language, from the data cache when a page variant was not cached yet."""
+    key = cache.page_key("story", gtin, lot_code, get_language() or "vi")
+    story = cache.get_data(key)
+    if story is None:
+        lot = catalog.public_lot(gtin, lot_code)
+        if lot is None:
+            return None
+        story = lot_story(lot)
+        cache.put_data(key, story)
+    return story
 
 
 def page_context(story: dict[str, Any], **extra: Any) -> dict[str, Any]:

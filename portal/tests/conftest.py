@@ -3,13 +3,17 @@ from __future__ import annotations
 import pytest
 from django.core.cache import caches
 
+from portal.cache import forget_local
+
 
 @pytest.fixture(autouse=True)
 def _fresh_portal_cache(settings, tmp_path):
     caches["portal"].clear()
+    forget_local()
     settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "stamp-codes"
     yield
     caches["portal"].clear()
+    forget_local()
 
 
 @pytest.fixture

@@ -1,0 +1,201 @@
+"""Benchmark of the consumer portal with wrk against `truyxuat serve` (gunicorn) on a throwaway demo data dir.
+
+    .venv/bin/python bench/bench_portal.py               # 10 s per run
+    .venv/bin/python bench/bench_portal.py --seconds 5 --workers 2
+
+Measures, for one published demo lot: the HTML page and its JSON (Accept: application/json), cached
+(the per-lot page cache shared by the workers), with the page cache off (TRUYXUAT_PORTAL_PAGE_CACHE=0:
+every request renders the page from the cached lot story) and with no cache at all (also
+TRUYXUAT_PORTAL_DATA_CACHE=0: every request queries, traces and renders); the latency at about
+1,000 requests/s (wrk with a per-connection pause: Debian's wrk has no fixed-rate mode); and the page
+weight of the first view (HTML + CSS + scripts, gzipped, photos excluded).
+Targets (issue 5): >= 1,500 req/s cached, p99 < 20 ms at 1,000 req/s, >= 600 req/s uncached, < 100 KB.
+Needs Debian's `wrk` (apt-get install wrk). A plain script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRUYXUAT = str(ROOT / ".venv" / "bin" / "truyxuat")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def wait_up(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not start: {url}")
+
+
+def serve(env: dict[str, str], port: int, workers: int, collect: bool = True) -> subprocess.Popen[bytes]:
+    extra = [] if collect else ["--no-collectstatic"]
+    return subprocess.Popen(
+        [TRUYXUAT, "serve", "--port", str(port), "--workers", str(workers), *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def wrk(url: str, seconds: int, connections: int, headers: list[str], pause_ms: float = 0) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for h in headers:
+        cmd += ["-H", h]
+    script = None
+    if pause_ms:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(f"function delay() return {pause_ms} end\n")
+        script = handle.name
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    if script:
+        os.unlink(script)
+
+    def latency(label: str) -> float:
+        m = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not m:
+            return float("nan")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": latency("50%"),
+        "p99": latency("99%"),
+        "non2xx": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def page_weight(base: str, path: str) -> list[tuple[str, int, int]]:
+    html = urllib.request.urlopen(base + path).read()
+    rows = [(path, len(html), len(gzip.compress(html, 6)))]
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    text = html.decode()
+    verify = re.search(r'data-verify="([^"]+)"', text)
+    if verify:
+        assets.append(verify.group(1).encode())
+    for asset in dict.fromkeys(a.decode() for a in assets):
+        body = urllib.request.urlopen(base + asset).read()
+        rows.append((asset, len(body), len(gzip.compress(body, 6))))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("TRUYXUAT_WORKERS", "2")))
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    data = Path(tempfile.mkdtemp(prefix="truyxuat-bench-"))
+    env = {
+        **os.environ,
+        "TRUYXUAT_DATA_DIR": str(data),
+        "TRUYXUAT_SECRET_KEY": "bench-secret-key-not-for-production-" + "x" * 20,
+        "TRUYXUAT_LOG_LEVEL": "WARNING",
+    }
+    env.pop("TRUYXUAT_DEBUG", None)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        print(f"data dir {data}: migrate + demo …", flush=True)
+        run([TRUYXUAT, "migrate", "--no-input", "-v0"], env)
+        run([TRUYXUAT, "demo"], env)
+        lot_path = (
+            run(
+                [
+                    TRUYXUAT,
+                    "shell",
+                    "-c",
+                    "from catalog.selectors import published_lots; l = published_lots().filter(status='published')"
+                    ".first(); print(f'/01/{l.product.gtin}/10/{l.lot_code}')",
+                ],
+                env,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        port, port_uncached, port_cold = free_port(), free_port(), free_port()
+        base, base_uncached = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port_uncached}"
+        base_cold = f"http://127.0.0.1:{port_cold}"
+        procs.append(serve(env, port, args.workers))
+        wait_up(base + lot_path, timeout=180)
+        procs.append(serve({**env, "TRUYXUAT_PORTAL_PAGE_CACHE": "0"}, port_uncached, args.workers, collect=False))
+        cold_env = {**env, "TRUYXUAT_PORTAL_PAGE_CACHE": "0", "TRUYXUAT_PORTAL_DATA_CACHE": "0"}
+        procs.append(serve(cold_env, port_cold, args.workers, collect=False))
+        for b in (base_uncached, base_cold):
+            wait_up(b + lot_path)
+        print(
+            f"lot page {lot_path}; gunicorn {args.workers} workers × 4 threads; {os.cpu_count()} CPUs (shared with wrk)"
+        )
+        html_h = ["Accept: text/html", "Accept-Language: vi"]
+        json_h = ["Accept: application/json"]
+        print("\n| run | req/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|")
+        for name, url, headers in (
+            ("lot HTML, cached", base + lot_path, html_h),
+            ("lot JSON, cached", base + lot_path, json_h),
+            ("lot HTML, page cache off (rendered from cached data)", base_uncached + lot_path, html_h),
+            ("lot JSON, page cache off (serialised from cached data)", base_uncached + lot_path, json_h),
+            ("lot HTML, no cache at all (cold: queries + trace + render)", base_cold + lot_path, html_h),
+            ("lot JSON, no cache at all (cold)", base_cold + lot_path, json_h),
+        ):
+            wrk(url, 2, args.connections, headers)  # warm up
+            r = wrk(url, args.seconds, args.connections, headers)
+            print(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non2xx']:.0f} |", flush=True)
+        for name, headers in (("lot HTML", html_h), ("lot JSON", json_h)):
+            # 10 connections, each pausing 9 ms after every response: about 1,000 requests/s.
+            r = wrk(base + lot_path, args.seconds, 10, headers, pause_ms=9)
+            print(
+                f"| {name}, cached, paced (~1,000 req/s) | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} |"
+                f" {r['non2xx']:.0f} |",
+                flush=True,
+            )
+        rows = page_weight(base, lot_path)
+        total_raw = sum(r[1] for r in rows)
+        total_gz = sum(r[2] for r in rows)
+        print("\nPage weight of the first view (photos excluded):\n\n| resource | bytes | gzipped |\n|---|---|---|")
+        for path, raw, gz in rows:
+            print(f"| {path} | {raw:,} | {gz:,} |")
+        print(f"| **total** | {total_raw:,} | **{total_gz:,}** ({total_gz / 1024:.1f} KiB) |")
+    finally:
+        for proc in procs:
+            stop(proc)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
