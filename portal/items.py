@@ -39,9 +39,10 @@ def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[
     product = stamp.batch.product if stamp else catalog.public_products().filter(gtin=link.gtin).first()
     lot = None
     lot_mismatch = False
-    if stamp and stamp.batch.lot_id:
-        lot = catalog.public_lot(link.gtin, stamp.batch.lot.lot_code)
-        lot_mismatch = bool(link.lot and link.lot != stamp.batch.lot.lot_code)
+    batch_lot = stamp.batch.lot if stamp else None
+    if batch_lot is not None:
+        lot = catalog.public_lot(link.gtin, batch_lot.lot_code)
+        lot_mismatch = bool(link.lot and link.lot != batch_lot.lot_code)
     elif link.lot:
         lot = catalog.public_lot(link.gtin, link.lot)
     scan = None

@@ -53,7 +53,7 @@ def published_lot(officer: Any, lot_code: str = "CP2611-01") -> Any:
             "unit": "KGM",
             "expiry_date": dt.date(2027, 11, 2),
         },
-        origin_areas=[area],
+        origin_areas=[area],  # type: ignore[list-item]
     )
     catalog_services.submit_lot(actor=SYSTEM, lot=lot)
     lot = catalog_services.publish_lot(actor=officer, lot=lot, reason="Đủ hồ sơ")

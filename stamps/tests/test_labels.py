@@ -26,7 +26,7 @@ def _decode_cells(pdf, layout_name, count, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", str(DPI), str(pdf), str(tmp_path / "page")], check=True)
     layout = LAYOUTS[layout_name]
     px = DPI / 72  # PDF points → pixels
-    found = []
+    found: list[str] = []
     pages = sorted(tmp_path.glob("page-*.png"))
     for page in pages:
         image = Image.open(page)
