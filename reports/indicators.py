@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
@@ -41,7 +40,7 @@ def computed_value(method: str, as_of: dt.date, ward_code: int | None = None) ->
         if ward_code:
             businesses = businesses.filter(ward_code=ward_code)
         whole = businesses.count()
-        part = businesses.filter(Exists(published.filter(product__organization=OuterRef("pk")))).count()
+        part = businesses.filter(pk__in=published.values("product__organization_id")).count()
         return _share(part, whole), f"{part}/{whole}"
     if method in (IndicatorMethod.OCOP_TRACED_SHARE, IndicatorMethod.PRIORITY_PRODUCTS_TRACED_SHARE):
         products = Product.objects.filter(organization__status=OrganizationStatus.APPROVED)
@@ -52,7 +51,7 @@ def computed_value(method: str, as_of: dt.date, ward_code: int | None = None) ->
         else:
             products = products.filter(priority_group=PriorityGroup.UT1)
         whole = products.count()
-        part = products.filter(Exists(published.filter(product=OuterRef("pk")))).count()
+        part = products.filter(pk__in=published.values("product_id")).count()
         return _share(part, whole), f"{part}/{whole}"
     if method == IndicatorMethod.ORGANIZATIONS_APPROVED:
         orgs = Organization.objects.exclude(kind=OrganizationKind.AGENCY).filter(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from vietnam_provinces import Ward, WardCode
 
@@ -116,13 +116,11 @@ def figures(
         },
     }
     step(30, "OCOP")
-    ocop = products.filter(ocop_stars__isnull=False).annotate(
-        traced=Exists(traced_product_ids().filter(product_id=OuterRef("pk")))
-    )
-    untraced = ocop.filter(traced=False)
+    ocop = products.filter(ocop_stars__isnull=False)
+    untraced = ocop.exclude(pk__in=traced_product_ids())
     out["ocop"] = {
         "total": ocop.count(),
-        "traced": ocop.filter(traced=True).count(),
+        "traced": ocop.filter(pk__in=traced_product_ids()).count(),
         "untraced": untraced.count(),
         "untraced_list": [f"{p.name} ({p.ocop_stars}★)" for p in untraced.order_by("name")[:50]],
     }
