@@ -114,7 +114,7 @@ def submit_feedback(
 @transaction.atomic
 def answer_feedback(*, actor: Any, feedback: Feedback, body: str, close: bool = False) -> FeedbackAnswer:
     """The producer or an agency officer answers; the answer is public on the follow page."""
-    feedback = Feedback.objects.select_for_update().select_related("organization").get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("organization").get(pk=feedback.pk)
     require(can_answer(actor, feedback))
     body = body.strip()
     if not body:
@@ -145,7 +145,7 @@ def answer_feedback(*, actor: Any, feedback: Feedback, body: str, close: bool = 
 
 @transaction.atomic
 def set_status(*, actor: Any, feedback: Feedback, status: str) -> Feedback:
-    feedback = Feedback.objects.select_for_update().select_related("organization").get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("organization").get(pk=feedback.pk)
     require(can_answer(actor, feedback))
     if status not in FeedbackStatus.values:
         raise ValidationError({"status": [_("Trạng thái không hợp lệ.")]})

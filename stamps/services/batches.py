@@ -72,7 +72,11 @@ def request_batch(
 
 
 def _locked_batch(batch: StampBatch, actor: Any) -> StampBatch:
-    batch = StampBatch.objects.select_for_update().select_related("organization", "product", "lot").get(pk=batch.pk)
+    batch = (
+        StampBatch.objects.select_for_update(of=("self",))
+        .select_related("organization", "product", "lot")
+        .get(pk=batch.pk)
+    )
     require(permissions.is_officer_for(actor, batch.organization))
     return batch
 
@@ -196,7 +200,7 @@ def revoke_batch(*, actor: Any, batch: StampBatch, reason: str) -> StampBatch:
 def mark_printed(*, actor: Any, batch: StampBatch) -> StampBatch:
     """The producer confirms the labels are printed: the plain check codes are erased from the server."""
     with transaction.atomic():
-        batch = StampBatch.objects.select_for_update().select_related("organization").get(pk=batch.pk)
+        batch = StampBatch.objects.select_for_update(of=("self",)).select_related("organization").get(pk=batch.pk)
         require(can_write(actor, batch.organization))
         if batch.status != BatchStatus.APPROVED:
             raise ValidationError(_("Chỉ lô tem đã cấp mới in được."))
