@@ -39,6 +39,8 @@ BIZ_STEPS = {
     "fertilizing": _("Bón phân"),
     "spraying": _("Phun thuốc bảo vệ thực vật"),
 }
+CONSUMED = _("Đưa vào chế biến thành sản phẩm khác")
+INPUT_ROLES = {3, 6}  # events.choices.EpcRole.INPUT, INPUT_CLASS
 _GLN_IN = re.compile(r"(?:sgln:|/414/)(\d{7,12})\.?(\d*)\.?|/414/(\d{13})")
 
 
@@ -62,7 +64,7 @@ def _gln(location: str) -> str | None:
 
 
 def timeline(lot: Lot) -> list[dict[str, Any]]:
-    """Steps from growing area to shop, oldest first; empty when no EPCIS events mention the lot."""
+    """Steps from growing area to shop (the lot and its inputs), oldest first; empty without EPCIS events."""
     if not apps.is_installed("events"):
         return []
     try:
@@ -73,12 +75,24 @@ def timeline(lot: Lot) -> list[dict[str, Any]]:
     from core.errors import NotFound
 
     try:
-        result = trace(digital_link(lot.product.gtin, lot.lot_code), direction="both")
+        # Backward: how this lot came to be (its inputs and its own steps), not what was later made from it.
+        result = trace(digital_link(lot.product.gtin, lot.lot_code), direction="backward")
     except (NotFound, ValueError):
         return []
     events = list(
         Event.objects.filter(pk__in=result.event_pks[:200]).select_related("organization").order_by("event_time", "pk")
     )
+    # An event that mentions the traced lots only as inputs consumed them (one step forward, TCVN 12850):
+    # say so rather than naming its own step (a transformation's commissioning is the new lot's harvest).
+    from events.models import EventEpc
+
+    keys = [n["key"] for n in result.lots]
+    roles: dict[int, set[int]] = {}
+    for event_pk, role in EventEpc.objects.filter(event_id__in=[e.pk for e in events], key__key__in=keys).values_list(
+        "event_id", "role"
+    ):
+        roles.setdefault(event_pk, set()).add(role)
+    consumed = {pk for pk, found in roles.items() if found <= INPUT_ROLES}
     glns = {g for e in events for g in (_gln(e.biz_location), _gln(e.read_point)) if g}
     facilities = {f.gln: f for f in Facility.objects.filter(gln__in=glns).select_related("organization")}
     orgs = {o.gln: o for o in Organization.objects.filter(gln__in=glns)}
@@ -90,7 +104,10 @@ def timeline(lot: Lot) -> list[dict[str, Any]]:
         steps.append(
             {
                 "event_id": event.event_id,
-                "what": step_name(event.biz_step) if event.biz_step else event.type,
+                "what": str(CONSUMED)
+                if event.pk in consumed
+                else (step_name(event.biz_step) if event.biz_step else event.type),
+                "consumed": event.pk in consumed,
                 "biz_step": event.biz_step,
                 "who": who.name if who else "",
                 "where": facility.name if facility else (orgs[gln].name if gln in orgs else gln or ""),
