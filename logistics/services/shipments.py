@@ -126,7 +126,7 @@ def create_shipment(*, actor: Any, organization: Organization, data: dict[str, A
 
 
 def _locked(shipment: Shipment) -> Shipment:
-    return Shipment.objects.select_for_update().select_related("sender", "receiver").get(pk=shipment.pk)
+    return Shipment.objects.select_for_update(of=("self",)).select_related("sender", "receiver").get(pk=shipment.pk)
 
 
 @transaction.atomic
