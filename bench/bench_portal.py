@@ -56,11 +56,12 @@ def wait_up(url: str, timeout: float = 60) -> None:
 
 def serve(env: dict[str, str], port: int, workers: int, collect: bool = True) -> subprocess.Popen[bytes]:
     extra = [] if collect else ["--no-collectstatic"]
+    log = open(Path(env["TRUYXUAT_DATA_DIR"]) / f"serve-{port}.log", "wb")  # noqa: SIM115 - lives with the server
     return subprocess.Popen(
         [TRUYXUAT, "serve", "--port", str(port), "--workers", str(workers), *extra],
-        env=env,
+        env={**env, "TRUYXUAT_LOG_LEVEL": "WARNING"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
         start_new_session=True,
     )
 
@@ -184,6 +185,7 @@ def main() -> None:
                 f" {r['non2xx']:.0f} |",
                 flush=True,
             )
+        print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         rows = page_weight(base, lot_path)
         total_raw = sum(r[1] for r in rows)
         total_gz = sum(r[2] for r in rows)
@@ -191,6 +193,11 @@ def main() -> None:
         for path, raw, gz in rows:
             print(f"| {path} | {raw:,} | {gz:,} |")
         print(f"| **total** | {total_raw:,} | **{total_gz:,}** ({total_gz / 1024:.1f} KiB) |")
+    except Exception:
+        for log in data.glob("serve-*.log"):
+            errors = [ln for ln in log.read_text(errors="replace").splitlines() if "Error" in ln or "Traceback" in ln]
+            print(f"{log.name}: {len(errors)} error lines", *errors[-20:], sep="\n  ")
+        raise
     finally:
         for proc in procs:
             stop(proc)

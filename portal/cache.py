@@ -9,6 +9,7 @@ most PAGE_TIMEOUT seconds, so a new chain step shows within that time.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -19,6 +20,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+log = logging.getLogger(__name__)
 PAGE_TIMEOUT = 60
 # TRUYXUAT_PORTAL_PAGE_CACHE=0 turns the page cache off (benchmarks of uncached rendering; debugging).
 ENABLED = os.environ.get("TRUYXUAT_PORTAL_PAGE_CACHE", "1") != "0"
@@ -29,6 +31,15 @@ GLOBAL = "portal:gen"
 
 def _cache() -> Any:
     return caches["portal"]
+
+
+def _safely(default: Any, func: Any, *args: Any) -> Any:
+    """A cache that fails (disk full, a corrupt entry, a race) must only cost a render, never a 500."""
+    try:
+        return func(*args)
+    except Exception:
+        log.warning("portal cache: %s failed", getattr(func, "__name__", func), exc_info=True)
+        return default
 
 
 def _lot_key(gtin: str, lot_code: str) -> str:
@@ -50,7 +61,7 @@ def versions(gtin: str, lot_code: str) -> str:
     memo = _versions.get(lot_key)
     if memo and now - memo[0] < VERSION_TTL:
         return memo[1]
-    values = _cache().get_many([GLOBAL, lot_key])
+    values = _safely({}, _cache().get_many, [GLOBAL, lot_key])
     value = f"{values.get(GLOBAL, 0)}.{values.get(lot_key, 0)}"
     if len(_versions) > 10_000:
         _versions.clear()
@@ -81,7 +92,7 @@ def get(key: str) -> Any:
         if hit is not None and time.monotonic() < hit[0]:
             _local.move_to_end(key)
             return hit[1]
-    value = _cache().get(key)
+    value = _safely(None, _cache().get, key)
     if value is not None:
         _remember(key, value, PAGE_TIMEOUT)
     return value
@@ -97,17 +108,17 @@ def _remember(key: str, value: Any, timeout: int) -> None:
 
 def put(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
     if ENABLED:
-        _cache().set(key, value, timeout)
+        _safely(None, _cache().set, key, value, timeout)
         _remember(key, value, timeout)
 
 
 def get_data(key: str) -> Any:
-    return _cache().get(key) if DATA_ENABLED else None
+    return _safely(None, _cache().get, key) if DATA_ENABLED else None
 
 
 def put_data(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
     if DATA_ENABLED:
-        _cache().set(key, value, timeout)
+        _safely(None, _cache().set, key, value, timeout)
 
 
 def _bump(key: str) -> None:
@@ -116,7 +127,9 @@ def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 1, None)
+        _safely(None, cache.set, key, 1, None)
+    except Exception:
+        log.warning("portal cache: could not invalidate %s", key, exc_info=True)
 
 
 def invalidate_lot(gtin: str, lot_code: str) -> None:
