@@ -242,7 +242,9 @@ def acknowledge(
     """The affected party (a member of it, or an officer recording a phone call) acknowledges the recall and
     reports the quantity withdrawn so far; it can be updated until the recall closes."""
     party = (
-        RecallParty.objects.select_for_update().select_related("recall__organization", "organization").get(pk=party.pk)
+        RecallParty.objects.select_for_update(of=("self",))
+        .select_related("recall__organization", "organization")
+        .get(pk=party.pk)
     )
     require(can_answer_for(actor, party))
     if party.recall.status != RecallStatus.OPEN:
