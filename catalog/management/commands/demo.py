@@ -28,6 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sự kiện EPCIS / EPCIS events: {chains['stored']} mới / new, {chains['already']} đã có / already there."
         )
+        from diary.demo import build_demo_diary
+
+        entries = build_demo_diary(log=lambda line: self.stdout.write(line))
+        self.stdout.write(f"Nhật ký điện tử / Farm diary: {entries} mục mới / new entries.")
         self.stdout.write("Tài khoản demo / Demo logins:")
         for username, password, name, role, _org in USERS:
             self.stdout.write(f"  {role:<7} {username:<18} {password:<22} ({name})")
