@@ -190,3 +190,24 @@ def test_service_worker_and_manifest(client):
     assert "/workspace/diary/" in sw.content.decode()
     manifest = client.get("/workspace/manifest.webmanifest")
     assert manifest.json()["scope"] == "/workspace/"
+
+
+def test_import_lots_creates_harvest_lots_all_or_nothing(setup, producer):
+    from workspace import imports
+
+    org, area, product = setup
+    rows = [
+        {
+            "product_gtin": product.gtin,
+            "growing_area_code": area.code,
+            "quantity": "500",
+            "harvested_at": str(days_ago(1).date()),
+        },
+        {"product_gtin": "08930000999996", "growing_area_code": area.code, "quantity": "5", "harvested_at": ""},
+    ]
+    report = imports.commit(actor=producer, organization=org, kind="lots", rows=rows)
+    assert [n for n, _m in report.errors] == [3]
+    assert Lot.objects.count() == 0
+    report = imports.commit(actor=producer, organization=org, kind="lots", rows=rows[:1])
+    assert report.written == 1
+    assert Lot.objects.get().quantity == 500
