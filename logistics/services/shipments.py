@@ -121,8 +121,30 @@ def create_shipment(*, actor: Any, organization: Organization, data: dict[str, A
     shipment.save(update_fields=["ship_event_id"])
     epcis.capture(actor=actor, organization=organization, events=[event], source="shipping")
     audit.record(actor=actor, action=AuditAction.CREATE, instance=shipment, organization_id=organization.pk)
+    if receiver is not None:
+        _notify(
+            receiver,
+            _("Hàng đến từ %(sender)s: chờ bạn xác nhận") % {"sender": organization.name},
+            shipment,
+            ", ".join(f"{lot.product.name} {lot.lot_code} × {amount}" for lot, amount, _u in lines),
+        )
     lots_changed.send(sender=Lot, lots=[lot for lot, _q, _u in lines], actor=actor, trigger="shipping")
     return shipment
+
+
+def _notify(organization: Organization, title: str, shipment: Shipment, body: str = "") -> None:
+    """Tell the other party's members (workspace notification and e-mail after commit)."""
+    from notifications.choices import NotificationKind
+    from notifications.services import notify_organization
+
+    notify_organization(
+        organization,
+        kind=NotificationKind.OTHER,
+        title=title,
+        body=body,
+        link=f"/workspace/shipments/{shipment.public_id}/",
+        about=shipment,
+    )
 
 
 def _locked(shipment: Shipment) -> Shipment:
@@ -205,6 +227,12 @@ def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | No
     audit.record(
         actor=actor, action=AuditAction.APPROVE, instance=shipment, before=before, organization_id=shipment.receiver_id
     )
+    _notify(
+        shipment.sender,
+        _("%(receiver)s đã xác nhận nhận hàng") % {"receiver": shipment.receiver.name},
+        shipment,
+        note,
+    )
     lots_changed.send(sender=Lot, lots=[ln.lot for ln in lines], actor=actor, trigger="receiving")
     return shipment
 
@@ -232,6 +260,9 @@ def reject_shipment(*, actor: Any, shipment: Shipment, reason: str) -> Shipment:
         before=before,
         organization_id=shipment.receiver_id,
         reason=reason,
+    )
+    _notify(
+        shipment.sender, _("%(receiver)s từ chối nhận hàng") % {"receiver": shipment.receiver.name}, shipment, reason
     )
     return shipment
 

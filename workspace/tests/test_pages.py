@@ -211,3 +211,35 @@ def test_import_lots_creates_harvest_lots_all_or_nothing(setup, producer):
     report = imports.commit(actor=producer, organization=org, kind="lots", rows=rows[:1])
     assert report.written == 1
     assert Lot.objects.get().quantity == 500
+
+
+def test_certificate_reminders_once_per_threshold(setup):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from notifications.models import Notification
+
+    org, _area, _product = setup
+    CertificateFactory(organization=org, valid_to=timezone.localdate() + dt.timedelta(days=30))
+    call_command("certificate_reminders", stdout=io.StringIO())
+    call_command("certificate_reminders", stdout=io.StringIO())
+    [note] = Notification.objects.filter(organization=org)
+    assert "còn 30 ngày" in note.title and note.link == "/workspace/certificates/"
+
+
+def test_receiver_is_notified_of_an_incoming_shipment(setup, producer, other_organization):
+    from notifications.models import Notification
+
+    org, area, product = setup
+    lot = logistics.harvest(
+        actor=producer, organization=org, data={"product": product, "growing_area": area, "quantity": "9"}
+    )
+    logistics.create_shipment(
+        actor=producer,
+        organization=org,
+        data={"receiver": other_organization, "lines": [{"lot": lot, "quantity": "9"}]},
+    )
+    [note] = Notification.objects.filter(organization=other_organization)
+    assert note.title == f"Hàng đến từ {org.name}: chờ bạn xác nhận"
