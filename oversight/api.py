@@ -130,7 +130,7 @@ def _report(job: ReportJob) -> dict[str, Any]:
 
 
 @router.get("/oversight/reviews/queue", summary="Counts of each review queue and the lots waiting")
-def queue(request: HttpRequest) -> dict[str, Any]:
+def queue(request: Any) -> dict[str, Any]:
     lots = review_selectors.pending_lots(request.auth)[:100]
     return {
         "counts": review_selectors.queue_counts(request.auth),
@@ -146,7 +146,7 @@ def queue(request: HttpRequest) -> dict[str, Any]:
     response={201: DecisionOut},
     summary="Approve, reject (reason) or ask for changes (reason); subject_type e.g. catalog.lot",
 )
-def decide(request: HttpRequest, subject_type: str, subject_id: str, body: DecisionIn) -> Status:
+def decide(request: Any, subject_type: str, subject_id: str, body: DecisionIn) -> Status:
     try:
         subject = resolve(subject_type, subject_id)
     except (LookupError, ObjectDoesNotExist, ValueError) as exc:
@@ -156,7 +156,7 @@ def decide(request: HttpRequest, subject_type: str, subject_id: str, body: Decis
 
 
 @router.post("/oversight/lab-tests", response={201: LabTestOut}, summary="Record a test result (a failure holds lots)")
-def record_lab_test(request: HttpRequest, body: LabTestIn) -> Status:
+def record_lab_test(request: Any, body: LabTestIn) -> Status:
     lots = list(Lot.objects.filter(pk__in=body.lot_ids).select_related("product__organization", "product__category"))
     if len(lots) != len(set(body.lot_ids)):
         raise NotFound("Không tìm thấy lô. / Lot not found.")
@@ -210,7 +210,7 @@ def _recall(recall: Recall) -> dict[str, Any]:
 
 
 @router.post("/oversight/recalls", response={201: dict}, summary="Start a recall from a lot, a facility or a test")
-def start_recall(request: HttpRequest, body: RecallIn) -> Status:
+def start_recall(request: Any, body: RecallIn) -> Status:
     lot = get_object_or_404(Lot, pk=body.lot_id) if body.lot_id else None
     facility = get_object_or_404(Facility, pk=body.facility_id) if body.facility_id else None
     test = get_object_or_404(LabTest, pk=body.lab_test_id) if body.lab_test_id else None
@@ -227,7 +227,7 @@ def start_recall(request: HttpRequest, body: RecallIn) -> Status:
 
 
 @router.get("/oversight/recalls/{recall_id}", response=dict, summary="A recall: scope, parties, progress")
-def recall_detail(request: HttpRequest, recall_id: int) -> dict[str, Any]:
+def recall_detail(request: Any, recall_id: int) -> dict[str, Any]:
     recall = get_object_or_404(Recall, pk=recall_id)
     if not permissions.is_officer_for(request.auth, recall.organization):
         raise Forbidden()
@@ -250,12 +250,12 @@ def dashboard(
 @router.post(
     "/oversight/reports", response={202: ReportOut}, summary="Ask for a periodic report (generated in the background)"
 )
-def request_report(request: HttpRequest, body: ReportIn) -> Status:
+def request_report(request: Any, body: ReportIn) -> Status:
     job = report_services.request_report(actor=request.auth, **body.dict())
     report_services.start_in_background(job)
     return Status(202, _report(job))
 
 
 @router.get("/oversight/reports/{job_id}", response=ReportOut, summary="A report's progress, figures and files")
-def report(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def report(request: Any, job_id: int) -> dict[str, Any]:
     return _report(get_object_or_404(ReportJob, pk=job_id))

@@ -35,10 +35,6 @@ def active_holds(lot: Lot) -> QuerySet[LotHold]:
     return LotHold.objects.filter(lot=lot, released_at__isnull=True)
 
 
-def held_lot_ids() -> QuerySet[LotHold]:
-    return LotHold.objects.filter(released_at__isnull=True).values("lot_id")
-
-
 def _province(officer: Any) -> Q:
     if getattr(officer, "is_superuser", False) or officer.agency_id is None:
         return Q()

@@ -181,28 +181,23 @@ def evidence(subject: Model) -> dict[str, Any]:
 
 
 def rule_decisions_for(lot: Lot) -> list[dict[str, Any]]:
-    """Rule decisions about a lot, from the rules app when it offers `decisions_for_lot` (built in parallel)."""
+    """Rule decisions about a lot ("smart contract" checks, each a ledger leaf), newest first."""
     from django.apps import apps
 
     if not apps.is_installed("rules"):
         return []
-    try:
-        from rules import selectors as rule_selectors  # type: ignore[import-not-found,attr-defined]
+    from rules.selectors import decisions_for
 
-        fetch = rule_selectors.decisions_for_lot
-    except (ImportError, AttributeError):
-        return []
-    out = []
-    for d in fetch(lot)[:50]:
-        out.append(
-            {
-                "rule": str(getattr(d, "rule_code", getattr(d, "rule", ""))),
-                "outcome": str(getattr(d, "outcome", getattr(d, "decision", ""))),
-                "message": str(getattr(d, "message", "")),
-                "at": str(getattr(d, "decided_at", getattr(d, "created_at", ""))),
-            }
-        )
-    return out
+    return [
+        {
+            "rule": f"{d.rule} v{d.version}",
+            "outcome": d.get_outcome_display(),
+            "message": d.reason + (f" — {d.remedy}" if d.remedy else ""),
+            "at": d.decided_at.isoformat(),
+            "ledger_index": d.ledger_index,
+        }
+        for d in decisions_for(lot)[:50]
+    ]
 
 
 def history(subject: Model) -> QuerySet[Review]:

@@ -57,11 +57,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         facilities = facilities.filter(organization__ward_code=ward_code)
     points = [
         {
-            "lat": float(x.latitude),
-            "lon": float(x.longitude),
+            "lat": float(x.latitude or 0),
+            "lon": float(x.longitude or 0),
             "name": x.name,
             "root": x.organization.status != "approved",
-        }  # type: ignore[arg-type]
+        }
         for x in facilities[:400]
     ]
     charts = {
@@ -155,7 +155,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk)
     p = period(job.period_kind, job.year, job.number)
-    template = "oversight/reports/progress.html" if request.htmx else "oversight/reports/report.html"
+    template = "oversight/reports/progress.html" if getattr(request, "htmx", False) else "oversight/reports/report.html"
     return render(
         request,
         template,
@@ -175,4 +175,5 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     field = {"xlsx": job.xlsx, "pdf": job.pdf}.get(fmt)
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+    response: HttpResponse = FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])  # type: ignore[assignment]
+    return response

@@ -42,6 +42,7 @@ def plan_inspection(
     """An agency officer plans an inspection of a facility of their province."""
     require(permissions.is_officer_for(actor, facility.organization))
     day = date_field("planned_on", planned_on)
+    assert day is not None
     agency = actor.agency if getattr(actor, "agency_id", None) else None
     if agency is None:
         agency = Organization.objects.filter(kind="agency", status="approved").order_by("pk").first()
@@ -189,7 +190,7 @@ def open_violation(
         description=description,
         legal_basis=str(data.get("legal_basis") or "")[:255],
         deadline=date_field("deadline", data.get("deadline"), required=False),
-        found_on=date_field("found_on", data.get("found_on") or timezone.localdate()),
+        found_on=date_field("found_on", data.get("found_on") or timezone.localdate()) or timezone.localdate(),
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=violation, organization_id=organization.pk)
     return violation

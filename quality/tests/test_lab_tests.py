@@ -84,7 +84,7 @@ def test_failed_result_holds_linked_and_same_area_lots(officer, vegetables, orga
 
 def test_general_limit_applies_without_category_one(officer, organization):
     lot = LotFactory(product=ProductFactory(organization=organization))  # coffee
-    test = services.record_lab_test(actor=officer, data=_data(analyte="borax", value="0.8"), lots=[lot])
+    test = services.record_lab_test(actor=officer, data=_data(analyte="borax", value="0.8"), lots=[lot])  # type: ignore[list-item]
     assert test.limit == Decimal("0")
     assert test.passed is False
 
@@ -93,9 +93,9 @@ def test_without_limit_officer_gives_verdict(officer, organization):
     Analyte.objects.create(code="x-test", name="Chỉ tiêu X", group="other", default_unit="mg/kg")
     lot = LotFactory(product=ProductFactory(organization=organization))
     with pytest.raises(ValidationError) as info:
-        services.record_lab_test(actor=officer, data=_data(analyte="x-test"), lots=[lot])
+        services.record_lab_test(actor=officer, data=_data(analyte="x-test"), lots=[lot])  # type: ignore[list-item]
     assert "passed" in info.value.message_dict
-    test = services.record_lab_test(actor=officer, data=_data(analyte="x-test", passed="true"), lots=[lot])
+    test = services.record_lab_test(actor=officer, data=_data(analyte="x-test", passed="true"), lots=[lot])  # type: ignore[list-item]
     assert test.passed is True and test.limit is None
 
 
@@ -125,7 +125,7 @@ def test_needs_a_subject_of_one_organisation(officer, organization, other_organi
     a = LotFactory(product=ProductFactory(organization=organization))
     b = LotFactory(product=ProductFactory(organization=other_organization))
     with pytest.raises(ValidationError):
-        services.record_lab_test(actor=officer, data=_data(), lots=[a, b])
+        services.record_lab_test(actor=officer, data=_data(), lots=[a, b])  # type: ignore[list-item]
 
 
 @pytest.mark.parametrize("name", ACTORS)

@@ -86,7 +86,7 @@ def test_recall_from_failed_lab_test(officer, organization):
             "sampled_on": dt.date(2026, 11, 1),
             "kind": "rapid",
         },
-        lots=[lot],
+        lots=[lot],  # type: ignore[list-item]
     )
     recall = services.start_recall(actor=officer, lab_test=test, reason="Hàn the")
     assert recall.origin == "lab_test"
@@ -95,7 +95,7 @@ def test_recall_from_failed_lab_test(officer, organization):
     passed = quality_services.record_lab_test(
         actor=officer,
         data={"analyte": "lead", "value": "0.01", "laboratory": "Lab", "sampled_on": dt.date(2026, 11, 1)},
-        lots=[LotFactory(product=ProductFactory(organization=organization))],
+        lots=[LotFactory(product=ProductFactory(organization=organization))],  # type: ignore[list-item]
     )
     with pytest.raises(ValidationError):
         services.start_recall(actor=officer, lab_test=passed, reason="x")

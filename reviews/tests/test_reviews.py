@@ -130,7 +130,7 @@ def test_master_data_change_shows_diff_against_last_approved(officer, producer, 
     from core import audit
 
     before = audit.snapshot(product)
-    product.name = "Cà phê bột nguyên chất"
+    product.name = "Cà phê bột nguyên chất"  # type: ignore[assignment]
     product.save()
     audit.record(actor=producer, action="update", instance=product, before=before, organization_id=organization.pk)
     queue = list(selectors.pending_master_data(officer))
