@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("TRUYXUAT_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("TRUYXUAT_WORKERS", "2")))
         parser.add_argument("--no-collectstatic", action="store_true", help="Skip collecting static files.")
+        parser.add_argument(
+            "--no-access-log",
+            action="store_true",
+            default=os.environ.get("TRUYXUAT_ACCESS_LOG", "1") == "0",
+            help="Do not write a line per request (benchmarks; a reverse proxy usually logs already).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
@@ -34,11 +40,11 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--threads",
             "4",
-            "--access-logfile",
-            "-",
             "--timeout",
             "120",
         ]
+        if not options["no_access_log"]:
+            argv += ["--access-logfile", "-"]
         import sys
 
         sys.argv = argv
