@@ -261,9 +261,8 @@ def reject_shipment(*, actor: Any, shipment: Shipment, reason: str) -> Shipment:
         organization_id=shipment.receiver_id,
         reason=reason,
     )
-    _notify(
-        shipment.sender, _("%(receiver)s từ chối nhận hàng") % {"receiver": shipment.receiver.name}, shipment, reason
-    )
+    name = shipment.receiver.name if shipment.receiver else ""
+    _notify(shipment.sender, _("%(receiver)s từ chối nhận hàng") % {"receiver": name}, shipment, reason)
     return shipment
 
 
