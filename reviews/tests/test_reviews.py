@@ -189,3 +189,40 @@ def test_other_province_lots_not_in_queue(officer):
     far = OrganizationFactory(province_code=1, ward_code=None)
     LotFactory(product=ProductFactory(organization=far), status="submitted")
     assert selectors.pending_lots(officer).count() == 0
+
+
+def test_stamp_batch_request_queue_approve_and_reject(officer, producer, organization, settings, tmp_path):
+    from stamps import services as stamp_services
+
+    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
+    product = ProductFactory(organization=organization)
+    batch = stamp_services.request_batch(actor=producer, product=product, quantity=5)
+    other = stamp_services.request_batch(actor=producer, product=product, quantity=3)
+    assert {b.pk for b in selectors.pending_stamp_batches(officer)} == {batch.pk, other.pk}
+    assert selectors.queue_counts(officer)["stamp_batch"] == 2
+    with pytest.raises(Forbidden):
+        services.approve(actor=producer, subject=batch)
+    review = services.approve(actor=officer, subject=batch)
+    batch.refresh_from_db()
+    assert batch.status == "approved" and batch.stamps.count() == 5
+    assert review.kind == "stamp_batch"
+    services.reject(actor=officer, subject=other, reason="Số lượng vượt sản lượng")
+    other.refresh_from_db()
+    assert other.status == "rejected"
+    assert selectors.queue_counts(officer)["stamp_batch"] == 0
+
+
+def test_rule_decisions_are_evidence(submitted_lot):
+    from rules.models import RuleDecision
+
+    RuleDecision.objects.create(
+        lot=submitted_lot,
+        rule="phi",
+        version=1,
+        outcome=RuleDecision._meta.get_field("outcome").choices[0][0],
+        reason="Thu hoạch sau thời gian cách ly",
+        trigger=RuleDecision._meta.get_field("trigger").choices[0][0],
+    )
+    decisions = selectors.evidence(submitted_lot)["rule_decisions"]
+    assert len(decisions) == 1 and decisions[0]["rule"] == "phi v1"
+    assert "cách ly" in decisions[0]["message"]
