@@ -87,7 +87,7 @@ def detail(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResp
             "kind": kind,
             "label": kind.label(subject),
             "organization": org,
-            "changes": diff(selectors.baseline(subject), snapshot(subject)),
+            "changes": labelled(subject, diff(selectors.baseline(subject), snapshot(subject))),
             "is_new": selectors.baseline(subject) is None,
             "evidence": selectors.evidence(subject),
             "history": selectors.history(subject),
@@ -95,6 +95,14 @@ def detail(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResp
             "can_approve": Decision.APPROVED in kind.effects or kind.kind == "master_data",
         },
     )
+
+
+def labelled(subject: object, changes: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each change with the field's human name (its verbose name; `product_id` → sản phẩm)."""
+    meta = subject._meta  # type: ignore[attr-defined]
+    names = {f.attname: str(f.verbose_name) for f in meta.concrete_fields}
+    names["origin_areas"] = str(meta.get_field("origin_areas").verbose_name) if hasattr(subject, "origin_areas") else ""
+    return [dict(c, label=names.get(str(c["field"])) or c["field"]) for c in changes]
 
 
 def _queue_url() -> str:
