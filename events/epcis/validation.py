@@ -1,11 +1,13 @@
 """Validate EPCIS 2.0 JSON documents and events against GS1's JSON schema.
 
-The validator is built once (draft-07, with our own offline ``uri`` and ``date-time``
-format checks, since jsonschema checks formats only when extra packages are installed)
-and every schema error is turned into a :class:`~events.epcis.problems.Problem` whose
-pointer names the offending field, e.g. ``/epcisBody/eventList/3/eventTime`` for a
-missing ``eventTime``.  The schema's ``anyOf`` constructs (bizStep, disposition, ...)
-give vague top-level errors; the best matching sub-error supplies the message.
+A compiled copy of the schema (:mod:`.fastschema`) accepts valid input fast; only what it
+refuses goes through ``jsonschema``, which decides and explains. That validator is built once
+(draft-07, with our own offline ``uri`` and ``date-time`` format checks, since jsonschema
+checks formats only when extra packages are installed) and every schema error is turned into
+a :class:`~events.epcis.problems.Problem` whose pointer names the offending field, e.g.
+``/epcisBody/eventList/3/eventTime`` for a missing ``eventTime``.  The schema's ``anyOf``
+constructs (bizStep, disposition, ...) give vague top-level errors; the best matching
+sub-error supplies the message.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
+from .fastschema import document_validator, event_validator, is_valid
 from .problems import Problem, pointer
 from .schema import epcis_schema
 
@@ -149,6 +152,8 @@ def validate_document(document: Any) -> list[Problem]:
                 f"expected 'EPCISDocument' or 'EPCISQueryDocument', got {document.get('type')!r}",
             )
         ]
+    if is_valid(document_validator(), document):
+        return []
     return _problems(_iter(document))
 
 
@@ -161,6 +166,8 @@ def validate_event(event: Any, index: int | None = None, *, standalone: bool = F
     """
     if not isinstance(event, dict):
         return [Problem(index, "", "an EPCIS event must be a JSON object")]
+    if is_valid(document_validator() if standalone else event_validator(), event):
+        return []
     if standalone:
         return _problems(_iter(event), index)
     wrapper = validator().schema["definitions"]["EPCIS-Document-Event"]
