@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode
@@ -176,7 +176,7 @@ def start_in_background(job: ReportJob) -> None:
         try:
             generate(ReportJob.objects.get(pk=job.pk))
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection; it would otherwise linger (CONN_MAX_AGE)
 
     transaction.on_commit(lambda: threading.Thread(target=run, name=f"report-{job.pk}", daemon=True).start())
 
