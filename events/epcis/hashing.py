@@ -1,5 +1,10 @@
 """The GS1 EPCIS event hash (CBV 2.0 section 8.9): ``ni:///sha-256;<hex>?ver=CBV2.0``.
 
+Ordinary events (standard context plus simple prefixes, standard fields) get their pre-hash
+string from :mod:`.prehash`, written directly from the JSON (no JSON-LD expansion: about a
+hundred times faster); the tests check it equals the reference's for every conformance event and
+for generated ones. Every other event is hashed by the reference implementation:
+
 Computed with the ``epcis-event-hash-generator`` package (the reference implementation),
 wrapped so that it never touches the network and is safe to call from threads:
 
@@ -20,6 +25,7 @@ wrapped so that it never touches the network and is safe to call from threads:
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import threading
 from typing import Any
@@ -27,10 +33,11 @@ from typing import Any
 from epcis_event_hash_generator import hash_generator, json_to_py, json_xml_model_mismatch_correction
 from pyld import jsonld
 
+from .prehash import namespaces_of, prehash
 from .problems import EpcisError, Problem
 from .schema import CONTEXT_URL, CONTEXT_URLS, epcis_context, epcis_context_document
 
-__all__ = ["event_hash", "event_hashes", "prehash_string"]
+__all__ = ["event_hash", "event_hashes", "prehash_string", "reference_event_hash", "reference_prehash_string"]
 
 _LOCK = threading.Lock()
 
@@ -128,9 +135,31 @@ def _run(events: list[dict[str, Any]], context: Any, want_prehash: bool) -> list
     return prehashes if want_prehash else hash_generator.calculate_hashes_from_pre_hashes(prehashes)
 
 
+def _prehashes(events: list[dict[str, Any]], context: Any) -> list[str]:
+    """Pre-hash strings: written directly where :mod:`.prehash` can, by the reference library otherwise."""
+    namespaces = namespaces_of(_as_list(context))
+    out: list[str | None] = [prehash(e, namespaces) if namespaces is not None else None for e in events]
+    rest = [i for i, p in enumerate(out) if p is None]
+    if rest:
+        for i, p in zip(rest, _run([events[i] for i in rest], context, want_prehash=True), strict=True):
+            out[i] = p
+    return [p for p in out if p is not None]
+
+
+def _ni(prehash_text: str) -> str:
+    return "ni:///sha-256;" + hashlib.sha256(prehash_text.encode("utf-8")).hexdigest() + "?ver=CBV2.0"
+
+
 def event_hashes(events: list[dict[str, Any]], context: Any = None) -> list[str]:
     """The event hashes of several events sharing one ``@context`` (default: EPCIS only)."""
-    return _run(events, context, want_prehash=False) if events else []
+    return [_ni(p) for p in _prehashes(events, context)] if events else []
+
+
+def reference_event_hash(event: dict[str, Any], context: Any = None) -> str:
+    """The event hash as the reference implementation computes it (for tests and debugging)."""
+    if context is None:
+        context = event.get("@context")
+    return _run([event], context, want_prehash=False)[0]
 
 
 def event_hash(event: dict[str, Any], context: Any = None) -> str:
@@ -141,11 +170,18 @@ def event_hash(event: dict[str, Any], context: Any = None) -> str:
     """
     if context is None:
         context = event.get("@context")
-    return _run([event], context, want_prehash=False)[0]
+    return event_hashes([event], context)[0]
 
 
 def prehash_string(event: dict[str, Any], context: Any = None) -> str:
     """The normalised pre-hash string of an event (for debugging hash mismatches)."""
+    if context is None:
+        context = event.get("@context")
+    return _prehashes([event], context)[0]
+
+
+def reference_prehash_string(event: dict[str, Any], context: Any = None) -> str:
+    """The reference implementation's pre-hash string (for tests and debugging)."""
     if context is None:
         context = event.get("@context")
     return _run([event], context, want_prehash=True)[0]
