@@ -8,6 +8,9 @@
    lab tests, inspections, violations and recalls;
 3. generates the quarterly, half-year and annual reports of the province and a commune's quarterly report
    through `reports.services.generate` (figures, XLSX and PDF), printing progress; target < 30 s each.
+
+Measured 2026-11-28 on SQLite, 2 shared cores, 1,000,034 events, 2,531 organisations, 126,550 lots, 20,000
+tests: quarter 2.9 s, half-year 2.9 s, year 2.9 s, one commune's quarter 4.7 s (loading took 29 min).
 """
 
 from __future__ import annotations
