@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
@@ -197,8 +198,9 @@ def parse_key(value: str) -> GS1Key:
     return GS1Key("other", value)
 
 
+@lru_cache(maxsize=1 << 16)
 def key_of(value: str) -> str:
-    """The canonical key of an identifier; the string itself when it is not a valid GS1 key."""
+    """The canonical key of an identifier; the string itself when it is not a valid GS1 key (memoised)."""
     try:
         return parse_key(value).key
     except InvalidIdentifier:

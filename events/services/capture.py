@@ -27,11 +27,11 @@ from events.epcis import (
     event_hashes,
     extract,
     validate_document,
-    with_defaults,
 )
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import genealogy
+from events.services.bulk import db_datetime, insert_rows
 from events.services.keys import key_ids
 from ledger import services as ledger
 from ledger.choices import LeafKind
@@ -139,8 +139,11 @@ def capture_events(
     hashes = _hashes(events, ctx)
     prepared: list[tuple[dict[str, Any], EventIndex, str | None]] = []
     problems = []
+    stamp = _now_text(now)
     for i, (event, h) in enumerate(zip(events, hashes, strict=True)):
-        full = with_defaults(event, _now_text(now), h or f"urn:uuid:{uuid.uuid4()}")
+        full = dict(event)  # what was sent, plus eventID and recordTime where absent (shared, not mutated)
+        full.setdefault("eventID", h or f"urn:uuid:{uuid.uuid4()}")
+        full.setdefault("recordTime", stamp)
         idx = extract(full)
         problems += _check_lengths(i, idx)
         prepared.append((full, idx, h))
@@ -227,7 +230,7 @@ def _store(
         )
         rows.append((event, idx, full))
     if rows:
-        Event.objects.bulk_create([r[0] for r in rows], batch_size=1000)
+        _insert_events([r[0] for r in rows], capture)
         _append_leaves(rows)
         written: dict[str, str] = {}
         for _event, idx, _full in rows:
@@ -257,9 +260,63 @@ def _store(
     return result
 
 
+_EVENT_COLUMNS = (
+    "event_id",
+    "event_hash",
+    "type",
+    "event_time",
+    "event_time_zone_offset",
+    "record_time",
+    "action",
+    "biz_step",
+    "disposition",
+    "read_point",
+    "biz_location",
+    "transformation_id",
+    "organization_id",
+    "capture_id",
+    "body",
+)
+
+
+def _insert_events(events: list[Event], capture: Capture) -> None:
+    """Insert the new events in multi-row statements and set their primary keys (read back by capture)."""
+    record_time = db_datetime(events[0].record_time)
+    insert_rows(
+        Event._meta.db_table,
+        _EVENT_COLUMNS,
+        [
+            (
+                e.event_id,
+                e.event_hash,
+                e.type,
+                db_datetime(e.event_time),
+                e.event_time_zone_offset,
+                record_time,
+                e.action,
+                e.biz_step,
+                e.disposition,
+                e.read_point,
+                e.biz_location,
+                e.transformation_id,
+                e.organization_id,
+                capture.pk,
+                e.body,
+            )
+            for e in events
+        ],
+    )
+    pks = dict(Event.objects.filter(capture=capture).values_list("event_id", "pk"))
+    for e in events:
+        e.pk = pks[e.event_id]
+        e._state.adding = False
+
+
 def _leaf(event: Event, full: dict[str, Any]) -> bytes:
-    """The same bytes as `ledger.records.record_bytes(event)`, without re-reading the body."""
-    return canonical_bytes({"type": RECORD_TYPE, "id": str(event.pk), "data": full})
+    """The same bytes as `ledger.records.record_bytes(event)` (canonical JSON of {type, id, data}),
+    spliced from the event's stored canonical body instead of encoding it a second time."""
+    tail = canonical_bytes({"id": str(event.pk), "type": RECORD_TYPE})  # sorted keys: data < id < type
+    return b'{"data":' + event.body.encode() + b"," + tail[1:]
 
 
 def _append_leaves(rows: list[tuple[Event, EventIndex, dict[str, Any]]]) -> None:

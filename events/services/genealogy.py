@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from events.choices import EdgeKind, EpcRole
 from events.epcis import EventIndex, Party, key_of
 from events.models import Event, EventEpc, LotEdge, Shipment
+from events.services.bulk import insert_rows
 
 PARTY_PREFERENCE = ("owning_party", "possessing_party", "location")
 
@@ -47,12 +50,16 @@ def party(parties: list[Party], fallback: str | None) -> str:
     return key_of(fallback) if fallback else ""
 
 
+EpcRow = tuple[int, int, int]  # event id, key id, role
+EdgeRow = tuple[int, int, int, int, int | None]  # src key id, dst key id, kind, event id, organisation id
+
+
 @dataclass
 class Derived:
-    """Rows derived from a batch of new events, saved together at the end of the capture."""
+    """Rows derived from a batch of new (saved) events, inserted together at the end of the capture."""
 
-    epcs: list[EventEpc] = field(default_factory=list)
-    edges: list[LotEdge] = field(default_factory=list)
+    epcs: list[EpcRow] = field(default_factory=list)
+    edges: list[EdgeRow] = field(default_factory=list)
     new_shipments: list[Shipment] = field(default_factory=list)
     closed_shipments: list[Shipment] = field(default_factory=list)
 
@@ -77,7 +84,7 @@ def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derive
             pair = (ids[k], role)
             if pair not in seen:
                 seen.add(pair)
-                out.epcs.append(EventEpc(event=event, key_id=ids[k], role=role))
+                out.epcs.append((event.pk, ids[k], role))
         if idx.type == "TransformationEvent":
             ins = {ids[k] for k in idx.input_epc_keys + idx.input_class_keys}
             outs = {ids[k] for k in idx.output_epc_keys + idx.output_class_keys}
@@ -121,18 +128,38 @@ def _objects(idx: EventIndex) -> list[str]:
     return objs
 
 
-def _edge(src: int, dst: int, kind: int, event: Event, org: int | None) -> LotEdge:
-    return LotEdge(src_id=src, dst_id=dst, kind=kind, event=event, organization_id_denorm=org)
+def _edge(src: int, dst: int, kind: int, event: Event, org: int | None) -> EdgeRow:
+    return (src, dst, int(kind), event.pk, org)
 
 
 def save(derived: Derived) -> None:
-    EventEpc.objects.bulk_create(derived.epcs, batch_size=2000)
-    LotEdge.objects.bulk_create(derived.edges, batch_size=2000)
-    for sh in derived.new_shipments:  # set the FK ids from the (now saved) events
-        sh.ship_event_id = sh.ship_event.pk if sh.ship_event else None
-        sh.receive_event_id = sh.receive_event.pk if sh.receive_event else None
-    Shipment.objects.bulk_create(derived.new_shipments, batch_size=2000)
+    """Insert the index rows, edges and new shipments; close the shipments that were received."""
+    insert_rows(EventEpc._meta.db_table, ("event_id", "key_id", "role"), derived.epcs)
+    insert_rows(
+        LotEdge._meta.db_table, ("src_id", "dst_id", "kind", "event_id", "organization_id_denorm"), derived.edges
+    )
+    insert_rows(
+        Shipment._meta.db_table,
+        ("key_id", "ship_event_id", "receive_event_id", "source", "destination", "organization_id_denorm"),
+        [
+            (
+                sh.key_id,
+                sh.ship_event.pk if sh.ship_event else None,
+                sh.receive_event.pk if sh.receive_event else None,
+                sh.source,
+                sh.destination,
+                sh.organization_id_denorm,
+            )
+            for sh in derived.new_shipments
+        ],
+    )
     if derived.closed_shipments:
-        Shipment.objects.bulk_update(
-            derived.closed_shipments, ["receive_event", "source", "destination"], batch_size=500
-        )
+        table = connection.ops.quote_name(Shipment._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET receive_event_id = %s, source = %s, destination = %s WHERE id = %s",
+                [
+                    (sh.receive_event.pk if sh.receive_event else None, sh.source, sh.destination, sh.pk)
+                    for sh in derived.closed_shipments
+                ],
+            )
