@@ -15,6 +15,16 @@ from accounts.forms import ProducerSignupForm
 from accounts.services import sign_up_producer
 
 
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own workspace: producers to theirs, officers to the agency's."""
+    user = request.user
+    if user.is_authenticated and user.memberships.exists():
+        return redirect("workspace:dashboard")
+    if user.is_authenticated and (user.agency_id or user.is_superuser):
+        return redirect("oversight:home")
+    return redirect("home")
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -48,5 +58,5 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Đã đăng ký. Tổ chức của bạn đang chờ cơ quan quản lý duyệt trước khi công bố dữ liệu.")
             )
-            return redirect("home")
+            return redirect("accounts:after-login")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -54,4 +54,16 @@ def test_login_page_and_sign_in(client, producer):
     assert client.get("/accounts/login/").status_code == 200
     response = client.post("/accounts/login/", {"username": "producer", "password": "correct-horse-battery-9"})
     assert response.status_code == 302
+    assert response["Location"] == "/accounts/start/"
+    assert client.get("/accounts/start/")["Location"] == "/workspace/"
     assert client.get("/").context["user"] == producer
+
+
+def test_officer_lands_in_agency_workspace(client, officer):
+    client.force_login(officer)
+    assert client.get("/accounts/start/")["Location"] == "/oversight/"
+
+
+def test_consumer_lands_on_home(client, consumer):
+    client.force_login(consumer)
+    assert client.get("/accounts/start/")["Location"] == "/"

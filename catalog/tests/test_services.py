@@ -79,7 +79,8 @@ def test_approval_allocates_gln_and_appends_ledger_leaf(officer):
     assert org.gln is not None and org.gln.startswith("8930000")
     leaf = LedgerLeaf.objects.get(record_type="catalog.organization", record_id=str(org.pk))
     assert bytes(leaf.data) == record_bytes(org)
-    assert bytes(leaf.leaf_hash) == hashlib.sha256(b"\x00" + record_bytes(org)).digest()
+    # RFC 9162 leaf over the record's digest (ARCHITECTURE §4): SHA-256(0x00 || SHA-256(canonical JSON))
+    assert bytes(leaf.leaf_hash) == hashlib.sha256(b"\x00" + hashlib.sha256(record_bytes(org)).digest()).digest()
     audit = AuditEntry.objects.get(action="approve")
     assert audit.before["status"] == "pending"
     assert audit.after["status"] == "approved"
