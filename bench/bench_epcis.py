@@ -36,7 +36,10 @@ def setup(data_dir: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.DEBUG = False  # TRUYXUAT_DEBUG only spares production settings; do not log every query
 
     call_command("migrate", verbosity=0)
 
@@ -73,9 +76,10 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
 
     from bench.province_generator import Province
     from events.choices import CaptureStatus
-    from events.epcis import canonical_bytes, extract, with_defaults
+    from events.epcis import canonical_bytes, extract
     from events.models import Capture, Event
     from events.services import genealogy
+    from events.services.capture import _insert_events
     from events.services.keys import key_ids
 
     batches = list(Province(seed).batches(n_events))
@@ -91,7 +95,7 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
             capture = Capture.objects.create(status=CaptureStatus.SUCCESS, source="bench", event_count=len(pending))
             rows = []
             for org, event in pending:
-                full = with_defaults(event, stamp, f"urn:uuid:{uuid.uuid4()}")
+                full = {**event, "eventID": f"urn:uuid:{uuid.uuid4()}", "recordTime": stamp}
                 idx = extract(full)
                 rows.append(
                     (
@@ -106,6 +110,7 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
                             disposition=idx.disposition or "",
                             read_point=idx.read_point or "",
                             biz_location=idx.biz_location or "",
+                            transformation_id=idx.transformation_id or "",
                             organization_id=orgs[org],
                             capture=capture,
                             body=canonical_bytes(full).decode(),
@@ -113,7 +118,7 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
                         idx,
                     )
                 )
-            Event.objects.bulk_create([r[0] for r in rows], batch_size=2000)
+            _insert_events([r[0] for r in rows], capture)  # the capture path's own multi-row INSERT
             written: dict[str, str] = {}
             for _e, idx in rows:
                 for k, v, _r in genealogy.roles(idx):
@@ -179,6 +184,7 @@ def bench_single(n: int) -> float:
 
 def bench_trace(samples: int, rounds: int) -> None:
     from accounts.permissions import SYSTEM
+    from bench.province_generator import HUB_FARM, HUB_LOT, HUB_RETAIL, gtin
     from core.errors import NotFound
     from events import selectors
     from events.models import EpcKey
@@ -192,8 +198,17 @@ def bench_trace(samples: int, rounds: int) -> None:
         if len(chosen) >= samples:
             break
     biggest = sorted(chosen, key=lambda c: -c[1])[: max(3, samples // 4)]
+    hubs = []  # lots of the generator's hubs: the mixed lot, some of its farm lots and retail lots
+    for number, count in ((HUB_LOT, 8), (HUB_FARM, 6), (HUB_RETAIL, 6)):
+        for key in (
+            EpcKey.objects.filter(kind="lgtin", gtin=gtin(number)).order_by("?").values_list("key", flat=True)[:count]
+        ):
+            size = len(selectors.trace(key, viewer=SYSTEM).lots)
+            if size <= 10_000:
+                hubs.append((key, size))
+    groups = [("random lots", chosen), ("largest reach", biggest)] + ([("hub lots", hubs)] if hubs else [])
     for label, viewer in (("admin", SYSTEM), ("public", None)):
-        for name, group in (("random lots", chosen), ("largest reach", biggest)):
+        for name, group in groups:
             times = []
             for _ in range(rounds):
                 for key, _size in group:
@@ -232,6 +247,7 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--capture-docs", type=int, default=5)
     parser.add_argument("--single", type=int, default=300)
+    parser.add_argument("--load-only", action="store_true", help="load the province and stop (then --skip-load)")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="truyxuat-bench-")
     setup(data_dir)
@@ -241,6 +257,8 @@ def main() -> None:
     if not args.skip_load:
         n, secs = load(args.events, seed=1)
         print(f"  province loaded: {n:,} events in {secs:.0f} s ({n / secs:,.0f}/s, bulk path without hash/ledger)")
+    if args.load_only:
+        return
     from events.models import EpcKey, Event, LotEdge
 
     print(

@@ -10,6 +10,10 @@ several product lots (splitting) that are packed on pallets (AggregationEvent, S
 distributors, who receive them and ship cartons of each lot to shops, which receive them. Every few cycles
 a blending plant mixes batches from many processors (coffee blends, feed premix), so some lots reach
 thousands of others; an additive supplier's lots go into many batches, for recall scopes of 100,000 lots.
+Every `HUB_EVERY` cycles a *hub* adds big mixing and splitting nodes whose reach is bounded (for trace
+benchmarks of lots reaching 1,000–10,000 lots): a big collector mixes 500–3,000 farm lots (GTIN `HUB_FARM`)
+into one hub lot (`HUB_LOT`), a packer splits it into 200–3,000 retail lots (`HUB_RETAIL`), and a distributor
+ships those to many shops, 25 lots per shipment. None of them enters the blend pool.
 All identifiers are valid GS1 keys (GTIN/SSCC/GLN with check digits) under the provincial prefix.
 """
 
@@ -21,6 +25,8 @@ from typing import Any
 
 CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 PREFIX = "8930000"
+HUB_FARM, HUB_LOT, HUB_RETAIL = 996, 998, 997  # product numbers of the hub's farm, mixed and retail lots
+HUB_EVERY = 250
 
 
 def check_digit(digits: str) -> str:
@@ -58,6 +64,7 @@ class Province:
         self.day = 0
         self.blend_pool: list[str] = []
         self.additives: list[str] = []
+        self.cycles = 0
 
     def _lot(self, product: int) -> str:
         self.serial += 1
@@ -205,6 +212,64 @@ class Province:
             for shop, recv_event in shop_receipts:
                 yield shop, [recv_event]
 
+    def hub(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        """A big mixing node and a big splitting node (bounded reach: about 700–6,000 lots)."""
+        rng = self.rng
+        self.day += 1
+        collector, packer, dist = 60_000 + rng.randrange(10), 61_000 + rng.randrange(10), 30_000
+        farm_lots = [self._lot(HUB_FARM) for _ in range(rng.randint(500, 3000))]
+        for i in range(0, len(farm_lots), 100):  # commissioned by many farms (organisation = first farm)
+            farm = rng.randrange(self.FARMS)
+            yield (
+                farm,
+                [
+                    self._event(
+                        "ObjectEvent",
+                        5,
+                        farm,
+                        action="ADD",
+                        bizStep="commissioning",
+                        disposition="active",
+                        epcList=[],
+                        quantityList=[self._q(lot)],
+                    )
+                    for lot in farm_lots[i : i + 100]
+                ],
+            )
+        hub = self._lot(HUB_LOT)
+        retail = [self._lot(HUB_RETAIL) for _ in range(rng.randint(200, 3000))]
+        yield (
+            collector,
+            [
+                self._event(
+                    "TransformationEvent",
+                    10,
+                    collector,
+                    bizStep="commissioning",
+                    inputQuantityList=[self._q(k) for k in farm_lots],
+                    outputQuantityList=[self._q(hub, 10_000)],
+                )
+            ],
+        )
+        yield (
+            packer,
+            [
+                self._event(
+                    "TransformationEvent",
+                    12,
+                    packer,
+                    bizStep="commissioning",
+                    inputQuantityList=[self._q(hub, 10_000)],
+                    outputQuantityList=[self._q(k, 5) for k in retail],
+                )
+            ],
+        )
+        for i in range(0, len(retail), 25):
+            shop = 40_000 + rng.randrange(self.SHOPS)
+            ship, recv = self._ship(retail[i : i + 25], dist, shop, 8)
+            yield dist, [ship]
+            yield shop, [recv]
+
     def batches(self, n_events: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         """Batches of events (one organisation each) until about `n_events` have been produced."""
         produced = 0
@@ -226,6 +291,8 @@ class Province:
                 ],
             )
         while produced < n_events:
-            for org, events in self.cycle():
+            self.cycles += 1
+            gen = self.hub() if self.cycles % HUB_EVERY == 0 else self.cycle()
+            for org, events in gen:
                 produced += len(events)
                 yield org, events

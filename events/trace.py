@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
 from core.errors import NotFound
-from events.choices import EDGE_KIND_NAMES, EdgeKind
+from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
 from events.graph import EdgeRow, walk
-from events.models import EpcKey, EventEpc
+from events.models import EpcKey
 from events.visibility import Visibility, public_event_ids, visibility_for
 
 GS1_BASE = "https://id.gs1.org"
+_KIND_NAMES = {int(kind): name for kind, name in EDGE_KIND_NAMES.items()}
 
 
 @dataclass
@@ -35,12 +37,16 @@ class TraceResult:
     shipments: list[dict[str, Any]] = field(default_factory=list)
 
 
-def portal_link(key: str) -> str:
-    """A canonical key (Digital Link on id.gs1.org) rebased on this portal; other keys as they are."""
-    return settings.TRUYXUAT_PORTAL_URL + key[len(GS1_BASE) :] if key.startswith(GS1_BASE + "/") else key
+def portal_link(key: str, base: str | None = None) -> str:
+    """A canonical key (Digital Link on id.gs1.org) rebased on this portal (or `base`); other keys as they are."""
+    if not key.startswith(GS1_BASE + "/"):
+        return key
+    return (settings.TRUYXUAT_PORTAL_URL if base is None else base) + key[len(GS1_BASE) :]
 
 
-def node(row: tuple[int, str, str, str, str, str, str], depth: int | None = None) -> dict[str, Any]:
+def node(
+    row: tuple[int, str, str, str, str, str, str], depth: int | None = None, base: str | None = None
+) -> dict[str, Any]:
     _pk, key, kind, epc, gtin, lot, serial = row
     out: dict[str, Any] = {
         "key": key,
@@ -49,21 +55,32 @@ def node(row: tuple[int, str, str, str, str, str, str], depth: int | None = None
         "lot": lot or None,
         "serial": serial or None,
         "epc": epc or key,
-        "digital_link": portal_link(key),
+        "digital_link": portal_link(key, base),
     }
     if depth is not None:
         out["depth"] = depth
     return out
 
 
+def _chunked(sql: str, ids: list[int], chunk: int = 5000) -> list[tuple[Any, ...]]:
+    """Run `sql` (with a `{marks}` placeholder for an IN list) over `ids` in chunks; all rows."""
+    out: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), chunk):
+            part = ids[i : i + chunk]
+            cursor.execute(sql.format(marks=",".join(["%s"] * len(part))), part)
+            out.extend(cursor.fetchall())
+    return out
+
+
 def key_rows(ids: list[int]) -> dict[int, tuple[int, str, str, str, str, str, str]]:
-    rows: dict[int, tuple[int, str, str, str, str, str, str]] = {}
-    for i in range(0, len(ids), 5000):
-        for row in EpcKey.objects.filter(pk__in=ids[i : i + 5000]).values_list(
-            "pk", "key", "kind", "epc", "gtin", "lot_code", "serial"
-        ):
-            rows[row[0]] = row
-    return rows
+    """{id: (id, key, kind, epc, gtin, lot_code, serial)} of `EpcKey` rows (plain SQL: traces read thousands)."""
+    return {
+        row[0]: row
+        for row in _chunked(
+            "SELECT id, key, kind, epc, gtin, lot_code, serial FROM events_epckey WHERE id IN ({marks})", ids
+        )
+    }
 
 
 def _rewalk(root: int, edges: list[EdgeRow], forward: bool, allow: Any, max_depth: int | None) -> dict[int, int]:
@@ -143,62 +160,52 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
             {
                 "from": ident[row[0]],
                 "to": ident[row[1]],
-                "kind": EDGE_KIND_NAMES[EdgeKind(row[2])],
+                "kind": _KIND_NAMES[row[2]],
                 "event_id": event_ids[row[3]],
             }
         )
-    lots = sorted((node(rows[k], d) for k, d in depths.items()), key=lambda n: (n["depth"], n["key"]))
+    base = settings.TRUYXUAT_PORTAL_URL
+    lots = sorted((node(rows[k], d, base) for k, d in depths.items()), key=lambda n: (n["depth"], n["key"]))
     shipments = _shipments(nodes, set(event_pks), ident)
     return TraceResult(root=node(rows[root], 0), lots=lots, edges=edges_out, event_pks=event_pks, shipments=shipments)
 
 
 def _shipments(nodes: set[int], visible: set[int], ident: dict[int, str]) -> list[dict[str, Any]]:
-    from events.models import Event, Shipment
-
-    ids = list(nodes)
-    rows = []
-    for i in range(0, len(ids), 5000):
-        rows += list(
-            Shipment.objects.filter(key_id__in=ids[i : i + 5000]).values_list(
-                "key_id", "source", "destination", "ship_event_id", "receive_event_id"
-            )
-        )
-    rows = [r for r in rows if (r[3] in visible) or (r[4] in visible)]
-    names = dict(
-        Event.objects.filter(pk__in=[p for r in rows for p in r[3:5] if p in visible]).values_list("pk", "event_id")
+    rows = _chunked(
+        "SELECT s.key_id, s.source, s.destination, s.ship_event_id, s.receive_event_id, se.event_id, re.event_id "
+        "FROM events_shipment s LEFT JOIN events_event se ON se.id = s.ship_event_id "
+        "LEFT JOIN events_event re ON re.id = s.receive_event_id WHERE s.key_id IN ({marks})",
+        list(nodes),
     )
     return [
         {
             "epc": ident[key_id],
             "source": source or None,
             "destination": destination or None,
-            "ship_event_id": names.get(ship) if ship else None,
-            "receive_event_id": names.get(receive) if receive else None,
+            "ship_event_id": ship_name if ship in visible else None,
+            "receive_event_id": receive_name if receive in visible else None,
         }
-        for key_id, source, destination, ship, receive in rows
+        for key_id, source, destination, ship, receive, ship_name, receive_name in rows
+        if ship in visible or receive in visible
     ]
 
 
 def _event_ids(pks: set[int]) -> dict[int, str]:
-    from events.models import Event
-
-    ids = list(pks)
-    out: dict[int, str] = {}
-    for i in range(0, len(ids), 5000):
-        out.update(Event.objects.filter(pk__in=ids[i : i + 5000]).values_list("pk", "event_id"))
-    return out
+    return dict(_chunked("SELECT id, event_id FROM events_event WHERE id IN ({marks})", list(pks)))  # type: ignore[arg-type]
 
 
 def _events(nodes: set[int], vis: Visibility) -> list[int]:
     """Visible events mentioning any of `nodes`."""
     ids = list(nodes)
-    orgs = None if vis.everything else vis.organization_set()
-    events: dict[int, int | None] = {}
-    for i in range(0, len(ids), 5000):
-        events.update(
-            EventEpc.objects.filter(key_id__in=ids[i : i + 5000]).values_list("event_id", "event__organization_id")
+    if vis.everything:
+        return sorted({pk for (pk,) in _chunked("SELECT event_id FROM events_eventepc WHERE key_id IN ({marks})", ids)})
+    orgs = vis.organization_set()
+    events: dict[int, int | None] = dict(
+        _chunked(  # type: ignore[arg-type]
+            "SELECT x.event_id, e.organization_id FROM events_eventepc x JOIN events_event e ON e.id = x.event_id "
+            "WHERE x.key_id IN ({marks})",
+            ids,
         )
-    if orgs is None:
-        return sorted(events)
+    )
     mine = {pk for pk, org in events.items() if org in orgs}
     return sorted(mine | public_event_ids(set(events) - mine))

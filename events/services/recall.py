@@ -6,9 +6,10 @@ For the agency's recall workflow: it sees everything (no visibility filter), rea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from catalog.models import Facility, Organization
@@ -17,19 +18,109 @@ from events.graph import walk
 from events.models import EpcKey
 from events.trace import key_rows, node
 
+_REACH = """
+WITH RECURSIVE down(id) AS (
+    SELECT id FROM events_epckey WHERE id IN ({marks})
+    UNION
+    SELECT e.dst_id FROM events_lotedge e JOIN down d ON e.src_id = d.id
+)
+SELECT DISTINCT e.src_id, e.dst_id FROM down d JOIN events_lotedge e ON e.src_id = d.id
+"""
 
-@dataclass
+
+def downstream(roots: list[int], max_depth: int | None = None) -> dict[int, int]:
+    """{key id: depth} of `roots` (depth 0) and everything downstream (shortest number of steps).
+
+    One recursive query (SQLite and PostgreSQL) returns the edges of the downstream part of the graph;
+    depths are counted here, breadth first. With `max_depth`, a level-by-level walk is used instead.
+    """
+    if max_depth is not None:
+        return walk(roots, True, max_depth)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(_REACH.format(marks=",".join(["%s"] * len(roots))), roots)
+        adjacency: dict[int, list[int]] = {}
+        for src, dst in cursor.fetchall():
+            adjacency.setdefault(src, []).append(dst)
+    depth = dict.fromkeys(roots, 0)
+    frontier = list(depth)
+    level = 0
+    while frontier:
+        level += 1
+        nxt = []
+        for node_id in frontier:
+            for other in adjacency.get(node_id, ()):
+                if other not in depth:
+                    depth[other] = level
+                    nxt.append(other)
+        frontier = nxt
+    return depth
+
+
 class RecallScope:
-    """`lots`: node dicts (key, kind, gtin, lot, epc, digital_link, depth) of the roots and all downstream;
-    `shipments`: {epc, source, destination, ship_event_id, receive_event_id} of those lots;
-    `parties`: {key, gln, name, tax_code, kind} of every shipper, receiver and capturing organisation;
-    `unknown_roots`: root identifiers no event mentions."""
+    """The downstream part of the genealogy from some root lots; rows are read when first asked for.
 
-    roots: list[str]
-    lots: list[dict[str, Any]] = field(default_factory=list)
-    shipments: list[dict[str, Any]] = field(default_factory=list)
-    parties: list[dict[str, Any]] = field(default_factory=list)
-    unknown_roots: list[str] = field(default_factory=list)
+    `lots`: node dicts (key, kind, gtin, lot, epc, digital_link, depth) of the roots and all downstream;
+    `shipments`: {epc, source, destination, ship_event_id, receive_event_id} of those lots;
+    `parties`: {key, gln, name, tax_code, organization} of every shipper, receiver and capturing organisation;
+    `unknown_roots`: root identifiers no event mentions; `depths`: {EpcKey id: depth}.
+    """
+
+    def __init__(self, roots: list[str], depths: dict[int, int] | None = None, unknown_roots: list[str] | None = None):
+        self.roots = roots
+        self.depths = depths or {}
+        self.unknown_roots = unknown_roots or []
+
+    @cached_property
+    def _rows(self) -> dict[int, tuple[int, str, str, str, str, str, str]]:
+        return key_rows(list(self.depths))
+
+    @cached_property
+    def lots(self) -> list[dict[str, Any]]:
+        rows = self._rows
+        base = settings.TRUYXUAT_PORTAL_URL
+        return [node(rows[k], d, base) for k, d in self.depths.items()]
+
+    @cached_property
+    def _shipment_rows(self) -> list[tuple[Any, ...]]:
+        return _fetch(
+            "SELECT s.key_id, s.source, s.destination, se.event_id, re.event_id, s.organization_id_denorm "
+            "FROM events_shipment s LEFT JOIN events_event se ON se.id = s.ship_event_id "
+            "LEFT JOIN events_event re ON re.id = s.receive_event_id WHERE s.key_id IN ({marks})",
+            list(self.depths),
+        )
+
+    @cached_property
+    def shipments(self) -> list[dict[str, Any]]:
+        rows = self._rows
+        ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
+        return [
+            {
+                "epc": ident[key_id],
+                "source": source or None,
+                "destination": destination or None,
+                "ship_event_id": ship_id,
+                "receive_event_id": receive_id,
+            }
+            for key_id, source, destination, ship_id, receive_id, _org in self._shipment_rows
+        ]
+
+    @cached_property
+    def parties(self) -> list[dict[str, Any]]:
+        party_keys: set[str] = set()
+        org_ids: set[int] = set()
+        for _key_id, source, destination, _s, _r, org in self._shipment_rows:
+            party_keys.update(p for p in (source, destination) if p)
+            if org is not None:
+                org_ids.add(org)
+        org_ids.update(
+            o
+            for (o,) in _fetch(
+                "SELECT DISTINCT e.organization_id FROM events_eventepc x JOIN events_event e ON e.id = x.event_id "
+                "WHERE x.key_id IN ({marks}) AND e.organization_id IS NOT NULL",
+                list(self.depths),
+            )
+        )
+        return _parties(party_keys, org_ids)
 
 
 def _fetch(sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
@@ -43,48 +134,16 @@ def _fetch(sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
 
 
 def recall_scope(root_lot_keys: Iterable[str], *, max_depth: int | None = None) -> RecallScope:
-    """All lots downstream of `root_lot_keys` (EPC URNs or Digital Links), their shipments and parties."""
+    """All lots downstream of `root_lot_keys` (EPC URNs or Digital Links), their shipments and parties.
+
+    The walk runs at once (one recursive query); lots, shipments and parties are read when first used.
+    """
     roots = [key_of(k.strip()) for k in root_lot_keys]
     known = dict(EpcKey.objects.filter(key__in=roots).values_list("key", "pk"))
-    scope = RecallScope(roots=roots, unknown_roots=[r for r in roots if r not in known])
+    unknown = [r for r in roots if r not in known]
     if not known:
-        return scope
-    depths, _edges = walk(list(known.values()), True, max_depth)
-    ids = list(depths)
-    rows = key_rows(ids)
-    scope.lots = [node(rows[k], d) for k, d in depths.items()]
-    ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
-    shipments = _fetch(
-        "SELECT s.key_id, s.source, s.destination, se.event_id, re.event_id, s.organization_id_denorm "
-        "FROM events_shipment s LEFT JOIN events_event se ON se.id = s.ship_event_id "
-        "LEFT JOIN events_event re ON re.id = s.receive_event_id WHERE s.key_id IN ({marks})",
-        ids,
-    )
-    party_keys: set[str] = set()
-    org_ids: set[int] = set()
-    for key_id, source, destination, ship_id, receive_id, org in shipments:
-        scope.shipments.append(
-            {
-                "epc": ident[key_id],
-                "source": source or None,
-                "destination": destination or None,
-                "ship_event_id": ship_id,
-                "receive_event_id": receive_id,
-            }
-        )
-        party_keys.update(p for p in (source, destination) if p)
-        if org is not None:
-            org_ids.add(org)
-    org_ids.update(
-        o
-        for (o,) in _fetch(
-            "SELECT DISTINCT e.organization_id FROM events_eventepc x JOIN events_event e ON e.id = x.event_id "
-            "WHERE x.key_id IN ({marks}) AND e.organization_id IS NOT NULL",
-            ids,
-        )
-    )
-    scope.parties = _parties(party_keys, org_ids)
-    return scope
+        return RecallScope(roots, {}, unknown)
+    return RecallScope(roots, downstream(list(known.values()), max_depth), unknown)
 
 
 def _gln(key: str) -> str | None:
