@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -31,7 +29,6 @@ from portal.tests.journey import ensure_priority_catalogue
 from rules.models import RuleDecision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Cafe-Dak-Ha-2026!"
 
 
@@ -39,33 +36,6 @@ PASSWORD = "Cafe-Dak-Ha-2026!"
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
     settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Chromium is required: scripts/ensure-system-packages.sh installs it"
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _phone(browser):
@@ -130,7 +100,7 @@ def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("form.card button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    page.wait_for_url(f"{url}/workspace/")  # sign-up lands the new member in their workspace
     org = Organization.objects.get(name="Tổ hợp tác Cà phê Thôn 4")
     assert org.status == "pending"
     page.goto(f"{url}/workspace/")
