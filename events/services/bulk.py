@@ -15,18 +15,29 @@ from django.db import connection
 CHUNK = 500  # rows per statement (SQLite allows 32,766 parameters; our widest row has 15 columns)
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT `rows` (tuples in `columns` order) into `table`, `CHUNK` rows per statement."""
+def insert_rows(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: Sequence[str] = ()
+) -> list[tuple[Any, ...]]:
+    """INSERT `rows` (tuples in `columns` order) into `table`, `CHUNK` rows per statement.
+
+    With `returning` (columns, e.g. ("id", "event_id")), return those columns of the new rows
+    (RETURNING: PostgreSQL, SQLite ≥ 3.35; the order of the rows is not relied upon).
+    """
+    out: list[tuple[Any, ...]] = []
     if not rows:
-        return
+        return out
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = f" RETURNING {', '.join(qn(c) for c in returning)}" if returning else ""
     with connection.cursor() as cursor:
         for i in range(0, len(rows), CHUNK):
             chunk = rows[i : i + CHUNK]
             params = [v for row in chunk for v in row]
-            cursor.execute(head + ", ".join([one] * len(chunk)), params)
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+            if returning:
+                out.extend(tuple(r) for r in cursor.fetchall())
+    return out
 
 
 def db_datetime(value: datetime) -> Any:

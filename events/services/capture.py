@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
@@ -166,17 +167,20 @@ def capture_document(*, actor: Any, organization: Any, document: EpcisDocument, 
 
 
 def _existing(prepared: list[tuple[dict[str, Any], EventIndex, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
-    ids = [idx.event_id for _e, idx, _h in prepared if idx.event_id]
+    """Stored events with one of these eventIDs or event hashes: one query per 1,000 of each."""
+    ids = [str(idx.event_id) for _e, idx, _h in prepared if idx.event_id]
     hashes = [h for _e, _idx, h in prepared if h]
+    wanted_ids, wanted_hashes = set(ids), set(hashes)
     by_id: dict[str, str] = {}
     by_hash: dict[str, str] = {}
-    for i in range(0, len(ids), 2000):
-        by_id.update(
-            (e, e) for e in Event.objects.filter(event_id__in=ids[i : i + 2000]).values_list("event_id", flat=True)
-        )
-    for i in range(0, len(hashes), 2000):
-        for h, e in Event.objects.filter(event_hash__in=hashes[i : i + 2000]).values_list("event_hash", "event_id"):
-            if h:
+    for i in range(0, max(len(ids), len(hashes)), 1000):
+        found = Event.objects.filter(
+            Q(event_id__in=ids[i : i + 1000]) | Q(event_hash__in=hashes[i : i + 1000])
+        ).values_list("event_id", "event_hash")
+        for e, h in found:
+            if e in wanted_ids:
+                by_id[e] = e
+            if h and h in wanted_hashes:
                 by_hash[h] = e
     return by_id, by_hash
 
@@ -190,14 +194,7 @@ def _store(
     now: datetime,
 ) -> CaptureResult:
     org_id = organization.pk if organization is not None else None
-    capture = Capture.objects.create(
-        organization=organization,
-        source=source,
-        status=CaptureStatus.SUCCESS,
-        context=context,
-        event_count=len(prepared),
-    )
-    result = CaptureResult(capture=capture)
+    result = CaptureResult(capture=Capture())
     by_id, by_hash = _existing(prepared)
     rows: list[tuple[Event, EventIndex, dict[str, Any]]] = []
     for i, (full, idx, h) in enumerate(prepared):
@@ -225,10 +222,19 @@ def _store(
             biz_location=idx.biz_location or "",
             transformation_id=idx.transformation_id or "",
             organization_id=org_id,
-            capture=capture,
             body=canonical_bytes(full).decode(),
         )
         rows.append((event, idx, full))
+    capture = result.capture = Capture.objects.create(  # the job, with its outcome (one INSERT, no UPDATE)
+        organization=organization,
+        source=source,
+        status=CaptureStatus.SUCCESS,
+        context=context,
+        event_count=len(prepared),
+        stored_count=len(rows),
+        duplicate_count=len(result.duplicates),
+        finished_at=timezone.now(),
+    )
     if rows:
         _insert_events([r[0] for r in rows], capture)
         _append_leaves(rows)
@@ -239,10 +245,6 @@ def _store(
         ids = key_ids(written)
         genealogy.save(genealogy.derive([(r[0], r[1]) for r in rows], ids))
     result.stored = [r[0].event_id for r in rows]
-    capture.stored_count = len(rows)
-    capture.duplicate_count = len(result.duplicates)
-    capture.finished_at = timezone.now()
-    capture.save(update_fields=["stored_count", "duplicate_count", "finished_at"])
     audit.record(
         actor=actor,
         action=AuditAction.CAPTURE,
@@ -282,7 +284,7 @@ _EVENT_COLUMNS = (
 def _insert_events(events: list[Event], capture: Capture) -> None:
     """Insert the new events in multi-row statements and set their primary keys (read back by capture)."""
     record_time = db_datetime(events[0].record_time)
-    insert_rows(
+    returned = insert_rows(
         Event._meta.db_table,
         _EVENT_COLUMNS,
         [
@@ -305,10 +307,12 @@ def _insert_events(events: list[Event], capture: Capture) -> None:
             )
             for e in events
         ],
+        returning=("event_id", "id"),
     )
-    pks = dict(Event.objects.filter(capture=capture).values_list("event_id", "pk"))
+    pks = dict(returned)
     for e in events:
         e.pk = pks[e.event_id]
+        e.capture = capture
         e._state.adding = False
 
 

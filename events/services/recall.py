@@ -24,7 +24,7 @@ WITH RECURSIVE down(id) AS (
     UNION
     SELECT e.dst_id FROM events_lotedge e JOIN down d ON e.src_id = d.id
 )
-SELECT DISTINCT e.src_id, e.dst_id FROM down d JOIN events_lotedge e ON e.src_id = d.id
+SELECT e.src_id, e.dst_id FROM down d JOIN events_lotedge e ON e.src_id = d.id
 """
 
 
