@@ -216,7 +216,8 @@ def _notify_consumers(recall: Recall, lots: list[Lot]) -> int:
     for w in watches:
         lot = products[w.product_id]
         by_email.setdefault(w.email, []).append(
-            f"- {w.product.name}, lô {lot.lot_code}: {digital_link(lot.product.gtin, lot.lot_code)}"
+            _("- %(product)s, lô %(lot)s: %(link)s")
+            % {"product": w.product.name, "lot": lot.lot_code, "link": digital_link(lot.product.gtin, lot.lot_code)}
         )
     for email, lines in by_email.items():
         email_after_commit(

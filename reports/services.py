@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode
 
@@ -85,7 +85,8 @@ def request_report(
         except (ValidationError, ValueError) as exc:
             raise ValidationError({"ward_code": [_("Xã, phường không thuộc tỉnh.")]}) from exc
     agency = actor.agency if getattr(actor, "agency_id", None) else None
-    issuer = agency.name if agency else _("Sở Khoa học và Công nghệ")
+    with translation.override(settings.LANGUAGE_CODE):  # the issuer is printed on the Vietnamese document
+        issuer = agency.name if agency else _("Sở Khoa học và Công nghệ")
     same_year = ReportJob.objects.filter(issuer=issuer, created_at__year=timezone.localdate().year).count()
     job = ReportJob.objects.create(
         period_kind=p.kind,
@@ -131,7 +132,14 @@ def meta_for(job: ReportJob, p: Period) -> dict[str, Any]:
 
 
 def generate(job: ReportJob) -> ReportJob:
-    """Compute and render the report; never raises (a failure is stored on the job with its message)."""
+    """Compute and render the report; never raises (a failure is stored on the job with its message).
+
+    The XLSX and PDF are official documents of the province: always in the default language (Vietnamese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _generate(job)
+
+
+def _generate(job: ReportJob) -> ReportJob:
     started = time.monotonic()
     p = period(job.period_kind, job.year, job.number)
     _set(job, 2, _("Bắt đầu"), status=JobStatus.RUNNING)
