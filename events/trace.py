@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from core.errors import NotFound
 from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
-from events.graph import EdgeRow, walk
+from events.graph import EdgeRow, fetch_in, walk
 from events.models import EpcKey
 from events.visibility import Visibility, public_event_ids, visibility_for
 
@@ -64,13 +63,7 @@ def node(
 
 def _chunked(sql: str, ids: list[int], chunk: int = 5000) -> list[tuple[Any, ...]]:
     """Run `sql` (with a `{marks}` placeholder for an IN list) over `ids` in chunks; all rows."""
-    out: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for i in range(0, len(ids), chunk):
-            part = ids[i : i + chunk]
-            cursor.execute(sql.format(marks=",".join(["%s"] * len(part))), part)
-            out.extend(cursor.fetchall())
-    return out
+    return fetch_in(sql, ids, chunk)
 
 
 def key_rows(ids: list[int]) -> dict[int, tuple[int, str, str, str, str, str, str]]:

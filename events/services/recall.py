@@ -10,11 +10,10 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from catalog.models import Facility, Organization
 from events.epcis import InvalidIdentifier, key_of, parse_key
-from events.graph import walk
+from events.graph import fetch_in, walk
 from events.models import EpcKey
 from events.trace import key_rows, node
 
@@ -36,11 +35,9 @@ def downstream(roots: list[int], max_depth: int | None = None) -> dict[int, int]
     """
     if max_depth is not None:
         return walk(roots, True, max_depth)[0]
-    with connection.cursor() as cursor:
-        cursor.execute(_REACH.format(marks=",".join(["%s"] * len(roots))), roots)
-        adjacency: dict[int, list[int]] = {}
-        for src, dst in cursor.fetchall():
-            adjacency.setdefault(src, []).append(dst)
+    adjacency: dict[int, list[int]] = {}
+    for src, dst in fetch_in(_REACH, roots, chunk=max(1, len(roots))):
+        adjacency.setdefault(src, []).append(dst)
     depth = dict.fromkeys(roots, 0)
     frontier = list(depth)
     level = 0
@@ -124,13 +121,7 @@ class RecallScope:
 
 
 def _fetch(sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
-    out: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for i in range(0, len(ids), 5000):
-            chunk = ids[i : i + 5000]
-            cursor.execute(sql.format(marks=",".join(["%s"] * len(chunk))), chunk)
-            out.extend(cursor.fetchall())
-    return out
+    return fetch_in(sql, ids, 5000)
 
 
 def recall_scope(root_lot_keys: Iterable[str], *, max_depth: int | None = None) -> RecallScope:
