@@ -46,8 +46,8 @@ def _first_label_png(batch, officer, tmp_path):
     return path
 
 
-@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils")
 def test_consumer_journey(browser, live_server, officer, tmp_path):
+    assert shutil.which("pdftoppm"), "needs poppler-utils (scripts/ensure-system-packages.sh)"
     lot = published_lot(officer)
     batch = services.request_batch(actor=SYSTEM, product=lot.product, lot=lot, quantity=3)
     batch = services.approve_batch(actor=officer, batch=batch)

@@ -15,10 +15,12 @@ from core.errors import Forbidden
 from stamps import printing, secrets, services
 from stamps.labels import LAYOUTS
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-    reason="needs poppler-utils and zbar-tools (scripts/ensure-system-packages.sh)",
-)
+@pytest.fixture(autouse=True)
+def _decoders_installed():
+    """Fail, never skip, without the independent decoders: `make test` installs them."""
+    assert shutil.which("pdftoppm") and shutil.which("zbarimg"), (
+        "needs poppler-utils and zbar-tools (scripts/ensure-system-packages.sh)"
+    )
 DPI = 200
 
 
