@@ -15,12 +15,15 @@ from core.errors import Forbidden
 from stamps import printing, secrets, services
 from stamps.labels import LAYOUTS
 
+
 @pytest.fixture(autouse=True)
 def _decoders_installed():
     """Fail, never skip, without the independent decoders: `make test` installs them."""
     assert shutil.which("pdftoppm") and shutil.which("zbarimg"), (
         "needs poppler-utils and zbar-tools (scripts/ensure-system-packages.sh)"
     )
+
+
 DPI = 200
 
 
