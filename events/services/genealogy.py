@@ -1,6 +1,8 @@
 """Genealogy edges and shipments derived from events as they are captured.
 
-* TransformationEvent: every input (EPC or class) → every output (`EdgeKind.TRANSFORMATION`).
+* TransformationEvent: every input (EPC or class) → every output (`EdgeKind.TRANSFORMATION`). Events that
+  share a `transformationID` are one transformation (EPCIS 2.0 §7.4.6): each new one also links its inputs to
+  the outputs already recorded under that ID, and those inputs to its outputs (edges carry the new event).
 * AggregationEvent ADD/OBSERVE: every child → the parent (`EdgeKind.AGGREGATION`); a trace walks it
   forward (the child travels inside the parent) and backward (what the parent contains).
 * ObjectEvent/AggregationEvent with bizStep `shipping` opens a `Shipment` per object from the source to
@@ -16,6 +18,7 @@ from django.db import connection
 
 from events.choices import EdgeKind, EpcRole
 from events.epcis import EventIndex, Party, key_of
+from events.graph import fetch_in
 from events.models import Event, EventEpc, LotEdge, Shipment
 from events.services.bulk import insert_rows
 
@@ -77,6 +80,7 @@ def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derive
             key_id__in=list(receiving_keys), receive_event__isnull=True, ship_event__isnull=False
         ).order_by("id"):
             open_.setdefault(sh.key_id, []).append(sh)
+    transformations = _transformations(items)
     for event, idx in items:
         org = event.organization_id
         seen: set[tuple[int, int]] = set()
@@ -88,7 +92,13 @@ def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derive
         if idx.type == "TransformationEvent":
             ins = {ids[k] for k in idx.input_epc_keys + idx.input_class_keys}
             outs = {ids[k] for k in idx.output_epc_keys + idx.output_class_keys}
-            out.edges += [_edge(s, d, EdgeKind.TRANSFORMATION, event, org) for s in ins for d in outs if s != d]
+            pairs = {(s, d) for s in ins for d in outs}
+            if idx.transformation_id:  # one transformation told in several events: all inputs → all outputs
+                before_ins, before_outs = transformations.setdefault(idx.transformation_id, (set(), set()))
+                pairs |= {(s, d) for s in ins for d in before_outs} | {(s, d) for s in before_ins for d in outs}
+                before_ins |= ins
+                before_outs |= outs
+            out.edges += [_edge(s, d, EdgeKind.TRANSFORMATION, event, org) for s, d in sorted(pairs) if s != d]
         elif idx.type == "AggregationEvent" and idx.action in ("ADD", "OBSERVE") and idx.parent_key:
             parent = ids[idx.parent_key]
             children = {ids[k] for k in idx.epc_keys + idx.epc_class_keys}
@@ -119,6 +129,32 @@ def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derive
                         )
                     )
     return out
+
+
+def _transformations(items: list[tuple[Event, EventIndex]]) -> dict[str, tuple[set[int], set[int]]]:
+    """{transformationID: (input key ids, output key ids)} of TransformationEvents stored before this batch."""
+    tids = sorted(
+        {idx.transformation_id for _e, idx in items if idx.type == "TransformationEvent" and idx.transformation_id}
+    )
+    found: dict[str, tuple[set[int], set[int]]] = {}
+    if not tids:
+        return found
+    inputs = (int(EpcRole.INPUT), int(EpcRole.INPUT_CLASS))
+    outputs = (int(EpcRole.OUTPUT), int(EpcRole.OUTPUT_CLASS))
+    rows = fetch_in(
+        "SELECT e.transformation_id, x.key_id, x.role FROM events_event e "
+        "JOIN events_eventepc x ON x.event_id = e.id "
+        "WHERE e.type = 'TransformationEvent' AND e.transformation_id IN ({marks})",
+        tids,
+        chunk=500,
+    )
+    for tid, key_id, role in rows:
+        ins, outs = found.setdefault(tid, (set(), set()))
+        if role in inputs:
+            ins.add(key_id)
+        elif role in outputs:
+            outs.add(key_id)
+    return found
 
 
 def _objects(idx: EventIndex) -> list[str]:
