@@ -2,16 +2,17 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LeafKind(models.TextChoices):
     EVENT = "event", _("Sự kiện EPCIS")
-    ORGANIZATION = "organization", _("Tổ chức")
-    PRODUCT = "product", _("Sản phẩm")
-    LOT = "lot", _("Lô hàng")
-    CERTIFICATE = "certificate", _("Chứng nhận")
-    LAB_TEST = "lab_test", _("Kết quả kiểm nghiệm")
-    RECALL = "recall", _("Thu hồi")
+    ORGANIZATION = "organization", pgettext_lazy("ledger record", "Tổ chức")
+    PRODUCT = "product", pgettext_lazy("ledger record", "Sản phẩm")
+    LOT = "lot", pgettext_lazy("ledger record", "Lô hàng")
+    CERTIFICATE = "certificate", pgettext_lazy("ledger record", "Chứng nhận")
+    LAB_TEST = "lab_test", pgettext_lazy("ledger record", "Kết quả kiểm nghiệm")
+    RECALL = "recall", pgettext_lazy("ledger record", "Thu hồi")
     REVIEW = "review", _("Quyết định phê duyệt")
     RULE_DECISION = "rule_decision", _("Quyết định quy tắc")
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Process(models.TextChoices):
@@ -28,7 +29,7 @@ class ShipmentStatus(models.TextChoices):
     DISCREPANCY = "discrepancy", _("Đã nhận, có chênh lệch")
     REJECTED = "rejected", _("Bên nhận từ chối")
     HANDED_OVER = "handed_over", _("Đã giao người mua chưa đăng ký")
-    CANCELLED = "cancelled", _("Đã huỷ")
+    CANCELLED = "cancelled", pgettext_lazy("shipment status", "Đã huỷ")
 
 
 OPEN_STATUSES = (ShipmentStatus.PENDING,)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from rules.choices import Outcome
 
@@ -40,12 +40,12 @@ RULES: tuple[RuleSpec, ...] = (
         version=1,
         kind="waiting_period",
         outcome=Outcome.BLOCK,
-        title=N_("Thời gian cách ly thuốc bảo vệ thực vật"),
-        reason=N_(
+        title=gettext_noop("Thời gian cách ly thuốc bảo vệ thực vật"),
+        reason=gettext_noop(
             "Thu hoạch ngày %(harvested)s tại vùng %(area)s khi chưa hết thời gian cách ly %(days)s ngày "
             "sau lần phun %(input)s ngày %(applied)s."
         ),
-        remedy=N_(
+        remedy=gettext_noop(
             "Lô này chỉ được công bố từ ngày %(allowed_from)s. Nếu ngày phun hoặc ngày thu hoạch ghi nhầm, "
             "hãy ghi lại nhật ký cho đúng."
         ),
@@ -56,12 +56,12 @@ RULES: tuple[RuleSpec, ...] = (
         version=1,
         kind="waiting_period",
         outcome=Outcome.BLOCK,
-        title=N_("Thời gian ngưng thuốc thú y"),
-        reason=N_(
+        title=gettext_noop("Thời gian ngưng thuốc thú y"),
+        reason=gettext_noop(
             "Xuất bán ngày %(harvested)s từ %(area)s khi chưa hết thời gian ngưng thuốc %(days)s ngày "
             "sau lần dùng %(input)s ngày %(applied)s."
         ),
-        remedy=N_("Lô này chỉ được công bố từ ngày %(allowed_from)s."),
+        remedy=gettext_noop("Lô này chỉ được công bố từ ngày %(allowed_from)s."),
         params={"activities": ["vaccinating", "treating"], "days_field": "withdrawal_days"},
     ),
     RuleSpec(
@@ -69,12 +69,12 @@ RULES: tuple[RuleSpec, ...] = (
         version=1,
         kind="certificate_claim",
         outcome=Outcome.BLOCK,
-        title=N_("Chứng nhận được công bố phải còn hiệu lực"),
-        reason=N_(
+        title=gettext_noop("Chứng nhận được công bố phải còn hiệu lực"),
+        reason=gettext_noop(
             "Lô công bố chứng nhận %(kind)s nhưng vùng %(area)s không có chứng nhận %(kind)s "
             "còn hiệu lực ngày %(harvested)s."
         ),
-        remedy=N_(
+        remedy=gettext_noop(
             "Tải lên chứng nhận %(kind)s còn hiệu lực cho vùng %(area)s, hoặc bỏ công bố chứng nhận này khỏi lô."
         ),
     ),
@@ -83,9 +83,9 @@ RULES: tuple[RuleSpec, ...] = (
         version=1,
         kind="recalled_input",
         outcome=Outcome.HOLD,
-        title=N_("Nguyên liệu bị thu hồi"),
-        reason=N_("Lô được làm từ lô %(input)s (%(product)s) đã bị thu hồi."),
-        remedy=N_("Lô bị tạm giữ: không bán, liên hệ cơ quan quản lý để xử lý theo thông báo thu hồi."),
+        title=gettext_noop("Nguyên liệu bị thu hồi"),
+        reason=gettext_noop("Lô được làm từ lô %(input)s (%(product)s) đã bị thu hồi."),
+        remedy=gettext_noop("Lô bị tạm giữ: không bán, liên hệ cơ quan quản lý để xử lý theo thông báo thu hồi."),
     ),
 )
 

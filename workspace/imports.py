@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from catalog.models import GrowingArea, Organization, Product
@@ -52,12 +53,12 @@ EXAMPLES = {
         "2026-11-20",
         "Anvil 5SC",
         "Hexaconazole",
-        "20 ml/bình 16 lít",
+        gettext_lazy("20 ml/bình 16 lít"),
         "14",
         "",
         "",
         "",
-        "Phun phòng gỉ sắt",
+        gettext_lazy("Phun phòng gỉ sắt"),
         "",
     ],
     "lots": ["08930000000017", "VT-51-DHA-0101", "1200", "KGM", "2026-11-25", "", "organic", ""],
@@ -87,14 +88,14 @@ def template(kind: str) -> bytes:
     assert sheet is not None
     sheet.title = kind
     sheet.append(COLUMNS[kind])
-    sheet.append(EXAMPLES[kind])
+    sheet.append([str(value) for value in EXAMPLES[kind]])
     help_sheet = book.create_sheet(_("Hướng dẫn"))
     help_sheet.append([_("Cột"), _("Ý nghĩa")])
     help_sheet.append(["activity", ", ".join(f"{c} = {label}" for c, label in Activity.choices)])
     help_sheet.append(["date / harvested_at", _("Ngày dạng 2026-11-20 (hoặc ô ngày của Excel)")])
     help_sheet.append(["phi_days", _("Thời gian cách ly (ngày) — bắt buộc khi phun thuốc")])
     help_sheet.append(["withdrawal_days", _("Thời gian ngưng thuốc (ngày) — bắt buộc khi tiêm phòng, chữa bệnh")])
-    help_sheet.append(["unit", "KGM = kg, TNE = tấn, HEA = con, H87 = cái/quả, XPK = gói/hộp, LTR = lít"])
+    help_sheet.append(["unit", _("KGM = kg, TNE = tấn, HEA = con, H87 = cái/quả, XPK = gói/hộp, LTR = lít")])
     help_sheet.append(["claims", _("Chứng nhận công bố, cách nhau dấu phẩy: vietgap, organic, globalgap…")])
     help_sheet.append(["client_id", _("Để trống; nếu có, nhập lại cùng tệp sẽ không ghi trùng")])
     out = io.BytesIO()
