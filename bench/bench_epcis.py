@@ -141,6 +141,13 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
     return done, time.perf_counter() - start
 
 
+def run_number() -> int:
+    """Differs on every run against the same database (captures so far), so reruns capture new events."""
+    from events.models import Capture
+
+    return Capture.objects.count()
+
+
 def bench_capture(n_docs: int, per_doc: int) -> float:
     from accounts.permissions import SYSTEM
     from bench.province_generator import Province
@@ -149,7 +156,7 @@ def bench_capture(n_docs: int, per_doc: int) -> float:
 
     org = Organization.objects.filter(tax_code__startswith="69").first()
     events = []
-    for _o, evs in Province(seed=99_991).batches(n_docs * per_doc):
+    for _o, evs in Province(seed=99_991 + run_number()).batches(n_docs * per_doc):  # new events on every run
         events += evs
     docs = [events[i * per_doc : (i + 1) * per_doc] for i in range(n_docs)]
     start = time.perf_counter()
@@ -169,7 +176,7 @@ def bench_single(n: int) -> float:
     org = Organization.objects.filter(tax_code__startswith="69").first()
     _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"bench {uuid.uuid4()}")
     events = []
-    for _o, evs in Province(seed=77_777).batches(n):
+    for _o, evs in Province(seed=77_777 + run_number()).batches(n):  # new events on every run
         events += evs
     bodies = [json.dumps({"@context": CONTEXT, **e}).encode() for e in events[:n]]
     client = Client(HTTP_HOST="127.0.0.1")
@@ -229,15 +236,22 @@ def bench_recall() -> None:
 
     roots = [lot_key(gtin(999), f"L{i}") for i in range(1, 6)]
     del Province
-    times = []
+    walks, full = [], []
     for _ in range(3):
         t = time.perf_counter()
         scope = recall_scope(roots)
-        times.append((time.perf_counter() - t) * 1000)
+        walks.append((time.perf_counter() - t) * 1000)
+        _counts = (len(scope.lots), len(scope.shipments), len(scope.parties))  # read lazily: time them too
+        full.append((time.perf_counter() - t) * 1000)
     print(
         f"  recall scope of {len(roots)} additive lots: {len(scope.lots):,} lots, {len(scope.shipments):,} "
-        f"shipments, {len(scope.parties):,} parties in {min(times):.0f} ms (best of 3), {max(times):.0f} ms worst"
+        f"shipments, {len(scope.parties):,} parties; walk (scope returned) best {min(walks):.0f} ms / worst "
+        f"{max(walks):.0f} ms; with lots, shipments and parties read best {min(full):.0f} ms / worst {max(full):.0f} ms"
     )
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -254,6 +268,7 @@ def main() -> None:
     from django.db import connection
 
     print(f"database: {connection.vendor} ({data_dir if connection.vendor == 'sqlite' else 'server'})")
+    print(f"  load average at start: {load_average()}")
     if not args.skip_load:
         n, secs = load(args.events, seed=1)
         print(f"  province loaded: {n:,} events in {secs:.0f} s ({n / secs:,.0f}/s, bulk path without hash/ledger)")
@@ -271,6 +286,7 @@ def main() -> None:
     print(f"  batched capture (validation, hash, ledger, durable commit, 1,000-event documents): {rate:,.0f} events/s")
     rate = bench_single(args.single)
     print(f"  single-event POST /epcis/events (test client, API token): {rate:,.0f} events/s")
+    print(f"  load average at end: {load_average()}")
 
 
 if __name__ == "__main__":
