@@ -29,6 +29,13 @@ REQUIRED = [
     "ledger",
     "events",
     "notifications",
+    "reviews",
+    "quality",
+    "recalls",
+    "reports",
+    "complaints",
+    "surveys",
+    "oversight",
 ]
 
 CATALOGUES = sorted(
