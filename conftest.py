@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,14 +15,23 @@ from catalog.tests.factories import AgencyFactory, OrganizationFactory
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """SQLite tests run on a file of their own, not Django's in-memory default, so they see WAL mode and
-    real locking between connections (concurrent ledger appends are tested on both databases)."""
+    real locking between connections (concurrent ledger appends are tested on both databases).
+
+    The file lives in a directory private to this worker (not pytest's tmp_path, which a concurrent
+    pytest run may prune) and is removed at the end of the session.
+    """
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="truyxuat-testdb-")
+    database.setdefault("TEST", {})["NAME"] = os.path.join(directory, "test.sqlite3")
+    yield
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
