@@ -272,6 +272,9 @@ def main() -> None:
     if not args.skip_load:
         n, secs = load(args.events, seed=1)
         print(f"  province loaded: {n:,} events in {secs:.0f} s ({n / secs:,.0f}/s, bulk path without hash/ledger)")
+    if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would have gathered by now
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     if args.load_only:
         return
     from events.models import EpcKey, Event, LotEdge
