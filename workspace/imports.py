@@ -46,7 +46,7 @@ COLUMNS = {
     ],
     "lots": ["product_gtin", "growing_area_code", "quantity", "unit", "harvested_at", "lot_code", "claims", "note"],
 }
-EXAMPLES = {
+EXAMPLES: dict[str, list[Any]] = {
     "diary": [
         "VT-51-DHA-0101",
         "spraying",
