@@ -21,7 +21,6 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
-from biip.checksums import gs1_standard_check_digit
 from biip.gs1_prefixes import GS1CompanyPrefix
 
 __all__ = [
@@ -76,13 +75,17 @@ class GS1Key:
         return self.source if self.kind == "other" else digital_link(self)
 
 
+def check_digit(payload: str) -> int:
+    """GS1 standard mod-10 check digit of `payload` (weights 3, 1, 3… from the right), as biip computes it."""
+    total = sum(int(d) for d in payload[-2::-2]) + 3 * sum(int(d) for d in payload[::-2])
+    return (10 - total % 10) % 10
+
+
 def _check(digits: str, what: str) -> None:
     if not _DIGITS.match(digits):
         raise InvalidIdentifier(f"{what} must be digits: {digits!r}")
-    if gs1_standard_check_digit(digits[:-1]) != int(digits[-1]):
-        raise InvalidIdentifier(
-            f"wrong check digit in {what} {digits}: expected {gs1_standard_check_digit(digits[:-1])}"
-        )
+    if check_digit(digits[:-1]) != int(digits[-1]):
+        raise InvalidIdentifier(f"wrong check digit in {what} {digits}: expected {check_digit(digits[:-1])}")
 
 
 def gtin14(gtin: str) -> str:
@@ -94,7 +97,7 @@ def gtin14(gtin: str) -> str:
 
 
 def _with_check(payload: str) -> str:
-    return payload + str(gs1_standard_check_digit(payload))
+    return payload + str(check_digit(payload))
 
 
 def _urn_fields(body: str, count: int, urn: str) -> list[str]:

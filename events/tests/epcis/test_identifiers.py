@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from events.epcis import GS1Key, InvalidIdentifier, digital_link, epc_class_urn, epc_urn, key_of, parse_key
 
@@ -72,3 +74,12 @@ def test_other_passes_through(other: str):
     key = parse_key(other)
     assert key.kind == "other"
     assert key.key == other
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=17))
+def test_check_digit_as_biip(payload):
+    from biip.checksums import gs1_standard_check_digit
+
+    from events.epcis.identifiers import check_digit
+
+    assert check_digit(payload) == gs1_standard_check_digit(payload)
