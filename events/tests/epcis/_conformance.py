@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-CONFORMANCE = Path(__file__).resolve().parents[3].parent / "shared" / "conformance"
+
+def _conformance_dir() -> Path:
+    """`$TRUYXUAT_CONFORMANCE_DIR`, else the nearest `shared/conformance` beside an ancestor of this checkout
+    (the workplace keeps it at `../shared`), else the workplace's own copy. Missing material fails loudly:
+    an empty parameter list would otherwise skip the conformance tests silently."""
+    configured = os.environ.get("TRUYXUAT_CONFORMANCE_DIR")
+    candidates = [Path(configured)] if configured else []
+    candidates += [parent / "shared" / "conformance" for parent in Path(__file__).resolve().parents]
+    candidates.append(Path("/work/shared/conformance"))
+    for candidate in candidates:
+        if (candidate / "epcis" / "EPCIS-JSON-Schema.json").is_file():
+            return candidate
+    raise RuntimeError(
+        "GS1 conformance material not found: set TRUYXUAT_CONFORMANCE_DIR to the shared/conformance folder"
+    )
+
+
+CONFORMANCE = _conformance_dir()
 EPCIS = CONFORMANCE / "epcis"
 JSON_DIR = EPCIS / "JSON"
 XML_DIR = EPCIS / "XML"
