@@ -16,16 +16,25 @@ def fetch_in(sql: str, ids: Sequence[Any], chunk: int = BATCH, before: Sequence[
     """Rows of `sql`, whose `{marks}` is an IN list, over `ids` in chunks (`before`: parameters ahead of it).
 
     Reads only, on the raw DB-API cursor: Django's SQLite wrapper rewrites every ``%s`` of the statement
-    with a regular expression, which costs more than the query for IN lists of thousands of ids.
+    with a regular expression, which costs more than the query for IN lists of thousands of ids. On
+    PostgreSQL ``IN ({marks})`` becomes ``= ANY(%s)`` with one array parameter (up to 100,000 ids).
     """
     connection.ensure_connection()
-    mark = "?" if connection.vendor == "sqlite" else "%s"
+    statements: list[tuple[str, list[Any]]] = []
+    if connection.vendor == "postgresql" and "IN ({marks})" in sql:
+        # one array parameter instead of thousands of placeholders: PostgreSQL plans it once, quickly
+        any_sql, size = sql.replace("IN ({marks})", "= ANY(%s)"), max(chunk, 100_000)
+        statements = [(any_sql, [*before, list(ids[i : i + size])]) for i in range(0, len(ids), size)]
+    else:
+        mark = "?" if connection.vendor == "sqlite" else "%s"
+        for i in range(0, len(ids), chunk):
+            part = list(ids[i : i + chunk])
+            statements.append((sql.format(marks=",".join([mark] * len(part))), [*before, *part]))
     out: list[Any] = []
     cursor = connection.connection.cursor()
     try:
-        for i in range(0, len(ids), chunk):
-            part = list(ids[i : i + chunk])
-            cursor.execute(sql.format(marks=",".join([mark] * len(part))), [*before, *part])
+        for statement, params in statements:
+            cursor.execute(statement, params)
             out.extend(cursor.fetchall())
     finally:
         cursor.close()
