@@ -262,6 +262,9 @@ def main() -> None:
     parser.add_argument("--capture-docs", type=int, default=5)
     parser.add_argument("--single", type=int, default=300)
     parser.add_argument("--load-only", action="store_true", help="load the province and stop (then --skip-load)")
+    parser.add_argument(
+        "--only", default="trace,recall,capture,single", help="comma-separated: trace, recall, capture, single"
+    )
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="truyxuat-bench-")
     setup(data_dir)
@@ -283,12 +286,19 @@ def main() -> None:
         f"  stored: {Event.objects.count():,} events, {EpcKey.objects.count():,} identifiers, "
         f"{LotEdge.objects.count():,} genealogy edges"
     )
-    bench_trace(samples=20, rounds=5)
-    bench_recall()
-    rate = bench_capture(args.capture_docs, 1000)
-    print(f"  batched capture (validation, hash, ledger, durable commit, 1,000-event documents): {rate:,.0f} events/s")
-    rate = bench_single(args.single)
-    print(f"  single-event POST /epcis/events (test client, API token): {rate:,.0f} events/s")
+    only = set(args.only.split(","))
+    if "trace" in only:
+        bench_trace(samples=20, rounds=5)
+    if "recall" in only:
+        bench_recall()
+    if "capture" in only:
+        rate = bench_capture(args.capture_docs, 1000)
+        print(
+            f"  batched capture (validation, hash, ledger, durable commit, 1,000-event documents): {rate:,.0f} events/s"
+        )
+    if "single" in only:
+        rate = bench_single(args.single)
+        print(f"  single-event POST /epcis/events (test client, API token): {rate:,.0f} events/s")
     print(f"  load average at end: {load_average()}")
 
 
