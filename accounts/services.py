@@ -18,6 +18,7 @@ from core.choices import AuditAction
 from core.errors import Forbidden
 
 TOKEN_PREFIX = "tx_"
+LAST_USED_PRECISION = 60  # seconds: `ApiToken.last_used_at` is rewritten at most this often per token
 
 
 def hash_token(token: str) -> str:
@@ -87,7 +88,12 @@ def revoke_api_token(*, actor: Any, token: ApiToken) -> ApiToken:
 
 
 def authenticate_token(plain: str) -> ApiToken | None:
-    """The active token matching `plain`, with its organisation; records when it was last used."""
+    """The active token matching `plain`, with its organisation; records when it was last used.
+
+    `last_used_at` is written only when it is unset or older than `LAST_USED_PRECISION` seconds:
+    a busy machine client would otherwise turn every request into a write (and, on SQLite, take the
+    database write lock for it). It says "used within the last minute", which is what it is for.
+    """
     if not plain.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -96,5 +102,8 @@ def authenticate_token(plain: str) -> ApiToken | None:
         .first()
     )
     if token is not None:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
     return token

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import ApiToken
-from accounts.services import authenticate_token, create_api_token, hash_token, revoke_api_token
+from accounts.permissions import SYSTEM
+from accounts.services import (
+    LAST_USED_PRECISION,
+    authenticate_token,
+    create_api_token,
+    hash_token,
+    revoke_api_token,
+)
 from core.errors import Forbidden
 from core.models import AuditEntry
 
@@ -67,3 +75,16 @@ def test_token_permission_matrix(actors, organization, name):
 def test_staff_cannot_create_tokens(producer_staff, organization):
     with pytest.raises(Forbidden):
         create_api_token(actor=producer_staff, organization=organization, name="x")
+
+
+def test_last_used_is_written_at_most_once_a_minute(organization, django_assert_num_queries):
+    token, plain = create_api_token(actor=SYSTEM, organization=organization, name="ERP")
+    assert token.last_used_at is None
+    assert authenticate_token(plain).last_used_at is not None  # first use: written
+    first = ApiToken.objects.get().last_used_at
+    with django_assert_num_queries(1):  # used again within the minute: read only, nothing written
+        assert authenticate_token(plain).pk == token.pk
+    assert ApiToken.objects.get().last_used_at == first
+    ApiToken.objects.update(last_used_at=first - dt.timedelta(seconds=LAST_USED_PRECISION))
+    authenticate_token(plain)  # a minute later: written again
+    assert ApiToken.objects.get().last_used_at > first
