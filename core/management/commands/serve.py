@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 from django.core.management import call_command
@@ -43,6 +44,11 @@ class Command(BaseCommand):
             "--timeout",
             "120",
         ]
+        if hasattr(socket, "SO_REUSEPORT"):
+            # One listening socket per worker: the kernel spreads new connections evenly. With one shared
+            # socket, a gthread worker accepts keep-alive connections while it has room, so one worker may
+            # hold most clients while the other idles (measured: 900-2,500 req/s on the same page, run to run).
+            argv.append("--reuse-port")
         if not options["no_access_log"]:
             argv += ["--access-logfile", "-"]
         import sys
