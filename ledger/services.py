@@ -11,7 +11,9 @@ are ``IMMEDIATE`` in this project, so the whole database is already write-locked
 appends at a time, with any number of workers. Each append writes the leaf and the stored
 subtree hashes it completes (:func:`ledger.merkle.new_hashes_for_append_batch`), so roots and
 proofs never rehash the tree. After the outermost transaction commits, one (coalesced) hook signs
-a new checkpoint (:func:`ledger.checkpoints.sign_checkpoint`).
+a new checkpoint (:func:`ledger.checkpoints.sign_checkpoint`), at most once per
+``TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE`` seconds (default 1 s; a commit inside that window gets
+its checkpoint at the window's end, see :class:`ledger.checkpoints._AfterCommitSigner`).
 """
 
 from __future__ import annotations
@@ -149,12 +151,9 @@ def append_record(instance: models.Model) -> int:
 
 
 def _checkpoint_after_commit() -> None:
-    from ledger.checkpoints import sign_checkpoint
+    from ledger.checkpoints import after_commit_signer
 
-    try:
-        sign_checkpoint()
-    except Exception:  # the records are committed; the next append, GET or command signs instead
-        log.exception("ledger: signing a checkpoint after commit failed")
+    after_commit_signer.after_commit()
 
 
 def _schedule_checkpoint() -> None:

@@ -1,0 +1,84 @@
+"""Checkpoints after commits are throttled: the first commit signs at once, later ones within the window
+get one checkpoint at the window's end (never later than the checkpoint interval)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import transaction
+
+from ledger import checkpoints
+from ledger.checkpoints import after_commit_signer, latest, throttle
+from ledger.models import LedgerCheckpoint
+from ledger.services import append
+
+
+def _commit(i: int) -> None:
+    with transaction.atomic():
+        append("lot", f'{{"i":{i}}}'.encode())
+
+
+def _wait_for_size(size: int, timeout: float = 10.0) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        cp = latest()
+        if cp is not None and cp.size >= size:
+            return time.monotonic() - start
+        time.sleep(0.02)
+    raise AssertionError(f"no checkpoint of size {size} within {timeout} s")
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL = 10
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE = 0.5
+    after_commit_signer.flush()
+    after_commit_signer._last = float("-inf")
+    yield
+    after_commit_signer.flush()
+
+
+def test_throttle_is_capped_by_the_interval_and_off_under_tests_by_default(settings):
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL = 10
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE = 30
+    assert throttle() == 10
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL = 0
+    assert throttle() == 0
+    del settings.TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL = 10
+    assert throttle() == 0  # settings.TESTING
+    assert checkpoints.DEFAULT_THROTTLE == 1.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commits_within_the_window_share_one_later_checkpoint(throttled):
+    _commit(0)
+    assert latest().size == 1  # the first commit signs at once
+    assert not after_commit_signer.pending()
+    for i in range(1, 4):
+        _commit(i)
+    assert latest().size == 1  # inside the window: nothing signed yet ...
+    assert after_commit_signer.pending()  # ... but one signing is scheduled
+    waited = _wait_for_size(4)  # the window's end signs a checkpoint covering every commit
+    assert waited < 2
+    assert LedgerCheckpoint.objects.count() == 2
+    assert not after_commit_signer.pending()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pending_signing_is_done_at_flush(throttled):
+    _commit(0)
+    _commit(1)
+    assert latest().size == 1
+    after_commit_signer.flush()  # what runs at interpreter exit
+    assert latest().size == 2
+    assert not after_commit_signer.pending()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_throttle_every_commit_signs(settings):
+    settings.TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE = 0
+    for i in range(3):
+        _commit(i)
+        assert latest().size == i + 1
