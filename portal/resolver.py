@@ -94,8 +94,8 @@ def _respond_cached(request: HttpRequest, key: str) -> HttpResponse | None:
     hit = cache.get(key)
     if hit is None:
         return None
-    body, content_type = hit
-    return _with_headers(HttpResponse(body, content_type=content_type), request)
+    body, content_type, linkset_url = (*hit, None)[:3]
+    return _with_headers(HttpResponse(body, content_type=content_type), request, linkset_url)
 
 
 def _with_headers(response: HttpResponse, request: HttpRequest, linkset_url: str | None = None) -> HttpResponse:
@@ -107,9 +107,9 @@ def _with_headers(response: HttpResponse, request: HttpRequest, linkset_url: str
     return response
 
 
-def _store(key: str, response: HttpResponse) -> None:
+def _store(key: str, response: HttpResponse, linkset_url: str | None = None) -> None:
     if response.status_code == 200:
-        cache.put(key, (response.content, response["Content-Type"]))
+        cache.put(key, (response.content, response["Content-Type"], linkset_url))
 
 
 @require_GET
@@ -163,7 +163,7 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
         response = render(request, "portal/lot.html", page_context(story))
     _with_headers(response, request, linkset_url)
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        _store(key, response)
+        _store(key, response, linkset_url)
     return response
 
 

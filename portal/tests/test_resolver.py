@@ -136,6 +136,18 @@ def test_recall_shows_at_once_despite_cache(client, officer, django_capture_on_c
     assert "https://gs1.org/voc/recallStatus" in entry
 
 
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_cached_answer_keeps_the_headers_of_the_first(client, accept):
+    lot = published_lot()
+    first, second = (client.get(_lot_path(lot), HTTP_ACCEPT=accept) for _ in range(2))
+    assert second.content == first.content
+    for header in ("Link", "Content-Type", "Cache-Control", "Vary", "Access-Control-Allow-Origin"):
+        assert second[header] == first[header]
+    assert first["Link"] == (
+        f'<http://127.0.0.1:8000{_lot_path(lot)}?linkType=all>; rel="linkset"; type="application/linkset+json"'
+    )
+
+
 def test_english_switch(client):
     lot = published_lot()
     r = client.get(f"/ngon-ngu/en?next={_lot_path(lot)}")
