@@ -8,9 +8,10 @@ from urllib.parse import quote
 from django.utils.translation import gettext as _
 
 GS1 = "https://gs1.org/voc/"
+LINKSET_TYPE = "application/linkset+json"
 
 
-def _link(href: str, title: str, type_: str = "text/html", **extra: Any) -> dict[str, Any]:
+def link(href: str, title: str, type_: str = "text/html", **extra: Any) -> dict[str, Any]:
     return {"href": href, "title": title, "type": type_, **extra}
 
 
@@ -22,16 +23,16 @@ def lot_links(base: str, story: dict[str, Any], serial: str | None = None) -> di
         page += f"/21/{quote(serial, safe='')}"
     code = quote(page[len(base) :], safe="")
     links: dict[str, list[dict[str, Any]]] = {
-        GS1 + "pip": [_link(page, _("Thông tin sản phẩm và nguồn gốc"), hreflang=["vi", "en"])],
-        GS1 + "defaultLink": [_link(page, _("Thông tin sản phẩm và nguồn gốc"))],
+        GS1 + "pip": [link(page, _("Thông tin sản phẩm và nguồn gốc"), hreflang=["vi", "en"])],
+        GS1 + "defaultLink": [link(page, _("Thông tin sản phẩm và nguồn gốc"))],
         GS1 + "traceability": [
-            _link(base + story["proof_bundle"], _("Gói bằng chứng sổ cái công khai"), "application/json"),
-            _link(f"{page}?format=json", _("Dữ liệu truy xuất công khai"), "application/json"),
+            link(base + story["proof_bundle"], _("Gói bằng chứng sổ cái công khai"), "application/json"),
+            link(f"{page}?format=json", _("Dữ liệu truy xuất công khai"), "application/json"),
         ],
-        GS1 + "review": [_link(f"{base}/phan-anh/gui?code={code}", _("Gửi phản ánh, góp ý"))],
+        GS1 + "review": [link(f"{base}/phan-anh/gui?code={code}", _("Gửi phản ánh, góp ý"))],
     }
     certs = [
-        _link(
+        link(
             (base + c["document"]) if c["document"] else page + "#chung-nhan",
             f"{c['kind_label']} {c['number']} ({c['state']})",
             "application/pdf" if c["document"] else "text/html",
@@ -41,17 +42,17 @@ def lot_links(base: str, story: dict[str, Any], serial: str | None = None) -> di
     if certs:
         links[GS1 + "certificationInfo"] = certs
     if story["recalled"]:
-        links[GS1 + "recallStatus"] = [_link(page + "#thu-hoi", _("Thông báo thu hồi"))]
+        links[GS1 + "recallStatus"] = [link(page + "#thu-hoi", _("Thông báo thu hồi"))]
     if serial:
-        links[GS1 + "verificationService"] = [_link(page + "#kiem-tra", _("Kiểm tra mã tem"))]
+        links[GS1 + "verificationService"] = [link(page + "#kiem-tra", _("Kiểm tra mã tem"))]
     return links
 
 
 def product_links(base: str, gtin: str) -> dict[str, list[dict[str, Any]]]:
     page = f"{base}/01/{gtin}"
     return {
-        GS1 + "pip": [_link(page, _("Thông tin sản phẩm"), hreflang=["vi", "en"])],
-        GS1 + "defaultLink": [_link(page, _("Thông tin sản phẩm"))],
+        GS1 + "pip": [link(page, _("Thông tin sản phẩm"), hreflang=["vi", "en"])],
+        GS1 + "defaultLink": [link(page, _("Thông tin sản phẩm"))],
     }
 
 

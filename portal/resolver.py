@@ -22,11 +22,11 @@ from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 from catalog.models import Facility, Organization
-from portal import cache, items, linkset
+from portal import cache, items, linkset, units
 from portal.selectors import json_ready, lot_story, map_features
 from stamps.digital_link import DigitalLink, InvalidLink, parse_path
 
-LINKSET_TYPE = "application/linkset+json"
+LINKSET_TYPE = linkset.LINKSET_TYPE
 
 
 def negotiate(request: HttpRequest) -> str:
@@ -127,6 +127,8 @@ def resolve(request: HttpRequest, **_kwargs: str) -> HttpResponse:
         return product_view(request, link)
     if link.kind in ("location", "party"):
         return place_view(request, link)
+    if link.kind == "logistic_unit":
+        return units.unit_view(request, link, negotiate(request), not_registered)
     return not_registered(request, code, "unknown", link)
 
 
