@@ -10,6 +10,7 @@ that warns the product is not registered.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import unquote
@@ -17,6 +18,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -99,12 +101,17 @@ def _respond_cached(request: HttpRequest, key: str) -> HttpResponse | None:
 
 
 def _with_headers(response: HttpResponse, request: HttpRequest, linkset_url: str | None = None) -> HttpResponse:
-    response["Cache-Control"] = "public, max-age=60"
+    # Browsers and proxies may keep a copy but must ask again on every view, so that a recall shows at once;
+    # an unchanged page then costs a 304 without a body (the ETag is a digest of the content).
+    response["Cache-Control"] = "public, no-cache"
     response["Vary"] = "Accept, Accept-Language, Cookie"
     response["Access-Control-Allow-Origin"] = "*"
     if linkset_url:
         response["Link"] = f'<{linkset_url}>; rel="linkset"; type="{LINKSET_TYPE}"'
-    return response
+    if response.status_code != 200 or response.streaming:
+        return response
+    response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
+    return get_conditional_response(request, etag=response["ETag"], response=response) or response
 
 
 def _store(key: str, response: HttpResponse, linkset_url: str | None = None) -> None:
@@ -163,10 +170,9 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
         response = JsonResponse(json_ready(story), json_dumps_params={"ensure_ascii": False})
     else:
         response = render(request, "portal/lot.html", page_context(story))
-    _with_headers(response, request, linkset_url)
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         _store(key, response, linkset_url)
-    return response
+    return _with_headers(response, request, linkset_url)
 
 
 def cached_story(gtin: str, lot_code: str) -> dict[str, Any] | None:

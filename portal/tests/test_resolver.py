@@ -148,6 +148,23 @@ def test_cached_answer_keeps_the_headers_of_the_first(client, accept):
     )
 
 
+def test_browsers_revalidate_and_get_304_until_the_lot_changes(client, officer, django_capture_on_commit_callbacks):
+    lot = published_lot()
+    lot.product.organization.province_code = officer.agency.province_code
+    lot.product.organization.save()
+    first = client.get(_lot_path(lot))
+    assert first["Cache-Control"] == "public, no-cache"  # keep a copy, but ask again on every view
+    etag = first["ETag"]
+    again = client.get(_lot_path(lot), HTTP_IF_NONE_MATCH=etag)
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
+    assert client.get(_lot_path(lot), HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.recall_lot(actor=officer, lot=lot, reason="Nấm mốc")
+    changed = client.get(_lot_path(lot), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "ĐÃ BỊ THU HỒI" in changed.content.decode()
+
+
 def test_english_switch(client):
     lot = published_lot()
     r = client.get(f"/ngon-ngu/en?next={_lot_path(lot)}")
