@@ -1,6 +1,7 @@
 """The compiled fast path accepts exactly what the reference jsonschema validator accepts."""
 
 import copy
+import types
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.epcis import Problem, validate_document, validate_event
-from events.epcis.fastschema import document_validator, event_validator, fast_schema, is_valid
+from events.epcis.fastschema import document_validator, event_validator, fast_schema, is_valid, speed_up
 from events.epcis.schema import epcis_schema
 from events.epcis.validation import validator
 
@@ -225,3 +226,31 @@ def test_mutated_events_judged_alike(event: dict[str, Any]):
     assert is_valid(document_validator(), standalone) == reference_accepts(standalone)
     if not reference_accepts_member(event):
         assert validate_event(event, 0) and validate_document(_document([event]))
+
+
+def test_speed_up_keeps_decisions_and_drops_locals_and_enum_chains():
+    code = (
+        'f(x, "data.epcList[{data_x}]".format(**locals()))\n'
+        "if not (isinstance(v, str) and v == 'a' or isinstance(v, str) and v == 'it\\'s' "
+        "or isinstance(v, str) and v == 'c'):\n"
+        "    raise E\n"
+    )
+    assert speed_up(code) == (
+        "f(x, \"data.epcList[]\")\nif not (isinstance(v, str) and v in {'a', 'it\\'s', 'c'}):\n    raise E\n"
+    )
+    for validate in (document_validator(), event_validator()):
+        generated = [f for f in validate.__wrapped__.__globals__.values() if isinstance(f, types.FunctionType)]
+        assert len(generated) > 40
+        assert [f.__name__ for f in generated if "locals" in f.__code__.co_names] == []
+    event = {
+        "type": "ObjectEvent",
+        "action": "OBSERVE",
+        "eventTime": "2026-01-01T00:00:00Z",
+        "eventTimeZoneOffset": "+07:00",
+        "epcList": [],
+        "bizStep": "shipping",
+    }
+    assert is_valid(event_validator(), event)
+    assert not is_valid(event_validator(), {**event, "action": "observe"})  # not in the enum
+    assert is_valid(event_validator(), {**event, "bizStep": "urn:example:step"})  # a URI instead of a CBV name
+    assert not is_valid(event_validator(), {**event, "bizStep": "not a uri"})
