@@ -12,24 +12,30 @@ EdgeRow = tuple[int, int, int, int, int | None]  # src, dst, kind, event pk, org
 COLUMNS = "src_id, dst_id, kind, event_id, organization_id_denorm"
 
 
-def fetch_in(sql: str, ids: Sequence[Any], chunk: int = BATCH, before: Sequence[Any] = ()) -> list[Any]:
-    """Rows of `sql`, whose `{marks}` is an IN list, over `ids` in chunks (`before`: parameters ahead of it).
+def fetch_in(
+    sql: str, ids: Sequence[Any], chunk: int = BATCH, before: Sequence[Any] = (), after: Sequence[Any] = ()
+) -> list[Any]:
+    """Rows of `sql`, whose `{marks}` is an IN list, over `ids` in chunks (`before`/`after`: parameters
+    ahead of it/after it).
 
     Reads only, on the raw DB-API cursor: Django's SQLite wrapper rewrites every ``%s`` of the statement
     with a regular expression, which costs more than the query for IN lists of thousands of ids. On
     PostgreSQL ``IN ({marks})`` becomes ``= ANY(%s)`` with one array parameter (up to 100,000 ids).
+    Parameters in `before` and `after` are written ``%s`` (``?`` on SQLite, here).
     """
     connection.ensure_connection()
     statements: list[tuple[str, list[Any]]] = []
+    if connection.vendor == "sqlite" and (before or after):
+        sql = sql.replace("%s", "?")
     if connection.vendor == "postgresql" and "IN ({marks})" in sql:
         # one array parameter instead of thousands of placeholders: PostgreSQL plans it once, quickly
         any_sql, size = sql.replace("IN ({marks})", "= ANY(%s)"), max(chunk, 100_000)
-        statements = [(any_sql, [*before, list(ids[i : i + size])]) for i in range(0, len(ids), size)]
+        statements = [(any_sql, [*before, list(ids[i : i + size]), *after]) for i in range(0, len(ids), size)]
     else:
         mark = "?" if connection.vendor == "sqlite" else "%s"
         for i in range(0, len(ids), chunk):
             part = list(ids[i : i + chunk])
-            statements.append((sql.format(marks=",".join([mark] * len(part))), [*before, *part]))
+            statements.append((sql.format(marks=",".join([mark] * len(part))), [*before, *part, *after]))
     out: list[Any] = []
     cursor = connection.connection.cursor()
     try:
@@ -45,6 +51,24 @@ def edges_touching(ids: Iterable[int], column: str) -> list[EdgeRow]:
     """All edges whose `column` ('src_id' or 'dst_id') is one of `ids` (one query per batch)."""
     assert column in ("src_id", "dst_id")
     return fetch_in(f"SELECT {COLUMNS} FROM events_lotedge WHERE {column} IN ({{marks}})", list(ids))
+
+
+def reach(roots: Iterable[int], forward: bool = True, max_depth: int | None = None) -> dict[int, int]:
+    """{key id: depth} of `roots` (depth 0) and every lot downstream (forward) or upstream, breadth first.
+
+    What `walk` finds, without the edges: each level reads only the distinct far ends of the frontier's edges.
+    """
+    near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
+    sql = f"SELECT DISTINCT {far} FROM events_lotedge WHERE {near} IN ({{marks}})"
+    depth: dict[int, int] = dict.fromkeys(roots, 0)
+    frontier = list(depth)
+    level = 0
+    while frontier and (max_depth is None or level < max_depth):
+        level += 1
+        found = dict.fromkeys(other for (other,) in fetch_in(sql, frontier) if other not in depth)
+        depth.update(dict.fromkeys(found, level))
+        frontier = list(found)
+    return depth
 
 
 def walk(

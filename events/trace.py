@@ -121,20 +121,20 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
     if root is None:
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
     vis = visibility_for(viewer)
+    walks = [
+        (forward, *walk([root], forward, max_depth))
+        for forward in (False, True)
+        if direction != ("forward" if not forward else "backward")
+    ]
+    used: list[EdgeRow] = [row for _forward, _found, edges in walks for row in edges]
+    allow = _edge_filter(vis, used)  # one visibility read for both directions
     depths: dict[int, int] = {root: 0}
-    used: list[EdgeRow] = []
-    for forward in (False, True):
-        if direction == ("forward" if not forward else "backward"):
-            continue
-        found, edges = walk([root], forward, max_depth)
-        used += edges
-        allow = _edge_filter(vis, edges)
+    for forward, found, edges in walks:
         reach = found if vis.everything else _rewalk(root, edges, forward, allow, max_depth)
         for key_id, d in reach.items():
             if key_id != root:
                 depths.setdefault(key_id, d if forward else -d)
     nodes = set(depths)
-    allow = _edge_filter(vis, used)
     event_pks = _events(nodes, vis)
     if not event_pks and not vis.everything:
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
@@ -189,10 +189,13 @@ def _event_ids(pks: set[int]) -> dict[int, str]:
 
 def _events(nodes: set[int], vis: Visibility) -> list[int]:
     """Visible events mentioning any of `nodes`."""
-    ids = list(nodes)
-    if vis.everything:
-        return sorted({pk for (pk,) in _chunked("SELECT event_id FROM events_eventepc WHERE key_id IN ({marks})", ids)})
-    orgs = vis.organization_set()
+    ids = sorted(nodes)
+    orgs = set() if vis.everything else vis.organization_set()
+    if vis.everything or not orgs:
+        found = {
+            pk for (pk,) in _chunked("SELECT DISTINCT event_id FROM events_eventepc WHERE key_id IN ({marks})", ids)
+        }
+        return sorted(found if vis.everything else public_event_ids(found))
     events: dict[int, int | None] = dict(
         _chunked(  # type: ignore[arg-type]
             "SELECT x.event_id, e.organization_id FROM events_eventepc x JOIN events_event e ON e.id = x.event_id "

@@ -12,9 +12,10 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts import permissions
 from catalog.choices import OrganizationStatus
-from catalog.models import Organization
+from catalog.models import Lot, Organization, Product
 from catalog.selectors import PUBLIC_LOT_STATUSES
 from events.auth import member_organization_ids
+from events.graph import fetch_in
 from events.models import EpcKey, EventEpc
 
 
@@ -69,16 +70,24 @@ def public_key_ids(candidates: Iterable[int]) -> set[int]:
 
 
 def public_event_ids(candidates: Iterable[int]) -> set[int]:
-    """Those of `candidates` (Event pks) that mention a public lot."""
-    ids = list(candidates)
-    found: set[int] = set()
-    for i in range(0, len(ids), 5000):
-        found.update(
-            EventEpc.objects.filter(event_id__in=ids[i : i + 5000], key__in=public_keys()).values_list(
-                "event_id", flat=True
-            )
-        )
-    return found
+    """Those of `candidates` (Event pks) that mention a public lot.
+
+    Plain SQL driven from the candidate events (their identifiers, then those identifiers' lots): never
+    lists every public lot of the platform, which costs more than the answer once many lots are published.
+    """
+    ids = sorted(set(candidates))
+    if not ids:
+        return set()
+    # CROSS JOIN keeps SQLite's join order (it would otherwise start from every public lot by status)
+    sql = (
+        f"SELECT DISTINCT x.event_id FROM {EventEpc._meta.db_table} x "
+        f"CROSS JOIN {EpcKey._meta.db_table} k CROSS JOIN {Lot._meta.db_table} l "
+        f"CROSS JOIN {Product._meta.db_table} p CROSS JOIN {Organization._meta.db_table} o "
+        "WHERE x.event_id IN ({marks}) AND k.id = x.key_id AND l.id = k.lot_id AND p.id = l.product_id "
+        "AND o.id = p.organization_id AND l.status IN (%s, %s) AND o.status = %s"
+    )
+    after = [*(str(s) for s in PUBLIC_LOT_STATUSES), str(OrganizationStatus.APPROVED)]
+    return {pk for (pk,) in fetch_in(sql, ids, after=after)}
 
 
 def visibility_for(viewer: Any) -> Visibility:
