@@ -185,6 +185,25 @@ def _string(value: Any) -> str:
     return text
 
 
+@lru_cache(maxsize=1024)
+def _tails(expanded: frozenset[str]) -> frozenset[str]:
+    return frozenset(x[i + 1 :] for x in expanded for i, c in enumerate(x) if c in "-/")
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain_value(text: str, namespaces: tuple[tuple[str, str], ...]) -> str:
+    """A string value (stripped, not a CBV name) with its namespace prefix expanded, canonicalised."""
+    prefix, sep, rest = text.partition(":")
+    if sep:
+        if prefix in _reserved_prefixes():
+            raise _Unsupported(text)
+        for name, iri in namespaces:
+            if name == prefix:
+                text = iri + rest
+                break
+    return canonical_value(text)
+
+
 def prehash(event: dict[str, Any], namespaces: dict[str, str]) -> str | None:
     """The pre-hash string of `event`, or None when the reference implementation must compute it.
 
@@ -200,7 +219,6 @@ def _prehash(event: dict[str, Any], namespaces: dict[str, str]) -> str:
     if not isinstance(event, dict) or event.get("type") not in _EVENT_TYPES or not _ALLOWED.issuperset(event):
         raise _Unsupported(event)
     vocab = _vocabularies()
-    reserved = _reserved_prefixes()
     expanded: set[str] = set()
 
     def expand(text: str, field: str) -> str:
@@ -218,18 +236,22 @@ def _prehash(event: dict[str, Any], namespaces: dict[str, str]) -> str:
             if isinstance(entry, dict) and "type" in entry:
                 expand(_string(entry["type"]), field)
 
+    # the tails of the expanded CBV URIs (after any "-" or "/"): a value equal to none of them is not
+    # rewritten to one, so it canonicalises the same in every event of the document (memoised)
+    tails = _tails(frozenset(expanded))
+    ns_key = tuple(namespaces.items())
+
     def value(raw: Any) -> str:
+        if isinstance(raw, str):
+            text = raw.strip()
+            if text and text not in tails:
+                return _plain_value(text, ns_key)
         text = _string(raw)
         if isinstance(raw, str):
             matches = [x for x in expanded if x.endswith("-" + text) or x.endswith("/" + text)]
             if len(matches) == 1:
                 text = matches[0]
-            prefix, sep, rest = text.partition(":")
-            if sep:
-                if prefix in reserved:
-                    raise _Unsupported(text)
-                if prefix in namespaces:
-                    text = namespaces[prefix] + rest
+            return _plain_value(text, ns_key)
         return canonical_value(text)
 
     parts = ["eventType=" + event["type"]]
