@@ -77,9 +77,9 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
     from bench.province_generator import Province
     from events.choices import CaptureStatus
     from events.epcis import canonical_bytes, extract
-    from events.models import Capture, Event
+    from events.models import Capture
     from events.services import genealogy
-    from events.services.capture import _insert_events
+    from events.services.capture import NewEvent, _insert_events
     from events.services.keys import key_ids
 
     batches = list(Province(seed).batches(n_events))
@@ -96,35 +96,14 @@ def load(n_events: int, seed: int) -> tuple[int, float]:
             rows = []
             for org, event in pending:
                 full = {**event, "eventID": f"urn:uuid:{uuid.uuid4()}", "recordTime": stamp}
-                idx = extract(full)
-                rows.append(
-                    (
-                        Event(
-                            event_id=full["eventID"],
-                            type=idx.type,
-                            event_time=idx.event_time,
-                            event_time_zone_offset=idx.event_time_zone_offset,
-                            record_time=now,
-                            action=idx.action or "",
-                            biz_step=idx.biz_step or "",
-                            disposition=idx.disposition or "",
-                            read_point=idx.read_point or "",
-                            biz_location=idx.biz_location or "",
-                            transformation_id=idx.transformation_id or "",
-                            organization_id=orgs[org],
-                            capture=capture,
-                            body=canonical_bytes(full).decode(),
-                        ),
-                        idx,
-                    )
-                )
-            _insert_events([r[0] for r in rows], capture)  # the capture path's own multi-row INSERT
+                rows.append(NewEvent(full["eventID"], None, extract(full), orgs[org], canonical_bytes(full).decode()))
+            _insert_events(rows, capture.pk, now)  # the capture path's own multi-row INSERT
             written: dict[str, str] = {}
-            for _e, idx in rows:
-                for k, v, _r in genealogy.roles(idx):
+            for row in rows:
+                for k, v, _r in genealogy.roles(row.idx):
                     written.setdefault(k, v)
             ids = key_ids(written)
-            genealogy.save(genealogy.derive(rows, ids))
+            genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids))
 
     for org, events in batches:
         pending += [(org, e) for e in events]

@@ -90,6 +90,26 @@ def _lock_head() -> int:
     return head.size
 
 
+def _reserve(n: int) -> int:
+    """Lock the head and grow it by `n` leaves in one statement; return the index of the first new leaf.
+
+    ``UPDATE … RETURNING`` takes the row lock (PostgreSQL) inside the already write-locked transaction
+    (SQLite, IMMEDIATE), so it both serialises appenders and reserves their indexes.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger.append must run inside the caller's transaction")
+    table = connection.ops.quote_name(LedgerHead._meta.db_table)
+    sql = f"UPDATE {table} SET size = size + %s WHERE id = 1 RETURNING size"
+    with connection.cursor() as cur:
+        cur.execute(sql, [n])
+        row = cur.fetchone()
+        if row is None:  # a fresh log: create the head, then reserve
+            LedgerHead.objects.get_or_create(pk=1)
+            cur.execute(sql, [n])
+            row = cur.fetchone()
+    return int(row[0]) - n
+
+
 def _write(first: int, items: Sequence[Item]) -> None:
     digests = [_sha256(it.canonical_bytes).digest() for it in items]
     leaf_hashes = [_sha256(b"\x00" + d).digest() for d in digests]
@@ -117,13 +137,12 @@ def _write(first: int, items: Sequence[Item]) -> None:
         else:
             cur.executemany(f"INSERT INTO {leaf_table} ({leaf_cols}) VALUES (%s, %s, %s, %s, %s, %s, %s)", leaf_rows)
             cur.executemany(f'INSERT INTO {hash_table} ("index", hash) VALUES (%s, %s)', hash_rows)
-    LedgerHead.objects.filter(pk=1).update(size=first + len(items))
     _schedule_checkpoint()
 
 
 def append(kind: str, canonical_bytes: bytes, *, record_type: str = "", record_id: str = "") -> int:
     """Append one leaf inside the caller's transaction and return its index."""
-    first = _lock_head()
+    first = _reserve(1)
     _write(first, [Item(kind, bytes(canonical_bytes), record_type, record_id)])
     return first
 
@@ -136,9 +155,10 @@ def append_many(items: Iterable[Item | tuple[str, bytes, str, str]]) -> int:
     hashes and writes everything with two batched INSERTs.
     """
     batch = [it if isinstance(it, Item) else Item(*it) for it in items]
-    first = _lock_head()
-    if batch:
-        _write(first, batch)
+    if not batch:
+        return _lock_head()
+    first = _reserve(len(batch))
+    _write(first, batch)
     return first
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
@@ -29,6 +28,7 @@ from events.epcis import (
     extract,
     validate_document,
 )
+from events.graph import fetch_in
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import genealogy
@@ -167,22 +167,32 @@ def capture_document(*, actor: Any, organization: Any, document: EpcisDocument, 
 
 
 def _existing(prepared: list[tuple[dict[str, Any], EventIndex, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
-    """Stored events with one of these eventIDs or event hashes: one query per 1,000 of each."""
-    ids = [str(idx.event_id) for _e, idx, _h in prepared if idx.event_id]
-    hashes = [h for _e, _idx, h in prepared if h]
-    wanted_ids, wanted_hashes = set(ids), set(hashes)
-    by_id: dict[str, str] = {}
-    by_hash: dict[str, str] = {}
-    for i in range(0, max(len(ids), len(hashes)), 1000):
-        found = Event.objects.filter(
-            Q(event_id__in=ids[i : i + 1000]) | Q(event_hash__in=hashes[i : i + 1000])
-        ).values_list("event_id", "event_hash")
-        for e, h in found:
-            if e in wanted_ids:
-                by_id[e] = e
-            if h and h in wanted_hashes:
-                by_hash[h] = e
+    """Stored events with one of these eventIDs or event hashes (two indexed reads on the raw cursor)."""
+    ids = sorted({str(idx.event_id) for _e, idx, _h in prepared if idx.event_id})
+    hashes = sorted({h for _e, _idx, h in prepared if h})
+    by_id: dict[str, str] = dict(
+        fetch_in(f"SELECT event_id, event_id FROM {EVENT_TABLE} WHERE event_id IN ({{marks}})", ids)
+    )
+    by_hash: dict[str, str] = (
+        dict(fetch_in(f"SELECT event_hash, event_id FROM {EVENT_TABLE} WHERE event_hash IN ({{marks}})", hashes))
+        if hashes
+        else {}
+    )
     return by_id, by_hash
+
+
+class NewEvent:
+    """An event this capture stores: its row's values, then its primary key (lighter than an `Event`)."""
+
+    __slots__ = ("body", "event_hash", "event_id", "idx", "organization_id", "pk")
+
+    def __init__(self, event_id: str, event_hash: str | None, idx: EventIndex, organization_id: int | None, body: str):
+        self.pk: int | None = None
+        self.event_id = event_id
+        self.event_hash = event_hash
+        self.idx = idx
+        self.organization_id = organization_id
+        self.body = body
 
 
 def _store(
@@ -196,7 +206,7 @@ def _store(
     org_id = organization.pk if organization is not None else None
     result = CaptureResult(capture=Capture())
     by_id, by_hash = _existing(prepared)
-    rows: list[tuple[Event, EventIndex, dict[str, Any]]] = []
+    rows: list[NewEvent] = []
     for i, (full, idx, h) in enumerate(prepared):
         eid = str(idx.event_id)
         if eid in by_id:
@@ -208,23 +218,7 @@ def _store(
         by_id[eid] = eid
         if h:
             by_hash[h] = eid
-        event = Event(
-            event_id=eid,
-            event_hash=h,
-            type=idx.type,
-            event_time=idx.event_time,
-            event_time_zone_offset=idx.event_time_zone_offset[:6],
-            record_time=now,
-            action=idx.action or "",
-            biz_step=idx.biz_step or "",
-            disposition=idx.disposition or "",
-            read_point=idx.read_point or "",
-            biz_location=idx.biz_location or "",
-            transformation_id=idx.transformation_id or "",
-            organization_id=org_id,
-            body=canonical_bytes(full).decode(),
-        )
-        rows.append((event, idx, full))
+        rows.append(NewEvent(eid, h, idx, org_id, canonical_bytes(full).decode()))
     capture = result.capture = Capture.objects.create(  # the job, with its outcome (one INSERT, no UPDATE)
         organization=organization,
         source=source,
@@ -236,15 +230,15 @@ def _store(
         finished_at=timezone.now(),
     )
     if rows:
-        _insert_events([r[0] for r in rows], capture)
+        _insert_events(rows, capture.pk, now)
         _append_leaves(rows)
         written: dict[str, str] = {}
-        for _event, idx, _full in rows:
-            for k, v, _role in genealogy.roles(idx):
+        for row in rows:
+            for k, v, _role in genealogy.roles(row.idx):
                 written.setdefault(k, v)
         ids = key_ids(written)
-        genealogy.save(genealogy.derive([(r[0], r[1]) for r in rows], ids))
-    result.stored = [r[0].event_id for r in rows]
+        genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids))
+    result.stored = [r.event_id for r in rows]
     audit.record(
         actor=actor,
         action=AuditAction.CAPTURE,
@@ -262,6 +256,7 @@ def _store(
     return result
 
 
+EVENT_TABLE = Event._meta.db_table
 _EVENT_COLUMNS = (
     "event_id",
     "event_hash",
@@ -281,28 +276,28 @@ _EVENT_COLUMNS = (
 )
 
 
-def _insert_events(events: list[Event], capture: Capture) -> None:
-    """Insert the new events in multi-row statements and set their primary keys (read back by capture)."""
-    record_time = db_datetime(events[0].record_time)
+def _insert_events(events: list[NewEvent], capture_id: int, record_time: datetime) -> None:
+    """Insert the new events in multi-row statements and set their primary keys (read back by RETURNING)."""
+    stamp = db_datetime(record_time)
     returned = insert_rows(
-        Event._meta.db_table,
+        EVENT_TABLE,
         _EVENT_COLUMNS,
         [
             (
                 e.event_id,
                 e.event_hash,
-                e.type,
-                db_datetime(e.event_time),
-                e.event_time_zone_offset,
-                record_time,
-                e.action,
-                e.biz_step,
-                e.disposition,
-                e.read_point,
-                e.biz_location,
-                e.transformation_id,
+                e.idx.type,
+                db_datetime(e.idx.event_time),
+                e.idx.event_time_zone_offset[:6],
+                stamp,
+                e.idx.action or "",
+                e.idx.biz_step or "",
+                e.idx.disposition or "",
+                e.idx.read_point or "",
+                e.idx.biz_location or "",
+                e.idx.transformation_id or "",
                 e.organization_id,
-                capture.pk,
+                capture_id,
                 e.body,
             )
             for e in events
@@ -312,24 +307,17 @@ def _insert_events(events: list[Event], capture: Capture) -> None:
     pks = dict(returned)
     for e in events:
         e.pk = pks[e.event_id]
-        e.capture = capture
-        e._state.adding = False
 
 
-def _leaf(event: Event, full: dict[str, Any]) -> bytes:
+def _leaf(event: NewEvent) -> bytes:
     """The same bytes as `ledger.records.record_bytes(event)` (canonical JSON of {type, id, data}),
     spliced from the event's stored canonical body instead of encoding it a second time."""
     tail = canonical_bytes({"id": str(event.pk), "type": RECORD_TYPE})  # sorted keys: data < id < type
     return b'{"data":' + event.body.encode() + b"," + tail[1:]
 
 
-def _append_leaves(rows: list[tuple[Event, EventIndex, dict[str, Any]]]) -> None:
-    append_many = getattr(ledger, "append_many", None)
-    if append_many is not None:
-        append_many([(LeafKind.EVENT, _leaf(e, full), RECORD_TYPE, str(e.pk)) for e, _idx, full in rows])
-        return
-    for event, _idx, full in rows:
-        ledger.append(LeafKind.EVENT, _leaf(event, full), record_type=RECORD_TYPE, record_id=str(event.pk))
+def _append_leaves(rows: list[NewEvent]) -> None:
+    ledger.append_many([(LeafKind.EVENT, _leaf(e), RECORD_TYPE, str(e.pk)) for e in rows])
 
 
 def record_failure(

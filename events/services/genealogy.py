@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.db import connection
 
 from events.choices import EdgeKind, EpcRole
 from events.epcis import EventIndex, Party, key_of
 from events.graph import fetch_in
-from events.models import Event, EventEpc, LotEdge, Shipment
+from events.models import EventEpc, LotEdge, Shipment
 from events.services.bulk import insert_rows
 
 PARTY_PREFERENCE = ("owning_party", "possessing_party", "location")
@@ -53,8 +54,40 @@ def party(parties: list[Party], fallback: str | None) -> str:
     return key_of(fallback) if fallback else ""
 
 
+SHIPMENT_TABLE = Shipment._meta.db_table
 EpcRow = tuple[int, int, int]  # event id, key id, role
 EdgeRow = tuple[int, int, int, int, int | None]  # src key id, dst key id, kind, event id, organisation id
+
+
+class Stored(Protocol):
+    """A stored event as derive needs it (an `Event`, or the capture path's lighter row)."""
+
+    pk: Any
+    organization_id: int | None
+
+
+class Ship:
+    """A shipment row: new (pk None) or open in the database and closed by this batch."""
+
+    __slots__ = ("destination", "key_id", "organization_id_denorm", "pk", "receive_event_id", "ship_event_id", "source")
+
+    def __init__(
+        self,
+        key_id: int,
+        ship_event_id: int | None,
+        receive_event_id: int | None,
+        source: str,
+        destination: str,
+        organization_id_denorm: int | None,
+        pk: int | None = None,
+    ) -> None:
+        self.pk = pk
+        self.key_id = key_id
+        self.ship_event_id = ship_event_id
+        self.receive_event_id = receive_event_id
+        self.source = source
+        self.destination = destination
+        self.organization_id_denorm = organization_id_denorm
 
 
 @dataclass
@@ -63,23 +96,31 @@ class Derived:
 
     epcs: list[EpcRow] = field(default_factory=list)
     edges: list[EdgeRow] = field(default_factory=list)
-    new_shipments: list[Shipment] = field(default_factory=list)
-    closed_shipments: list[Shipment] = field(default_factory=list)
+    new_shipments: list[Ship] = field(default_factory=list)
+    closed_shipments: list[Ship] = field(default_factory=list)
 
 
-def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derived:
+def _open_shipments(key_ids: list[int]) -> dict[int, list[Ship]]:
+    """Shipped and not yet received shipments of these identifiers, oldest first."""
+    open_: dict[int, list[Ship]] = {}
+    rows = fetch_in(
+        f"SELECT id, key_id, ship_event_id, source, destination, organization_id_denorm FROM {SHIPMENT_TABLE} "
+        "WHERE receive_event_id IS NULL AND ship_event_id IS NOT NULL AND key_id IN ({marks}) ORDER BY id",
+        sorted(key_ids),
+    )
+    for pk, key_id, ship_event_id, source, destination, org in sorted(rows):
+        open_.setdefault(key_id, []).append(Ship(key_id, ship_event_id, None, source, destination, org, pk=pk))
+    return open_
+
+
+def derive(items: list[tuple[Stored, EventIndex]], ids: dict[str, int]) -> Derived:
     """Build the index rows, edges and shipments of stored events (`ids` maps canonical keys to row ids)."""
     out = Derived()
     receiving_keys: set[int] = set()
     for _event, idx in items:
         if idx.biz_step == "receiving":
             receiving_keys.update(ids[k] for k in _objects(idx))
-    open_: dict[int, list[Shipment]] = {}
-    if receiving_keys:
-        for sh in Shipment.objects.filter(
-            key_id__in=list(receiving_keys), receive_event__isnull=True, ship_event__isnull=False
-        ).order_by("id"):
-            open_.setdefault(sh.key_id, []).append(sh)
+    open_: dict[int, list[Ship]] = _open_shipments(list(receiving_keys)) if receiving_keys else {}
     transformations = _transformations(items)
     for event, idx in items:
         org = event.organization_id
@@ -107,7 +148,7 @@ def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derive
             src = party(idx.sources, idx.biz_location or idx.read_point)
             dst = party(idx.destinations, None)
             for kid in sorted({ids[k] for k in _objects(idx)}):
-                sh = Shipment(key_id=kid, ship_event=event, source=src, destination=dst, organization_id_denorm=org)
+                sh = Ship(kid, event.pk, None, src, dst, org)
                 out.new_shipments.append(sh)
                 open_.setdefault(kid, []).append(sh)
         elif idx.biz_step == "receiving":
@@ -117,21 +158,17 @@ def derive(items: list[tuple[Event, EventIndex]], ids: dict[str, int]) -> Derive
                 pending = open_.get(kid)
                 if pending:
                     sh = pending.pop(0)
-                    sh.receive_event = event
+                    sh.receive_event_id = event.pk
                     sh.destination = sh.destination or dst
                     sh.source = sh.source or src
                     if sh.pk is not None:
                         out.closed_shipments.append(sh)
                 else:
-                    out.new_shipments.append(
-                        Shipment(
-                            key_id=kid, receive_event=event, source=src, destination=dst, organization_id_denorm=org
-                        )
-                    )
+                    out.new_shipments.append(Ship(kid, None, event.pk, src, dst, org))
     return out
 
 
-def _transformations(items: list[tuple[Event, EventIndex]]) -> dict[str, tuple[set[int], set[int]]]:
+def _transformations(items: list[tuple[Stored, EventIndex]]) -> dict[str, tuple[set[int], set[int]]]:
     """{transformationID: (input key ids, output key ids)} of TransformationEvents stored before this batch."""
     tids = sorted(
         {idx.transformation_id for _e, idx in items if idx.type == "TransformationEvent" and idx.transformation_id}
@@ -164,7 +201,7 @@ def _objects(idx: EventIndex) -> list[str]:
     return objs
 
 
-def _edge(src: int, dst: int, kind: int, event: Event, org: int | None) -> EdgeRow:
+def _edge(src: int, dst: int, kind: int, event: Stored, org: int | None) -> EdgeRow:
     return (src, dst, int(kind), event.pk, org)
 
 
@@ -178,24 +215,14 @@ def save(derived: Derived) -> None:
         Shipment._meta.db_table,
         ("key_id", "ship_event_id", "receive_event_id", "source", "destination", "organization_id_denorm"),
         [
-            (
-                sh.key_id,
-                sh.ship_event.pk if sh.ship_event else None,
-                sh.receive_event.pk if sh.receive_event else None,
-                sh.source,
-                sh.destination,
-                sh.organization_id_denorm,
-            )
+            (sh.key_id, sh.ship_event_id, sh.receive_event_id, sh.source, sh.destination, sh.organization_id_denorm)
             for sh in derived.new_shipments
         ],
     )
     if derived.closed_shipments:
-        table = connection.ops.quote_name(Shipment._meta.db_table)
+        table = connection.ops.quote_name(SHIPMENT_TABLE)
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET receive_event_id = %s, source = %s, destination = %s WHERE id = %s",
-                [
-                    (sh.receive_event.pk if sh.receive_event else None, sh.source, sh.destination, sh.pk)
-                    for sh in derived.closed_shipments
-                ],
+                [(sh.receive_event_id, sh.source, sh.destination, sh.pk) for sh in derived.closed_shipments],
             )

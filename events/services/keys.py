@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 
 from events.epcis import InvalidIdentifier, epc_urn, parse_key
+from events.graph import fetch_in
 from events.models import EpcKey
+from events.services.bulk import insert_rows
 
 CHUNK = 2000
+TABLE = EpcKey._meta.db_table
 
 
-def _new_key(value: str) -> EpcKey:
-    """An unsaved `EpcKey` for an identifier as written (URN or Digital Link)."""
+_COLUMNS = ("key", "kind", "epc", "gtin", "lot_code", "serial", "gln", "lot_id")
+
+
+def _new_key(value: str) -> list[Any]:
+    """A new `EpcKey` row (`_COLUMNS` order, lot_id None) for an identifier as written (URN or Digital Link)."""
     try:
         gk = parse_key(value)
     except InvalidIdentifier:
-        return EpcKey(key=value, kind="other", epc=value)
+        return [value, "other", value, "", "", "", "", None]
     epc = gk.source if gk.source.startswith("urn:") else ""
     for cpl in (None, len(settings.TRUYXUAT_PROVINCIAL_GS1_PREFIX)):
         # Company prefix length from GS1's table; for ranges it does not know (e.g. Vietnam's 893), the
@@ -27,47 +33,39 @@ def _new_key(value: str) -> EpcKey:
             break
         except ValueError:
             continue
-    return EpcKey(
-        key=gk.key,
-        kind=gk.kind,
-        epc=epc,
-        gtin=gk.gtin14 or "",
-        lot_code=(gk.lot or "")[:80],
-        serial=(gk.serial or "")[:80],
-        gln=gk.gln or "",
-    )
+    return [gk.key, gk.kind, epc, gk.gtin14 or "", (gk.lot or "")[:80], (gk.serial or "")[:80], gk.gln or "", None]
 
 
 def key_ids(values: dict[str, str]) -> dict[str, int]:
     """Map canonical keys to `EpcKey` ids, creating the missing rows.
 
     `values` maps each canonical key to one way it was written (used to fill kind, GTIN, lot, GLN…).
-    Safe against concurrent captures: new rows are inserted with ignore_conflicts and read back.
-    New lot keys are linked at once to catalogue lots that already exist.
+    Safe against concurrent captures: new rows are inserted with ON CONFLICT DO NOTHING, and those
+    another capture inserted first are read back. New lot keys are linked at once to catalogue lots
+    that already exist.
     """
-    found: dict[str, int] = {}
     keys = list(values)
-    for i in range(0, len(keys), CHUNK):
-        found.update(EpcKey.objects.filter(key__in=keys[i : i + CHUNK]).values_list("key", "id"))
+    found: dict[str, int] = dict(fetch_in(f"SELECT key, id FROM {TABLE} WHERE key IN ({{marks}})", keys, chunk=CHUNK))
     missing = [k for k in keys if k not in found]
     if missing:
         rows = []
         for k in missing:
             row = _new_key(values[k])
-            row.key = k
+            row[0] = k
             rows.append(row)
         _link_new(rows)
-        EpcKey.objects.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
-        for i in range(0, len(missing), CHUNK):
-            found.update(EpcKey.objects.filter(key__in=missing[i : i + CHUNK]).values_list("key", "id"))
+        found.update(insert_rows(TABLE, _COLUMNS, rows, returning=("key", "id"), ignore_conflicts=True))
+        raced = [k for k in missing if k not in found]  # inserted by a concurrent capture meanwhile
+        if raced:
+            found.update(fetch_in(f"SELECT key, id FROM {TABLE} WHERE key IN ({{marks}})", raced, chunk=CHUNK))
     return found
 
 
-def _link_new(rows: Iterable[EpcKey]) -> None:
+def _link_new(rows: list[list[Any]]) -> None:
     """Point new lot keys at their catalogue lot (same GTIN and lot code) when it is registered already."""
     from catalog.models import Lot
 
-    wanted = {(r.gtin, r.lot_code) for r in rows if r.kind == "lgtin" and r.gtin and r.lot_code}
+    wanted = {(r[3], r[4]) for r in rows if r[1] == "lgtin" and r[3] and r[4]}
     if not wanted:
         return
     gtins = sorted({g for g, _c in wanted})
@@ -80,7 +78,7 @@ def _link_new(rows: Iterable[EpcKey]) -> None:
             if (g, c) in wanted:
                 lots[(g, c)] = pk
     for r in rows:
-        r.lot_id = lots.get((r.gtin, r.lot_code))
+        r[7] = lots.get((r[3], r[4]))
 
 
 def link_lot(lot_id: int, gtin: str, lot_code: str) -> int:
