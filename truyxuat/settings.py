@@ -123,6 +123,10 @@ def _database_config() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # no JIT: compiling took 20-30 ms on trace and recall reads of thousands of ids (estimated costly),
+        # more than running them; this platform's queries are short
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 
