@@ -1,10 +1,12 @@
-"""Cache of public pages: per-lot and global generation numbers, bumped when the records behind a page change.
+"""Cache of public pages: global, per-product and per-lot generations, bumped when the records behind a page change.
 
-A cached page's key carries the global generation and its lot's generation, so bumping either makes the
-old entries unreachable (they expire by themselves). Catalogue, quality and recall writes bump through
-model signals (`connect()`, called from PortalConfig.ready); other apps may call `invalidate_lot` or
-`invalidate_all` after their writes. EPCIS captures are not signalled (bulk inserts): cached pages live at
-most PAGE_TIMEOUT seconds, so a new chain step shows within that time.
+A cached page's key carries the global generation, its product's and its lot's, so bumping any of them makes
+the old entries unreachable (they expire by themselves). Writes bump as narrowly as they can, through model
+signals (`connect()`, called from PortalConfig.ready): a lot's own changes, lab tests and recall links bump that
+lot; a product, organisation, facility, growing area or certificate bumps the products of its organisation;
+a recall's notice bumps everything (rare). Other apps may call `invalidate_lot`, `invalidate_organization` or
+`invalidate_all` after their writes. Not signalled: EPCIS captures (bulk inserts) and another organisation's
+facility named in a chain step: cached pages live at most PAGE_TIMEOUT seconds, so those show within that time.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import caches
@@ -46,6 +49,10 @@ def _lot_key(gtin: str, lot_code: str) -> str:
     return f"portal:gen:{gtin}:{lot_code}"
 
 
+def _product_key(gtin: str) -> str:
+    return f"portal:gen:p:{gtin}"
+
+
 # Each worker remembers generations for VERSION_TTL seconds and keeps recent pages in memory: a hit then
 # touches no file at all. A write elsewhere becomes visible here within VERSION_TTL seconds.
 VERSION_TTL = 1.0
@@ -61,8 +68,9 @@ def versions(gtin: str, lot_code: str) -> str:
     memo = _versions.get(lot_key)
     if memo and now - memo[0] < VERSION_TTL:
         return memo[1]
-    values = _safely({}, _cache().get_many, [GLOBAL, lot_key])
-    value = f"{values.get(GLOBAL, 0)}.{values.get(lot_key, 0)}"
+    product_key = _product_key(gtin)
+    values = _safely({}, _cache().get_many, [GLOBAL, product_key, lot_key])
+    value = f"{values.get(GLOBAL, 0)}.{values.get(product_key, 0)}.{values.get(lot_key, 0)}"
     if len(_versions) > 10_000:
         _versions.clear()
     _versions[lot_key] = (now, value)
@@ -136,12 +144,73 @@ def invalidate_lot(gtin: str, lot_code: str) -> None:
     transaction.on_commit(lambda: _bump(_lot_key(gtin, lot_code)))
 
 
+def invalidate_lots(lot_ids: Iterable[int]) -> None:
+    ids = list(lot_ids)
+
+    def bump() -> None:
+        from catalog.models import Lot
+
+        for gtin, lot_code in Lot.objects.filter(pk__in=ids).values_list("product__gtin", "lot_code"):
+            _bump(_lot_key(gtin, lot_code))
+
+    if ids:
+        transaction.on_commit(bump)
+
+
+def invalidate_organization(organization_id: int | None) -> None:
+    """Every page of the organisation's products (its name, address, certificates, areas show on them)."""
+
+    if organization_id is None:
+        return
+
+    def bump() -> None:
+        from catalog.models import Product
+
+        for gtin in Product.objects.filter(organization_id=organization_id).values_list("gtin", flat=True):
+            _bump(_product_key(gtin))
+
+    transaction.on_commit(bump)
+
+
 def invalidate_all() -> None:
     transaction.on_commit(lambda: _bump(GLOBAL))
 
 
 def _on_lot(sender: Any, instance: Any, **kwargs: Any) -> None:
     invalidate_lot(instance.product.gtin, instance.lot_code)
+
+
+def _on_product(sender: Any, instance: Any, **kwargs: Any) -> None:
+    transaction.on_commit(lambda: _bump(_product_key(instance.gtin)))
+
+
+def _on_organization(sender: Any, instance: Any, **kwargs: Any) -> None:
+    invalidate_organization(instance.pk)
+
+
+def _on_owned(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A certificate, facility, growing area or lab test: its organisation's pages."""
+    invalidate_organization(instance.organization_id)
+
+
+def _on_lot_link(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A recall's link to a lot."""
+    if instance.lot_id is not None:
+        invalidate_lots([instance.lot_id])
+
+
+def _on_lots_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
+    """Lots added to or removed from a growing area or a lab test (from either side of the relation)."""
+    if not action.startswith("post_"):
+        return
+    from catalog.models import Lot
+
+    if isinstance(instance, Lot):
+        invalidate_lots([instance.pk])
+    elif pk_set:
+        invalidate_lots(pk_set)
+    else:  # cleared from the other side: the lots are gone from the relation; their organisation is known
+        invalidate_organization(getattr(instance, "organization_id", None))
 
 
 def _on_any(sender: Any, **kwargs: Any) -> None:
@@ -154,15 +223,25 @@ def connect() -> None:
     from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 
     post_save.connect(_on_lot, sender=Lot, dispatch_uid="portal-lot")
-    m2m_changed.connect(_on_any, sender=Lot.origin_areas.through, dispatch_uid="portal-lot-areas")
-    for model in (Certificate, Facility, GrowingArea, Organization, Product):
-        post_save.connect(_on_any, sender=model, dispatch_uid=f"portal-{model.__name__}")
-        post_delete.connect(_on_any, sender=model, dispatch_uid=f"portal-del-{model.__name__}")
-    for label, names in (("quality", ("LabTest",)), ("recalls", ("Recall", "RecallLot"))):
-        if apps.is_installed(label):
-            for name in names:
-                try:
-                    model = apps.get_model(label, name)
-                except LookupError:
-                    continue
-                post_save.connect(_on_any, sender=model, dispatch_uid=f"portal-{label}-{name}")
+    m2m_changed.connect(_on_lots_changed, sender=Lot.origin_areas.through, dispatch_uid="portal-lot-areas")
+    for signal in (post_save, post_delete):
+        name = "save" if signal is post_save else "delete"
+        signal.connect(_on_product, sender=Product, dispatch_uid=f"portal-{name}-Product")
+        signal.connect(_on_organization, sender=Organization, dispatch_uid=f"portal-{name}-Organization")
+        for model in (Certificate, Facility, GrowingArea):
+            signal.connect(_on_owned, sender=model, dispatch_uid=f"portal-{name}-{model.__name__}")
+    optional: tuple[tuple[str, str, Any], ...] = (
+        ("quality", "LabTest", _on_owned),
+        ("recalls", "Recall", _on_any),
+        ("recalls", "RecallLot", _on_lot_link),
+    )
+    for label, name, handler in optional:
+        if not apps.is_installed(label):
+            continue
+        try:
+            model = apps.get_model(label, name)
+        except LookupError:
+            continue
+        post_save.connect(handler, sender=model, dispatch_uid=f"portal-{label}-{name}")
+        if name == "LabTest":
+            m2m_changed.connect(_on_lots_changed, sender=model.lots.through, dispatch_uid="portal-labtest-lots")
