@@ -56,10 +56,12 @@ def edges_touching(ids: Iterable[int], column: str) -> list[EdgeRow]:
 def reach(roots: Iterable[int], forward: bool = True, max_depth: int | None = None) -> dict[int, int]:
     """{key id: depth} of `roots` (depth 0) and every lot downstream (forward) or upstream, breadth first.
 
-    What `walk` finds, without the edges: each level reads only the distinct far ends of the frontier's edges.
+    What `walk` finds, without the edges: each level reads only the far ends of the frontier's edges (one
+    covering-index read per batch; faster than a recursive CTE, which reads every edge twice, and than
+    DISTINCT, which makes SQLite sort).
     """
     near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
-    sql = f"SELECT DISTINCT {far} FROM events_lotedge WHERE {near} IN ({{marks}})"
+    sql = f"SELECT {far} FROM events_lotedge WHERE {near} IN ({{marks}})"
     depth: dict[int, int] = dict.fromkeys(roots, 0)
     frontier = list(depth)
     level = 0

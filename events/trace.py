@@ -163,11 +163,19 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
     return TraceResult(root=node(rows[root], 0), lots=lots, edges=edges_out, event_pks=event_pks, shipments=shipments)
 
 
+# eventIDs by scalar subqueries: a primary-key lookup per shipment on both databases (PostgreSQL would
+# otherwise merge-join the whole events table for a few thousand shipments)
+SHIPMENTS = (
+    "SELECT s.key_id, s.source, s.destination, {columns}"
+    "(SELECT e.event_id FROM events_event e WHERE e.id = s.ship_event_id), "
+    "(SELECT e.event_id FROM events_event e WHERE e.id = s.receive_event_id){extra} "
+    "FROM events_shipment s WHERE s.key_id IN ({{marks}})"
+)
+
+
 def _shipments(nodes: set[int], visible: set[int], ident: dict[int, str]) -> list[dict[str, Any]]:
     rows = _chunked(
-        "SELECT s.key_id, s.source, s.destination, s.ship_event_id, s.receive_event_id, se.event_id, re.event_id "
-        "FROM events_shipment s LEFT JOIN events_event se ON se.id = s.ship_event_id "
-        "LEFT JOIN events_event re ON re.id = s.receive_event_id WHERE s.key_id IN ({marks})",
+        SHIPMENTS.format(columns="s.ship_event_id, s.receive_event_id, ", extra=""),
         list(nodes),
     )
     return [

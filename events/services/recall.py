@@ -13,44 +13,14 @@ from django.conf import settings
 
 from catalog.models import Facility, Organization
 from events.epcis import InvalidIdentifier, key_of, parse_key
-from events.graph import fetch_in, walk
+from events.graph import fetch_in, reach
 from events.models import EpcKey
-from events.trace import key_rows, node
-
-_REACH = """
-WITH RECURSIVE down(id) AS (
-    SELECT id FROM events_epckey WHERE id IN ({marks})
-    UNION
-    SELECT e.dst_id FROM events_lotedge e JOIN down d ON e.src_id = d.id
-)
-SELECT e.src_id, e.dst_id FROM down d JOIN events_lotedge e ON e.src_id = d.id
-"""
+from events.trace import SHIPMENTS, key_rows, node
 
 
 def downstream(roots: list[int], max_depth: int | None = None) -> dict[int, int]:
-    """{key id: depth} of `roots` (depth 0) and everything downstream (shortest number of steps).
-
-    One recursive query (SQLite and PostgreSQL) returns the edges of the downstream part of the graph;
-    depths are counted here, breadth first. With `max_depth`, a level-by-level walk is used instead.
-    """
-    if max_depth is not None:
-        return walk(roots, True, max_depth)[0]
-    adjacency: dict[int, list[int]] = {}
-    for src, dst in fetch_in(_REACH, roots, chunk=max(1, len(roots))):
-        adjacency.setdefault(src, []).append(dst)
-    depth = dict.fromkeys(roots, 0)
-    frontier = list(depth)
-    level = 0
-    while frontier:
-        level += 1
-        nxt = []
-        for node_id in frontier:
-            for other in adjacency.get(node_id, ()):
-                if other not in depth:
-                    depth[other] = level
-                    nxt.append(other)
-        frontier = nxt
-    return depth
+    """{key id: depth} of `roots` (depth 0) and everything downstream (shortest number of steps)."""
+    return reach(roots, True, max_depth)
 
 
 class RecallScope:
@@ -80,9 +50,7 @@ class RecallScope:
     @cached_property
     def _shipment_rows(self) -> list[tuple[Any, ...]]:
         return _fetch(
-            "SELECT s.key_id, s.source, s.destination, se.event_id, re.event_id, s.organization_id_denorm "
-            "FROM events_shipment s LEFT JOIN events_event se ON se.id = s.ship_event_id "
-            "LEFT JOIN events_event re ON re.id = s.receive_event_id WHERE s.key_id IN ({marks})",
+            SHIPMENTS.format(columns="", extra=", s.organization_id_denorm"),
             list(self.depths),
         )
 
@@ -127,7 +95,7 @@ def _fetch(sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
 def recall_scope(root_lot_keys: Iterable[str], *, max_depth: int | None = None) -> RecallScope:
     """All lots downstream of `root_lot_keys` (EPC URNs or Digital Links), their shipments and parties.
 
-    The walk runs at once (one recursive query); lots, shipments and parties are read when first used.
+    The walk runs at once (one index read per level); lots, shipments and parties are read when first used.
     """
     roots = [key_of(k.strip()) for k in root_lot_keys]
     known = dict(EpcKey.objects.filter(key__in=roots).values_list("key", "pk"))
