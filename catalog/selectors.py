@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus
-from catalog.models import Certificate, Lot, Organization, Product
+from catalog.models import Certificate, GrowingArea, Lot, Organization, Product
 
 PUBLIC_LOT_STATUSES = (LotStatus.PUBLISHED, LotStatus.RECALLED)
 
@@ -45,7 +45,9 @@ def published_lots() -> QuerySet[Lot]:
 
 
 def public_lot(gtin: str, lot_code: str) -> Lot | None:
-    return published_lots().prefetch_related("origin_areas").filter(product__gtin=gtin, lot_code=lot_code).first()
+    """A public lot with its growing areas (and their facilities) loaded."""
+    areas = Prefetch("origin_areas", queryset=GrowingArea.objects.select_related("facility"))
+    return published_lots().prefetch_related(areas).filter(product__gtin=gtin, lot_code=lot_code).first()
 
 
 def search_public(query: str) -> tuple[QuerySet[Product], QuerySet[Lot]]:

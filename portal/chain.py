@@ -95,7 +95,8 @@ def timeline(lot: Lot) -> list[dict[str, Any]]:
     consumed = {pk for pk, found in roles.items() if found <= INPUT_ROLES}
     glns = {g for e in events for g in (_gln(e.biz_location), _gln(e.read_point)) if g}
     facilities = {f.gln: f for f in Facility.objects.filter(gln__in=glns).select_related("organization")}
-    orgs = {o.gln: o for o in Organization.objects.filter(gln__in=glns)}
+    unmatched = glns - facilities.keys()
+    orgs = {o.gln: o for o in Organization.objects.filter(gln__in=unmatched)} if unmatched else {}
     steps = []
     for event in events:
         gln = _gln(event.biz_location) or _gln(event.read_point)

@@ -62,7 +62,7 @@ def lot_story(lot: Lot) -> dict[str, Any]:
     product: Product = lot.product
     org = product.organization
     today = timezone.localdate()
-    areas = list(lot.origin_areas.select_related("facility").all())
+    areas = list(lot.origin_areas.all())  # loaded with their facilities by catalog.public_lot
     facilities = {a.facility for a in areas if a.facility}
     steps = chain.timeline(lot)
     return {
