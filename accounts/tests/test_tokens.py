@@ -88,3 +88,16 @@ def test_last_used_is_written_at_most_once_a_minute(organization, django_assert_
     ApiToken.objects.update(last_used_at=first - dt.timedelta(seconds=LAST_USED_PRECISION))
     authenticate_token(plain)  # a minute later: written again
     assert ApiToken.objects.get().last_used_at > first
+
+
+def test_authenticate_reads_token_and_organisation_in_one_query(organization, django_assert_num_queries):
+    token, plain = create_api_token(actor=SYSTEM, organization=organization, name="ERP")
+    authenticate_token(plain)  # first use writes last_used_at
+    with django_assert_num_queries(1):
+        found = authenticate_token(plain)
+        assert (found.pk, found.name, found.prefix) == (token.pk, "ERP", token.prefix)
+        assert found.organization == organization
+        assert (found.organization.tax_code, found.organization.status) == (organization.tax_code, organization.status)
+    assert found.created_at == token.created_at
+    assert found.created_at.tzinfo is not None
+    assert found.revoked_at is None
