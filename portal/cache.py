@@ -92,8 +92,9 @@ def page_key(kind: str, gtin: str, lot_code: str, variant: str) -> str:
     return f"portal:{kind}:{digest}:{variant}:{versions(gtin, lot_code)}"
 
 
-def get(key: str) -> Any:
-    if not ENABLED:
+def get(key: str, enabled: bool | None = None) -> Any:
+    """A cached page (or, through `get_data`, a lot story): this process's memory first, then the shared cache."""
+    if not (ENABLED if enabled is None else enabled):
         return None
     with _lock:
         hit = _local.get(key)
@@ -114,19 +115,18 @@ def _remember(key: str, value: Any, timeout: int) -> None:
             _local.popitem(last=False)
 
 
-def put(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
-    if ENABLED:
+def put(key: str, value: Any, timeout: int = PAGE_TIMEOUT, enabled: bool | None = None) -> None:
+    if ENABLED if enabled is None else enabled:
         _safely(None, _cache().set, key, value, timeout)
         _remember(key, value, timeout)
 
 
 def get_data(key: str) -> Any:
-    return _safely(None, _cache().get, key) if DATA_ENABLED else None
+    return get(key, DATA_ENABLED)
 
 
 def put_data(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
-    if DATA_ENABLED:
-        _safely(None, _cache().set, key, value, timeout)
+    put(key, value, timeout, DATA_ENABLED)
 
 
 def _bump(key: str) -> None:

@@ -154,16 +154,15 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     if story is None:
         return not_registered(request, link.path(), "unknown", link)
     base = settings.TRUYXUAT_PORTAL_URL
-    links = linkset.lot_links(base, story)
     linkset_url = f"{base}{link.path()}?linkType=all"
     if link_type and link_type != "all":
-        target = linkset.find(links, link_type)
+        target = linkset.find(linkset.lot_links(base, story), link_type)
         if target is None:
             return not_registered(request, link.path(), "no_link", link)
         return HttpResponseRedirect(target, status=307)
     if fmt == "linkset":
         response: HttpResponse = JsonResponse(
-            linkset.linkset(story["digital_link"], links),
+            linkset.linkset(story["digital_link"], linkset.lot_links(base, story)),
             content_type=LINKSET_TYPE,
             json_dumps_params={"ensure_ascii": False},
         )
