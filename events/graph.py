@@ -84,20 +84,21 @@ def walk(
     `allow` filters edges (visibility); `max_depth` bounds the number of steps.
     """
     column = "src_id" if forward else "dst_id"
+    far = 1 if forward else 0
     depth: dict[int, int] = {r: 0 for r in roots}
     frontier = list(depth)
     used: list[EdgeRow] = []
     level = 0
     while frontier and (max_depth is None or level < max_depth):
         level += 1
-        nxt: list[int] = []
-        for row in edges_touching(frontier, column):
-            if allow is not None and not allow(row):
-                continue
-            used.append(row)
-            other = row[1] if forward else row[0]
+        rows = edges_touching(frontier, column)
+        if allow is not None:
+            rows = [row for row in rows if allow(row)]
+        used += rows
+        frontier = []
+        for row in rows:
+            other = row[far]
             if other not in depth:
                 depth[other] = level
-                nxt.append(other)
-        frontier = nxt
+                frontier.append(other)
     return depth, used

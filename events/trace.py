@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,33 @@ def node(
     }
     if depth is not None:
         out["depth"] = depth
+    return out
+
+
+def lot_nodes(
+    rows: dict[int, tuple[int, str, str, str, str, str, str]],
+    depths: Iterable[tuple[int, int]],
+    base: str | None = None,
+) -> list[dict[str, Any]]:
+    """`node(rows[k], d, base)` for each (key id k, depth d), in that order: inlined for the thousands of a trace."""
+    base = settings.TRUYXUAT_PORTAL_URL if base is None else base
+    prefix, cut = GS1_BASE + "/", len(GS1_BASE)
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for k, d in depths:
+        _pk, key, kind, epc, gtin, lot, serial = rows[k]
+        append(
+            {
+                "key": key,
+                "kind": kind,
+                "gtin": gtin or None,
+                "lot": lot or None,
+                "serial": serial or None,
+                "epc": epc or key,
+                "digital_link": base + key[cut:] if key.startswith(prefix) else key,
+                "depth": d,
+            }
+        )
     return out
 
 
@@ -140,25 +168,20 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
     rows = key_rows(list(nodes))
     ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
-    edge_events = {row[3] for row in used}
-    event_ids = _event_ids(edge_events)
+    event_ids = _event_ids({row[3] for row in used})
+    kinds = _KIND_NAMES
+    check = not vis.everything  # the admin's edges all join walked lots, and all are visible
     seen: set[tuple[int, int, int, int]] = set()
     edges_out = []
-    for row in used:
-        sig = (row[0], row[1], row[2], row[3])
-        if sig in seen or row[0] not in nodes or row[1] not in nodes or not allow(row):
+    for row in dict.fromkeys(used):  # unique rows, first occurrences in order
+        src, dst, kind, event, _org = row
+        sig = (src, dst, kind, event)
+        if sig in seen or (check and (src not in nodes or dst not in nodes or not allow(row))):
             continue
         seen.add(sig)
-        edges_out.append(
-            {
-                "from": ident[row[0]],
-                "to": ident[row[1]],
-                "kind": _KIND_NAMES[row[2]],
-                "event_id": event_ids[row[3]],
-            }
-        )
-    base = settings.TRUYXUAT_PORTAL_URL
-    lots = sorted((node(rows[k], d, base) for k, d in depths.items()), key=lambda n: (n["depth"], n["key"]))
+        edges_out.append({"from": ident[src], "to": ident[dst], "kind": kinds[kind], "event_id": event_ids[event]})
+    order = sorted([(d, rows[k][1], k) for k, d in depths.items()])  # by depth, then key (keys are unique)
+    lots = lot_nodes(rows, [(k, d) for d, _key, k in order])
     shipments = _shipments(nodes, set(event_pks), ident)
     return TraceResult(root=node(rows[root], 0), lots=lots, edges=edges_out, event_pks=event_pks, shipments=shipments)
 

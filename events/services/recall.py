@@ -9,13 +9,11 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
-
 from catalog.models import Facility, Organization
 from events.epcis import InvalidIdentifier, key_of, parse_key
 from events.graph import fetch_in, reach
 from events.models import EpcKey
-from events.trace import SHIPMENTS, key_rows, node
+from events.trace import SHIPMENTS, key_rows, lot_nodes
 
 
 def downstream(roots: list[int], max_depth: int | None = None) -> dict[int, int]:
@@ -43,9 +41,7 @@ class RecallScope:
 
     @cached_property
     def lots(self) -> list[dict[str, Any]]:
-        rows = self._rows
-        base = settings.TRUYXUAT_PORTAL_URL
-        return [node(rows[k], d, base) for k, d in self.depths.items()]
+        return lot_nodes(self._rows, self.depths.items())
 
     @cached_property
     def _shipment_rows(self) -> list[tuple[Any, ...]]:
