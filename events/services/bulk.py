@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 CHUNK = 500  # rows per statement (SQLite allows 32,766 parameters; our widest row has 15 columns)
 
@@ -67,6 +68,40 @@ def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in cursor.fetchall()] if cursor.description else []
     finally:
         cursor.close()
+
+
+def insert_model(obj: Model) -> Model:
+    """INSERT one new model instance (auto primary key) with a prepared statement; set its pk.
+
+    What ``obj.save()`` does for a plain new row (field defaults, ``auto_now_add``, values prepared by
+    each field for this database), without compiling an INSERT query: for the capture job row, written
+    once per capture request.
+    """
+    meta = obj._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    key = (type(obj), connection.alias, connection.vendor)
+    sql = _insert_sql.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        mark = "?" if connection.vendor == "sqlite" else "%s"
+        sql = _insert_sql[key] = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES ({', '.join([mark] * len(fields))}) RETURNING {qn(meta.pk.column)}"
+        )
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0]
+    finally:
+        cursor.close()
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+_insert_sql: dict[tuple[type[Model], str, str], str] = {}
 
 
 def db_datetime(value: datetime) -> Any:

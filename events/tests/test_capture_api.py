@@ -7,8 +7,13 @@ from urllib.parse import quote
 
 import pytest
 
+from accounts.permissions import SYSTEM
+from accounts.services import create_api_token
+from core import audit
 from core.models import AuditEntry
+from events.auth import TokenActor
 from events.models import Capture, Event, EventEpc, LotEdge
+from events.services import capture_events
 from events.tests.helpers import GTIN_A, body, document, lgtin, object_event, token_for, transformation
 from ledger.models import LedgerLeaf
 from ledger.records import record_bytes
@@ -176,3 +181,24 @@ def test_capture_jobs_are_private(client, organization, other_organization):
     listing = client.get("/epcis/capture", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert [j["captureID"] for j in listing["captureJobs"]] == [str(Capture.objects.get(status="success").capture_id)]
     assert json.loads(json.dumps(listing))
+
+
+@pytest.mark.parametrize("as_token", [False, True])
+def test_capture_audit_entry_is_what_core_audit_writes(organization, as_token):
+    token, _plain = create_api_token(actor=SYSTEM, organization=organization, name="ERP")
+    actor = TokenActor(token) if as_token else SYSTEM
+    result = capture_events(actor=actor, organization=organization, events=[object_event()])
+    ours = AuditEntry.objects.get(action="capture", object_id=str(result.capture.pk))
+    theirs = audit.record(
+        actor=actor,
+        action="capture",
+        instance=Capture.objects.get(pk=result.capture.pk),
+        after=ours.after,
+        organization_id=organization.pk,
+        reason=f"[{actor.username}]" if as_token else "",
+    )
+    fields = ("actor_id", "action", "object_type", "object_id", "organization_id", "before", "after", "reason")
+    assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    assert ours.reason == (f"[token:{token.prefix}]" if as_token else "[system]")
+    assert ours.after["stored"] == 1
+    assert abs((ours.at - theirs.at).total_seconds()) < 60
