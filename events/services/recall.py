@@ -67,12 +67,9 @@ class RecallScope:
 
     @cached_property
     def parties(self) -> list[dict[str, Any]]:
-        party_keys: set[str] = set()
-        org_ids: set[int] = set()
-        for _key_id, source, destination, _s, _r, org in self._shipment_rows:
-            party_keys.update(p for p in (source, destination) if p)
-            if org is not None:
-                org_ids.add(org)
+        rows = self._shipment_rows
+        party_keys: set[str] = {row[1] for row in rows if row[1]} | {row[2] for row in rows if row[2]}
+        org_ids: set[int] = {row[5] for row in rows if row[5] is not None}
         org_ids.update(
             o
             for (o,) in _fetch(
@@ -125,9 +122,11 @@ def _parties(party_keys: set[str], org_ids: set[int]) -> list[dict[str, Any]]:
             "tax_code": owner.tax_code if owner else None,
             "organization": owner.name if owner else None,
         }
+    tax_codes = {p["tax_code"] for p in out.values()}
     for org in Organization.objects.filter(pk__in=org_ids):
         key = f"org:{org.tax_code}"
-        if not any(p["tax_code"] == org.tax_code for p in out.values()):
+        if org.tax_code not in tax_codes:
+            tax_codes.add(org.tax_code)
             out[key] = {
                 "key": key,
                 "gln": org.gln,
