@@ -4,9 +4,10 @@
     .venv/bin/python bench/bench_portal.py --seconds 5 --workers 2
 
 Measures, for one published demo lot: the HTML page and its JSON (Accept: application/json), cached
-(the per-lot page cache shared by the workers), with the page cache off (TRUYXUAT_PORTAL_PAGE_CACHE=0:
-every request renders the page from the cached lot story) and with no cache at all (also
-TRUYXUAT_PORTAL_DATA_CACHE=0: every request queries, traces and renders); the latency at about
+(the per-lot page cache shared by the workers), uncached (TRUYXUAT_PORTAL_PAGE_CACHE=0: every request
+renders the page or serialises the JSON from the lot's story, which is built once per change) and cold (also
+TRUYXUAT_PORTAL_DATA_CACHE=0: every request rebuilds the story: queries, trace, render); a returning browser's
+revalidation (If-None-Match → 304); a plain Django view (/healthz) for reference; the latency at about
 1,000 requests/s (wrk with a per-connection pause: Debian's wrk has no fixed-rate mode); and the page
 weight of the first view (HTML + CSS + scripts, gzipped, photos excluded).
 Targets (issue 5): >= 1,500 req/s cached, p99 < 20 ms at 1,000 req/s, >= 600 req/s uncached, < 100 KB.
@@ -101,6 +102,10 @@ def wrk(url: str, seconds: int, connections: int, headers: list[str], pause_ms: 
     }
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def page_weight(base: str, path: str) -> list[tuple[str, int, int]]:
     html = urllib.request.urlopen(base + path).read()
     rows = [(path, len(html), len(gzip.compress(html, 6)))]
@@ -161,18 +166,29 @@ def main() -> None:
         for b in (base_uncached, base_cold):
             wait_up(b + lot_path)
         print(
-            f"lot page {lot_path}; gunicorn {args.workers} workers × 4 threads; {os.cpu_count()} CPUs (shared with wrk)"
+            f"lot page {lot_path}; gunicorn {args.workers} workers × 4 threads, one socket each (SO_REUSEPORT); "
+            f"{os.cpu_count()} CPUs (shared with wrk)"
         )
         html_h = ["Accept: text/html", "Accept-Language: vi"]
         json_h = ["Accept: application/json"]
+        etag = urllib.request.urlopen(urllib.request.Request(base + lot_path, headers={"Accept": "text/html"})).headers[
+            "ETag"
+        ]
+        print(f"load average before: {load_average()}")
         print("\n| run | req/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|")
         for name, url, headers in (
-            ("lot HTML, cached", base + lot_path, html_h),
-            ("lot JSON, cached", base + lot_path, json_h),
-            ("lot HTML, page cache off (rendered from cached data)", base_uncached + lot_path, html_h),
-            ("lot JSON, page cache off (serialised from cached data)", base_uncached + lot_path, json_h),
-            ("lot HTML, no cache at all (cold: queries + trace + render)", base_cold + lot_path, html_h),
-            ("lot JSON, no cache at all (cold)", base_cold + lot_path, json_h),
+            ("reference: plain Django view (/healthz, one SELECT 1)", base + "/healthz", json_h),
+            ("lot HTML, cached (page cache)", base + lot_path, html_h),
+            ("lot JSON, cached (page cache)", base + lot_path, json_h),
+            (
+                "lot HTML, revalidated by a returning browser (304)",
+                base + lot_path,
+                [*html_h, f"If-None-Match: {etag}"],
+            ),
+            ("lot HTML, uncached: rendered on every request from the lot's story", base_uncached + lot_path, html_h),
+            ("lot JSON, uncached: serialised on every request from the lot's story", base_uncached + lot_path, json_h),
+            ("lot HTML, cold: story rebuilt on every request (queries + trace + render)", base_cold + lot_path, html_h),
+            ("lot JSON, cold: story rebuilt on every request", base_cold + lot_path, json_h),
         ):
             wrk(url, 2, args.connections, headers)  # warm up
             r = wrk(url, args.seconds, args.connections, headers)
@@ -185,7 +201,7 @@ def main() -> None:
                 f" {r['non2xx']:.0f} |",
                 flush=True,
             )
-        print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+        print(f"load average after: {load_average()}")
         rows = page_weight(base, lot_path)
         total_raw = sum(r[1] for r in rows)
         total_gz = sum(r[2] for r in rows)
