@@ -34,6 +34,7 @@ from events.records import RECORD_TYPE
 from events.services import genealogy
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
+from events.services.writelock import sqlite_writer
 from ledger import services as ledger
 from ledger.choices import LeafKind
 
@@ -150,7 +151,7 @@ def capture_events(
         prepared.append((full, idx, h))
     if problems:
         raise EpcisError(problems)
-    with transaction.atomic():
+    with sqlite_writer(), transaction.atomic():
         return _store(actor, organization, prepared, ctx, source, now)
 
 

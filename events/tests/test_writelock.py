@@ -1,0 +1,55 @@
+"""SQLite capture writers queue on a lock file (and a thread lock) instead of polling the database lock."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from events.services import writelock
+from events.services.writelock import lock_path, sqlite_writer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_lock_file_only_for_a_file_backed_sqlite_database():
+    path = lock_path()
+    if connection.vendor == "sqlite":
+        assert path == str(connection.settings_dict["NAME"]) + ".write-lock"
+    else:
+        assert path is None
+
+
+def test_second_writer_waits_for_the_first_and_nested_use_is_free():
+    if connection.vendor != "sqlite":  # PostgreSQL locks rows: the context is a no-op there
+        with writelock._thread_lock, sqlite_writer():
+            return
+    order: list[str] = []
+    held = threading.Event()
+
+    def first():
+        with sqlite_writer():
+            order.append("first in")
+            held.set()
+            time.sleep(0.2)
+            order.append("first out")
+
+    t = threading.Thread(target=first)
+    t.start()
+    held.wait(5)
+    start = time.monotonic()
+    with sqlite_writer():
+        order.append("second in")
+        waited = time.monotonic() - start
+    t.join()
+    assert order == ["first in", "first out", "second in"]
+    assert waited > 0.1
+    with transaction.atomic():  # inside a transaction the database lock is held already: no file lock
+        assert writelock._thread_lock.acquire(blocking=False)
+        try:
+            with sqlite_writer():
+                pass
+        finally:
+            writelock._thread_lock.release()
