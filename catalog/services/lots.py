@@ -125,79 +125,73 @@ def _refuse_if_incomplete(lot: Lot, stage: str = "submit") -> None:
         raise ValidationError(reasons, code="blocked_by_rule")
 
 
+def _locked(lot: Lot) -> Lot:
+    return Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+
+
+def _change_status(
+    actor: Any, lot: Lot, status: str, action: str, reason: str = "", ledger: bool = False, **stamps: Any
+) -> Lot:
+    """Move a locked lot to `status` (setting `stamps` such as published_at), with its audit entry and, when the
+    new version is a public fact, its ledger leaf — all in the caller's transaction."""
+    before = audit.snapshot(lot)
+    lot.status = status
+    for name, value in stamps.items():
+        setattr(lot, name, value)
+    lot.save()
+    audit.record(
+        actor=actor,
+        action=action,
+        instance=lot,
+        before=before,
+        organization_id=lot.product.organization_id,
+        reason=reason,
+    )
+    if ledger:
+        append_record(lot)
+    return lot
+
+
 @transaction.atomic
 def submit_lot(*, actor: Any, lot: Lot) -> Lot:
     """The producer submits a draft lot for the agency's review."""
     require(can_write(actor, lot.product.organization))
-    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    lot = _locked(lot)
     if lot.status != LotStatus.DRAFT:
         raise ValidationError(_("Chỉ gửi duyệt được lô đang ở trạng thái nháp."))
     if lot.product.organization.status != OrganizationStatus.APPROVED:
         raise ValidationError(_("Tổ chức chưa được duyệt nên chưa gửi duyệt lô được."))
     _refuse_if_incomplete(lot)
-    before = audit.snapshot(lot)
-    lot.status = LotStatus.SUBMITTED
-    lot.submitted_at = timezone.now()
-    lot.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.SUBMIT,
-        instance=lot,
-        before=before,
-        organization_id=lot.product.organization_id,
-    )
-    submitted = lot
+    submitted = _change_status(actor, lot, LotStatus.SUBMITTED, AuditAction.SUBMIT, submitted_at=timezone.now())
     transaction.on_commit(lambda: lot_submitted.send(sender=Lot, lot=submitted))
-    return lot
+    return submitted
 
 
 @transaction.atomic
 def publish_lot(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
     """An agency officer of the province approves a submitted lot for the public pages."""
-    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    lot = _locked(lot)
     require(permissions.is_officer_for(actor, lot.product.organization))
     if lot.status not in (LotStatus.SUBMITTED, LotStatus.DRAFT):
         raise ValidationError(_("Lô này không ở trạng thái chờ công bố."))
     if lot.product.organization.status != OrganizationStatus.APPROVED:
         raise ValidationError(_("Tổ chức sản xuất chưa được duyệt."))
     _refuse_if_incomplete(lot, "publish")
-    before = audit.snapshot(lot)
-    lot.status = LotStatus.PUBLISHED
-    lot.published_at = timezone.now()
-    lot.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.PUBLISH,
-        instance=lot,
-        before=before,
-        organization_id=lot.product.organization_id,
-        reason=reason,
+    return _change_status(
+        actor, lot, LotStatus.PUBLISHED, AuditAction.PUBLISH, reason, ledger=True, published_at=timezone.now()
     )
-    append_record(lot)
-    return lot
 
 
 @transaction.atomic
 def return_lot_to_draft(*, actor: Any, lot: Lot, reason: str) -> Lot:
     """An agency officer sends a submitted lot back to its producer (rejected or changes asked); reason required."""
-    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    lot = _locked(lot)
     require(permissions.is_officer_for(actor, lot.product.organization))
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần nêu lý do.")]})
     if lot.status != LotStatus.SUBMITTED:
         raise ValidationError(_("Chỉ trả lại được lô đang chờ duyệt."))
-    before = audit.snapshot(lot)
-    lot.status = LotStatus.DRAFT
-    lot.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.REJECT,
-        instance=lot,
-        before=before,
-        organization_id=lot.product.organization_id,
-        reason=reason,
-    )
-    return lot
+    return _change_status(actor, lot, LotStatus.DRAFT, AuditAction.REJECT, reason)
 
 
 @transaction.atomic
@@ -207,22 +201,10 @@ def recall_lot(*, actor: Any, lot: Lot, reason: str) -> Lot:
     Called by `recalls.services.start_recall` for every lot in a recall's scope; writes the audit entry and,
     the lot's new version being a public fact, a ledger leaf.
     """
-    lot = Lot.objects.select_for_update().select_related("product__organization").get(pk=lot.pk)
+    lot = _locked(lot)
     require(permissions.is_officer_for(actor, lot.product.organization))
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần nêu lý do thu hồi.")]})
     if lot.status == LotStatus.RECALLED:
         return lot
-    before = audit.snapshot(lot)
-    lot.status = LotStatus.RECALLED
-    lot.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.RECALL,
-        instance=lot,
-        before=before,
-        organization_id=lot.product.organization_id,
-        reason=reason,
-    )
-    append_record(lot)
-    return lot
+    return _change_status(actor, lot, LotStatus.RECALLED, AuditAction.RECALL, reason, ledger=True)
