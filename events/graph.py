@@ -84,7 +84,6 @@ def walk(
     `allow` filters edges (visibility); `max_depth` bounds the number of steps.
     """
     column = "src_id" if forward else "dst_id"
-    far = 1 if forward else 0
     depth: dict[int, int] = {r: 0 for r in roots}
     frontier = list(depth)
     used: list[EdgeRow] = []
@@ -97,7 +96,7 @@ def walk(
         used += rows
         frontier = []
         for row in rows:
-            other = row[far]
+            other = row[1] if forward else row[0]
             if other not in depth:
                 depth[other] = level
                 frontier.append(other)
