@@ -44,9 +44,17 @@ INPUT_ROLES = {3, 6}  # events.choices.EpcRole.INPUT, INPUT_CLASS
 _GLN_IN = re.compile(r"(?:sgln:|/414/)(\d{7,12})\.?(\d*)\.?|/414/(\d{13})")
 
 
-def step_name(biz_step: str) -> str:
-    short = biz_step.rsplit("/", 1)[-1].rsplit(":", 1)[-1].removeprefix("BizStep-")
-    return str(BIZ_STEPS.get(short, short.replace("_", " ")))
+def _short(biz_step: str) -> str:
+    return biz_step.rsplit("/", 1)[-1].rsplit(":", 1)[-1].removeprefix("BizStep-")
+
+
+def step_name(biz_step: str, event_type: str = "") -> str:
+    """What a step was, for the consumer. A transformation that commissions its outputs made them from inputs:
+    it is processing (roasting, milling…), not a harvest."""
+    short = _short(biz_step)
+    if event_type == "TransformationEvent" and short in ("", "commissioning"):
+        short = "transforming"
+    return str(BIZ_STEPS.get(short, short.replace("_", " ") or event_type))
 
 
 def _gln(location: str) -> str | None:
@@ -105,9 +113,7 @@ def timeline(lot: Lot) -> list[dict[str, Any]]:
         steps.append(
             {
                 "event_id": event.event_id,
-                "what": str(CONSUMED)
-                if event.pk in consumed
-                else (step_name(event.biz_step) if event.biz_step else event.type),
+                "what": str(CONSUMED) if event.pk in consumed else step_name(event.biz_step, event.type),
                 "consumed": event.pk in consumed,
                 "biz_step": event.biz_step,
                 "who": who.name if who else "",

@@ -25,7 +25,41 @@ def test_timeline_from_events(officer):
     assert steps[0]["latitude"] == 14.9
 
 
+@pytest.mark.django_db
+def test_a_processor_output_is_processing_not_harvest(officer):
+    from accounts.permissions import SYSTEM
+    from events.services.capture import capture_events
+
+    green = published_lot(officer)
+    roasted = published_lot(officer, lot_code="RX-01")
+    link = "https://id.gs1.org/01/{}/10/{}".format
+    capture_events(
+        actor=SYSTEM,
+        organization=roasted.product.organization,
+        events=[
+            {
+                "type": "TransformationEvent",
+                "eventTime": "2026-11-06T09:00:00+07:00",
+                "eventTimeZoneOffset": "+07:00",
+                "bizStep": "commissioning",
+                "inputQuantityList": [
+                    {"epcClass": link(green.product.gtin, green.lot_code), "quantity": 500, "uom": "KGM"}
+                ],
+                "outputQuantityList": [
+                    {"epcClass": link(roasted.product.gtin, roasted.lot_code), "quantity": 400, "uom": "KGM"}
+                ],
+            }
+        ],
+    )
+    steps = timeline(roasted)
+    assert [s["what"] for s in steps if s["when"].day == 6] == ["Chế biến"]
+    assert "Đưa vào chế biến thành sản phẩm khác" in [s["what"] for s in timeline(green)]  # seen from the input
+
+
 def test_step_names():
     assert step_name("https://ref.gs1.org/cbv/BizStep-shipping") == "Xuất hàng, vận chuyển"
     assert step_name("urn:epcglobal:cbv:bizstep:receiving") == "Nhận hàng"
     assert step_name("x_custom_step") == "x custom step"
+    assert step_name("commissioning") == "Thu hoạch, khởi tạo"
+    assert step_name("commissioning", "TransformationEvent") == step_name("", "TransformationEvent") == "Chế biến"
+    assert step_name("", "AssociationEvent") == "AssociationEvent"
