@@ -74,7 +74,8 @@ def publish(seed: int) -> Any:
             if (products[gtin].pk, code) in lot_ids
         ]
         EpcKey.objects.bulk_update(linked, ["lot"], batch_size=2000)
-        busiest = Event.objects.values_list("organization_id", flat=True).order_by("?").first()
+        busiest = Event.objects.exclude(organization=None).values_list("organization_id", flat=True).first()
+        assert busiest is not None, "no events with an organisation"
         producer = User.objects.create(username=f"bench-producer-{seed}")
         Membership.objects.create(user=producer, organization_id=busiest, role="owner")
     print(f"  published: {len(products)} products, {len(lots):,} catalogue lots ({len(linked):,} identifiers linked)")
