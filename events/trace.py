@@ -229,8 +229,10 @@ def _events(nodes: set[int], vis: Visibility) -> list[int]:
         return sorted(found if vis.everything else public_event_ids(found))
     events: dict[int, int | None] = dict(
         _chunked(  # type: ignore[arg-type]
-            "SELECT x.event_id, e.organization_id FROM events_eventepc x JOIN events_event e ON e.id = x.event_id "
-            "WHERE x.key_id IN ({marks})",
+            # each event once (not once per lot it mentions), then its organisation by primary key (a join made
+            # PostgreSQL hash the whole events table)
+            "SELECT d.event_id, (SELECT e.organization_id FROM events_event e WHERE e.id = d.event_id) "
+            "FROM (SELECT DISTINCT x.event_id FROM events_eventepc x WHERE x.key_id IN ({marks})) d",
             ids,
         )
     )
