@@ -134,7 +134,8 @@ def _edge_filter(vis: Visibility, edges: list[EdgeRow]) -> Any:
 
 def resolve(identifier: str) -> int | None:
     """The EpcKey id of an EPC URN or GS1 Digital Link (any host), or None when nothing mentions it."""
-    return EpcKey.objects.filter(key=key_of(identifier.strip())).values_list("pk", flat=True).first()
+    found = fetch_in(f"SELECT id FROM {EpcKey._meta.db_table} WHERE key IN ({{marks}})", [key_of(identifier.strip())])
+    return found[0][0] if found else None
 
 
 def trace(identifier: str, *, direction: str = "both", max_depth: int | None = None, viewer: Any = None) -> TraceResult:
