@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from core.choices import AuditAction
@@ -34,7 +33,7 @@ from events.records import RECORD_TYPE
 from events.services import genealogy
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
-from events.services.writelock import sqlite_writer
+from events.services.writelock import capture_transaction
 from ledger import services as ledger
 from ledger.choices import LeafKind
 
@@ -151,7 +150,7 @@ def capture_events(
         prepared.append((full, idx, h))
     if problems:
         raise EpcisError(problems)
-    with sqlite_writer(), transaction.atomic():
+    with capture_transaction():
         return _store(actor, organization, prepared, ctx, source, now)
 
 

@@ -53,3 +53,25 @@ def test_second_writer_waits_for_the_first_and_nested_use_is_free():
                 pass
         finally:
             writelock._thread_lock.release()
+
+
+def test_captures_are_checkpointed_in_the_background(settings, organization):
+    from accounts.permissions import SYSTEM
+    from events.services import capture_events
+    from events.services.writelock import CAPTURE_AUTOCHECKPOINT, background_checkpoints, checkpointer
+    from events.tests.helpers import object_event
+
+    assert not background_checkpoints()  # off under tests unless asked for
+    settings.TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT = True
+    runs = checkpointer.runs
+    result = capture_events(actor=SYSTEM, organization=organization, events=[object_event()])
+    assert len(result.stored) == 1
+    if connection.vendor != "sqlite":  # PostgreSQL: nothing to checkpoint
+        assert checkpointer.runs == runs
+        return
+    assert connection.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CAPTURE_AUTOCHECKPOINT
+    deadline = time.monotonic() + 10
+    while checkpointer.runs == runs and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert checkpointer.runs > runs
+    assert checkpointer.error is None
