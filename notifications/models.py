@@ -45,7 +45,11 @@ def _token() -> str:
 
 
 class ProductWatch(models.Model):
-    """A consumer asked to be told about a product (recalls, warnings); `token` lets them unsubscribe."""
+    """A consumer asked to be told about a product (recalls, warnings); `token` lets them confirm and unsubscribe.
+
+    Notices go only to confirmed watches: the address's owner opened the link mailed to it (double opt-in),
+    so nobody can sign someone else up. `address_hash` (salted, as for scans) limits requests per network address.
+    """
 
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="watches")
     email = models.EmailField(_("thư điện tử"))
@@ -54,6 +58,9 @@ class ProductWatch(models.Model):
     )
     token = models.CharField(max_length=40, unique=True, default=_token)
     created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["product", "email"], name="unique_product_watch")]

@@ -6,6 +6,7 @@ Django's mail backend once the write has committed, and a mail failure never und
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -15,13 +16,18 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from catalog.models import Organization, Product
+from core import audit
+from core.choices import AuditAction
 from core.errors import Forbidden
 from notifications.models import Notification, ProductWatch
+from stamps.secrets import address_hash
 
 log = logging.getLogger(__name__)
 
@@ -94,24 +100,89 @@ def email_after_commit(subject: str, body: str, recipients: Iterable[str]) -> No
     transaction.on_commit(send)
 
 
+class Throttled(Exception):
+    """Too many watch requests from one network address; try again later."""
+
+
+WATCH_REQUESTS_PER_HOUR = 10
+RESEND_CONFIRMATION_AFTER = dt.timedelta(minutes=10)
+
+
+def _watch_link(kind: str, watch: ProductWatch) -> str:
+    return _absolute(reverse(f"watch-{kind}", args=[watch.token]))
+
+
 @transaction.atomic
-def watch_product(*, actor: Any, product: Product, email: str) -> ProductWatch:
-    """A consumer (signed in or not) asks to be told about a product: recalls and warnings reach `email`."""
+def request_product_watch(*, actor: Any, product: Product, email: str, address: str) -> ProductWatch:
+    """A consumer (signed in or not) asks to be told about a product's recalls and warnings at `email`.
+
+    Nothing is sent to the address until its owner opens the confirmation link mailed to it (sent again at most
+    every RESEND_CONFIRMATION_AFTER); at most WATCH_REQUESTS_PER_HOUR requests per network address an hour
+    (raises `Throttled`). Asking again for a confirmed watch changes nothing.
+    """
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError({"email": [_("Địa chỉ thư điện tử không hợp lệ.")]}) from exc
+    hashed = address_hash(address)
+    now = timezone.now()
+    since = now - dt.timedelta(hours=1)
+    recent = ProductWatch.objects.filter(address_hash=hashed).filter(
+        Q(created_at__gte=since) | Q(confirmation_sent_at__gte=since)
+    )
+    if recent.count() >= WATCH_REQUESTS_PER_HOUR:
+        raise Throttled()
     user = actor if permissions.is_authenticated(actor) and getattr(actor, "pk", None) else None
-    watch, _created = ProductWatch.objects.get_or_create(product=product, email=email, defaults={"user": user})
+    watch, created = ProductWatch.objects.select_for_update().get_or_create(
+        product=product, email=email, defaults={"user": user, "address_hash": hashed}
+    )
+    if created:
+        audit.record(actor=actor, action=AuditAction.CREATE, instance=watch, after={"product": product.gtin})
+    if watch.confirmed_at is not None:
+        return watch
+    if watch.confirmation_sent_at is None or watch.confirmation_sent_at < now - RESEND_CONFIRMATION_AFTER:
+        watch.confirmation_sent_at = now
+        watch.address_hash = hashed
+        watch.save(update_fields=["confirmation_sent_at", "address_hash"])
+        body = _(
+            "Có người (có thể là bạn) muốn nhận thông báo thu hồi và cảnh báo về sản phẩm %(product)s "
+            "tại địa chỉ này.\n\nXác nhận: %(confirm)s\n\nNếu không phải bạn, hãy bỏ qua thư này: "
+            "sẽ không có thư nào khác được gửi."
+        ) % {"product": product.name, "confirm": _watch_link("confirm", watch)}
+        email_after_commit(_("Xác nhận nhận thông báo về %(product)s") % {"product": product.name}, body, [email])
     return watch
 
 
 @transaction.atomic
-def unwatch_product(*, token: str) -> bool:
+def confirm_product_watch(*, actor: Any, token: str) -> ProductWatch | None:
+    """The owner of the address confirms a watch (by its token); None when the token is unknown."""
+    watch = ProductWatch.objects.select_for_update().filter(token=token).first()
+    if watch is None or watch.confirmed_at is not None:
+        return watch
+    watch.confirmed_at = timezone.now()
+    watch.save(update_fields=["confirmed_at"])
+    audit.record(  # the consumer's address stays out of the audit trail
+        actor=actor, action=AuditAction.UPDATE, instance=watch, before={"confirmed": False}, after={"confirmed": True}
+    )
+    return watch
+
+
+@transaction.atomic
+def unwatch_product(*, actor: Any = None, token: str) -> bool:
     """Stop a watch by the token sent in every notice; returns whether one was removed."""
-    deleted, _detail = ProductWatch.objects.filter(token=token).delete()
-    return bool(deleted)
+    watch = ProductWatch.objects.select_for_update().filter(token=token).first()
+    if watch is None:
+        return False
+    audit.record(
+        actor=actor, action=AuditAction.DELETE, instance=watch, before={"product_id": watch.product_id}, after={}
+    )
+    watch.delete()
+    return True
+
+
+def unsubscribe_link(watch: ProductWatch) -> str:
+    return _watch_link("stop", watch)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from portal import feedback_views, items, resolver, views
+from portal import feedback_views, items, resolver, views, watch_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("phan-anh/", feedback_views.lookup, name="feedback-lookup"),
     path("phan-anh/gui", feedback_views.submit, name="feedback-submit"),
     path("phan-anh/<str:tracking_code>", feedback_views.follow, name="feedback-follow"),
+    path("theo-doi/<str:gtin>", watch_views.request_watch, name="watch-request"),
+    path("theo-doi/xac-nhan/<str:token>", watch_views.confirm_watch, name="watch-confirm"),
+    path("theo-doi/ngung/<str:token>", watch_views.stop_watch, name="watch-stop"),
     path("kiem-tra-tem", items.check_code, name="check-code"),
     path("quet/vi-tri", items.scan_location, name="scan-location"),
     # GS1 Digital Link resolver (uncompressed and partially compressed, then fully compressed last).

@@ -31,7 +31,7 @@ from events.services import recall_scope
 from ledger.services import append_record
 from notifications.choices import NotificationKind
 from notifications.models import ProductWatch
-from notifications.services import email_after_commit, notify_organization
+from notifications.services import email_after_commit, notify_organization, unsubscribe_link
 from quality.models import LabTest
 from quality.services import lots_to_hold
 from recalls.choices import HazardClass, RecallOrigin, RecallStatus
@@ -210,14 +210,17 @@ def start_recall(
 
 
 def _notify_consumers(recall: Recall, lots: list[Lot]) -> int:
+    """E-mail the recall notice to every confirmed watcher of a recalled product, with a link to stop."""
     products = {lot.product_id: lot for lot in lots}
-    watches = list(ProductWatch.objects.filter(product_id__in=products).select_related("product"))
+    watches = ProductWatch.objects.filter(product_id__in=products, confirmed_at__isnull=False).select_related("product")
     by_email: dict[str, list[str]] = {}
     for w in watches:
         lot = products[w.product_id]
         by_email.setdefault(w.email, []).append(
             _("- %(product)s, lô %(lot)s: %(link)s")
             % {"product": w.product.name, "lot": lot.lot_code, "link": digital_link(lot.product.gtin, lot.lot_code)}
+            + "\n  "
+            + _("Ngừng nhận thông báo về sản phẩm này: %(link)s") % {"link": unsubscribe_link(w)}
         )
     for email, lines in by_email.items():
         email_after_commit(

@@ -42,7 +42,10 @@ def test_recall_from_lot_reaches_downstream_lot_and_parties(
 ):
     other_organization.email = "nhamay@example.vn"
     other_organization.save()
-    ProductWatch.objects.create(product=chain.lot_b.product, email="khach@example.vn")
+    watch = ProductWatch.objects.create(
+        product=chain.lot_b.product, email="khach@example.vn", confirmed_at=dt.datetime.now(dt.UTC)
+    )
+    ProductWatch.objects.create(product=chain.lot_b.product, email="chua-xac-nhan@example.vn")  # never confirmed
     with django_capture_on_commit_callbacks(execute=True):
         recall = services.start_recall(actor=officer, lot=chain.lot_a, reason="Nhiễm Salmonella", hazard_class="I")
     chain.lot_a.refresh_from_db()
@@ -59,6 +62,9 @@ def test_recall_from_lot_reaches_downstream_lot_and_parties(
     assert recall.consumers_notified == 1
     recipients = sorted(to for m in mail.outbox for to in m.to)
     assert "khach@example.vn" in recipients and "nhamay@example.vn" in recipients
+    assert "chua-xac-nhan@example.vn" not in recipients
+    (consumer_mail,) = [m for m in mail.outbox if m.to == ["khach@example.vn"]]
+    assert f"http://127.0.0.1:8000/theo-doi/ngung/{watch.token}" in consumer_mail.body
     assert LedgerLeaf.objects.filter(kind="recall", record_id=str(recall.pk)).count() == 1
     assert LedgerLeaf.objects.filter(kind="lot", record_id=str(chain.lot_b.pk)).exists()
     notice = selectors.recall_notice_for_lot(chain.lot_b)
