@@ -62,6 +62,7 @@ def sqlite_writer() -> Iterator[None]:
 # -- WAL checkpoints off the commit path --------------------------------------------------------------
 
 CAPTURE_AUTOCHECKPOINT = 16_000  # pages (64 MB): the capture connection's own checkpoint, a fallback only
+CAPTURE_CACHE_KIB = 65_536  # the capture connection's page cache (64 MB)
 
 
 class BackgroundCheckpointer:
@@ -85,8 +86,12 @@ class BackgroundCheckpointer:
         self.error: BaseException | None = None
 
     def prepare(self) -> None:
-        """Before a capture writes: raise this connection's automatic checkpoint threshold (a few µs)."""
-        connection.connection.execute(f"PRAGMA wal_autocheckpoint={CAPTURE_AUTOCHECKPOINT}")
+        """Before a capture writes: raise this connection's automatic checkpoint threshold, and its page
+        cache to `CAPTURE_CACHE_KIB` (SQLite's default, 2 MB, holds few of the index pages a document's
+        inserts touch in a large database: a third of the insert time was re-reading them). A few µs."""
+        raw = connection.connection
+        raw.execute(f"PRAGMA wal_autocheckpoint={CAPTURE_AUTOCHECKPOINT}")
+        raw.execute(f"PRAGMA cache_size=-{CAPTURE_CACHE_KIB}")
 
     def committed(self, path: str) -> None:
         """After a capture committed: make sure the thread will checkpoint soon."""

@@ -58,7 +58,12 @@ def test_second_writer_waits_for_the_first_and_nested_use_is_free():
 def test_captures_are_checkpointed_in_the_background(settings, organization):
     from accounts.permissions import SYSTEM
     from events.services import capture_events
-    from events.services.writelock import CAPTURE_AUTOCHECKPOINT, background_checkpoints, checkpointer
+    from events.services.writelock import (
+        CAPTURE_AUTOCHECKPOINT,
+        CAPTURE_CACHE_KIB,
+        background_checkpoints,
+        checkpointer,
+    )
     from events.tests.helpers import object_event
 
     assert not background_checkpoints()  # off under tests unless asked for
@@ -70,6 +75,7 @@ def test_captures_are_checkpointed_in_the_background(settings, organization):
         assert checkpointer.runs == runs
         return
     assert connection.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CAPTURE_AUTOCHECKPOINT
+    assert connection.connection.execute("PRAGMA cache_size").fetchone()[0] == -CAPTURE_CACHE_KIB
     deadline = time.monotonic() + 10
     while checkpointer.runs == runs and time.monotonic() < deadline:
         time.sleep(0.02)
