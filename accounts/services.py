@@ -111,7 +111,7 @@ def authenticate_token(plain: str) -> ApiToken | None:
 def _columns(model: type[models.Model], alias: str) -> tuple[list[str], list[str], list[Any], list[list[Any]]]:
     """Quoted columns, attnames, column expressions and the backend's value converters of a model's fields."""
     qn = connection.ops.quote_name
-    fields = list(model._meta.concrete_fields)
+    fields: list[Any] = list(model._meta.concrete_fields)
     cols = [f.get_col(alias) for f in fields]
     converters = [
         connection.ops.get_db_converters(col) + f.get_db_converters(connection)

@@ -82,12 +82,14 @@ def test_last_used_is_written_at_most_once_a_minute(organization, django_assert_
     assert token.last_used_at is None
     assert authenticate_token(plain).last_used_at is not None  # first use: written
     first = ApiToken.objects.get().last_used_at
+    assert first is not None
     with django_assert_num_queries(1):  # used again within the minute: read only, nothing written
         assert authenticate_token(plain).pk == token.pk
     assert ApiToken.objects.get().last_used_at == first
     ApiToken.objects.update(last_used_at=first - dt.timedelta(seconds=LAST_USED_PRECISION))
     authenticate_token(plain)  # a minute later: written again
-    assert ApiToken.objects.get().last_used_at > first
+    again = ApiToken.objects.get().last_used_at
+    assert again is not None and again > first
 
 
 def test_authenticate_reads_token_and_organisation_in_one_query(organization, django_assert_num_queries):

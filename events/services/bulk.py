@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
@@ -70,7 +70,10 @@ def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def insert_model(obj: Model) -> Model:
+M = TypeVar("M", bound=Model)
+
+
+def insert_model(obj: M) -> M:
     """INSERT one new model instance (auto primary key) with a prepared statement; set its pk.
 
     What ``obj.save()`` does for a plain new row (field defaults, ``auto_now_add``, values prepared by
