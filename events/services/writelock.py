@@ -74,7 +74,7 @@ class BackgroundCheckpointer:
     the capture). Here, the capture connection checkpoints on its own only past `CAPTURE_AUTOCHECKPOINT`
     pages, and after each capture commit a daemon thread (its own connection) runs a PASSIVE checkpoint,
     which waits for no reader or writer, on the other core. Durability is unchanged: a commit is durable
-    once in the log (WAL, synchronous=NORMAL), checkpointed or not.
+    once its log frames are written (and, with the project's synchronous=FULL, fsynced), checkpointed or not.
     """
 
     def __init__(self) -> None:
