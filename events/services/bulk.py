@@ -57,19 +57,6 @@ def insert_rows(
     return out
 
 
-def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Run one statement written with ``%s`` placeholders on the raw cursor; its rows (if any)."""
-    connection.ensure_connection()
-    if connection.vendor == "sqlite":
-        sql = sql.replace("%s", "?")
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, list(params))
-        return [tuple(r) for r in cursor.fetchall()] if cursor.description else []
-    finally:
-        cursor.close()
-
-
 M = TypeVar("M", bound=Model)
 
 
