@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUYXUAT = str(ROOT / ".venv" / "bin" / "truyxuat")
+THREADS = os.environ.get("TRUYXUAT_THREADS", "2")  # truyxuat serve's default
 
 
 def free_port() -> int:
@@ -198,7 +199,7 @@ def main() -> None:
         for b in (base_uncached, base_cold):
             wait_up(b + lot_path)
         print(
-            f"lot page {lot_path}; gunicorn {args.workers} workers × 4 threads, one socket each (SO_REUSEPORT); "
+            f"lot page {lot_path}; gunicorn {args.workers} workers × {THREADS} threads, a socket each (SO_REUSEPORT); "
             f"{os.cpu_count()} CPUs (shared with wrk)"
         )
         html_h = ["Accept: text/html", "Accept-Language: vi"]
