@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from catalog import selectors as catalog
 from catalog.models import Facility, Organization
 from portal import cache, items, linkset, units
+from portal.labels import story_labels
 from portal.selectors import json_ready, lot_story, map_features
 from stamps.digital_link import DigitalLink, InvalidLink, parse_path
 
@@ -193,6 +194,7 @@ def page_context(story: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "story": story,
         "map_json": json.dumps(map_features(story), ensure_ascii=False),
         "valid_certificates": sum(1 for c in story["certificates"] if c["state"] == "valid"),
+        "T": story_labels(),
         **extra,
     }
 
