@@ -37,7 +37,7 @@ def _err(name: str, message: str) -> ValidationError:
 
 
 def parse_when(value: Any) -> dt.datetime:
-    """A datetime (aware) from a datetime, a date (noon local time) or ISO text."""
+    """A datetime (aware) from a datetime, a date (07:00 local time; today's date never later than now) or ISO text."""
     if isinstance(value, str):
         value = value.strip()
         parsed: Any = parse_datetime(value) if "T" in value or " " in value else parse_date(value)
@@ -45,7 +45,9 @@ def parse_when(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
     if isinstance(value, dt.date):
-        return timezone.make_aware(dt.datetime.combine(value, dt.time(7, 0)))
+        moment = timezone.make_aware(dt.datetime.combine(value, dt.time(7, 0)))
+        # Today's date entered before 07:00 (a harvest at dawn): the work is done, so it was not later than now.
+        return min(moment, timezone.now()) if value == timezone.localdate() else moment
     raise _err("occurred_at", _("Cần nhập ngày giờ thực hiện."))
 
 

@@ -15,7 +15,9 @@ from diary.models import DiaryEntry
 
 def days_ago(n: int, hour: int = 8) -> dt.datetime:
     day = timezone.localdate() - dt.timedelta(days=n)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    # Today at `hour` may not have come yet (tests run at any time of day): then a minute ago.
+    return min(moment, timezone.now() - dt.timedelta(minutes=1))
 
 
 class DiaryEntryFactory(factory.django.DjangoModelFactory[DiaryEntry]):

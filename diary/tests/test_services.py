@@ -181,3 +181,17 @@ def test_templates_match_crops_by_keyword():
     assert template_for("Sâm Ngọc Linh").code == "ginseng"
     assert template_for("Khoai lang").code == "generic"
     assert template_for("Heo thịt").activities[0] == "feeding"
+
+
+def test_a_date_means_seven_in_the_morning_but_today_never_later_than_now(monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from diary.services import parse_when
+
+    dawn = dt.datetime(2026, 3, 7, 22, 30, tzinfo=dt.UTC)  # 05:30 on 8 March in Vietnam (UTC+7)
+    monkeypatch.setattr(timezone, "now", lambda: dawn)
+    assert parse_when("2026-03-08") == dawn  # harvested this morning, entered at 05:30: not "in the future"
+    assert parse_when("2026-03-07") == dt.datetime(2026, 3, 7, 0, 0, tzinfo=dt.UTC)  # 07:00 local
+    assert parse_when(dt.date(2026, 3, 8)) == dawn
