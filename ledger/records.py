@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 
-
-def canonical_json(value: Any) -> bytes:
-    """Deterministic JSON: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+from ledger.canonical import canonical_bytes
 
 
 @dataclass(frozen=True)
@@ -34,6 +30,6 @@ def register(kind: str, model: type[models.Model], payload: Callable[[Any], dict
 def record_bytes(instance: models.Model) -> bytes:
     """The leaf data of a registered record in its current state."""
     record_type = REGISTRY[instance._meta.label_lower]
-    return canonical_json(
+    return canonical_bytes(
         {"type": instance._meta.label_lower, "id": str(instance.pk), "data": record_type.payload(instance)}
     )

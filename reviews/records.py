@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ledger.records import canonical_json
+from ledger.canonical import canonical_bytes
 from reviews.models import Review
 
 
@@ -21,5 +21,5 @@ def review_payload(review: Review) -> dict[str, Any]:
         "decided_by": review.decided_by.username if review.decided_by else None,
         "automatic": review.automatic,
         "decided_at": review.decided_at.isoformat(),
-        "snapshot_sha256": hashlib.sha256(canonical_json(review.snapshot)).hexdigest(),
+        "snapshot_sha256": hashlib.sha256(canonical_bytes(review.snapshot)).hexdigest(),
     }

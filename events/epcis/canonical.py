@@ -1,21 +1,13 @@
-"""Canonical JSON bytes for ledger leaves, and server-side defaults for captured events."""
+"""Canonical JSON bytes (defined once, in the ledger's pure core), and server-side defaults for captured events."""
 
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
+from ledger.canonical import canonical_bytes  # one definition for events and ledger leaves
+
 __all__ = ["canonical_bytes", "with_defaults"]
-
-
-def canonical_bytes(obj: Any) -> bytes:
-    """Deterministic JSON: sorted keys, no whitespace, UTF-8 (not \\u-escaped), no NaN/Infinity.
-
-    Two objects that are equal as JSON give the same bytes, whatever their key order.
-    Raises ValueError for NaN/Infinity and TypeError for values JSON cannot hold.
-    """
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def with_defaults(event: dict[str, Any], record_time: str, event_id: str | None = None) -> dict[str, Any]:
