@@ -47,18 +47,10 @@ def portal_link(key: str, base: str | None = None) -> str:
 def node(
     row: tuple[int, str, str, str, str, str, str], depth: int | None = None, base: str | None = None
 ) -> dict[str, Any]:
-    _pk, key, kind, epc, gtin, lot, serial = row
-    out: dict[str, Any] = {
-        "key": key,
-        "kind": kind,
-        "gtin": gtin or None,
-        "lot": lot or None,
-        "serial": serial or None,
-        "epc": epc or key,
-        "digital_link": portal_link(key, base),
-    }
-    if depth is not None:
-        out["depth"] = depth
+    """One lot's dict (as `lot_nodes` builds them), without `depth` when none is given."""
+    out = lot_nodes({row[0]: row}, [(row[0], 0 if depth is None else depth)], base)[0]
+    if depth is None:
+        del out["depth"]
     return out
 
 
