@@ -85,6 +85,19 @@ class Province:
             **body,
         }
 
+    def _commission(self, farm: int, lot: str) -> dict[str, Any]:
+        """A farm commissions a harvested lot (100 kg) at 05:00."""
+        return self._event(
+            "ObjectEvent",
+            5,
+            farm,
+            action="ADD",
+            bizStep="commissioning",
+            disposition="active",
+            epcList=[],
+            quantityList=[self._q(lot)],
+        )
+
     @staticmethod
     def _q(key: str, qty: float = 100.0) -> dict[str, Any]:
         return {"epcClass": key, "quantity": qty, "uom": "KGM"}
@@ -129,16 +142,7 @@ class Province:
             yield (
                 farm,
                 [
-                    self._event(
-                        "ObjectEvent",
-                        5,
-                        farm,
-                        action="ADD",
-                        bizStep="commissioning",
-                        disposition="active",
-                        epcList=[],
-                        quantityList=[self._q(lot)],
-                    ),
+                    self._commission(farm, lot),
                     ship,
                 ],
             )
@@ -222,19 +226,7 @@ class Province:
             farm = rng.randrange(self.FARMS)
             yield (
                 farm,
-                [
-                    self._event(
-                        "ObjectEvent",
-                        5,
-                        farm,
-                        action="ADD",
-                        bizStep="commissioning",
-                        disposition="active",
-                        epcList=[],
-                        quantityList=[self._q(lot)],
-                    )
-                    for lot in farm_lots[i : i + 100]
-                ],
+                [self._commission(farm, lot) for lot in farm_lots[i : i + 100]],
             )
         hub = self._lot(HUB_LOT)
         retail = [self._lot(HUB_RETAIL) for _ in range(rng.randint(200, 3000))]
