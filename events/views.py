@@ -21,7 +21,7 @@ from core.errors import Forbidden
 from core.problems import problem
 from events import selectors
 from events.auth import TokenActor, bearer_token, token_actor
-from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event, validate_document
+from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
 from events.models import Capture
 from events.query import QueryError
 from events.services import CaptureTooLarge, capture_document, capture_events, record_failure
@@ -174,16 +174,10 @@ def capture(request: HttpRequest) -> HttpResponse:
         )
     if not _can(actor, organization):
         return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
-    problems = validate_document(document.raw)
-    if problems:
-        return _invalid(
-            EpcisError(problems),
-            record_failure(
-                organization=organization, problems=[p.as_dict() for p in problems], event_count=len(document.events)
-            ),
+    try:  # validated while it is prepared (a large document partly in a helper process)
+        result = capture_document(
+            actor=actor, organization=organization, document=document, source="api", validate=True
         )
-    try:
-        result = capture_document(actor=actor, organization=organization, document=document, source="api")
     except EpcisError as exc:
         return _invalid(
             exc,

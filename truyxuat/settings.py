@@ -216,6 +216,12 @@ TRUYXUAT_MAX_UPLOAD_BYTES = int(os.environ.get("TRUYXUAT_MAX_UPLOAD_BYTES", str(
 # EPCIS capture limits.
 TRUYXUAT_CAPTURE_MAX_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_EVENTS", "10000"))
 TRUYXUAT_CAPTURE_MAX_BYTES = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_BYTES", str(20 * 1024 * 1024)))
+# Documents of at least MIN_EVENTS events are prepared (validated, hashed, indexed) partly by helper processes
+# (events.epcis.parallel): one per serving process on a machine with several cores, none under tests or with 0.
+TRUYXUAT_CAPTURE_PREPARE_WORKERS = int(
+    os.environ.get("TRUYXUAT_CAPTURE_PREPARE_WORKERS", "0" if TESTING or (os.cpu_count() or 1) < 2 else "1")
+)
+TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS", "200"))
 # Ledger: origin line of checkpoints and where the signing key lives (outside the database).
 TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.local/ledger")
 TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_DIR / "ledger-signer.key"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,18 +14,9 @@ from core.errors import Forbidden
 from core.models import AuditEntry
 from events.auth import TokenActor, can_capture
 from events.choices import CaptureStatus
-from events.epcis import (
-    CONTEXT_URL,
-    EpcisDocument,
-    EpcisError,
-    EventIndex,
-    Problem,
-    canonical_bytes,
-    event_hash,
-    event_hashes,
-    extract,
-    validate_document,
-)
+from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
+from events.epcis.parallel import prepare_document
+from events.epcis.prepare import PreparedEvent
 from events.graph import fetch_in
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
@@ -66,47 +56,6 @@ def _now_text(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _hashes(events: list[dict[str, Any]], context: Any) -> list[str | None]:
-    """Event hashes; an event whose hash the library cannot compute gets None (it is stored under a UUID)."""
-    try:
-        return list(event_hashes(events, context))
-    except EpcisError:
-        out: list[str | None] = []
-        for event in events:
-            try:
-                out.append(event_hash(event, context))
-            except EpcisError:
-                out.append(None)
-        return out
-
-
-def _document(events: list[dict[str, Any]], context: list[Any]) -> dict[str, Any]:
-    return {
-        "@context": context or [CONTEXT_URL],
-        "type": "EPCISDocument",
-        "schemaVersion": "2.0",
-        "creationDate": _now_text(timezone.now()),
-        "epcisBody": {"eventList": events},
-    }
-
-
-def _check_lengths(index: int, idx: EventIndex) -> list[Problem]:
-    problems = []
-    for name, value in (
-        ("eventID", idx.event_id),
-        ("readPoint/id", idx.read_point),
-        ("bizLocation/id", idx.biz_location),
-    ):
-        if value and len(value) > KEY_MAX:
-            problems.append(Problem(index, f"/epcisBody/eventList/{index}/{name}", f"longer than {KEY_MAX} characters"))
-    for value in idx.epcs + idx.epc_classes + idx.input_epcs + idx.output_epcs + idx.input_classes + idx.output_classes:
-        if len(value) > KEY_MAX:
-            problems.append(
-                Problem(index, f"/epcisBody/eventList/{index}", f"identifier longer than {KEY_MAX} characters")
-            )
-    return problems
-
-
 def capture_events(
     *,
     actor: Any,
@@ -115,6 +64,7 @@ def capture_events(
     context: list[Any] | None = None,
     source: str = "api",
     validate: bool = True,
+    header: dict[str, Any] | None = None,
 ) -> CaptureResult:
     """Capture EPCIS events (JSON form, as a document's eventList holds them) for `organization`.
 
@@ -124,7 +74,10 @@ def capture_events(
     gets `eventID` (its event hash when absent) and `recordTime` where absent; events already stored (same
     eventID or same event hash, also within the batch) are skipped and reported as duplicates; the rest are
     stored with their index rows, genealogy edges, shipments, one ledger leaf each and one audit entry.
-    `context` is the document's `@context` (default: the EPCIS 2.0 context only).
+    `context` is the document's `@context` (default: the EPCIS 2.0 context only); `header` the members of the
+    document sent other than its body (validated with the events; by default an EPCIS 2.0 document of now).
+    Large documents are prepared (validated, hashed, indexed) partly in a helper process: see
+    `events.epcis.parallel` and `TRUYXUAT_CAPTURE_PREPARE_WORKERS`.
     """
     if not can_capture(actor, organization):
         raise Forbidden()
@@ -132,44 +85,45 @@ def capture_events(
     if len(events) > limit:
         raise CaptureTooLarge(f"{len(events)} events; the limit is {limit} per document")
     ctx = list(context) if context else [CONTEXT_URL]
-    if validate:
-        problems = validate_document(_document(events, ctx))
-        if problems:
-            raise EpcisError(problems)
     now = timezone.now()
-    hashes = _hashes(events, ctx)
-    prepared: list[tuple[dict[str, Any], EventIndex, str | None]] = []
-    problems = []
-    stamp = _now_text(now)
-    for i, (event, h) in enumerate(zip(events, hashes, strict=True)):
-        full = dict(event)  # what was sent, plus eventID and recordTime where absent (shared, not mutated)
-        full.setdefault("eventID", h or f"urn:uuid:{uuid.uuid4()}")
-        full.setdefault("recordTime", stamp)
-        idx = extract(full)
-        problems += _check_lengths(i, idx)
-        prepared.append((full, idx, h))
-    if problems:
-        raise EpcisError(problems)
+    header = dict(header) if header is not None else {}
+    header.setdefault("@context", ctx)
+    header.setdefault("type", "EPCISDocument")
+    header.setdefault("schemaVersion", "2.0")
+    header.setdefault("creationDate", _now_text(now))
+    prepared = prepare_document(
+        events,
+        header,
+        ctx,
+        _now_text(now),
+        validate=validate,
+        key_max=KEY_MAX,
+        workers=settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS,
+        min_events=settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS,
+    )
     with capture_transaction():
         return _store(actor, organization, prepared, ctx, source, now)
 
 
-def capture_document(*, actor: Any, organization: Any, document: EpcisDocument, source: str = "api") -> CaptureResult:
-    """Capture the events of a parsed (and validated) EPCIS document; see `capture_events`."""
+def capture_document(
+    *, actor: Any, organization: Any, document: EpcisDocument, source: str = "api", validate: bool = False
+) -> CaptureResult:
+    """Capture the events of a parsed EPCIS document (validated here with `validate`); see `capture_events`."""
     return capture_events(
         actor=actor,
         organization=organization,
         events=document.events,
         context=document.context,
         source=source,
-        validate=False,
+        validate=validate,
+        header={k: v for k, v in document.raw.items() if k != "epcisBody"} if isinstance(document.raw, dict) else None,
     )
 
 
-def _existing(prepared: list[tuple[dict[str, Any], EventIndex, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
+def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, str]]:
     """Stored events with one of these eventIDs or event hashes (two indexed reads on the raw cursor)."""
-    ids = sorted({str(idx.event_id) for _e, idx, _h in prepared if idx.event_id})
-    hashes = sorted({h for _e, _idx, h in prepared if h})
+    ids = sorted({str(p.index.event_id) for p in prepared if p.index.event_id})
+    hashes = sorted({p.hash for p in prepared if p.hash})
     by_id: dict[str, str] = dict(
         fetch_in(f"SELECT event_id, event_id FROM {EVENT_TABLE} WHERE event_id IN ({{marks}})", ids)
     )
@@ -198,7 +152,7 @@ class NewEvent:
 def _store(
     actor: Any,
     organization: Any,
-    prepared: list[tuple[dict[str, Any], EventIndex, str | None]],
+    prepared: list[PreparedEvent],
     context: list[Any],
     source: str,
     now: datetime,
@@ -207,7 +161,8 @@ def _store(
     result = CaptureResult(capture=Capture())
     by_id, by_hash = _existing(prepared)
     rows: list[NewEvent] = []
-    for i, (full, idx, h) in enumerate(prepared):
+    for i, p in enumerate(prepared):
+        idx, h = p.index, p.hash
         eid = str(idx.event_id)
         if eid in by_id:
             result.duplicates.append({"index": i, "eventID": eid, "reason": "eventID", "existing": by_id[eid]})
@@ -218,7 +173,7 @@ def _store(
         by_id[eid] = eid
         if h:
             by_hash[h] = eid
-        rows.append(NewEvent(eid, h, idx, org_id, canonical_bytes(full).decode()))
+        rows.append(NewEvent(eid, h, idx, org_id, p.body))
     capture = result.capture = insert_model(  # the job, with its outcome (one INSERT, no UPDATE)
         Capture(
             organization=organization,
