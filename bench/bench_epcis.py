@@ -98,6 +98,33 @@ def peak_rss_mb(children: bool = False) -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+DROPPED = "bench_load_dropped_index"  # the loader's note of the indexes it dropped, until they are rebuilt
+
+
+def _dropped_note() -> list[tuple[str, str]]:
+    """Indexes a load dropped and did not rebuild (it was killed): [(name, CREATE INDEX …)]."""
+    from django.db import connection
+
+    if DROPPED not in connection.introspection.table_names():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, definition FROM {DROPPED} ORDER BY name")
+        return list(cursor.fetchall())
+
+
+def rebuild_dropped_indexes() -> int:
+    """Rebuild the indexes an interrupted load left dropped (noted in `DROPPED`); how many."""
+    from django.db import connection, transaction
+
+    dropped = _dropped_note()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for _name, sql in dropped:
+            cursor.execute(sql)
+        if DROPPED in connection.introspection.table_names():
+            cursor.execute(f"DROP TABLE {DROPPED}")
+    return len(dropped)
+
+
 @contextlib.contextmanager
 def bulk_load_session() -> Iterator[None]:
     """The loader's own connection settings and index handling, for the load only.
@@ -106,12 +133,14 @@ def bulk_load_session() -> Iterator[None]:
     the load loses the load, which is rerun); SQLite gets a 512 MB page cache. The non-unique secondary indexes
     of `events_event` are dropped and recreated, with the same definitions, when the load ends (even if it
     fails): building them once is faster than updating nine B-trees on every insert. Unique indexes, and the
-    indexes the load reads (identifier keys, open shipments), stay.
+    indexes the load reads (identifier keys, open shipments), stay. The dropped definitions are noted in a table
+    of their own, dropped with the rebuild: a load killed outright leaves the note, and the next run of this
+    script rebuilds them.
     """
-    from django.db import connection
+    from django.db import connection, transaction
 
     connection.ensure_connection()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-524288")
@@ -126,16 +155,22 @@ def bulk_load_session() -> Iterator[None]:
                 "AND i.indexdef NOT LIKE 'CREATE UNIQUE%' AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
                 "WHERE c.conname = i.indexname) ORDER BY i.indexname"
             )
-        dropped = list(cursor.fetchall())
-        for name, _sql in dropped:
+        found = list(cursor.fetchall())
+        noted = _dropped_note()
+        if not noted:
+            cursor.execute(f"CREATE TABLE {DROPPED} (name varchar(200) PRIMARY KEY, definition text NOT NULL)")
+        names = {n for n, _s in noted}
+        new = [(n, sql) for n, sql in found if n not in names]
+        for name, sql in new:
+            cursor.execute(f"INSERT INTO {DROPPED} VALUES (%s, %s)", (name, sql))
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        dropped = sorted(noted + new)
     try:
         yield
     finally:
         start = time.perf_counter()
+        rebuild_dropped_indexes()
         with connection.cursor() as cursor:
-            for _name, sql in dropped:
-                cursor.execute(sql)
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA synchronous=FULL")
                 cursor.execute("PRAGMA cache_size=-2000")
@@ -314,7 +349,7 @@ def bench_capture(n_docs: int, per_doc: int) -> float:
     from events.epcis import parallel
 
     workers = settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS
-    helper = parallel.pool.wait(workers) if workers > 0 else False
+    helper = parallel.pool.wait() if workers > 0 else False
     warm = [e for _o, evs in Province(seed=33_331 + run_number()).batches(50) for e in evs]
     capture_events(actor=SYSTEM, organization=org, events=warm, source="bench")
     helped = parallel.helped["documents"]
@@ -576,6 +611,8 @@ def main() -> None:
             size = f", database {sum(f.stat().st_size for f in db.parent.glob(db.name + '*')) / 1e9:.1f} GB"
         worker = f" (preparing process {peak_rss_mb(children=True):,.0f} MB)" if not args.load_serial else ""
         print(f"  peak RSS {peak_rss_mb():,.0f} MB{worker}{size}")
+    elif rebuilt := rebuild_dropped_indexes():
+        print(f"  {rebuilt} indexes an interrupted load had dropped were rebuilt (the loaded events are partial)")
     if connection.vendor == "postgresql":
         # as autovacuum would have left a loaded server: fresh statistics, and visibility maps set, without which
         # index-only scans (the genealogy walks) visit the heap for every row of a freshly loaded table

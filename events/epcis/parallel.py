@@ -2,44 +2,48 @@
 
 Validation, hashing, index columns and canonical JSON (:func:`.prepare.prepare`) are pure Python and
 take ~0.1 ms an event, about half of a 1,000-event capture; the database half must run in the capturing
-process, one transaction at a time. A process of the capturing process's own (started through a
-*forkserver*, so it inherits no threads, locks or database connections) prepares the second part of a
-large document while this process prepares the first; the parts are merged as if prepared at once
-(:func:`.prepare.merge`).
+process, one transaction at a time. A helper process of the capturing process's own prepares the
+second part of a large document while this process prepares the first; the parts are merged as if
+prepared at once (:func:`.prepare.merge`).
 
-The helper is started in the background on the first call and used once it has warmed up (compiled
-the schema validator): until then, and whenever it fails, everything is prepared here, so a capture is
-never slower or different because of it. Nothing here imports Django.
+The helper is a fresh interpreter running ``python -m events.epcis.parallel`` (not a fork, and not
+:mod:`multiprocessing`, which would import the caller's main script in the helper): it imports this
+pure package only, reads pickled requests on stdin and writes pickled results on stdout, and exits when
+its parent goes. It is started in the background when the first large document arrives and used once it
+has warmed up (compiled the schema validator); until then, while another thread of the process is using
+it, and whenever it fails, everything is prepared here: a capture is never different, nor much slower,
+because of it. Nothing here imports Django.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from .prepare import Prepared, PreparedEvent, merge, prepare
 
-__all__ = ["PreparePool", "pool", "prepare_document"]
+__all__ = ["Helper", "helped", "pool", "prepare_document"]
 
 log = logging.getLogger(__name__)
 
-HELPER_TIMEOUT = 120.0  # seconds; past it the part is prepared here
+HELPER_TIMEOUT = 120.0  # seconds to wait for the helper's part; past it the part is prepared here
+RETRY_AFTER = 60.0  # seconds before starting a helper again after one failed
+READY = b"R"
+_FRAME = struct.Struct("!Q")
 
 
-def _warm() -> bool:
-    """Run once in a new helper: compile the schema validator and the hashing path (~1 s)."""
-    event = {
-        "type": "ObjectEvent",
-        "eventTime": "2026-01-01T00:00:00+07:00",
-        "eventTimeZoneOffset": "+07:00",
-        "action": "OBSERVE",
-        "epcList": ["urn:epc:id:sgtin:8930000.000001.1"],
-    }
+def _warm() -> None:
+    """Compile the schema validator and the hashing path (~1 s), as the first capture would."""
     context: list[Any] = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
     header = {
         "@context": context,
@@ -47,72 +51,167 @@ def _warm() -> bool:
         "schemaVersion": "2.0",
         "creationDate": "2026-01-01T00:00:00Z",
     }
+    event = {
+        "type": "ObjectEvent",
+        "eventTime": "2026-01-01T00:00:00+07:00",
+        "eventTimeZoneOffset": "+07:00",
+        "action": "OBSERVE",
+        "epcList": ["urn:epc:id:sgtin:8930000.000001.1"],
+    }
     prepare([event], header, context, "2026-01-01T00:00:00Z")
-    return True
 
 
-class PreparePool:
-    """One helper process per capturing process, started on first use, forgotten in a forked child."""
+def _read_exactly(fd: int, n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _send(fd: int, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    _write_all(fd, _FRAME.pack(len(data)) + data)
+
+
+def _receive(fd: int) -> Any:
+    (size,) = _FRAME.unpack(_read_exactly(fd, _FRAME.size))
+    return pickle.loads(_read_exactly(fd, size))  # our own helper process, over a private pipe
+
+
+class Helper:
+    """The helper process of this process: started on demand, forgotten in a forked child."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._executor: ProcessPoolExecutor | None = None
-        self._warm: Future[bool] | None = None
+        self._lock = threading.Lock()  # held while starting it and for the duration of a request
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._ready = False
         self._pid = 0
+        self._failed_at = float("-inf")
 
-    def ready(self, workers: int) -> ProcessPoolExecutor | None:
-        """The helper pool if it is warm; otherwise None (and it is being started). `workers` ≤ 0: never."""
-        if workers <= 0:
-            return None
-        with self._lock:
-            if self._pid != os.getpid():  # a fork of a process that had a pool: its helpers are not ours
-                self._executor, self._warm, self._pid = None, None, os.getpid()
-            if self._executor is None:
-                try:
-                    context = multiprocessing.get_context("forkserver")
-                    context.set_forkserver_preload([__name__])
-                    self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-                    self._warm = self._executor.submit(_warm)
-                except (OSError, ValueError, RuntimeError):
-                    log.exception("capture: cannot start the preparing helper; preparing in-process")
-                    self._executor = None
-                    return None
-            warm = self._warm
-            if warm is None or not warm.done():
-                return None
-            if warm.cancelled() or warm.exception() is not None:
-                self._discard()
-                return None
-            return self._executor
+    def _start(self) -> None:
+        root = str(Path(__file__).resolve().parents[2])  # the directory holding the `events` package
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=root,
+            bufsize=0,
+            close_fds=True,
+        )
+        self._ready = False
 
-    def wait(self, workers: int, timeout: float = 60.0) -> bool:
-        """Start the helper if needed and wait until it is warm (benchmarks; a server just starts using it)."""
-        self.ready(workers)
-        warm = self._warm
-        if warm is None:
+    def _check_ready(self, timeout: float) -> bool:
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            return False
+        if not self._ready:
+            readable, _w, _x = select.select([proc.stdout], [], [], timeout)
+            if not readable:
+                return False
+            if os.read(proc.stdout.fileno(), 1) != READY:
+                raise EOFError("the helper did not start")
+            self._ready = True
+        return True
+
+    def _acquire(self, start: bool, timeout: float = 0.0) -> bool:
+        """Take the helper for one request if it is warm and free (starting it if `start`)."""
+        if not self._lock.acquire(blocking=False):
             return False
         try:
-            warm.result(timeout=timeout)
-        except Exception:
-            return False
-        return self.ready(workers) is not None
+            if self._pid != os.getpid():  # a fork of a process that had a helper: that one is not ours
+                self._proc, self._ready, self._pid = None, False, os.getpid()
+            if self._proc is None or self._proc.poll() is not None:
+                if not start or time.monotonic() - self._failed_at < RETRY_AFTER:
+                    self._lock.release()
+                    return False
+                self._start()
+            if self._check_ready(timeout):
+                return True
+        except (OSError, EOFError, ValueError):
+            log.exception("capture: the preparing helper could not start; preparing in-process")
+            self._fail()
+        self._lock.release()
+        return False
 
-    def _discard(self) -> None:
-        executor, self._executor, self._warm = self._executor, None, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+    def _fail(self) -> None:
+        self._failed_at = time.monotonic()
+        proc, self._proc, self._ready = self._proc, None, False
+        if proc is not None:
+            proc.kill()
+            proc.wait()
 
-    def broken(self) -> None:
-        """The helper failed: drop it (the next call starts a new one)."""
-        with self._lock:
-            self._discard()
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Start the helper if needed and wait until it is warm (benchmarks, tests; a server just starts it)."""
+        if self._acquire(start=True, timeout=timeout):
+            self._lock.release()
+            return True
+        return False
+
+    def request(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Pending | None:
+        """Send one `prepare` call if the helper is warm and free (None: it was not sent; prepare here)."""
+        if not self._acquire(start=True):
+            return None
+        return _Pending(self, args, kwargs)
 
     def shutdown(self) -> None:
         with self._lock:
-            self._discard()
+            proc, self._proc, self._ready = self._proc, None, False
+            if proc is not None and proc.stdin is not None:
+                proc.stdin.close()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
-pool = PreparePool()
+class _Pending:
+    """A request sent to the helper (which stays taken until `result`)."""
+
+    def __init__(self, helper: Helper, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.helper = helper
+        proc = helper._proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        self.stdout = proc.stdout.fileno()
+        try:
+            _send(proc.stdin.fileno(), (args, kwargs))
+            self.sent = True
+        except OSError:
+            log.exception("capture: the preparing helper failed; preparing in-process")
+            self.sent = False
+
+    def result(self, timeout: float = HELPER_TIMEOUT) -> Prepared | None:
+        """The helper's part, or None (it failed or took too long: then it is stopped and restarted later)."""
+        out: Any = None
+        try:
+            if self.sent:
+                readable, _w, _x = select.select([self.stdout], [], [], timeout)
+                if readable:
+                    out = _receive(self.stdout)
+                else:
+                    log.error("capture: the preparing helper gave no answer in %s s; preparing in-process", timeout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            log.exception("capture: the preparing helper failed; preparing in-process")
+        finally:
+            if not isinstance(out, Prepared):
+                self.helper._fail()
+            self.helper._lock.release()
+        return out if isinstance(out, Prepared) else None
+
+
+pool = Helper()
 helped = {"documents": 0, "events": 0}  # what the helper prepared in this process (benchmarks, tests)
 
 
@@ -131,31 +230,39 @@ def prepare_document(
     """:func:`.prepare.prepare` of a whole document, its events' problems raised as one :class:`EpcisError`.
 
     With `workers` > 0 and at least `min_events` events, the last `helper_share` of the events is prepared
-    by the helper process while this process prepares the others (once the helper is warm).
+    by the helper process while this process prepares the others (once the helper is warm and free).
     """
-    executor = pool.ready(workers)
-    split = len(events) - int(len(events) * helper_share) if len(events) >= min_events else len(events)
-    if executor is None or split >= len(events):
+    split = len(events) - int(len(events) * helper_share)
+    pending = None
+    if workers > 0 and len(events) >= min_events and split < len(events):
+        rest = list(events[split:])
+        kwargs = {"validate": validate, "offset": split, "key_max": key_max}
+        pending = pool.request((rest, header, context, record_time), kwargs)
+    if pending is None:
         return merge([prepare(events, header, context, record_time, validate=validate, key_max=key_max)])
-    rest = list(events[split:])
-    try:
-        future = executor.submit(
-            prepare, rest, header, context, record_time, validate=validate, offset=split, key_max=key_max
-        )
-    except RuntimeError:  # shut down or broken meanwhile
-        pool.broken()
-        future = None
     here = prepare(events[:split], header, context, record_time, validate=validate, key_max=key_max)
-    there: Prepared | None = None
-    if future is not None:
-        try:
-            there = future.result(timeout=HELPER_TIMEOUT)
-        except Exception:
-            log.exception("capture: the preparing helper failed; preparing its part in-process")
-            pool.broken()
+    there = pending.result()
     if there is None:
         there = prepare(rest, header, context, record_time, validate=validate, offset=split, key_max=key_max)
     else:
         helped["documents"] += 1
         helped["events"] += len(rest)
     return merge([here, there])
+
+
+def _serve() -> None:
+    """The helper's loop: warm up, say ready, then answer `prepare` calls until stdin closes."""
+    stdin, stdout = sys.stdin.buffer.fileno(), os.dup(sys.stdout.buffer.fileno())
+    os.dup2(sys.stderr.fileno(), sys.stdout.buffer.fileno())  # whatever prints goes to stderr, not into the pipe
+    _warm()
+    _write_all(stdout, READY)
+    while True:
+        try:
+            args, kwargs = _receive(stdin)
+        except EOFError:
+            return
+        _send(stdout, prepare(*args, **kwargs))
+
+
+if __name__ == "__main__":
+    _serve()

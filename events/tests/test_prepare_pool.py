@@ -19,7 +19,7 @@ STAMP = "2026-11-20T00:00:00.000Z"
 def helper(settings):
     settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS = 1
     settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS = 4
-    assert parallel.pool.wait(1, timeout=120), "the preparing helper process did not start"
+    assert parallel.pool.wait(timeout=120), "the preparing helper process did not start"
     yield parallel.helped
     parallel.pool.shutdown()
 
@@ -65,3 +65,13 @@ def test_problem_found_by_the_helper_names_its_place_in_the_document(client, org
     ]
     assert helper["documents"] - before["documents"] == 1
     assert Event.objects.count() == 0
+
+
+def test_a_helper_that_died_is_replaced_by_preparing_here(client, organization, helper):
+    parallel.pool._proc.kill()  # the helper process dies (OOM killer, operator…)
+    parallel.pool._proc.wait()
+    before = dict(helper)
+    response = _post(client, organization, document(_events(8)))
+    assert response.status_code == 202
+    assert helper == before  # nothing came from a helper
+    assert Event.objects.count() == 8
