@@ -52,7 +52,12 @@ def publish(seed: int) -> Any:
                 priority_group=category.priority_group,
                 risk_class=category.default_risk_class,
             )
-        keys = list(EpcKey.objects.filter(kind="lgtin", gtin__in=list(products)).values_list("pk", "gtin", "lot_code"))
+        # half the GTINs: one pass over the lot keys, filtered here (EpcKey.gtin is not indexed)
+        keys = [
+            row
+            for row in EpcKey.objects.filter(kind="lgtin").values_list("pk", "gtin", "lot_code")
+            if row[1] in products
+        ]
         lots = []
         for _pk, gtin, code in keys:
             bucket = zlib.crc32(f"{seed}/{gtin}/{code}".encode()) % 10
@@ -102,6 +107,7 @@ def main() -> None:
         from core.errors import NotFound
         from events import selectors
         from events.models import EpcKey
+        from events.services.keys import gtin_keys
 
         rng = random.Random(args.seed)
         ids = list(EpcKey.objects.filter(kind="lgtin").values_list("key", flat=True))
@@ -114,7 +120,7 @@ def main() -> None:
                 break
         hubs: list[tuple[str, int]] = []
         for number, count in ((HUB_LOT, 8), (HUB_FARM, 6), (HUB_RETAIL, 6)):
-            keys = list(EpcKey.objects.filter(kind="lgtin", gtin=gtin(number)).values_list("key", flat=True))
+            keys = list(EpcKey.objects.filter(gtin_keys(gtin(number)), kind="lgtin").values_list("key", flat=True))
             for key in rng.sample(keys, min(count, len(keys))):
                 size = len(selectors.trace(key, viewer=SYSTEM).lots)
                 if size <= 10_000:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from events.choices import CaptureStatus, EdgeKind, EpcRole
@@ -57,11 +58,12 @@ class EpcKey(models.Model):
     gtin = models.CharField(max_length=14, blank=True)
     lot_code = models.CharField(max_length=80, blank=True)
     serial = models.CharField(max_length=80, blank=True)
-    gln = models.CharField(max_length=13, blank=True, db_index=True)
+    gln = models.CharField(max_length=13, blank=True)
     lot = models.ForeignKey("catalog.Lot", null=True, blank=True, on_delete=models.SET_NULL, related_name="epc_keys")
 
     class Meta:
-        indexes = [models.Index(fields=["gtin", "lot_code"])]
+        # Only `key` is indexed (unique): a lot is found by its canonical key, a product's keys by the key
+        # range of its Digital Link (`gtin_keys`); gtin, lot_code and gln are kept for display, not searched.
         verbose_name = _("mã định danh")
         verbose_name_plural = _("mã định danh")
 
@@ -81,7 +83,7 @@ class Event(models.Model):
     action = models.CharField(max_length=8, blank=True)
     biz_step = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
     disposition = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
-    read_point = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    read_point = models.CharField(max_length=KEY_MAX, blank=True)  # indexed where it differs from biz_location
     biz_location = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
     transformation_id = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
     organization = models.ForeignKey(
@@ -92,6 +94,14 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["event_time", "id"]
+        indexes = [
+            # Most events are read where they happen (readPoint = bizLocation): the biz_location index finds
+            # those, and only the others are indexed here (`events.query` asks both); capture then writes one
+            # location B-tree page per place instead of two.
+            models.Index(
+                fields=["read_point"], name="events_event_read_point_own", condition=~Q(read_point=F("biz_location"))
+            ),
+        ]
         verbose_name = _("sự kiện EPCIS")
         verbose_name_plural = _("sự kiện EPCIS")
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from events.choices import EpcRole
 from events.epcis import InvalidIdentifier, key_of, normalise_biz_step, normalise_disposition, parse_key, parse_time
 from events.models import EpcKey, Event, EventEpc
+from events.services.keys import gtin_keys
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -35,7 +36,6 @@ TIME_FIELDS = {
 }
 EQ_FIELDS = {
     "EQ_action": "action",
-    "EQ_readPoint": "read_point",
     "EQ_bizLocation": "biz_location",
     "EQ_eventID": "event_id",
     "EQ_transformationID": "transformation_id",
@@ -81,12 +81,21 @@ def _key_filter(values: list[str]) -> Q:
             exact.append(value)
             continue
         if gk.kind == "gtin" and gk.gtin14:
-            query |= Q(gtin=gk.gtin14)
+            query |= gtin_keys(gk.gtin14)
         else:
             exact.append(key_of(value))
     if exact:
         query |= Q(key__in=exact)
     return query
+
+
+def read_point_in(values: list[str]) -> Q:
+    """`read_point IN values`, asked so that both location indexes serve it: events read where they happen
+    (readPoint = bizLocation) through the biz_location index, the others through the partial read_point
+    index (`Event.Meta.indexes`), whose condition the second branch repeats word for word."""
+    return Q(biz_location__in=values, read_point__in=values) | (
+        Q(read_point__in=values) & ~Q(read_point=F("biz_location"))
+    )
 
 
 def filter_events(params: Any, queryset: QuerySet[Event]) -> QuerySet[Event]:
@@ -103,6 +112,8 @@ def filter_events(params: Any, queryset: QuerySet[Event]) -> QuerySet[Event]:
             queryset = queryset.filter(type__in=types)
         elif name in TIME_FIELDS:
             queryset = queryset.filter(**{TIME_FIELDS[name]: _time(name, raw)})
+        elif name == "EQ_readPoint":
+            queryset = queryset.filter(read_point_in(_values(raw)))
         elif name in EQ_FIELDS:
             queryset = queryset.filter(**{f"{EQ_FIELDS[name]}__in": _values(raw)})
         elif name == "EQ_bizStep":

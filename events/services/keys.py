@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import Q
 
-from events.epcis import InvalidIdentifier, epc_urn, parse_key
+from events.epcis import GS1Key, InvalidIdentifier, digital_link, epc_urn, parse_key
 from events.graph import fetch_in
 from events.models import EpcKey
 from events.services.bulk import insert_rows
@@ -81,6 +83,28 @@ def _link_new(rows: list[list[Any]]) -> None:
         r[7] = lots.get((r[3], r[4]))
 
 
+def lot_key(gtin: str, lot_code: str) -> str:
+    """The canonical key capture stores for a lot: its Digital Link on id.gs1.org, lot code %-escaped
+    (the same string `events.epcis.key_of` gives for the lot's EPC URN or any Digital Link of it)."""
+    return digital_link(GS1Key("lgtin", "", gtin14=gtin, lot=lot_code))
+
+
+def gtin_keys(gtin14: str) -> Q:
+    """A filter on `EpcKey` for the keys of one product (GTIN-14): the product class, its lots and items.
+
+    Read on the unique `key` index: every such key is the product's Digital Link on id.gs1.org, alone or
+    followed by "/" (`/10/lot`, `/21/serial`), and `gtin = gtin14` keeps exactly the rows that hold the GTIN
+    (an unparsed identifier that merely starts the same way has no GTIN).
+    """
+    prefix = digital_link(GS1Key("gtin", "", gtin14=gtin14))
+    if connection.vendor == "postgresql":
+        # LIKE 'prefix%' reads the key's varchar_pattern_ops index, right whatever the database collation
+        return Q(key__startswith=prefix, gtin=gtin14)
+    # SQLite compares text bytewise: the prefix itself and prefix + "/…" all lie in [prefix, prefix + "0")
+    return Q(key__gte=prefix, key__lt=prefix + "0", gtin=gtin14)
+
+
 def link_lot(lot_id: int, gtin: str, lot_code: str) -> int:
-    """Link the keys of a lot registered after its events arrived; returns how many keys were linked."""
-    return EpcKey.objects.filter(kind="lgtin", gtin=gtin, lot_code=lot_code, lot__isnull=True).update(lot_id=lot_id)
+    """Link the key of a lot registered after its events arrived (found by its canonical key); returns how
+    many keys were linked (0 or 1)."""
+    return EpcKey.objects.filter(key=lot_key(gtin, lot_code), kind="lgtin", lot__isnull=True).update(lot_id=lot_id)

@@ -1,0 +1,174 @@
+"""Queries answered through the slimmer index set: EQ_readPoint (biz_location index + partial read_point
+index), a product's keys (range of the unique key index) and late lot linking (by canonical key)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from accounts.permissions import SYSTEM
+from catalog.selectors import digital_link as portal_link
+from catalog.tests.factories import LotFactory, ProductFactory
+from events.epcis import key_of
+from events.epcis.identifiers import check_digit
+from events.models import EpcKey, Event
+from events.query import filter_events, read_point_in
+from events.services import capture_events
+from events.services.keys import gtin_keys, lot_key
+from events.tests.helpers import object_event
+
+pytestmark = pytest.mark.django_db
+
+FARM = "https://id.gs1.org/414/8938501000007"
+PLANT = "https://id.gs1.org/414/8938502000006"
+DOOR = "urn:epc:id:sgln:8938501.00000.7"
+GTIN_A = "0893850100001" + str(check_digit("0893850100001"))  # item reference 000001 of company 8938501
+GTIN_B = "0893850100002" + str(check_digit("0893850100002"))  # the next product of the same company
+
+
+def _event(n: int, read_point: str | None, biz_location: str | None) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if read_point:
+        extra["readPoint"] = {"id": read_point}
+    if biz_location:
+        extra["bizLocation"] = {"id": biz_location}
+    return object_event(epcs=[f"https://id.gs1.org/01/{GTIN_A}/21/RP{n}"], time=f"2026-11-0{n}T08:00:00+07:00", **extra)
+
+
+@pytest.fixture
+def located(organization) -> dict[str, str]:
+    """Events named by where they were read and where they happened; returns {name: eventID}."""
+    cases = {
+        "same_farm": (FARM, FARM),  # read where it happens (most events)
+        "door_at_farm": (DOOR, FARM),  # read at a door of the farm
+        "farm_at_plant": (FARM, PLANT),  # read at the farm, happens at the plant
+        "diary_farm": (FARM, None),  # a diary event: readPoint only
+        "plant_only": (None, PLANT),  # bizLocation only
+        "nowhere": (None, None),
+        "same_plant": (PLANT, PLANT),
+    }
+    result = capture_events(
+        actor=SYSTEM,
+        organization=organization,
+        events=[_event(i + 1, rp, biz) for i, (rp, biz) in enumerate(cases.values())],
+    )
+    return dict(zip(cases, result.stored, strict=True))
+
+
+def _names(located: dict[str, str], params: dict[str, str]) -> set[str]:
+    ids = set(filter_events(params, Event.objects.all()).values_list("event_id", flat=True))
+    return {name for name, eid in located.items() if eid in ids}
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([FARM], {"same_farm", "farm_at_plant", "diary_farm"}),
+        ([DOOR], {"door_at_farm"}),
+        ([PLANT], {"same_plant"}),
+        ([FARM, PLANT], {"same_farm", "farm_at_plant", "diary_farm", "same_plant"}),
+        ([DOOR, PLANT], {"door_at_farm", "same_plant"}),
+        (["https://id.gs1.org/414/8938503000005"], set()),
+    ],
+)
+def test_eq_read_point_matches_read_point_exactly(located, values, expected):
+    assert _names(located, {"EQ_readPoint": "|".join(values)}) == expected
+    reference = set(Event.objects.filter(read_point__in=values).values_list("event_id", flat=True))
+    assert {located[n] for n in expected} == reference
+
+
+def test_eq_read_point_with_no_value_matches_nothing(located):
+    assert _names(located, {"EQ_readPoint": "|"}) == set()
+    assert not Event.objects.filter(read_point_in([])).exists()
+
+
+def test_eq_biz_location_unchanged(located):
+    assert _names(located, {"EQ_bizLocation": FARM}) == {"same_farm", "door_at_farm"}
+    assert _names(located, {"EQ_bizLocation": PLANT}) == {"farm_at_plant", "plant_only", "same_plant"}
+
+
+def test_eq_read_point_through_the_api(client, located):
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.get(f"/epcis/events?EQ_readPoint={quote(FARM)}&EQ_bizLocation={quote(PLANT)}")
+    assert response.status_code == 200
+    events = response.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    assert [e["eventID"] for e in events] == [located["farm_at_plant"]]
+
+
+LOT_CODES = ["A1", "A/1", "X%2FY", "lô 5", "a b+c", "#7?"]
+
+
+@pytest.mark.parametrize("code", LOT_CODES)
+def test_lot_key_is_what_capture_stores_for_either_form(organization, code):
+    product = ProductFactory(organization=organization, gtin=GTIN_A)
+    urn = f"urn:epc:class:lgtin:8938501.000001.{quote(code, safe='')}"
+    link = f"https://example.vn/01/{GTIN_A}/10/{quote(code, safe='')}"
+    capture_events(actor=SYSTEM, organization=organization, events=[object_event([urn]), object_event([link])])
+    stored = EpcKey.objects.get(kind="lgtin")  # one row: both forms are the same lot
+    assert stored.lot_code == code
+    assert lot_key(GTIN_A, code) == stored.key == key_of(urn) == key_of(link)
+    assert lot_key(GTIN_A, code) == key_of(portal_link(GTIN_A, code))
+    lot = LotFactory(product=product, lot_code=code, status="published")  # registered after its events
+    stored.refresh_from_db()
+    assert stored.lot_id == lot.pk
+
+
+def test_lot_registered_later_links_only_its_own_key(organization):
+    product = ProductFactory(organization=organization, gtin=GTIN_A)
+    keys = [f"https://id.gs1.org/01/{GTIN_A}/10/L1", f"https://id.gs1.org/01/{GTIN_A}/10/L10"]
+    keys.append(f"https://id.gs1.org/01/{GTIN_B}/10/L1")  # same lot code, other product
+    capture_events(actor=SYSTEM, organization=organization, events=[object_event(keys)])
+    lot = LotFactory(product=product, lot_code="L1", status="draft")
+    assert dict(EpcKey.objects.filter(kind="lgtin").values_list("key", "lot_id")) == {
+        keys[0]: lot.pk,
+        keys[1]: None,
+        keys[2]: None,
+    }
+
+
+def _capture_product_keys(organization) -> dict[str, str]:
+    """Keys of GTIN_A in every kind, keys of its neighbour GTIN_B, and lookalikes that hold no GTIN."""
+    a = f"https://id.gs1.org/01/{GTIN_A}"
+    written = {
+        "lot": "urn:epc:class:lgtin:8938501.000001.L1",
+        "item": f"{a}/21/S1",
+        "class": "urn:epc:idpat:sgtin:8938501.000001.*",
+        "lot_odd": f"{a}/10/L%2F2",
+        "other_lot": f"https://id.gs1.org/01/{GTIN_B}/10/L1",
+        "other_item": f"https://id.gs1.org/01/{GTIN_B}/21/S1",
+        "lookalike": f"{a}/10",  # odd path: not a GS1 key, stored as written
+        "longer": f"{a}0/10/L1",  # 15 digits: not a GTIN
+    }
+    events = [object_event(epcs=[written["item"], written["other_item"], written["lookalike"], written["longer"]])]
+    events.append(object_event([written["lot"], written["lot_odd"], written["other_lot"]]))
+    events.append(object_event([written["class"]]))
+    capture_events(actor=SYSTEM, organization=organization, events=events)
+    return {name: key_of(value) for name, value in written.items()}
+
+
+def test_gtin_keys_are_exactly_the_rows_holding_the_gtin(organization):
+    keys = _capture_product_keys(organization)
+    assert EpcKey.objects.filter(key=keys["lookalike"]).values_list("kind", "gtin").get() == ("other", "")
+    for gtin in (GTIN_A, GTIN_B, "0" + GTIN_B[1:-1] + "9"):
+        by_range = set(EpcKey.objects.filter(gtin_keys(gtin)).values_list("key", flat=True))
+        assert by_range == set(EpcKey.objects.filter(gtin=gtin).values_list("key", flat=True))
+    assert set(EpcKey.objects.filter(gtin_keys(GTIN_A)).values_list("key", flat=True)) == {
+        keys["lot"],
+        keys["item"],
+        keys["class"],
+        keys["lot_odd"],
+    }
+
+
+def test_match_epc_class_pattern_finds_the_products_events(organization):
+    keys = _capture_product_keys(organization)
+    pattern = "urn:epc:idpat:sgtin:8938501.000001.*"
+    for name, roles in (("MATCH_epcClass", 2), ("MATCH_anyEPC", 1), ("MATCH_epc", 1)):
+        found = filter_events({name: pattern}, Event.objects.all())
+        assert found.count() == roles, name
+    other = f"urn:epc:idpat:sgtin:8938501.000002.*|{keys['lookalike']}"
+    assert filter_events({"MATCH_epc": other}, Event.objects.all()).count() == 1
