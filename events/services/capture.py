@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from core.choices import AuditAction
@@ -17,7 +18,6 @@ from events.choices import CaptureStatus
 from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
 from events.epcis.parallel import prepare_document
 from events.epcis.prepare import PreparedEvent
-from events.graph import fetch_in
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import genealogy
@@ -121,17 +121,34 @@ def capture_document(
 
 
 def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, str]]:
-    """Stored events with one of these eventIDs or event hashes (two indexed reads on the raw cursor)."""
+    """Stored events with one of these eventIDs or event hashes: one indexed read on the raw cursor.
+
+    At most `TRUYXUAT_CAPTURE_MAX_EVENTS` of each (10,000 by default), within SQLite's 32,766 parameters;
+    PostgreSQL takes each list as one array parameter.
+    """
     ids = sorted({str(p.index.event_id) for p in prepared if p.index.event_id})
     hashes = sorted({p.hash for p in prepared if p.hash})
-    by_id: dict[str, str] = dict(
-        fetch_in(f"SELECT event_id, event_id FROM {EVENT_TABLE} WHERE event_id IN ({{marks}})", ids)
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        where_id, where_hash, params = "event_id = ANY(%s::text[])", "event_hash = ANY(%s::text[])", [ids, hashes]
+    else:
+        where_id = f"event_id IN ({','.join('?' * len(ids))})"
+        where_hash = f"event_hash IN ({','.join('?' * len(hashes))})"
+        params = [*ids, *hashes]
+    sql = (
+        f"SELECT 0, event_id, event_id FROM {EVENT_TABLE} WHERE {where_id} "
+        f"UNION ALL SELECT 1, event_hash, event_id FROM {EVENT_TABLE} WHERE {where_hash}"
     )
-    by_hash: dict[str, str] = (
-        dict(fetch_in(f"SELECT event_hash, event_id FROM {EVENT_TABLE} WHERE event_hash IN ({{marks}})", hashes))
-        if hashes
-        else {}
-    )
+    by_id: dict[str, str] = {}
+    by_hash: dict[str, str] = {}
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        for which, key, event_id in cursor.fetchall():
+            (by_hash if which else by_id)[key] = event_id
+    finally:
+        cursor.close()
     return by_id, by_hash
 
 

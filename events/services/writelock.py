@@ -63,6 +63,7 @@ def sqlite_writer() -> Iterator[None]:
 
 CAPTURE_AUTOCHECKPOINT = 16_000  # pages (64 MB): the capture connection's own checkpoint, a fallback only
 CAPTURE_CACHE_KIB = 65_536  # the capture connection's page cache (64 MB)
+PRAGMAS_SET = "_truyxuat_capture_pragmas"  # attribute of the connection wrapper: the raw connection set up
 
 
 class BackgroundCheckpointer:
@@ -88,10 +89,14 @@ class BackgroundCheckpointer:
     def prepare(self) -> None:
         """Before a capture writes: raise this connection's automatic checkpoint threshold, and its page
         cache to `CAPTURE_CACHE_KIB` (SQLite's default, 2 MB, holds few of the index pages a document's
-        inserts touch in a large database: a third of the insert time was re-reading them). A few µs."""
+        inserts touch in a large database: a third of the insert time was re-reading them). Once per
+        connection (the settings stay with it)."""
         raw = connection.connection
+        if getattr(connection, PRAGMAS_SET, None) is raw:
+            return
         raw.execute(f"PRAGMA wal_autocheckpoint={CAPTURE_AUTOCHECKPOINT}")
         raw.execute(f"PRAGMA cache_size=-{CAPTURE_CACHE_KIB}")
+        setattr(connection, PRAGMAS_SET, raw)  # on this thread's connection wrapper: a new connection sets them again
 
     def committed(self, path: str) -> None:
         """After a capture committed: make sure the thread will checkpoint soon."""
