@@ -140,16 +140,19 @@ def bulk_load_session() -> Iterator[None]:
     from django.db import connection, transaction
 
     connection.ensure_connection()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # outside a transaction (SQLite refuses it inside)
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-524288")
+        else:
+            cursor.execute("SET synchronous_commit = off")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events_event' "
                 "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
             )
         else:
-            cursor.execute("SET synchronous_commit = off")
             cursor.execute(
                 "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'events_event' "
                 "AND i.indexdef NOT LIKE 'CREATE UNIQUE%' AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
@@ -228,12 +231,26 @@ def _unpack(values: tuple) -> Any:
 
 
 def _prepare_into(queue: Any, seed: int, n_events: int, stamp: str) -> None:
-    """The preparing process: chunks into `queue` (bounded: it waits for the loader), then None."""
+    """The preparing process: chunks into `queue` (bounded: it waits for the loader), then None. It stops if
+    the loader is gone (killed)."""
+    import queue as queues
+
+    loader = os.getppid()
+
+    def put(item: Any) -> None:
+        while True:
+            try:
+                queue.put(item, timeout=5)
+                return
+            except queues.Full:
+                if os.getppid() != loader:
+                    os._exit(1)  # not sys.exit: the queue's feeder thread would wait for a reader
+
     try:
         for pending in prepare(seed, n_events, stamp):
-            queue.put([(org, eid, _pack(idx), body) for org, eid, idx, body in pending])
+            put([(org, eid, _pack(idx), body) for org, eid, idx, body in pending])
     finally:
-        queue.put(None)
+        put(None)
 
 
 def _chunks(seed: int, n_events: int, stamp: str, parallel: bool) -> Iterator[Prepared]:
