@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from events.choices import EpcRole
 from events.epcis import InvalidIdentifier, key_of, normalise_biz_step, normalise_disposition, parse_key, parse_time
@@ -121,9 +121,11 @@ def filter_events(params: Any, queryset: QuerySet[Event]) -> QuerySet[Event]:
         elif name == "EQ_disposition":
             queryset = queryset.filter(disposition__in=[normalise_disposition(v) for v in _values(raw)])
         elif name in MATCH_ROLES:
+            # driven from the identifiers (their EventEpc rows, by the covering (key, role, event) index), never
+            # by probing every event in query order: a product whose events are few and old made that a scan
             keys = EpcKey.objects.filter(_key_filter(_values(raw))).values("pk")
             queryset = queryset.filter(
-                Exists(EventEpc.objects.filter(event=OuterRef("pk"), role__in=MATCH_ROLES[name], key__in=keys))
+                pk__in=EventEpc.objects.filter(key__in=keys, role__in=MATCH_ROLES[name]).values("event_id")
             )
         else:
             raise QueryError(name, "tham số truy vấn không được hỗ trợ / unsupported query parameter")
