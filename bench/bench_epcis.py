@@ -6,11 +6,13 @@
 1. loads the province (bench/province_generator.py) with the capture path's own index code (extract,
    identifier keys, genealogy edges, shipments) but without validation, hashing and ledger, to build it fast.
    The load streams (5,000 events per transaction as the generator makes them; a second process prepares the
-   events, `--load-serial` for one): memory stays flat, about 0.9 GB RSS (SQLite's 512 MB page cache included)
-   plus 0.15 GB for the preparing process, at 1M as at 10M events; ~10,000 events/s on a quiet machine. For the
-   load only: commits not durable, the cyclic GC off, events_event's nine non-unique indexes rebuilt at the end
-   (the database is the same, schema and content, as one loaded by the capture path's index code alone).
-   10M events (~17 GB, about half an hour), then the benchmarks on it:
+   events, `--load-serial` for one): memory stays flat, 0.73 GB RSS while loading (SQLite's 512 MB page cache
+   included; 1.25 GB at the end, rebuilding the indexes) plus 0.2 GB for the preparing process, at 1M as at 10M
+   events; ~10,000 events/s on a quiet machine. For the load only: commits not durable, the cyclic GC off,
+   events_event's nine non-unique indexes rebuilt at the end (the database is the same, schema and content, as
+   one loaded by the capture path's index code alone). 10M events (16.9 GB; 40 min on 2 shared cores, 4 min of
+   it the index rebuild), then the benchmarks on it (run `--only none` first outside the lock: it applies new
+   migrations to the 10M database and counts the rows, minutes of work):
 
        nice -n 10 ionice -c3 .venv/bin/python bench/bench_epcis.py --events 10000000 --data-dir /tmp/epcis10m \
            --load-only
