@@ -26,6 +26,9 @@ class Party:
     id: str
     key: str
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its constructor call (capture's helper process)
+        return (Party, (self.type, self.id, self.key))
+
 
 @dataclass(slots=True)
 class EventIndex:
@@ -61,6 +64,14 @@ class EventIndex:
     biz_transactions: list[Party] = field(default_factory=list)
     certification_info: list[str] = field(default_factory=list)
     error_declaration: dict[str, Any] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its constructor call: a third of the time of the dataclass default (field by field),
+        for the thousands of these the capture's helper process sends back (`events.epcis.parallel`)."""
+        return (EventIndex, tuple(getattr(self, f) for f in _INDEX_FIELDS))
+
+
+_INDEX_FIELDS = tuple(EventIndex.__dataclass_fields__)
 
 
 def parse_time(value: str) -> datetime:

@@ -105,3 +105,15 @@ def test_identifier_length_problems_are_numbered_in_the_whole_document():
     ]
     assert _problems(lambda: merge([prepare(events, HEADER, CONTEXT, STAMP)])) == expected
     assert _problems(lambda: _in_parts(events, 3)) == expected
+
+
+def test_prepared_events_survive_pickling_unchanged():
+    """What the helper process sends back (pickled) is what was prepared, Party and datetime values included."""
+    import pickle
+
+    event = _event(3, sourceList=[{"type": "owning_party", "source": "https://id.gs1.org/417/8930000000011"}])
+    prepared = prepare([event], HEADER, CONTEXT, STAMP)
+    again = pickle.loads(pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == prepared
+    assert again.events[0].index.sources[0].key == prepared.events[0].index.sources[0].key
+    assert again.events[0].index.event_time == prepared.events[0].index.event_time
