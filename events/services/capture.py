@@ -301,11 +301,14 @@ def _insert_events(events: list[NewEvent], capture_id: int, record_time: datetim
         e.pk = pks[e.event_id]
 
 
+_LEAF_TYPE = canonical_bytes({"type": RECORD_TYPE})[1:]  # b'"type":"events.event"}'
+
+
 def _leaf(event: NewEvent) -> bytes:
-    """The same bytes as `ledger.records.record_bytes(event)` (canonical JSON of {type, id, data}),
-    spliced from the event's stored canonical body instead of encoding it a second time."""
-    tail = canonical_bytes({"id": str(event.pk), "type": RECORD_TYPE})  # sorted keys: data < id < type
-    return b'{"data":' + event.body.encode() + b"," + tail[1:]
+    """The same bytes as `ledger.records.record_bytes(event)` (canonical JSON of {type, id, data}: sorted keys
+    data < id < type), spliced from the event's stored canonical body instead of encoding it a second time;
+    the id is a decimal primary key, which JSON writes as it is."""
+    return b'{"data":' + event.body.encode() + b',"id":"' + str(event.pk).encode() + b'",' + _LEAF_TYPE
 
 
 def _append_leaves(rows: list[NewEvent]) -> None:
