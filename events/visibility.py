@@ -31,8 +31,7 @@ class Visibility:
         """A filter on `Event` for the events this viewer sees."""
         if self.everything:
             return Q()
-        public = Exists(EventEpc.objects.filter(event=OuterRef("pk"), key__in=public_keys()))
-        query = Q(public)
+        query = public_event_filter()
         if self.organization_ids:
             query |= Q(organization_id__in=self.organization_ids)
         if self.province_code is not None:
@@ -45,6 +44,23 @@ class Visibility:
         if self.province_code is not None:
             ids.update(Organization.objects.filter(province_code=self.province_code).values_list("pk", flat=True))
         return ids
+
+
+FEW_PUBLIC_KEYS = 2000
+
+
+def public_event_filter() -> Q:
+    """A filter on `Event` for the events of public lots, in the plan that suits how much is published.
+
+    While few lot identifiers are public (a province starting up), their events are found from them
+    (their `EventEpc` rows): probing every event in query order for one that mentions a public lot read the
+    whole events table when nothing matched (1 s for an anonymous query at 1M events). Once many are, the
+    ordered probe stops after a page and is the faster (60 ms against 150-600 ms at 92,000 public lots).
+    """
+    few = list(public_keys().values_list("pk", flat=True)[: FEW_PUBLIC_KEYS + 1])
+    if len(few) <= FEW_PUBLIC_KEYS:
+        return Q(pk__in=EventEpc.objects.filter(key__in=few).values("event_id"))
+    return Q(Exists(EventEpc.objects.filter(event=OuterRef("pk"), key__in=public_keys())))
 
 
 def public_keys() -> Any:

@@ -27,10 +27,18 @@ def _login(client, actors, name):
 QUERY_VIEWS = {"anonymous": 4, "consumer": 4, "producer": 5, "other_producer": 7, "officer": 8}
 
 
+@pytest.mark.parametrize("few_public_keys", [2000, 0], ids=["from-public-keys", "probe-each-event"])
 @pytest.mark.parametrize("name", sorted(QUERY_VIEWS))
-def test_query_visibility_matrix(client, actors, chain, name):
+def test_query_visibility_matrix(client, actors, chain, name, few_public_keys, monkeypatch):
+    """Both plans for "events of public lots" (`visibility.public_event_filter`) give the same events."""
+    from events import visibility
+
+    monkeypatch.setattr(visibility, "FEW_PUBLIC_KEYS", few_public_keys)
     _login(client, actors, name)
-    assert len(_ids(client, "/epcis/events")) == QUERY_VIEWS[name]
+    ids = _ids(client, "/epcis/events")
+    assert len(ids) == QUERY_VIEWS[name]
+    monkeypatch.setattr(visibility, "FEW_PUBLIC_KEYS", 2000 - few_public_keys)
+    assert _ids(client, "/epcis/events") == ids
 
 
 @pytest.mark.parametrize("name", sorted(QUERY_VIEWS))
