@@ -14,7 +14,7 @@ from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
 from events.graph import EdgeRow, fetch_in, walk
 from events.models import EpcKey
-from events.visibility import Visibility, public_event_ids, visibility_for
+from events.visibility import Visibility, public_event_ids, public_key_ids, visibility_for
 
 GS1_BASE = "https://id.gs1.org"
 _KIND_NAMES = {int(kind): name for kind, name in EDGE_KIND_NAMES.items()}
@@ -120,7 +120,8 @@ def _edge_filter(vis: Visibility, edges: list[EdgeRow]) -> Any:
     if vis.everything:
         return lambda row: True
     orgs = vis.organization_set()
-    public = public_event_ids({row[3] for row in edges if row[4] not in orgs})
+    others = [row for row in edges if row[4] not in orgs]
+    public = _public_among([(row[3], lot) for row in others for lot in (row[0], row[1])], {row[3] for row in others})
     return lambda row: row[4] in orgs or row[3] in public
 
 
@@ -214,20 +215,36 @@ def _event_ids(pks: set[int]) -> dict[int, str]:
 def _events(nodes: set[int], vis: Visibility) -> list[int]:
     """Visible events mentioning any of `nodes`."""
     ids = sorted(nodes)
-    orgs = set() if vis.everything else vis.organization_set()
-    if vis.everything or not orgs:
-        found = {
+    if vis.everything:
+        return sorted(
             pk for (pk,) in _chunked("SELECT DISTINCT event_id FROM events_eventepc WHERE key_id IN ({marks})", ids)
-        }
-        return sorted(found if vis.everything else public_event_ids(found))
-    events: dict[int, int | None] = dict(
-        _chunked(  # type: ignore[arg-type]
-            # each event once (not once per lot it mentions), then its organisation by primary key (a join made
-            # PostgreSQL hash the whole events table)
-            "SELECT d.event_id, (SELECT e.organization_id FROM events_event e WHERE e.id = d.event_id) "
-            "FROM (SELECT DISTINCT x.event_id FROM events_eventepc x WHERE x.key_id IN ({marks})) d",
-            ids,
         )
+    # (event, traced lot) pairs, from the covering (key, role, event) index
+    pairs: list[tuple[int, int]] = _chunked(  # type: ignore[assignment]
+        "SELECT event_id, key_id FROM events_eventepc WHERE key_id IN ({marks})", ids
     )
-    mine = {pk for pk, org in events.items() if org in orgs}
-    return sorted(mine | public_event_ids(set(events) - mine))
+    found = {e for e, _k in pairs}
+    orgs = vis.organization_set()
+    mine: set[int] = set()
+    if orgs:
+        # each event's organisation by primary key (a join made PostgreSQL hash the whole events table)
+        mine = {
+            pk
+            for pk, org in _chunked("SELECT id, organization_id FROM events_event WHERE id IN ({marks})", sorted(found))
+            if org in orgs
+        }
+    return sorted(mine | _public_among(pairs, found - mine))
+
+
+def _public_among(pairs: list[tuple[int, int]], candidates: set[int]) -> set[int]:
+    """Those of `candidates` (events mentioning traced lots: `pairs` of event and lot) that mention a public lot.
+
+    An event that mentions a public traced lot is public at once; only the others are checked against every
+    lot they mention (`public_event_ids`). At 10M events an additive lot is mentioned by 20,000 events, and
+    checking each of them lot by lot took a public trace 0.2-1.4 s.
+    """
+    if not candidates:
+        return set()
+    public_keys = public_key_ids({k for e, k in pairs if e in candidates})
+    sure = {e for e, k in pairs if k in public_keys and e in candidates}
+    return sure | public_event_ids(candidates - sure)
