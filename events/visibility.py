@@ -71,39 +71,37 @@ def public_keys() -> Any:
     ).values("pk")
 
 
-def public_key_ids(candidates: Iterable[int]) -> set[int]:
-    """Those of `candidates` (EpcKey ids) that are keys of public lots (plain SQL driven from the keys)."""
-    ids = sorted(set(candidates))
-    if not ids:
-        return set()
-    # CROSS JOIN keeps SQLite's join order (it would otherwise start from every public lot by status)
-    sql = (
-        f"SELECT k.id FROM {EpcKey._meta.db_table} k CROSS JOIN {Lot._meta.db_table} l "
-        f"CROSS JOIN {Product._meta.db_table} p CROSS JOIN {Organization._meta.db_table} o "
-        "WHERE k.id IN ({marks}) AND l.id = k.lot_id AND p.id = l.product_id "
-        "AND o.id = p.organization_id AND l.status IN (%s, %s) AND o.status = %s"
-    )
-    return {pk for (pk,) in fetch_in(sql, ids, after=_PUBLIC_PARAMS)}
+def _public(select: str, where: str, candidates: Iterable[int]) -> set[int]:
+    """Run `select` (… FROM … the identifier as `k`) joined to public lots, `where` (… IN ({marks})) over
+    `candidates`.
 
-
-def public_event_ids(candidates: Iterable[int]) -> set[int]:
-    """Those of `candidates` (Event pks) that mention a public lot.
-
-    Plain SQL driven from the candidate events (their identifiers, then those identifiers' lots): never
-    lists every public lot of the platform, which costs more than the answer once many lots are published.
+    Plain SQL driven from the candidates; CROSS JOIN keeps SQLite's join order (it would otherwise start
+    from every public lot by status, which costs more than the answer once many lots are published).
     """
     ids = sorted(set(candidates))
     if not ids:
         return set()
-    # CROSS JOIN keeps SQLite's join order (it would otherwise start from every public lot by status)
     sql = (
-        f"SELECT DISTINCT x.event_id FROM {EventEpc._meta.db_table} x "
-        f"CROSS JOIN {EpcKey._meta.db_table} k CROSS JOIN {Lot._meta.db_table} l "
-        f"CROSS JOIN {Product._meta.db_table} p CROSS JOIN {Organization._meta.db_table} o "
-        "WHERE x.event_id IN ({marks}) AND k.id = x.key_id AND l.id = k.lot_id AND p.id = l.product_id "
+        f"{select} CROSS JOIN {Lot._meta.db_table} l CROSS JOIN {Product._meta.db_table} p "
+        f"CROSS JOIN {Organization._meta.db_table} o WHERE {where} AND l.id = k.lot_id AND p.id = l.product_id "
         "AND o.id = p.organization_id AND l.status IN (%s, %s) AND o.status = %s"
     )
     return {pk for (pk,) in fetch_in(sql, ids, after=_PUBLIC_PARAMS)}
+
+
+def public_key_ids(candidates: Iterable[int]) -> set[int]:
+    """Those of `candidates` (EpcKey ids) that are keys of public lots."""
+    return _public(f"SELECT k.id FROM {EpcKey._meta.db_table} k", "k.id IN ({marks})", candidates)
+
+
+def public_event_ids(candidates: Iterable[int]) -> set[int]:
+    """Those of `candidates` (Event pks) that mention a public lot (driven from the candidate events: their
+    identifiers, then those identifiers' lots; never every public lot of the platform)."""
+    return _public(
+        f"SELECT DISTINCT x.event_id FROM {EventEpc._meta.db_table} x CROSS JOIN {EpcKey._meta.db_table} k",
+        "x.event_id IN ({marks}) AND k.id = x.key_id",
+        candidates,
+    )
 
 
 def visibility_for(viewer: Any) -> Visibility:
