@@ -536,6 +536,7 @@ def bench_trace(samples: int, rounds: int) -> None:
     from core.errors import NotFound
     from events import selectors
     from events.models import EpcKey
+    from events.services.keys import gtin_keys
 
     keys = list(EpcKey.objects.filter(kind="lgtin").order_by("?").values_list("key", flat=True)[: samples * 4])
     chosen = []
@@ -549,7 +550,9 @@ def bench_trace(samples: int, rounds: int) -> None:
     hubs = []  # lots of the generator's hubs: the mixed lot, some of its farm lots and retail lots
     for number, count in ((HUB_LOT, 8), (HUB_FARM, 6), (HUB_RETAIL, 6)):
         for key in (
-            EpcKey.objects.filter(kind="lgtin", gtin=gtin(number)).order_by("?").values_list("key", flat=True)[:count]
+            EpcKey.objects.filter(gtin_keys(gtin(number)), kind="lgtin")
+            .order_by("?")
+            .values_list("key", flat=True)[:count]
         ):
             size = len(selectors.trace(key, viewer=SYSTEM).lots)
             if size <= 10_000:
