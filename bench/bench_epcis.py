@@ -19,8 +19,10 @@
        flock /tmp/truyxuat-bench.lock .venv/bin/python bench/bench_epcis.py --data-dir /tmp/epcis10m \
            --skip-load --only trace,recall
 2. batched capture through `events.services.capture_events` (validation, event hash, dedupe, storage, edges,
-   ledger append, one durable commit per 1,000-event document): events/s (target ≥ 5,000), after an untimed
-   50-event warm-up (a process compiles the schema validator once, 0.8 s);
+   ledger append, one durable commit per 1,000-event document; 20 documents by default): events/s (target
+   ≥ 5,000), after an untimed 50-event warm-up (a process compiles the schema validator once, 0.8 s) and once
+   the preparing helper process is warm (`TRUYXUAT_CAPTURE_PREPARE_WORKERS=0` to measure without it). On a
+   copied database, `sync` before timing: the kernel writing back a fresh 1.6 GB copy lands in the commits;
 3. single-event `POST /epcis/events` through Django's test client with an API token, one at a time (target
    ≥ 500/s), after 20 untimed posts; and (`--only http`) over HTTP keep-alive: wrk with a few concurrent
    connections against `truyxuat serve` (gunicorn), as a producer's system sends them;
