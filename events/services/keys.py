@@ -64,21 +64,21 @@ def key_ids(values: dict[str, str]) -> dict[str, int]:
 
 
 def _link_new(rows: list[list[Any]]) -> None:
-    """Point new lot keys at their catalogue lot (same GTIN and lot code) when it is registered already."""
-    from catalog.models import Lot
+    """Point new lot keys at their catalogue lot (same GTIN and lot code) when it is registered already.
+
+    Few catalogue lots per GTIN: they are read by GTIN (plain SQL: the queryset cost 0.35 ms to compile, on
+    every single-event capture of a new lot) and matched on lot code here.
+    """
+    from catalog.models import Lot, Product
 
     wanted = {(r[3], r[4]) for r in rows if r[1] == "lgtin" and r[3] and r[4]}
     if not wanted:
         return
-    gtins = sorted({g for g, _c in wanted})
-    lots: dict[tuple[str, str], int] = {}
-    for i in range(0, len(gtins), CHUNK):
-        # few catalogue lots per GTIN: read them by GTIN and match the lot codes here
-        for pk, g, c in Lot.objects.filter(product__gtin__in=gtins[i : i + CHUNK]).values_list(
-            "pk", "product__gtin", "lot_code"
-        ):
-            if (g, c) in wanted:
-                lots[(g, c)] = pk
+    sql = (
+        f"SELECT l.id, p.gtin, l.lot_code FROM {Lot._meta.db_table} l "
+        f"JOIN {Product._meta.db_table} p ON p.id = l.product_id WHERE p.gtin IN ({{marks}})"
+    )
+    lots = {(g, c): pk for pk, g, c in fetch_in(sql, sorted({g for g, _c in wanted}), chunk=CHUNK) if (g, c) in wanted}
     for r in rows:
         r[7] = lots.get((r[3], r[4]))
 
