@@ -86,11 +86,8 @@ def capture_events(
         raise CaptureTooLarge(f"{len(events)} events; the limit is {limit} per document")
     ctx = list(context) if context else [CONTEXT_URL]
     now = timezone.now()
-    header = dict(header) if header is not None else {}
-    header.setdefault("@context", ctx)
-    header.setdefault("type", "EPCISDocument")
-    header.setdefault("schemaVersion", "2.0")
-    header.setdefault("creationDate", _now_text(now))
+    if header is None:  # events given alone: validated as an EPCIS 2.0 document of now
+        header = {"@context": ctx, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": _now_text(now)}
     prepared = prepare_document(
         events,
         header,

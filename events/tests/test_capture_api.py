@@ -202,3 +202,17 @@ def test_capture_audit_entry_is_what_core_audit_writes(organization, as_token):
     assert ours.reason == (f"[token:{token.prefix}]" if as_token else "[system]")
     assert ours.after["stored"] == 1
     assert abs((ours.at - theirs.at).total_seconds()) < 60
+
+
+def test_document_without_context_is_refused_whole(client, organization):
+    """The document's own header is validated with its events: a missing @context is not filled in for it."""
+    token = token_for(organization)
+    doc = document([object_event([lgtin(GTIN_A, "L1")])])
+    del doc["@context"]
+    before = _state()
+    response = _post(client, token, doc)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"event_index": None, "pointer": "/@context", "message": "'@context' is required"}
+    ]
+    assert _state() == before
