@@ -240,8 +240,10 @@ def prepare_document(
         pending = pool.request((rest, header, context, record_time), kwargs)
     if pending is None:
         return merge([prepare(events, header, context, record_time, validate=validate, key_max=key_max)])
-    here = prepare(events[:split], header, context, record_time, validate=validate, key_max=key_max)
-    there = pending.result()
+    try:
+        here = prepare(events[:split], header, context, record_time, validate=validate, key_max=key_max)
+    finally:  # collect the helper's answer (and free it for the next document) whatever happened here
+        there = pending.result()
     if there is None:
         there = prepare(rest, header, context, record_time, validate=validate, offset=split, key_max=key_max)
     else:
