@@ -217,7 +217,8 @@ TRUYXUAT_MAX_UPLOAD_BYTES = int(os.environ.get("TRUYXUAT_MAX_UPLOAD_BYTES", str(
 TRUYXUAT_CAPTURE_MAX_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_EVENTS", "10000"))
 TRUYXUAT_CAPTURE_MAX_BYTES = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_BYTES", str(20 * 1024 * 1024)))
 # Documents of at least MIN_EVENTS events are prepared (validated, hashed, indexed) partly by helper processes
-# (events.epcis.parallel): one per serving process on a machine with several cores, none under tests or with 0.
+# (events.epcis.parallel): one per serving process on a machine with several cores, none under tests or with 0
+# (any value above 0 means that one helper: a document is split in two, never more).
 TRUYXUAT_CAPTURE_PREPARE_WORKERS = int(
     os.environ.get("TRUYXUAT_CAPTURE_PREPARE_WORKERS", "0" if TESTING or (os.cpu_count() or 1) < 2 else "1")
 )
