@@ -72,7 +72,14 @@ class EpcKey(models.Model):
 
 
 class Event(models.Model):
-    """A captured EPCIS event: `body` is its canonical JSON exactly as stored (and as the ledger holds it)."""
+    """A captured EPCIS event: `body` is its canonical JSON exactly as stored (and as the ledger holds it).
+
+    `event_hash` is the event's hash (GS1's event hash algorithm) when it differs from `event_id`, and NULL
+    when the eventID is the hash itself (an event sent without eventID gets its hash as eventID) or no hash
+    could be computed. Both columns are unique-indexed and a hash is looked up in both
+    (`events.services.capture`): a hash repeated in `event_hash` cost capture one random B-tree page per
+    event, a quarter of what a 1,000-event document wrote. NULLs sit together at the start of the index.
+    """
 
     event_id = models.CharField(_("eventID"), max_length=KEY_MAX, unique=True)
     event_hash = models.CharField(_("mã băm sự kiện"), max_length=100, null=True, blank=True, unique=True)

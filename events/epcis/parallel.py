@@ -17,6 +17,7 @@ because of it. Nothing here imports Django.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -257,13 +258,19 @@ def _serve() -> None:
     stdin, stdout = sys.stdin.buffer.fileno(), os.dup(sys.stdout.buffer.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.buffer.fileno())  # whatever prints goes to stderr, not into the pipe
     _warm()
+    gc.freeze()  # what start-up allocated is never scanned again
     _write_all(stdout, READY)
     while True:
         try:
             args, kwargs = _receive(stdin)
         except EOFError:
             return
-        _send(stdout, prepare(*args, **kwargs))
+        gc.disable()  # a part allocates much and frees it by reference counting: collect once, afterwards
+        try:
+            answer = prepare(*args, **kwargs)
+        finally:
+            gc.enable()
+        _send(stdout, answer)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.choices import AuditAction
+from core.collector import collector_paused
 from core.errors import Forbidden
 from core.models import AuditEntry
 from events.auth import TokenActor, can_capture
@@ -88,18 +89,19 @@ def capture_events(
     now = timezone.now()
     if header is None:  # events given alone: validated as an EPCIS 2.0 document of now
         header = {"@context": ctx, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": _now_text(now)}
-    prepared = prepare_document(
-        events,
-        header,
-        ctx,
-        _now_text(now),
-        validate=validate,
-        key_max=KEY_MAX,
-        workers=settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS,
-        min_events=settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS,
-    )
-    with capture_transaction():
-        return _store(actor, organization, prepared, ctx, source, now)
+    with collector_paused():  # a document allocates much and frees it all by reference counting
+        prepared = prepare_document(
+            events,
+            header,
+            ctx,
+            _now_text(now),
+            validate=validate,
+            key_max=KEY_MAX,
+            workers=settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS,
+            min_events=settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS,
+        )
+        with capture_transaction():
+            return _store(actor, organization, prepared, ctx, source, now)
 
 
 def capture_document(
@@ -120,21 +122,29 @@ def capture_document(
 def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, str]]:
     """Stored events with one of these eventIDs or event hashes: one indexed read on the raw cursor.
 
-    At most `TRUYXUAT_CAPTURE_MAX_EVENTS` of each (10,000 by default), within SQLite's 32,766 parameters;
-    PostgreSQL takes each list as one array parameter.
+    An event's hash is its `event_hash`, or its `event_id` where `event_hash` is NULL (see `Event`): the
+    hashes are looked up in both unique indexes. At most `TRUYXUAT_CAPTURE_MAX_EVENTS` of each (10,000 by
+    default), within SQLite's 32,766 parameters; PostgreSQL takes each list as one array parameter.
     """
     ids = sorted({str(p.index.event_id) for p in prepared if p.index.event_id})
     hashes = sorted({p.hash for p in prepared if p.hash})
     params: list[Any]
     if connection.vendor == "postgresql":
-        where_id, where_hash, params = "event_id = ANY(%s::text[])", "event_hash = ANY(%s::text[])", [ids, hashes]
+        where_id, where_hash, hash_id = (
+            "event_id = ANY(%s::text[])",
+            "event_hash = ANY(%s::text[])",
+            "event_id = ANY(%s::text[])",
+        )
+        params = [ids, hashes, hashes]
     else:
         where_id = f"event_id IN ({','.join('?' * len(ids))})"
         where_hash = f"event_hash IN ({','.join('?' * len(hashes))})"
-        params = [*ids, *hashes]
+        hash_id = f"event_id IN ({','.join('?' * len(hashes))})"
+        params = [*ids, *hashes, *hashes]
     sql = (
         f"SELECT 0, event_id, event_id FROM {EVENT_TABLE} WHERE {where_id} "
-        f"UNION ALL SELECT 1, event_hash, event_id FROM {EVENT_TABLE} WHERE {where_hash}"
+        f"UNION ALL SELECT 1, event_hash, event_id FROM {EVENT_TABLE} WHERE {where_hash} "
+        f"UNION ALL SELECT 1, event_id, event_id FROM {EVENT_TABLE} WHERE {hash_id} AND event_hash IS NULL"
     )
     by_id: dict[str, str] = {}
     by_hash: dict[str, str] = {}
@@ -274,7 +284,7 @@ def _insert_events(events: list[NewEvent], capture_id: int, record_time: datetim
         [
             (
                 e.event_id,
-                e.event_hash,
+                None if e.event_hash == e.event_id else e.event_hash,  # see Event: the eventID is the hash
                 e.idx.type,
                 db_datetime(e.idx.event_time),
                 e.idx.event_time_zone_offset[:6],

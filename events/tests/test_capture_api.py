@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote
 
 import pytest
+from django.db.models import F
 
 from accounts.permissions import SYSTEM
 from accounts.services import create_api_token
@@ -90,6 +91,44 @@ def test_same_event_id_is_a_duplicate(client, organization):
     assert job["duplicates"] == [
         {"index": 0, "eventID": event["eventID"], "reason": "eventID", "existing": event["eventID"]}
     ]
+    assert Event.objects.count() == 1
+
+
+def test_same_content_under_another_event_id_is_a_duplicate_by_event_hash(client, organization):
+    token = token_for(organization)
+    event = object_event([lgtin(GTIN_A, "L1")])
+    first = _post(client, token, document([event])).json()
+    (stored,) = Event.objects.values_list("event_id", "event_hash")
+    assert stored[0].startswith("ni:///sha-256;") and stored[1] is None  # the eventID is the hash: kept once
+    again = dict(event, eventID="urn:uuid:0b6c3c4e-4a55-4f43-9d2e-1d9f0f6a7b8c")
+    job = _post(client, token, document([again])).json()
+    assert job["duplicates"] == [
+        {"index": 0, "eventID": again["eventID"], "reason": "eventHash", "existing": stored[0]}
+    ]
+    assert (first["storedCount"], Event.objects.count()) == (1, 1)
+
+
+def test_an_event_id_of_its_own_keeps_the_hash_and_content_without_it_is_a_duplicate(client, organization):
+    token = token_for(organization)
+    uuid_id = "urn:uuid:3a0e8f7c-1b2d-4c5e-8f9a-0b1c2d3e4f5a"
+    event = object_event([lgtin(GTIN_A, "L1")])
+    _post(client, token, document([dict(event, eventID=uuid_id)]))
+    (stored,) = Event.objects.values_list("event_id", "event_hash")
+    assert stored[0] == uuid_id and stored[1].startswith("ni:///sha-256;")
+    job = _post(client, token, document([event])).json()
+    assert job["duplicates"] == [{"index": 0, "eventID": stored[1], "reason": "eventHash", "existing": uuid_id}]
+    assert Event.objects.count() == 1
+
+
+def test_rows_that_repeat_their_event_id_as_hash_are_still_found_by_hash(client, organization):
+    """Events stored before the hash was kept once have event_hash = event_id: still duplicates by hash."""
+    token = token_for(organization)
+    event = object_event([lgtin(GTIN_A, "L1")])
+    _post(client, token, document([event]))
+    Event.objects.update(event_hash=F("event_id"))
+    again = dict(event, eventID="urn:uuid:9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")
+    job = _post(client, token, document([again])).json()
+    assert [(d["reason"], d["existing"]) for d in job["duplicates"]] == [("eventHash", Event.objects.get().event_id)]
     assert Event.objects.count() == 1
 
 
