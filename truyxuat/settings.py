@@ -128,6 +128,7 @@ def _database_config() -> dict[str, Any]:
             # so concurrent writers queue instead of failing half-way with "database is locked".
             # synchronous=FULL: every commit is on disk when it returns, surviving a power cut, not only a crash
             # of the process (NORMAL in WAL mode may lose the last commits); measured 0.17 ms per commit here.
+            # Captures are on disk before they answer too, but fsync after the write lock (core.walsync).
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -223,6 +224,9 @@ TRUYXUAT_CAPTURE_PREPARE_WORKERS = int(
     os.environ.get("TRUYXUAT_CAPTURE_PREPARE_WORKERS", "0" if TESTING or (os.cpu_count() or 1) < 2 else "1")
 )
 TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS", "200"))
+# SQLite: capture transactions commit without fsync under the write lock, then share one fsync of the log before
+# they answer (core.walsync); 0 makes each commit fsync itself (synchronous=FULL) as other writes do.
+TRUYXUAT_SQLITE_GROUP_COMMIT = os.environ.get("TRUYXUAT_SQLITE_GROUP_COMMIT", "1") != "0"
 # Ledger: origin line of checkpoints and where the signing key lives (outside the database).
 TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.local/ledger")
 TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_DIR / "ledger-signer.key"))
