@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from events.choices import EpcRole
 from events.epcis import InvalidIdentifier, key_of, normalise_biz_step, normalise_disposition, parse_key, parse_time
@@ -41,6 +43,7 @@ EQ_FIELDS = {
     "EQ_transformationID": "transformation_id",
 }
 PAGING = ("orderBy", "orderDirection", "perPage", "nextPageToken")
+SPLIT_READ_POINTS = 16  # EQ_readPoint values asked one by one (two index ranges each); more are asked together
 TOKEN_SALT = "events.query.page"
 
 
@@ -89,20 +92,45 @@ def _key_filter(values: list[str]) -> Q:
     return query
 
 
+def _read_point_pair(values: list[str]) -> tuple[Q, Q]:
+    return Q(biz_location__in=values, read_point__in=values), Q(read_point__in=values) & ~Q(
+        read_point=F("biz_location")
+    )
+
+
 def read_point_in(values: list[str]) -> Q:
     """`read_point IN values`, asked so that both location indexes serve it: events read where they happen
     (readPoint = bizLocation) through the biz_location index, the others through the partial read_point
     index (`Event.Meta.indexes`), whose condition the second branch repeats word for word."""
-    return Q(biz_location__in=values, read_point__in=values) | (
-        Q(read_point__in=values) & ~Q(read_point=F("biz_location"))
-    )
+    same, other = _read_point_pair(values)
+    return same | other
 
 
-def filter_events(params: Any, queryset: QuerySet[Event]) -> QuerySet[Event]:
-    """Apply the standard query parameters in `params` (a QueryDict or dict of strings)."""
+def read_point_branches(values: list[str]) -> list[Q]:
+    """`read_point IN values` as disjoint filters whose union it is, each one range of one location index: per
+    value, the events read where they happen (the biz_location index, in capture order) and the others (ids
+    from the partial read_point index, whose condition it repeats word for word).
+
+    `page` reads each branch in index order and stops after a page. The second branch is an id list because,
+    beside another indexed filter (a producer's organisation), SQLite, without statistics, would drive it from
+    the other index and read all of that producer's events to find the (usually few) read elsewhere; as ids it
+    reads only the partial index's range. Many values are asked in one pair of branches (their matches sorted).
+    """
+    unique = list(dict.fromkeys(values))
+    groups = [[v] for v in unique] if len(unique) <= SPLIT_READ_POINTS else [unique] if unique else []
+    branches: list[Q] = []
+    for group in groups:
+        same, other = _read_point_pair(group)
+        branches += [same, Q(pk__in=Event.objects.filter(other).values("pk"))]
+    return branches
+
+
+def filter_events(params: Any, queryset: QuerySet[Event], *, read_point: bool = True) -> QuerySet[Event]:
+    """Apply the standard query parameters in `params` (a QueryDict or dict of strings); `EQ_readPoint` only
+    if `read_point` (`page` asks it branch by branch)."""
     for name in params:
         raw = params.get(name, "")
-        if name in PAGING:
+        if name in PAGING or (name == "EQ_readPoint" and not read_point):
             continue
         if name == "eventType":
             types = _values(raw)
@@ -152,7 +180,8 @@ def _signature(params: Any) -> str:
 def page(params: Any, queryset: QuerySet[Event]) -> Page:
     """One page of `queryset` filtered by `params`, ordered by `orderBy`/`orderDirection` (default: capture
     order), continuing after `nextPageToken` (a signed keyset position valid only for the same parameters)."""
-    queryset = filter_events(params, queryset)
+    base = queryset
+    queryset = filter_events(params, queryset, read_point=False)
     order_by = params.get("orderBy") or ""
     if order_by not in ("", "eventTime", "recordTime"):
         raise QueryError("orderBy", "must be eventTime or recordTime")
@@ -179,7 +208,12 @@ def page(params: Any, queryset: QuerySet[Event]) -> Page:
             queryset = queryset.filter(**{f"pk__{op}": last_pk})
     sign = "-" if desc else ""
     ordering = [f"{sign}{column}", f"{sign}pk"] if column else [f"{sign}pk"]
-    rows = list(queryset.order_by(*ordering)[: per_page + 1])
+    if "EQ_readPoint" in params:
+        rows = _merged(
+            base, queryset, read_point_branches(_values(params.get("EQ_readPoint", ""))), ordering, per_page + 1
+        )
+    else:
+        rows = list(queryset.order_by(*ordering)[: per_page + 1])
     next_token = None
     if len(rows) > per_page:
         rows = rows[:per_page]
@@ -187,3 +221,29 @@ def page(params: Any, queryset: QuerySet[Event]) -> Page:
         position = getattr(last, column).isoformat() if column else None
         next_token = signing.dumps({"p": last.pk, "v": position, "s": _signature(params)}, salt=TOKEN_SALT)
     return Page(events=rows, next_token=next_token)
+
+
+def _merged(
+    base: QuerySet[Event], queryset: QuerySet[Event], branches: list[Q], ordering: list[str], limit: int
+) -> list[Event]:
+    """The first `limit` events of `queryset` matching any of the disjoint `branches`, in `ordering`.
+
+    One statement: each branch's first `limit` ids in `ordering` (read in index order and stopped early, where
+    an OR of the branches made SQLite collect and sort every match), their UNION ALL, then those rows (at most
+    `limit` per branch) fetched by id and ordered, with `base`'s select_related and none of its filters again.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    for branch in branches:
+        first = queryset.filter(branch).order_by(*ordering).values("pk")[:limit]
+        try:
+            sql, branch_params = first.query.get_compiler(using=first.db).as_sql()
+        except EmptyResultSet:
+            continue
+        parts.append(f"SELECT * FROM ({sql}) AS b{len(parts)}")
+        params.extend(branch_params)
+    if not parts:
+        return []
+    rows = base.model._base_manager.using(base.db).filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))
+    rows.query.select_related = base.query.select_related
+    return list(rows.order_by(*ordering)[:limit])
