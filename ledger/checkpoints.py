@@ -18,9 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.walsync import sqlite_path, wal_sync
 from ledger import note
 from ledger.models import LedgerCheckpoint, LedgerHead, WitnessCosignature
 
@@ -139,6 +140,9 @@ def sign_checkpoint() -> LedgerCheckpoint | None:
     """
     from ledger.services import root_hash
 
+    path = sqlite_path(connection)
+    if path is not None:  # captures commit before their fsync (core.walsync): sign only what is on disk
+        wal_sync.sync_all(path)
     with transaction.atomic():
         head = LedgerHead.objects.filter(pk=1).first()
         size = head.size if head else 0
@@ -222,8 +226,6 @@ class _AfterCommitSigner:
             return self._timer is not None
 
     def _deferred(self) -> None:
-        from django.db import connection
-
         with self._lock:
             self._timer = None
             self._last = time.monotonic()

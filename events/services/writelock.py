@@ -18,8 +18,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
+
+from core.walsync import sqlite_path, wal_sync
 
 _thread_lock = threading.Lock()
 _files: dict[tuple[int, str], int] = {}  # (pid, lock path) -> descriptor: flock locks follow the open file
@@ -27,12 +30,8 @@ _files: dict[tuple[int, str], int] = {}  # (pid, lock path) -> descriptor: flock
 
 def lock_path() -> str | None:
     """The lock file of the SQLite database this connection writes (None: not a file-backed SQLite)."""
-    if connection.vendor != "sqlite":
-        return None
-    name = str(connection.settings_dict.get("NAME") or "")
-    if not name or name == ":memory:" or "mode=memory" in name or name.startswith("file:"):
-        return None
-    return name + ".write-lock"
+    name = sqlite_path(connection)
+    return None if name is None else name + ".write-lock"
 
 
 def _descriptor(path: str) -> int:
@@ -141,17 +140,56 @@ def background_checkpoints() -> bool:
     return bool(getattr(settings, "TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT", default))
 
 
+def group_commit() -> bool:
+    """``settings.TRUYXUAT_SQLITE_GROUP_COMMIT`` (default on): see `core.walsync`."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "TRUYXUAT_SQLITE_GROUP_COMMIT", True))
+
+
+SYNCHRONOUS_LEVEL = "_truyxuat_synchronous"  # attribute of the connection wrapper: (raw connection, its level)
+
+
+def _synchronous(raw: Any) -> int:
+    """The connection's configured ``PRAGMA synchronous`` (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA), read once."""
+    known = getattr(connection, SYNCHRONOUS_LEVEL, None)
+    if known is not None and known[0] is raw:
+        return int(known[1])
+    level = int(raw.execute("PRAGMA synchronous").fetchone()[0])
+    setattr(connection, SYNCHRONOUS_LEVEL, (raw, level))
+    return level
+
+
 @contextmanager
 def capture_transaction() -> Iterator[None]:
-    """The capture's own transaction on SQLite: queued on the write lock, checkpointed in the background."""
+    """The capture's own transaction on SQLite: queued on the write lock, checkpointed in the background,
+    and committed as a group (`core.walsync`): without fsync under the lock, durable before it returns."""
     from django.db import transaction
 
-    path = lock_path()
+    path = sqlite_path(connection)
     outermost = not connection.in_atomic_block
     background = path is not None and outermost and background_checkpoints()
-    with sqlite_writer(), transaction.atomic():
-        if background:
-            checkpointer.prepare()
-        yield
+    raw, level = None, 0
+    if path is not None and outermost and group_commit():
+        connection.ensure_connection()
+        raw = connection.connection
+        level = _synchronous(raw)
+        if level >= 2:  # FULL or EXTRA: the commit's fsync moves out of the lock (lower levels have none)
+            raw.execute("PRAGMA synchronous=NORMAL")  # not allowed inside a transaction: set before BEGIN
+        else:
+            raw = None
+    ticket = 0
+    try:
+        with sqlite_writer(), transaction.atomic():
+            if background:
+                checkpointer.prepare()
+            yield
+        if raw is not None and path is not None:
+            ticket = wal_sync.committed(path)
+    finally:
+        if raw is not None:
+            raw.execute(f"PRAGMA synchronous={level}")
+    if ticket and path is not None:
+        wal_sync.sync(path, ticket)
     if background and path is not None:
-        checkpointer.committed(str(connection.settings_dict["NAME"]))
+        checkpointer.committed(path)

@@ -81,3 +81,48 @@ def test_captures_are_checkpointed_in_the_background(settings, organization):
         time.sleep(0.02)
     assert checkpointer.runs > runs
     assert checkpointer.error is None
+
+
+def test_a_capture_commits_as_a_group_and_is_synced_before_it_returns(organization):
+    from accounts.permissions import SYSTEM
+    from core.walsync import wal_sync
+    from events.models import Event
+    from events.services import capture_events
+    from events.tests.helpers import object_event
+
+    before = wal_sync.fsyncs
+    result = capture_events(actor=SYSTEM, organization=organization, events=[object_event()])
+    assert Event.objects.filter(event_id=result.stored[0]).exists()
+    if connection.vendor != "sqlite":  # PostgreSQL commits as configured: no group commit here
+        assert wal_sync.fsyncs == before
+        return
+    # one fsync by the checkpoint signer (run at once under tests) and one for the capture's own commit
+    assert wal_sync.fsyncs - before == 2
+    assert connection.connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again afterwards
+
+
+def test_a_failed_capture_transaction_restores_the_synchronous_level_and_syncs_nothing():
+    from core.walsync import wal_sync
+
+    before = wal_sync.fsyncs
+    with pytest.raises(ValueError), writelock.capture_transaction():
+        raise ValueError("refused half-way")
+    assert wal_sync.fsyncs == before
+    if connection.vendor == "sqlite":
+        assert connection.connection.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_group_commit_can_be_turned_off(settings, organization):
+    from accounts.permissions import SYSTEM
+    from core.walsync import wal_sync
+    from events.services import capture_events
+    from events.tests.helpers import object_event
+
+    settings.TRUYXUAT_SQLITE_GROUP_COMMIT = False
+    before = wal_sync.fsyncs
+    capture_events(actor=SYSTEM, organization=organization, events=[object_event()])
+    capture_events(actor=SYSTEM, organization=organization, events=[object_event(biz_step="inspecting")])
+    if connection.vendor == "sqlite":  # only the signer's fsyncs (one per signing): the commits synced themselves
+        assert wal_sync.fsyncs - before == 2
+    else:
+        assert wal_sync.fsyncs == before
