@@ -81,18 +81,18 @@ class Event(models.Model):
     event, a quarter of what a 1,000-event document wrote. NULLs sit together at the start of the index.
     """
 
-    event_id = models.CharField(_("eventID"), max_length=KEY_MAX, unique=True)
-    event_hash = models.CharField(_("mã băm sự kiện"), max_length=100, null=True, blank=True, unique=True)
+    event_id = models.CharField(_("eventID"), max_length=KEY_MAX)  # unique: Meta.constraints
+    event_hash = models.CharField(_("mã băm sự kiện"), max_length=100, null=True, blank=True)  # unique too
     type = models.CharField(max_length=24)
     event_time = models.DateTimeField(db_index=True)
     event_time_zone_offset = models.CharField(max_length=6)
     record_time = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=8, blank=True)
-    biz_step = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
-    disposition = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    biz_step = models.CharField(max_length=KEY_MAX, blank=True)
+    disposition = models.CharField(max_length=KEY_MAX, blank=True)
     read_point = models.CharField(max_length=KEY_MAX, blank=True)  # indexed where it differs from biz_location
-    biz_location = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
-    transformation_id = models.CharField(max_length=KEY_MAX, blank=True, db_index=True)
+    biz_location = models.CharField(max_length=KEY_MAX, blank=True)
+    transformation_id = models.CharField(max_length=KEY_MAX, blank=True)
     organization = models.ForeignKey(
         "catalog.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -101,7 +101,20 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["event_time", "id"]
+        constraints = [
+            # as constraints, not unique=True, which on PostgreSQL adds a varchar_pattern_ops twin index to
+            # each (no query asks an eventID or hash for a prefix); the names are those unique=True gave them
+            models.UniqueConstraint(fields=["event_id"], name="events_event_event_id_key"),
+            models.UniqueConstraint(fields=["event_hash"], name="events_event_event_hash_key"),
+        ]
         indexes = [
+            # Plain B-trees, as Meta.indexes: a db_index CharField also gets a varchar_pattern_ops twin on
+            # PostgreSQL (for LIKE 'prefix%', which no query asks of these columns; each cost WAL per event).
+            # biz_step's index keeps the name db_index gave it (migration 0005 left SQLite's as it was).
+            models.Index(fields=["biz_step"], name="events_event_biz_step_0e1d3389"),
+            models.Index(fields=["disposition"], name="events_event_disposition"),
+            models.Index(fields=["biz_location"], name="events_event_biz_location"),
+            models.Index(fields=["transformation_id"], name="events_event_transformation_id"),
             # Most events are read where they happen (readPoint = bizLocation): the biz_location index finds
             # those, and only the others are indexed here (`events.query` asks both); capture then writes one
             # location B-tree page per place instead of two.

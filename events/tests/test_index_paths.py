@@ -172,3 +172,63 @@ def test_match_epc_class_pattern_finds_the_products_events(organization):
         assert found.count() == roles, name
     other = f"urn:epc:idpat:sgtin:8938501.000002.*|{keys['lookalike']}"
     assert filter_events({"MATCH_epc": other}, Event.objects.all()).count() == 1
+
+
+EVENT_INDEXES = {
+    "events_event_biz_step_0e1d3389": "biz_step",
+    "events_event_disposition": "disposition",
+    "events_event_biz_location": "biz_location",
+    "events_event_transformation_id": "transformation_id",
+}
+
+
+def _index_names(table: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [table])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_no_pattern_twin_indexes_on_tables_capture_writes():
+    """PostgreSQL's varchar_pattern_ops twins (`…_like`) are gone from the tables capture writes, but for the
+    identifier key's, which `gtin_keys` reads with LIKE 'prefix%'; SQLite never had them."""
+    from django.db import connection
+
+    tables = ["events_event", "events_eventepc", "events_epckey", "events_lotedge", "events_shipment"]
+    twins = {t: sorted(n for n in _index_names(t) if n.endswith("_like")) for t in tables}
+    key_twin = ["events_epckey_key_cb18adaa_like"] if connection.vendor == "postgresql" else []
+    assert twins == {**{t: [] for t in tables}, "events_epckey": key_twin}
+    assert set(EVENT_INDEXES) < _index_names("events_event")
+    unique = {c.name for c in Event._meta.constraints}
+    assert unique == {"events_event_event_id_key", "events_event_event_hash_key"}
+
+
+@pytest.mark.parametrize("index, field", sorted(EVENT_INDEXES.items()))
+def test_plain_indexes_serve_equality(located, index, field):
+    """The plain B-trees answer `column = value` (PostgreSQL told to avoid a scan of this small table)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Event.objects.filter(**{field: FARM}).only("pk").explain()
+    assert index in plan
+
+
+def test_event_ids_stay_unique(organization):
+    from django.db import IntegrityError, transaction
+
+    named = {**_event(1, FARM, FARM), "eventID": "urn:uuid:5f0c8a52-3a4e-4c61-9d1e-0b7f2b9c1a11"}
+    capture_events(actor=SYSTEM, organization=organization, events=[named])
+    event = Event.objects.get(event_id=named["eventID"])
+    assert event.event_hash  # an event with its own eventID keeps its hash beside it
+    row = {f.attname: getattr(event, f.attname) for f in Event._meta.concrete_fields if f.attname != "id"}
+    for field in ("event_id", "event_hash"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Event.objects.create(**{**row, "event_id": "urn:uuid:other", "event_hash": "other", field: row[field]})
+    Event.objects.create(**{**row, "event_id": "urn:uuid:other", "event_hash": None})
+    Event.objects.create(**{**row, "event_id": "urn:uuid:another", "event_hash": None})  # NULLs are distinct
