@@ -22,7 +22,9 @@
    ledger append, one durable commit per 1,000-event document; 20 documents by default): events/s (target
    ≥ 5,000), after an untimed 50-event warm-up (a process compiles the schema validator once, 0.8 s) and once
    the preparing helper process is warm (`TRUYXUAT_CAPTURE_PREPARE_WORKERS=0` to measure without it). On a
-   copied database, `sync` before timing: the kernel writing back a fresh 1.6 GB copy lands in the commits;
+   copied database, `sync` before timing: the kernel writing back a fresh 1.6 GB copy lands in the commits.
+   `--only http-capture`: the same documents over HTTP (`POST /epcis/capture`) from `--http-clients` senders at
+   once against `truyxuat serve`: the server's sustained rate (bench/epcis_http.py);
 3. single-event `POST /epcis/events` through Django's test client with an API token, one at a time (target
    ≥ 500/s), after 20 untimed posts; and (`--only http`) over HTTP keep-alive: wrk with a few concurrent
    connections against `truyxuat serve` (gunicorn), as a producer's system sends them;
@@ -419,119 +421,6 @@ def bench_single(n: int) -> float:
     return rate
 
 
-WRK_SCRIPT = """
-local bodies = dofile(%(bodies)r)
-local step, offset, i = 1, 0, 0
-function setup(thread)
-  thread:set("tid", (_tid or 0))
-  _tid = (_tid or 0) + 1
-end
-function init(args)
-  offset = tonumber(args[1] or "0") + (tid or 0)
-  step = tonumber(args[2] or "1")
-end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/ld+json"
-wrk.headers["Authorization"] = "Bearer %(token)s"
-function request()
-  local k = offset + i * step + 1
-  i = i + 1
-  return wrk.format(nil, "/epcis/events", nil, bodies[k] or bodies[1])
-end
-"""
-
-
-def bench_single_http(data_dir: str, seconds: int, connections: int, workers: int) -> None:
-    """Single-event POSTs as a producer's system sends them: HTTP keep-alive, `connections` concurrent clients
-    (wrk, 2 threads) against `truyxuat serve` (gunicorn, `workers` × its default threads). wrk runs on the same
-    2 cores."""
-    import re
-    import shutil
-    import signal
-    import socket
-    import subprocess
-    import urllib.error
-    import urllib.request
-
-    from accounts.permissions import SYSTEM
-    from accounts.services import create_api_token
-    from bench.province_generator import CONTEXT, Province
-    from catalog.models import Organization
-
-    if not shutil.which("wrk"):
-        print("  single-event POST over HTTP: skipped (wrk missing: apt-get install wrk)")
-        return
-    org = Organization.objects.filter(tax_code__startswith="69").first()
-    _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"bench http {uuid.uuid4()}")
-    n = (seconds + 2) * 2000  # more new events than the server can take in the time (a repeat would be a 409)
-    events: list[dict] = []
-    for _o, evs in Province(seed=55_555 + run_number()).batches(n):
-        events += evs
-    work = Path(tempfile.mkdtemp(prefix="truyxuat-wrk-"))
-    bodies = work / "bodies.lua"
-    with bodies.open("w") as f:
-        f.write("return {\n")
-        for e in events[:n]:
-            f.write("[==[" + json.dumps({"@context": CONTEXT, **e}) + "]==],\n")
-        f.write("}\n")
-    script = work / "post.lua"
-    script.write_text(WRK_SCRIPT % {"bodies": str(bodies), "token": token})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "TRUYXUAT_DATA_DIR": data_dir,
-        "TRUYXUAT_SECRET_KEY": "bench-secret-key-not-for-production-" + "x" * 20,
-        "TRUYXUAT_LOG_LEVEL": "WARNING",
-    }
-    env.pop("TRUYXUAT_DEBUG", None)
-    cmd = [str(ROOT / ".venv" / "bin" / "truyxuat"), "serve", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(
-        [*cmd, "--no-collectstatic", "--no-access-log"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(work / "serve.log").open("wb"),
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):  # /healthz, not an EPCIS query: a public query of a large province takes seconds
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break  # up, whatever it says
-            except OSError:
-                time.sleep(0.3)
-
-        def wrk(duration: int, first: int) -> str:
-            threads = min(2, connections)  # each wrk thread takes every `threads`-th body from `first`
-            args = ["-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", str(script)]
-            out = subprocess.run(
-                ["wrk", *args, base, "--", str(first), str(threads)],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            return out
-
-        wrk(2, n // 2)  # warm up every worker on the second half of the events
-        out = wrk(seconds, 0)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
-    print(
-        f"  single-event POST /epcis/events over HTTP (gunicorn {workers} workers, wrk {connections} keep-alive "
-        f"connections on the same cores): {rate:,.0f} events/s, p50 {lat.get('50')}, p99 {lat.get('99')}"
-        + (f", {bad.group(1)} non-2xx" if bad else "")
-    )
-    shutil.rmtree(work, ignore_errors=True)
-
-
 def bench_trace(samples: int, rounds: int) -> None:
     from accounts.permissions import SYSTEM
     from bench.province_generator import HUB_FARM, HUB_LOT, HUB_RETAIL, gtin
@@ -614,11 +503,13 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="trace,recall,capture,single,http",
-        help="comma-separated: trace, recall, capture, single (test client), http (wrk against truyxuat serve)",
+        help="comma-separated: trace, recall, capture, single (test client), http (wrk against truyxuat serve), "
+        "http-capture (documents over HTTP from --http-clients senders at once)",
     )
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-connections", type=int, default=8)
     parser.add_argument("--http-workers", type=int, default=2)
+    parser.add_argument("--http-clients", type=int, default=2, help="concurrent document senders (http-capture)")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="truyxuat-bench-")
     setup(data_dir)
@@ -664,7 +555,13 @@ def main() -> None:
         rate = bench_single(args.single)
         print(f"  single-event POST /epcis/events (Django test client, API token, one at a time): {rate:,.0f} events/s")
     if "http" in only:
-        bench_single_http(data_dir, args.http_seconds, args.http_connections, args.http_workers)
+        from bench.epcis_http import bench_single_http
+
+        bench_single_http(data_dir, args.http_seconds, args.http_connections, args.http_workers, run_number())
+    if "http-capture" in only:
+        from bench.epcis_http import bench_capture_http
+
+        bench_capture_http(data_dir, args.capture_docs, 1000, args.http_clients, args.http_workers, run_number())
     print(f"  load average at end: {load_average()}")
 
 
