@@ -213,12 +213,13 @@ def _store(
     if rows:
         _insert_events(rows, capture.pk, now)
         _append_leaves(rows)
+        mentions = [genealogy.roles(r.idx) for r in rows]
         written: dict[str, str] = {}
-        for row in rows:
-            for k, v, _role in genealogy.roles(row.idx):
+        for mentioned in mentions:
+            for k, v, _role in mentioned:
                 written.setdefault(k, v)
         ids = key_ids(written)
-        genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids))
+        genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
     result.stored = [r.event_id for r in rows]
     _audit(
         actor,

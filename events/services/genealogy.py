@@ -26,20 +26,35 @@ from events.services.bulk import insert_rows
 PARTY_PREFERENCE = ("owning_party", "possessing_party", "location")
 
 
+_EPC, _EPC_CLASS, _INPUT, _INPUT_CLASS, _OUTPUT, _OUTPUT_CLASS, _PARENT = (
+    int(role)
+    for role in (
+        EpcRole.EPC,
+        EpcRole.EPC_CLASS,
+        EpcRole.INPUT,
+        EpcRole.INPUT_CLASS,
+        EpcRole.OUTPUT,
+        EpcRole.OUTPUT_CLASS,
+        EpcRole.PARENT,
+    )
+)
+
+
 def roles(idx: EventIndex) -> list[tuple[str, str, int]]:
     """(canonical key, as written, role) for every identifier the event mentions."""
     out: list[tuple[str, str, int]] = []
     for values, keys, role in (
-        (idx.epcs, idx.epc_keys, EpcRole.EPC),
-        (idx.epc_classes, idx.epc_class_keys, EpcRole.EPC_CLASS),
-        (idx.input_epcs, idx.input_epc_keys, EpcRole.INPUT),
-        (idx.input_classes, idx.input_class_keys, EpcRole.INPUT_CLASS),
-        (idx.output_epcs, idx.output_epc_keys, EpcRole.OUTPUT),
-        (idx.output_classes, idx.output_class_keys, EpcRole.OUTPUT_CLASS),
+        (idx.epcs, idx.epc_keys, _EPC),
+        (idx.epc_classes, idx.epc_class_keys, _EPC_CLASS),
+        (idx.input_epcs, idx.input_epc_keys, _INPUT),
+        (idx.input_classes, idx.input_class_keys, _INPUT_CLASS),
+        (idx.output_epcs, idx.output_epc_keys, _OUTPUT),
+        (idx.output_classes, idx.output_class_keys, _OUTPUT_CLASS),
     ):
-        out.extend((k, v, int(role)) for v, k in zip(values, keys, strict=True))
+        if values:
+            out += [(k, v, role) for v, k in zip(values, keys, strict=True)]
     if idx.parent_id and idx.parent_key:
-        out.append((idx.parent_key, idx.parent_id, int(EpcRole.PARENT)))
+        out.append((idx.parent_key, idx.parent_id, _PARENT))
     return out
 
 
@@ -113,8 +128,15 @@ def _open_shipments(key_ids: list[int]) -> dict[int, list[Ship]]:
     return open_
 
 
-def derive(items: list[tuple[Stored, EventIndex]], ids: dict[str, int]) -> Derived:
-    """Build the index rows, edges and shipments of stored events (`ids` maps canonical keys to row ids)."""
+def derive(
+    items: list[tuple[Stored, EventIndex]],
+    ids: dict[str, int],
+    mentions: list[list[tuple[str, str, int]]] | None = None,
+) -> Derived:
+    """Build the index rows, edges and shipments of stored events (`ids` maps canonical keys to row ids).
+
+    `mentions`: each item's `roles(idx)`, when the caller computed them already (capture does, for `ids`).
+    """
     out = Derived()
     receiving_keys: set[int] = set()
     for _event, idx in items:
@@ -122,10 +144,10 @@ def derive(items: list[tuple[Stored, EventIndex]], ids: dict[str, int]) -> Deriv
             receiving_keys.update(ids[k] for k in _objects(idx))
     open_: dict[int, list[Ship]] = _open_shipments(list(receiving_keys)) if receiving_keys else {}
     transformations = _transformations(items)
-    for event, idx in items:
+    for i, (event, idx) in enumerate(items):
         org = event.organization_id
         seen: set[tuple[int, int]] = set()
-        for k, _v, role in roles(idx):
+        for k, _v, role in mentions[i] if mentions is not None else roles(idx):
             pair = (ids[k], role)
             if pair not in seen:
                 seen.add(pair)
