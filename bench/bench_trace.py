@@ -1,6 +1,7 @@
 """Trace benchmark with published lots, for the viewers bench_epcis.py cannot show. A plain script, not a test.
 
     .venv/bin/python bench/bench_trace.py --data-dir /tmp/epcis1m     # a province loaded by bench_epcis.py
+    .venv/bin/python bench/bench_trace.py --data-dir /tmp/epcis10m --keep-copy /tmp/trace10m   # reused later
 
 bench_epcis.py's province has no catalogue lots, so the public sees nothing and its public figures time only
 "nothing visible". This script copies the loaded SQLite data dir (the original is never written), registers
@@ -93,15 +94,33 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keep-copy",
+        metavar="DIR",
+        help="copy and publish into DIR and keep it; a later run with the same DIR reuses it (before/after timings "
+        "of a 10M province without copying 17 GB twice; delete DIR when done)",
+    )
     args = parser.parse_args()
-    copy = tempfile.mkdtemp(prefix="truyxuat-bench-trace-")
+    copy = args.keep_copy or tempfile.mkdtemp(prefix="truyxuat-bench-trace-")
+    marker = Path(copy) / "PUBLISHED"
+    reuse = bool(args.keep_copy) and marker.exists()
     try:
-        for path in Path(args.data_dir).glob("truyxuat.sqlite3*"):  # the database and its WAL, if any
-            shutil.copy2(path, Path(copy) / path.name)
+        if not reuse:
+            Path(copy).mkdir(parents=True, exist_ok=True)
+            for path in Path(args.data_dir).glob("truyxuat.sqlite3*"):  # the database and its WAL, if any
+                shutil.copy2(path, Path(copy) / path.name)
         from bench.bench_epcis import load_average, pct, setup
 
         setup(copy)
-        producer = publish(args.seed)
+        if reuse:
+            from accounts.models import User
+
+            producer = User.objects.get(pk=int(marker.read_text()))
+            print(f"  reusing the published copy in {copy}")
+        else:
+            producer = publish(args.seed)
+            if args.keep_copy:
+                marker.write_text(str(producer.pk))
         from accounts.permissions import SYSTEM
         from bench.province_generator import HUB_FARM, HUB_LOT, HUB_RETAIL, gtin
         from core.errors import NotFound
@@ -129,21 +148,28 @@ def main() -> None:
         for label, viewer in (("admin", SYSTEM), ("public", None), ("producer", producer)):
             for name, group in (("random lots", chosen), ("hub lots", hubs)):
                 times, found = [], 0
+                per_lot: dict[str, tuple[float, int]] = {}  # key: (slowest time, events listed)
                 for _ in range(args.rounds):
                     for key, _size in group:
+                        listed = 0
                         t = time.perf_counter()
                         with contextlib.suppress(NotFound):
-                            selectors.trace(key, viewer=viewer)
+                            listed = len(selectors.trace(key, viewer=viewer).event_pks)
                             found += 1
                         times.append((time.perf_counter() - t) * 1000)
+                        per_lot[key] = (max(times[-1], per_lot.get(key, (0.0, 0))[0]), listed)
                 sizes = [s for _k, s in group]
+                slowest = sorted(per_lot.values(), reverse=True)[:3]
                 print(
                     f"  trace ({label}, {name}: {len(group)} lots reaching {min(sizes)}–{max(sizes)} lots for the "
-                    f"admin; {found // args.rounds} visible): p50 {pct(times, 50):.1f} ms, p99 {pct(times, 99):.1f} ms"
+                    f"admin; {found // args.rounds} visible): p50 {pct(times, 50):.1f} ms, p99 {pct(times, 99):.1f} "
+                    f"ms; events listed: max {max(n for _t, n in per_lot.values()):,}, slowest lots "
+                    + ", ".join(f"{ms:.0f} ms/{n:,} events" for ms, n in slowest)
                 )
         print(f"  load average at end: {load_average()}")
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        if not args.keep_copy:
+            shutil.rmtree(copy, ignore_errors=True)
 
 
 if __name__ == "__main__":

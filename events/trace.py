@@ -14,6 +14,7 @@ from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
 from events.graph import EdgeRow, fetch_in, walk
 from events.models import EpcKey
+from events.trace_chain import Mention, leading_out, mentions
 from events.visibility import Visibility, public_event_ids, public_key_ids, visibility_for
 
 GS1_BASE = "https://id.gs1.org"
@@ -27,7 +28,7 @@ class TraceResult:
     `lots`: dicts {key, kind, gtin, lot, serial, epc, digital_link, depth} (depth < 0 upstream, 0 the root,
     > 0 downstream); `edges`: dicts {from, to, kind, event_id} naming lots by their `epc` (else key);
     `shipments`: dicts {epc, source, destination, ship_event_id, receive_event_id} (parties as GLN keys);
-    `event_pks`: the visible events that mention any traced lot (primary keys, for loading).
+    `event_pks`: the chain's visible events (primary keys, for loading; which ones: see `trace`).
     """
 
     root: dict[str, Any]
@@ -136,6 +137,17 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
 
     The trace shows the viewer what a query would show it: only edges derived from events it may see are
     walked, and only events it may see are listed. Raises `NotFound` when no event it may see mentions the lot.
+
+    The events listed are the chain's: every event that mentions a traced lot, except those that only record
+    genealogy leading out of the trace. An event is left out when it is the event of a genealogy edge
+    (transformation input → output, aggregation child → parent) with one end a traced lot and the other a lot
+    not in the trace, and of no edge with both ends traced. For lot B made from A: the transformation A → B
+    and A's own events (commissioning, inspection, shipping…) are listed, the transformation that made C from A
+    is not (it is C's story; the EPCIS query still gives it to whoever may see it). The same holds both ways
+    along an aggregation (a pallet's packing of another lot is that lot's story), and at `max_depth`: a lot at
+    the limit keeps its own events, while those linking it only to lots beyond the limit are out. The rule is
+    the same for every viewer and is applied before the visibility check (which then sees only the chain's
+    events); `shipments` name only listed events.
     """
     if direction not in ("backward", "forward", "both"):
         raise ValueError("direction must be backward, forward or both")
@@ -157,8 +169,10 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
             if key_id != root:
                 depths.setdefault(key_id, d if forward else -d)
     nodes = set(depths)
-    event_pks = _events(nodes, vis)
-    if not event_pks and not vis.everything:
+    mentioned = mentions(nodes)
+    leaving = leading_out(nodes, walks, max_depth, mentioned)
+    event_pks = _events(mentioned, vis, leaving)
+    if not event_pks and not vis.everything and not _sees_any(root, leaving, mentioned, vis):
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
     rows = key_rows(list(nodes))
     ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
@@ -212,36 +226,39 @@ def _event_ids(pks: set[int]) -> dict[int, str]:
     return dict(_chunked("SELECT id, event_id FROM events_event WHERE id IN ({marks})", list(pks)))  # type: ignore[arg-type]
 
 
-def _events(nodes: set[int], vis: Visibility) -> list[int]:
-    """Visible events mentioning any of `nodes`."""
-    ids = sorted(nodes)
+def _sees_any(root: int, leaving: set[int], found: list[Mention], vis: Visibility) -> bool:
+    """Whether the viewer sees an event of `leaving` that mentions `root` (the lot is visible to it, though
+    every event it sees of the lot leads out of the trace)."""
+    candidates = [m for m in found if m[1] == root and m[0] in leaving]
+    return bool(candidates) and bool(_events(candidates, vis, set()))
+
+
+def _events(found: list[Mention], vis: Visibility, leaving: set[int]) -> list[int]:
+    """Visible events of `found` (events mentioning traced lots), except those in `leaving`."""
     if vis.everything:
-        return sorted(
-            pk for (pk,) in _chunked("SELECT DISTINCT event_id FROM events_eventepc WHERE key_id IN ({marks})", ids)
-        )
-    # (event, traced lot) pairs, from the covering (key, role, event) index
-    pairs: list[tuple[int, int]] = _chunked(  # type: ignore[assignment]
-        "SELECT event_id, key_id FROM events_eventepc WHERE key_id IN ({marks})", ids
-    )
-    found = {e for e, _k in pairs}
+        return sorted({e for e, _k, _r in found if e not in leaving})
+    pairs = [(e, k) for e, k, _r in found if e not in leaving]
+    events = {e for e, _k in pairs}
     orgs = vis.organization_set()
     mine: set[int] = set()
     if orgs:
         # each event's organisation by primary key (a join made PostgreSQL hash the whole events table)
         mine = {
             pk
-            for pk, org in _chunked("SELECT id, organization_id FROM events_event WHERE id IN ({marks})", sorted(found))
+            for pk, org in _chunked(
+                "SELECT id, organization_id FROM events_event WHERE id IN ({marks})", sorted(events)
+            )
             if org in orgs
         }
-    return sorted(mine | _public_among(pairs, found - mine))
+    return sorted(mine | _public_among(pairs, events - mine))
 
 
 def _public_among(pairs: list[tuple[int, int]], candidates: set[int]) -> set[int]:
     """Those of `candidates` (events mentioning traced lots: `pairs` of event and lot) that mention a public lot.
 
     An event that mentions a public traced lot is public at once; only the others are checked against every
-    lot they mention (`public_event_ids`, one join per mention: at 10M events an unpublished additive lot is
-    mentioned by 20,000 events, and checking those still takes a public trace 0.2-0.7 s).
+    lot they mention (`public_event_ids`, one join per mention). The chain's events only: an unpublished
+    additive's 20,000 other batches at 10M events, once checked here, took a public trace 0.2-0.7 s.
     """
     if not candidates:
         return set()
