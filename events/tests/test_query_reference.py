@@ -4,6 +4,7 @@ ordered in Python, for many combinations of parameters and viewers (EQ_readPoint
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 from unittest import mock
@@ -173,22 +174,34 @@ parameters = st.fixed_dictionaries(
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=parameters, viewer=st.sampled_from(VIEWERS), split=st.sampled_from([16, 1]))
-def test_pages_match_the_reference(province, params, viewer, split):
-    """`split` 1 asks several EQ_readPoint values in one pair of branches (as past SPLIT_READ_POINTS)."""
-    with mock.patch.object(query, "SPLIT_READ_POINTS", split):
+@given(params=parameters, viewer=st.sampled_from(VIEWERS), split=st.sampled_from([16, 1]), branches=st.booleans())
+def test_pages_match_the_reference(province, params, viewer, split, branches):
+    """Both plans on either database: branch by branch (SQLite's) or one OR (PostgreSQL's; `by_branches`);
+    `split` 1 asks several EQ_readPoint values in one pair of branches (as past SPLIT_READ_POINTS)."""
+    with (
+        mock.patch.object(query, "SPLIT_READ_POINTS", split),
+        mock.patch.object(query, "by_branches", return_value=branches),
+    ):
         _check_pages(params, province["viewers"][viewer])
 
 
 def test_read_point_pages_every_viewer_and_order(province):
-    """Several values (one read elsewhere, one unknown), small pages, every viewer, ordering and direction."""
-    for viewer in VIEWERS:
-        for order in ("", "eventTime", "recordTime"):
-            for direction in ("", "ASC", "DESC"):
-                params = {"perPage": "4", "EQ_readPoint": f"{FARM}|{DOOR}|{UNKNOWN}"}
-                params.update({k: v for k, v in (("orderBy", order), ("orderDirection", direction)) if v})
-                _check_pages(params, province["viewers"][viewer])
+    """Several values (one read elsewhere, one unknown), small pages, every viewer, ordering and direction,
+    by both plans."""
+    for viewer, order, direction, branches in itertools.product(
+        VIEWERS, ("", "eventTime", "recordTime"), ("", "ASC", "DESC"), (True, False)
+    ):
+        params = {"perPage": "4", "EQ_readPoint": f"{FARM}|{DOOR}|{UNKNOWN}"}
+        params.update({k: v for k, v in (("orderBy", order), ("orderDirection", direction)) if v})
+        with mock.patch.object(query, "by_branches", return_value=branches):
+            _check_pages(params, province["viewers"][viewer])
     assert len(_reference({"EQ_readPoint": f"{FARM}|{DOOR}"}, province["viewers"]["admin"])) > 8
+
+
+def test_branches_on_sqlite_one_or_on_postgresql(db):
+    from django.db import connection
+
+    assert query.by_branches("default") is (connection.vendor == "sqlite")
 
 
 def test_read_point_edge_cases(province):
