@@ -232,3 +232,43 @@ def test_event_ids_stay_unique(organization):
             Event.objects.create(**{**row, "event_id": "urn:uuid:other", "event_hash": "other", field: row[field]})
     Event.objects.create(**{**row, "event_id": "urn:uuid:other", "event_hash": None})
     Event.objects.create(**{**row, "event_id": "urn:uuid:another", "event_hash": None})  # NULLs are distinct
+
+
+def _page_statements(params: dict[str, str]) -> list[tuple[str, Any]]:
+    from django.db import connection
+
+    from events.query import page
+
+    captured: list[tuple[str, Any]] = []
+
+    def keep(execute, sql, sql_params, many, context):  # type: ignore[no-untyped-def]
+        captured.append((sql, sql_params))
+        return execute(sql, sql_params, many, context)
+
+    with connection.execute_wrapper(keep):
+        page(params, Event.objects.select_related("capture"))
+    return captured
+
+
+def test_read_point_page_plan(located):
+    """SQLite: each branch is one index range read in rowid order, nothing sorted but the merged ids' page.
+    PostgreSQL (bitmap scans forced, the table being tiny): the OR is a BitmapOr of both location indexes."""
+    from django.db import connection
+
+    params = {"EQ_readPoint": f"{FARM}|{DOOR}", "perPage": "2"}
+    (sql, sql_params), *_ = _page_statements(params)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sql_params)
+            plan = "\n".join(row[3] for row in cursor.fetchall())
+            assert plan.count("USING INDEX events_event_biz_location (biz_location=?)") == 2
+            assert plan.count("USING INDEX events_event_read_point_own (read_point=?)") == 2
+            assert "TEMP B-TREE" not in plan and "SCAN events_event" not in plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(f"EXPLAIN {sql}", sql_params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "BitmapOr" in plan
+            assert "Bitmap Index Scan on events_event_biz_location" in plan
+            assert "Bitmap Index Scan on events_event_read_point_own" in plan
