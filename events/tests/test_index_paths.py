@@ -256,7 +256,7 @@ def test_read_point_page_plan(located):
     from django.db import connection
 
     params = {"EQ_readPoint": f"{FARM}|{DOOR}", "perPage": "2"}
-    (sql, sql_params), *_ = _page_statements(params)
+    *_, (sql, sql_params) = _page_statements(params)  # the page's rows (on SQLite after the plan of the OR)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sql_params)

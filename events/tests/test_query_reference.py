@@ -198,10 +198,18 @@ def test_read_point_pages_every_viewer_and_order(province):
     assert len(_reference({"EQ_readPoint": f"{FARM}|{DOOR}"}, province["viewers"]["admin"])) > 8
 
 
-def test_branches_on_sqlite_one_or_on_postgresql(db):
+def test_which_plan_each_database_gets(province):
+    """SQLite: branches where it would read the OR through both location indexes (everything visible), the
+    OR where another index drives (a producer's organisation). PostgreSQL: always the OR."""
     from django.db import connection
 
-    assert query.by_branches("default") is (connection.vendor == "sqlite")
+    def ordered(events: Any) -> Any:
+        return events.filter(query.read_point_in([FARM, DOOR])).order_by("pk")[:5]
+
+    organization = province["organizations"][0]
+    assert query.by_branches(ordered(Event.objects.all())) is (connection.vendor == "sqlite")
+    assert query.by_branches(ordered(Event.objects.filter(organization_id__in=[organization.pk]))) is False
+    assert query.by_branches(ordered(Event.objects.filter(pk__in=[]))) is False  # nothing to ask
 
 
 def test_read_point_edge_cases(province):
