@@ -131,18 +131,7 @@ def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, 
     """
     ids = {str(p.index.event_id) for p in prepared if p.index.event_id}
     hashes = {p.hash for p in prepared if p.hash}
-    probe, hashed = sorted(ids | hashes), sorted(hashes)
-    params: list[Any]
-    if connection.vendor == "postgresql":
-        where_id, where_hash, params = "event_id = ANY(%s::text[])", "event_hash = ANY(%s::text[])", [probe, hashed]
-    else:
-        where_id = f"event_id IN ({','.join('?' * len(probe))})"
-        where_hash = f"event_hash IN ({','.join('?' * len(hashed))})"
-        params = [*probe, *hashed]
-    sql = (
-        f"SELECT 0, event_id, event_hash FROM {EVENT_TABLE} WHERE {where_id} "
-        f"UNION ALL SELECT 1, event_hash, event_id FROM {EVENT_TABLE} WHERE {where_hash}"
-    )
+    sql, params = existing_query(sorted(ids | hashes), sorted(hashes))
     by_id: dict[str, str] = {}
     by_hash: dict[str, str] = {}
     connection.ensure_connection()
@@ -160,6 +149,24 @@ def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, 
     finally:
         cursor.close()
     return by_id, by_hash
+
+
+def existing_query(probe: list[str], hashes: list[str]) -> tuple[str, list[Any]]:
+    """The duplicate lookup's statement and parameters for this connection (raw DB-API placeholders): rows
+    (0, eventID, event_hash) of events whose eventID is in `probe`, and (1, event_hash, eventID) of events
+    whose event_hash is in `hashes`."""
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        where_id, where_hash, params = "event_id = ANY(%s::text[])", "event_hash = ANY(%s::text[])", [probe, hashes]
+    else:
+        where_id = f"event_id IN ({','.join('?' * len(probe))})"
+        where_hash = f"event_hash IN ({','.join('?' * len(hashes))})"
+        params = [*probe, *hashes]
+    sql = (
+        f"SELECT 0, event_id, event_hash FROM {EVENT_TABLE} WHERE {where_id} "
+        f"UNION ALL SELECT 1, event_hash, event_id FROM {EVENT_TABLE} WHERE {where_hash}"
+    )
+    return sql, params
 
 
 class NewEvent:

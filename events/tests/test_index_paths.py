@@ -272,3 +272,28 @@ def test_read_point_page_plan(located):
             assert "BitmapOr" in plan
             assert "Bitmap Index Scan on events_event_biz_location" in plan
             assert "Bitmap Index Scan on events_event_read_point_own" in plan
+
+
+def test_duplicate_lookup_probes_the_unique_indexes_only(organization):
+    """Capture's duplicate lookup reads each eventID or hash through its unique index; asking for a NULL
+    event_hash once took SQLite to read every NULL of that index (events whose eventID is their hash)."""
+    from django.db import connection
+
+    from events.services.capture import existing_query
+
+    plain = capture_events(actor=SYSTEM, organization=organization, events=[_event(1, FARM, FARM)]).stored
+    named = {**_event(2, FARM, FARM), "eventID": "urn:uuid:0d9a1c1e-2b3f-4a5c-8d7e-6f5a4b3c2d1e"}
+    capture_events(actor=SYSTEM, organization=organization, events=[named])
+    stored_hash = Event.objects.get(event_id=named["eventID"]).event_hash
+    sql, params = existing_query(sorted([plain[0], "urn:uuid:nothing"]), [plain[0], stored_hash])
+    with connection.cursor() as cursor:
+        cursor.cursor.execute(sql, params)  # raw DB-API placeholders, as capture runs it
+        rows = sorted(cursor.fetchall())
+    assert rows == [(0, plain[0], None), (1, stored_hash, named["eventID"])]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = [str(row[-1]) for row in cursor.fetchall()]
+        searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+        assert len(searches) == 2, plan
+        assert "(event_id=?)" in searches[0] and "(event_hash=?)" in searches[1], plan
