@@ -285,6 +285,7 @@ def test_duplicate_lookup_probes_the_unique_indexes_only(organization):
     named = {**_event(2, FARM, FARM), "eventID": "urn:uuid:0d9a1c1e-2b3f-4a5c-8d7e-6f5a4b3c2d1e"}
     capture_events(actor=SYSTEM, organization=organization, events=[named])
     stored_hash = Event.objects.get(event_id=named["eventID"]).event_hash
+    assert stored_hash is not None
     sql, params = existing_query(sorted([plain[0], "urn:uuid:nothing"]), [plain[0], stored_hash])
     with connection.cursor() as cursor:
         cursor.cursor.execute(sql, params)  # raw DB-API placeholders, as capture runs it
