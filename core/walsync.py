@@ -11,7 +11,7 @@ taking turns. A capture is reported stored (201/202) only when its commit is on 
 Two things differ from ``FULL`` and are accepted: between its commit and the fsync (well under a
 millisecond to a few) other connections may already read the new rows, which a power cut could take
 back; whoever must not show anything that could vanish (the ledger's checkpoint signer) calls
-`sync_database` first. A crash of the process alone loses nothing: the frames are in the OS's cache.
+`WalSync.sync` without a ticket first. A crash of the process alone loses nothing: the frames are in the OS's cache.
 
 Recovery is SQLite's own: its log frames carry checksums and commit marks, so after a power cut the log
 is replayed up to the last commit whose frames reached the disk. The fsync goes to the ``-wal`` file by
@@ -58,23 +58,18 @@ class WalSync:
             state.written += 1
             return state.written
 
-    def sync(self, path: str, ticket: int) -> None:
-        """Return once the commit holding `ticket` is on disk: by an fsync begun after it, ours or another's."""
+    def sync(self, path: str, ticket: int | None = None) -> None:
+        """Return once the commit holding `ticket` is on disk: by an fsync begun after it, ours or another's.
+
+        Without a ticket, fsync now: every commit to `path` that returned before the call, whichever process
+        wrote it, is then on disk.
+        """
         state = self._state(path)
         with state.sync_lock:
-            if state.synced >= ticket:
+            if ticket is not None and state.synced >= ticket:
                 return  # an fsync that began after our commit covered it
             with self._lock:
                 upto = state.written  # every commit numbered so far has written its frames
-            self._sync_file(path + "-wal")
-            state.synced = max(state.synced, upto)
-
-    def sync_all(self, path: str) -> None:
-        """Make every commit to `path` that returned before this call durable (whichever process wrote it)."""
-        state = self._state(path)
-        with state.sync_lock:
-            with self._lock:
-                upto = state.written
             self._sync_file(path + "-wal")
             state.synced = max(state.synced, upto)
 

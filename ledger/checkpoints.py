@@ -142,7 +142,7 @@ def sign_checkpoint() -> LedgerCheckpoint | None:
 
     path = sqlite_path(connection)
     if path is not None:  # captures commit before their fsync (core.walsync): sign only what is on disk
-        wal_sync.sync_all(path)
+        wal_sync.sync(path)
     with transaction.atomic():
         head = LedgerHead.objects.filter(pk=1).first()
         size = head.size if head else 0

@@ -56,9 +56,9 @@ def test_each_database_keeps_its_own_count(tmp_path):
     assert fsyncs.calls == 2
 
 
-def test_sync_all_fsyncs_even_with_nothing_committed_here(tmp_path):
+def test_sync_without_ticket_fsyncs_even_with_nothing_committed_here(tmp_path):
     db, sync, fsyncs = _wal(tmp_path)
-    sync.sync_all(db)  # another process may have committed
+    sync.sync(db)  # another process may have committed
     assert fsyncs.calls == 1
 
 
