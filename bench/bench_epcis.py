@@ -27,7 +27,7 @@
    once against `truyxuat serve`: the server's sustained rate (bench/epcis_http.py);
 3. single-event `POST /epcis/events` through Django's test client with an API token, one at a time (target
    ≥ 500/s), after 20 untimed posts; and (`--only http`) over HTTP keep-alive: wrk with a few concurrent
-   connections against `truyxuat serve` (gunicorn), as a producer's system sends them;
+   connections against `truyxuat serve` (Granian), as a producer's system sends them;
 4. trace (backward+forward) of lots reaching ≤ 10,000 lots, as the platform admin and as the public:
    p50/p99 (target < 50 ms p99);
 5. recall scope of the additive supplier's lots (target: 100,000 lots in < 500 ms).

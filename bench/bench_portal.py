@@ -1,4 +1,4 @@
-"""Benchmark of the consumer portal with wrk against `truyxuat serve` (gunicorn) on a throwaway demo data dir.
+"""Benchmark of the consumer portal with wrk against `truyxuat serve` (Granian) on a throwaway demo data dir.
 
     .venv/bin/python bench/bench_portal.py               # 10 s per run
     .venv/bin/python bench/bench_portal.py --seconds 5 --workers 2
@@ -201,7 +201,7 @@ def main() -> None:
         for b in (base_uncached, base_cold):
             wait_up(b + lot_path)
         print(
-            f"lot page {lot_path}; gunicorn {args.workers} workers × {THREADS} threads, a socket each, no access log; "
+            f"lot page {lot_path}; Granian {args.workers} workers × {THREADS} threads, no access log; "
             f"{os.cpu_count()} CPUs (shared with wrk)"
         )
         html_h = ["Accept: text/html", "Accept-Language: vi"]

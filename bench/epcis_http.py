@@ -1,4 +1,4 @@
-"""EPCIS capture over HTTP against `truyxuat serve` (gunicorn), for bench_epcis.py's `http` and `http-capture`.
+"""EPCIS capture over HTTP against `truyxuat serve` (Granian), for bench_epcis.py's `http` and `http-capture`.
 
 The server is started on the benchmark's data dir as production starts it (its own processes, the preparing
 helper processes, group commit, background checkpoints); clients run on the same 2 cores.
@@ -107,7 +107,7 @@ def serving(data_dir: str, workers: int, work: Path) -> Iterator[tuple[str, int]
 
 def bench_single_http(data_dir: str, seconds: int, connections: int, workers: int, run: int) -> None:
     """Single-event POSTs as a producer's system sends them: HTTP keep-alive, `connections` concurrent clients
-    (wrk, 2 threads) against `truyxuat serve` (gunicorn, `workers` × its default threads). wrk runs on the same
+    (wrk, 2 threads) against `truyxuat serve` (Granian, `workers` × its default threads). wrk runs on the same
     2 cores."""
     from bench.province_generator import CONTEXT
 
@@ -144,7 +144,7 @@ def bench_single_http(data_dir: str, seconds: int, connections: int, workers: in
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
     print(
-        f"  single-event POST /epcis/events over HTTP (gunicorn {workers} workers, wrk {connections} keep-alive "
+        f"  single-event POST /epcis/events over HTTP (Granian {workers} workers, wrk {connections} keep-alive "
         f"connections on the same cores): {rate:,.0f} events/s, p50 {lat.get('50')}, p99 {lat.get('99')}"
         + (f", {bad.group(1)} non-2xx (a generated event repeating an earlier one is a 409)" if bad else "")
     )
@@ -209,7 +209,7 @@ def bench_capture_http(data_dir: str, n_docs: int, per_doc: int, clients: int, w
     refused = [s for s in statuses if s != 202]
     print(
         f"  batched capture over HTTP (POST /epcis/capture, {n_docs} × {per_doc:,}-event documents from {clients} "
-        f"senders at once, gunicorn {workers} workers): {n_docs * per_doc / elapsed:,.0f} events/s"
+        f"senders at once, Granian {workers} workers): {n_docs * per_doc / elapsed:,.0f} events/s"
         + (f"; {len(refused)} documents not accepted: {sorted(set(refused))}" if refused else "")
     )
     shutil.rmtree(work, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn: truyxuat.wsgi:application)."""
+"""WSGI entry point (`truyxuat serve` runs it in Granian: truyxuat.wsgi:application)."""
 
 import gc
 import os
