@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
+from core.collector import collector_paused
 from core.errors import NotFound
 from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
@@ -149,6 +150,11 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
     the same for every viewer and is applied before the visibility check (which then sees only the chain's
     events); `shipments` name only listed events.
     """
+    with collector_paused():  # thousands of short-lived row tuples: freed by reference counting, not scanned
+        return _trace(identifier, direction, max_depth, viewer)
+
+
+def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) -> TraceResult:
     if direction not in ("backward", "forward", "both"):
         raise ValueError("direction must be backward, forward or both")
     root = resolve(identifier)
@@ -178,16 +184,13 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
     ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
     event_ids = _event_ids({row[3] for row in used})
     kinds = _KIND_NAMES
-    check = not vis.everything  # the admin's edges all join walked lots, and all are visible
-    seen: set[tuple[int, int, int, int]] = set()
-    edges_out = []
-    for row in dict.fromkeys(used):  # unique rows, first occurrences in order
-        src, dst, kind, event, _org = row
-        sig = (src, dst, kind, event)
-        if sig in seen or (check and (src not in nodes or dst not in nodes or not allow(row))):
-            continue
-        seen.add(sig)
-        edges_out.append({"from": ident[src], "to": ident[dst], "kind": kinds[kind], "event_id": event_ids[event]})
+    unique = dict.fromkeys(used)  # first occurrences in order (a row's organisation is its event's: no other twin)
+    if not vis.everything:  # the admin's edges all join walked lots, and all are visible
+        unique = {row: None for row in unique if row[0] in nodes and row[1] in nodes and allow(row)}
+    edges_out = [
+        {"from": ident[src], "to": ident[dst], "kind": kinds[kind], "event_id": event_ids[event]}
+        for src, dst, kind, event, _org in unique
+    ]
     order = sorted([(d, rows[k][1], k) for k, d in depths.items()])  # by depth, then key (keys are unique)
     lots = lot_nodes(rows, [(k, d) for d, _key, k in order])
     shipments = _shipments(nodes, set(event_pks), ident)
