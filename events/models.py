@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from events.choices import CaptureStatus, EdgeKind, EpcRole
+from events.choices import CaptureStatus, EdgeKind, EpcLink, EpcRole
 
 KEY_MAX = 1000  # longest identifier we index (EPCIS allows any URI; longer ones are refused at capture)
 
@@ -130,15 +130,20 @@ class Event(models.Model):
 
 
 class EventEpc(models.Model):
-    """An identifier mentioned by an event, and in which role (the MATCH_* index)."""
+    """An identifier mentioned by an event, and in which role (the MATCH_* index).
+
+    `link`: whether the event has genealogy edges ending at this identifier on this role's side, and whether
+    their other ends are all mentioned by the event (`EpcLink`); written at capture with the edges.
+    """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="epcs")
     key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
     role = models.PositiveSmallIntegerField(choices=EpcRole.choices)
+    link = models.PositiveSmallIntegerField(choices=EpcLink.choices, db_default=EpcLink.NONE)
 
     class Meta:
-        # covering index: "which events mention these keys (in this role)" reads the index only
-        indexes = [models.Index(fields=["key", "role", "event"], name="events_epc_key_role")]
+        # covering index: "which events mention these keys (in this role), linked how" reads the index only
+        indexes = [models.Index(fields=["key", "role", "event", "link"], name="events_epc_key_role")]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.get_role_display()} {self.key_id}"

@@ -5,6 +5,8 @@
   the outputs already recorded under that ID, and those inputs to its outputs (edges carry the new event).
 * AggregationEvent ADD/OBSERVE: every child → the parent (`EdgeKind.AGGREGATION`); a trace walks it
   forward (the child travels inside the parent) and backward (what the parent contains).
+* Each mention (`EventEpc`: event, identifier, role) records whether the event's edges end there (`EpcLink`,
+  `link`), for a trace to tell which events lead out of it without reading the edges.
 * ObjectEvent/AggregationEvent with bizStep `shipping` opens a `Shipment` per object from the source to
   the destination party; a later `receiving` of the same object closes the oldest open one, else it is
   recorded as an arrival on its own.
@@ -17,7 +19,7 @@ from typing import Any, Protocol
 
 from django.db import connection
 
-from events.choices import EdgeKind, EpcRole
+from events.choices import DST_ROLES, SRC_ROLES, EdgeKind, EpcLink, EpcRole
 from events.epcis import EventIndex, Party, key_of
 from events.graph import fetch_in
 from events.models import EventEpc, LotEdge, Shipment
@@ -70,7 +72,7 @@ def party(parties: list[Party], fallback: str | None) -> str:
 
 
 SHIPMENT_TABLE = Shipment._meta.db_table
-EpcRow = tuple[int, int, int]  # event id, key id, role
+EpcRow = tuple[int, int, int, int]  # event id, key id, role, link (`EpcLink`)
 EdgeRow = tuple[int, int, int, int, int | None]  # src key id, dst key id, kind, event id, organisation id
 
 
@@ -146,12 +148,7 @@ def derive(
     transformations = _transformations(items)
     for i, (event, idx) in enumerate(items):
         org = event.organization_id
-        seen: set[tuple[int, int]] = set()
-        for k, _v, role in mentions[i] if mentions is not None else roles(idx):
-            pair = (ids[k], role)
-            if pair not in seen:
-                seen.add(pair)
-                out.epcs.append((event.pk, ids[k], role))
+        first = len(out.edges)
         if idx.type == "TransformationEvent":
             ins = {ids[k] for k in idx.input_epc_keys + idx.input_class_keys}
             outs = {ids[k] for k in idx.output_epc_keys + idx.output_class_keys}
@@ -166,6 +163,8 @@ def derive(
             parent = ids[idx.parent_key]
             children = {ids[k] for k in idx.epc_keys + idx.epc_class_keys}
             out.edges += [_edge(c, parent, EdgeKind.AGGREGATION, event, org) for c in children if c != parent]
+        said = dict.fromkeys((ids[k], role) for k, _v, role in (mentions[i] if mentions is not None else roles(idx)))
+        out.epcs += [(event.pk, key, role, link) for (key, role), link in links(list(said), out.edges[first:]).items()]
         if idx.biz_step == "shipping":
             src = party(idx.sources, idx.biz_location or idx.read_point)
             dst = party(idx.destinations, None)
@@ -187,6 +186,38 @@ def derive(
                         out.closed_shipments.append(sh)
                 else:
                     out.new_shipments.append(Ship(kid, None, event.pk, src, dst, org))
+    return out
+
+
+def links(said: list[tuple[int, int]], edges: list[EdgeRow]) -> dict[tuple[int, int], int]:
+    """{(key id, role): `EpcLink`} of an event's mentions (`said`, unique), given the event's `edges`.
+
+    At a mention in a source role (`SRC_ROLES`) the edges are those leaving the key, in a destination role
+    those arriving at it. NONE when there are none, MENTIONED when each one's other end is mentioned by the
+    event in a role of the other side, FOREIGN when one is not (a transformationID's edges to the earlier
+    events' lots) or when the event has an edge ending at the key on the side it does not mention the key
+    in (the key an input here and an output of an earlier event of the same transformation): a trace reads
+    the edges of such an event, it cannot tell from its mentions alone.
+    """
+    if not edges:
+        return dict.fromkeys(said, int(EpcLink.NONE))
+    srcs = {key for key, role in said if role in SRC_ROLES}
+    dsts = {key for key, role in said if role in DST_ROLES}
+    leaving: dict[int, list[int]] = {}
+    arriving: dict[int, list[int]] = {}
+    for src, dst, *_rest in edges:
+        leaving.setdefault(src, []).append(dst)
+        arriving.setdefault(dst, []).append(src)
+    out: dict[tuple[int, int], int] = {}
+    for key, role in said:
+        if role in SRC_ROLES:
+            ends, others, stray = leaving.get(key, ()), dsts, key in arriving and key not in dsts
+        else:
+            ends, others, stray = arriving.get(key, ()), srcs, key in leaving and key not in srcs
+        if stray or any(end not in others for end in ends):
+            out[key, role] = int(EpcLink.FOREIGN)
+        else:
+            out[key, role] = int(EpcLink.MENTIONED if ends else EpcLink.NONE)
     return out
 
 
@@ -229,7 +260,7 @@ def _edge(src: int, dst: int, kind: int, event: Stored, org: int | None) -> Edge
 
 def save(derived: Derived) -> None:
     """Insert the index rows, edges and new shipments; close the shipments that were received."""
-    insert_rows(EventEpc._meta.db_table, ("event_id", "key_id", "role"), derived.epcs)
+    insert_rows(EventEpc._meta.db_table, ("event_id", "key_id", "role", "link"), derived.epcs)
     insert_rows(
         LotEdge._meta.db_table, ("src_id", "dst_id", "kind", "event_id", "organization_id_denorm"), derived.edges
     )
