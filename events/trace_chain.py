@@ -71,14 +71,16 @@ def _inside(events: set[int], nodes: set[int]) -> set[int]:
     """Those of `events` with an edge whose ends are both in `nodes`, by their edges (the lot edge event index).
 
     The traced lots are written as integer literals, an IN list both databases hash, when events × lots is
-    small; otherwise the events' edges come back and are tested here.
+    small (`+ 0` keeps them out of the index choice: probing the traced lots' edges by src would read an
+    additive's thousands); otherwise the events' edges come back and are tested here.
     """
     if not events:
         return set()
     ids = sorted(events)
     if len(ids) * len(nodes) <= PAIR_PROBES:
         listed = ",".join(str(int(k)) for k in sorted(nodes))
-        sql = f"SELECT DISTINCT event_id FROM events_lotedge WHERE event_id IN ({{marks}}) AND src_id IN ({listed}) "
-        return {e for (e,) in fetch_in(sql + f"AND dst_id IN ({listed})", ids)}
+        ends = f"src_id + 0 IN ({listed}) AND dst_id + 0 IN ({listed})"
+        sql = f"SELECT DISTINCT event_id FROM events_lotedge WHERE event_id IN ({{marks}}) AND {ends}"
+        return {e for (e,) in fetch_in(sql, ids)}
     rows = fetch_in("SELECT event_id, src_id, dst_id FROM events_lotedge WHERE event_id IN ({marks})", ids)
     return {e for e, s, d in rows if s in nodes and d in nodes}
