@@ -13,7 +13,7 @@ from catalog.models import Facility, Organization
 from events.epcis import InvalidIdentifier, key_of, parse_key
 from events.graph import fetch_in, reach
 from events.models import EpcKey
-from events.trace import SHIPMENTS, key_rows, lot_nodes
+from events.trace import event_ids_of, key_rows, lot_nodes, shipment_rows
 
 
 def downstream(roots: list[int], max_depth: int | None = None) -> dict[int, int]:
@@ -45,24 +45,22 @@ class RecallScope:
 
     @cached_property
     def _shipment_rows(self) -> list[tuple[Any, ...]]:
-        return _fetch(
-            SHIPMENTS.format(columns="", extra=", s.organization_id_denorm"),
-            list(self.depths),
-        )
+        return shipment_rows(self.depths, extra=", organization_id_denorm")
 
     @cached_property
     def shipments(self) -> list[dict[str, Any]]:
         rows = self._rows
         ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
+        names = event_ids_of({pk for row in self._shipment_rows for pk in row[3:5] if pk is not None})
         return [
             {
                 "epc": ident[key_id],
                 "source": source or None,
                 "destination": destination or None,
-                "ship_event_id": ship_id,
-                "receive_event_id": receive_id,
+                "ship_event_id": names[ship] if ship is not None else None,
+                "receive_event_id": names[receive] if receive is not None else None,
             }
-            for key_id, source, destination, ship_id, receive_id, _org in self._shipment_rows
+            for key_id, source, destination, ship, receive, _org in self._shipment_rows
         ]
 
     @cached_property
