@@ -209,16 +209,16 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
 
 
 SHIPMENT_ROWS = (
-    "SELECT key_id, source, destination, ship_event_id, receive_event_id{extra} FROM events_shipment "
-    "WHERE key_id IN ({{marks}})"
+    "SELECT key_id, source, destination, ship_event_id, receive_event_id FROM events_shipment WHERE key_id IN ({marks})"
 )
 
 
-def shipment_rows(nodes: Iterable[int], extra: str = "") -> list[tuple[Any, ...]]:
-    """(key id, source, destination, ship event pk, receive event pk, *`extra` columns) of the shipments of
-    `nodes`. Events by primary key: a shipping event carries many lots (5,714 references to 230 events in a
-    5,759-lot trace), so their eventIDs are read once each (`event_ids_of`), not per shipment."""
-    return _chunked(SHIPMENT_ROWS.format(extra=extra), list(nodes))
+def shipment_rows(nodes: Iterable[int]) -> list[tuple[int, str, str, int | None, int | None]]:
+    """(key id, source, destination, ship event pk, receive event pk) of the shipments of `nodes`. Events by
+    primary key: a shipping event carries many lots (5,714 references to 230 events in a 5,759-lot trace), so
+    their eventIDs are read once each (`event_ids_of`), not per shipment (a recall, with tens of thousands of
+    events, keeps per-shipment lookups: see `events.services.recall`)."""
+    return _chunked(SHIPMENT_ROWS, list(nodes))  # type: ignore[return-value]
 
 
 def event_ids_of(pks: set[int]) -> dict[int, str]:
