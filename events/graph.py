@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import connection
 
+from core.db import raw_cursor
+
 BATCH = 5000
 EdgeRow = tuple[int, int, int, int, int | None]  # src, dst, kind, event pk, organization id
 COLUMNS = "src_id, dst_id, kind, event_id, organization_id_denorm"
@@ -23,7 +25,6 @@ def fetch_in(
     PostgreSQL ``IN ({marks})`` becomes ``= ANY(%s)`` with one array parameter (up to 100,000 ids).
     Parameters in `before` and `after` are written ``%s`` (``?`` on SQLite, here).
     """
-    connection.ensure_connection()
     statements: list[tuple[str, list[Any]]] = []
     if connection.vendor == "sqlite" and (before or after):
         sql = sql.replace("%s", "?")
@@ -37,13 +38,10 @@ def fetch_in(
             part = list(ids[i : i + chunk])
             statements.append((sql.format(marks=",".join([mark] * len(part))), [*before, *part, *after]))
     out: list[Any] = []
-    cursor = connection.connection.cursor()
-    try:
+    with raw_cursor() as (cursor, _mark):
         for statement, params in statements:
             cursor.execute(statement, params)
             out.extend(cursor.fetchall())
-    finally:
-        cursor.close()
     return out
 
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.db import raw_cursor
 from ledger import merkle
 from ledger.models import LedgerHash, LedgerHead, LedgerLeaf
 
@@ -68,7 +68,7 @@ class DbHashReader:
         found: dict[int, bytes] = {}
         from django.db import connections
 
-        with _raw_cursor(connections[self.using]) as (cur, mark):
+        with raw_cursor(connections[self.using]) as (cur, mark):
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 cur.execute(
@@ -80,18 +80,6 @@ class DbHashReader:
             return [found[i] for i in indexes]
         except KeyError as exc:
             raise IndexError(f"stored hash {exc.args[0]} is missing") from None
-
-
-@contextmanager
-def _raw_cursor(conn: Any = connection) -> Iterator[tuple[Any, str]]:
-    """The DB-API cursor of `conn` and its placeholder: appends run on every capture, and Django's SQLite
-    cursor wrapper rewrites each statement's ``%s`` with a regular expression (a third of a one-leaf append)."""
-    conn.ensure_connection()
-    cur = conn.connection.cursor()
-    try:
-        yield cur, "?" if conn.vendor == "sqlite" else "%s"
-    finally:
-        cur.close()
 
 
 def _lock_head() -> int:
@@ -113,7 +101,7 @@ def _reserve(n: int) -> int:
     if not connection.in_atomic_block:
         raise RuntimeError("ledger.append must run inside the caller's transaction")
     table = connection.ops.quote_name(LedgerHead._meta.db_table)
-    with _raw_cursor() as (cur, mark):
+    with raw_cursor() as (cur, mark):
         sql = f"UPDATE {table} SET size = size + {mark} WHERE id = 1 RETURNING size"
         cur.execute(sql, [n])
         row = cur.fetchone()
@@ -138,7 +126,7 @@ def _write(first: int, items: Sequence[Item]) -> None:
         for i, (it, lh) in enumerate(zip(items, leaf_hashes, strict=True))
     ]
     hash_rows = [(stored_from + i, h) for i, h in enumerate(stored)]
-    with _raw_cursor() as (cur, mark):
+    with raw_cursor() as (cur, mark):
         if connection.vendor == "postgresql" and len(items) >= 500:
             # COPY is several times faster than INSERT for a capture's worth of rows.
             with cur.copy(f"COPY {leaf_table} ({leaf_cols}) FROM STDIN") as copy:

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.db.models import Model
 
+from core.db import raw_cursor
+
 CHUNK = 500  # rows per statement (SQLite allows 32,766 parameters; our widest row has 15 columns)
 
 
@@ -43,17 +45,13 @@ def insert_rows(
     one = "(" + ", ".join([mark] * len(columns)) + ")"
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     tail += f" RETURNING {', '.join(qn(c) for c in returning)}" if returning else ""
-    connection.ensure_connection()
-    cursor = connection.connection.cursor()
-    try:
+    with raw_cursor() as (cursor, _mark):
         for i in range(0, len(rows), CHUNK):
             chunk = rows[i : i + CHUNK]
             params = [v for row in chunk for v in row]
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             if returning:
                 out.extend(tuple(r) for r in cursor.fetchall())
-    finally:
-        cursor.close()
     return out
 
 
@@ -79,13 +77,9 @@ def insert_model(obj: M) -> M:
             f"VALUES ({', '.join([mark] * len(fields))}) RETURNING {qn(meta.pk.column)}"
         )
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    connection.ensure_connection()
-    cursor = connection.connection.cursor()
-    try:
+    with raw_cursor() as (cursor, _mark):
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]
-    finally:
-        cursor.close()
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj

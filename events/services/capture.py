@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.choices import AuditAction
 from core.collector import collector_paused
+from core.db import raw_cursor
 from core.errors import Forbidden
 from core.models import AuditEntry
 from events.auth import TokenActor, can_capture
@@ -134,20 +135,17 @@ def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, 
     sql, params = existing_query(sorted(ids | hashes), sorted(hashes))
     by_id: dict[str, str] = {}
     by_hash: dict[str, str] = {}
-    connection.ensure_connection()
-    cursor = connection.connection.cursor()
-    try:
+    with raw_cursor() as (cursor, _mark):
         cursor.execute(sql, params)
-        for which, key, other in cursor.fetchall():
-            if which:  # (hash, eventID) of an event whose hash is kept beside its own eventID
-                by_hash[key] = other
-                continue
-            if key in ids:
-                by_id[key] = key
-            if other is None and key in hashes:  # an event whose eventID is its hash
-                by_hash[key] = key
-    finally:
-        cursor.close()
+        rows = cursor.fetchall()
+    for which, key, other in rows:
+        if which:  # (hash, eventID) of an event whose hash is kept beside its own eventID
+            by_hash[key] = other
+            continue
+        if key in ids:
+            by_id[key] = key
+        if other is None and key in hashes:  # an event whose eventID is its hash
+            by_hash[key] = key
     return by_id, by_hash
 
 
