@@ -127,8 +127,9 @@ def _write(first: int, items: Sequence[Item]) -> None:
     ]
     hash_rows = [(stored_from + i, h) for i, h in enumerate(stored)]
     with raw_cursor() as (cur, mark):
-        if connection.vendor == "postgresql" and len(items) >= 500:
-            # COPY is several times faster than INSERT for a capture's worth of rows.
+        if connection.vendor == "postgresql" and len(items) >= 100:
+            # COPY is several times faster than INSERT for a capture's worth of rows (a large document is
+            # appended in parts of a few hundred: see events.epcis.parallel.prepare_parts).
             with cur.copy(f"COPY {leaf_table} ({leaf_cols}) FROM STDIN") as copy:
                 for row in leaf_rows:
                     copy.write_row(row)

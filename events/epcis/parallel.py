@@ -2,9 +2,9 @@
 
 Validation, hashing, index columns and canonical JSON (:func:`.prepare.prepare`) are pure Python and
 take ~0.1 ms an event, about half of a 1,000-event capture; the database half must run in the capturing
-process, one transaction at a time. A helper process of the capturing process's own prepares the
-second part of a large document while this process prepares the first; the parts are merged as if
-prepared at once (:func:`.prepare.merge`).
+process, one transaction at a time. A helper process of the capturing process's own prepares most of
+a large document, in parts, while this process prepares the first events and then stores each part as
+it comes (:func:`prepare_parts`); the parts together are what one call would give (:func:`.prepare.merge`).
 
 The helper is a fresh interpreter running ``python -m events.epcis.parallel`` (not a fork, and not
 :mod:`multiprocessing`, which would import the caller's main script in the helper): it imports this
@@ -17,6 +17,8 @@ because of it. Nothing here imports Django.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import logging
 import os
@@ -27,19 +29,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .prepare import Prepared, PreparedEvent, merge, prepare
+from .prepare import Prepared, prepare
 
-__all__ = ["Helper", "helped", "pool", "prepare_document"]
+__all__ = ["Helper", "helped", "pool", "prepare_parts"]
 
 log = logging.getLogger(__name__)
 
 HELPER_TIMEOUT = 120.0  # seconds to wait for the helper's part; past it the part is prepared here
 RETRY_AFTER = 60.0  # seconds before starting a helper again after one failed
 READY = b"R"
+PIPE_BYTES = 1 << 20  # the helper's answer pipe (64 KiB by default): the parent reads a part only when it
+# has stored the one before, and a full pipe would stop the helper until then (1 MiB: Linux's limit for users)
 _FRAME = struct.Struct("!Q")
 
 
@@ -111,6 +115,8 @@ class Helper:
             bufsize=0,
             close_fds=True,
         )
+        with contextlib.suppress(OSError, AttributeError):  # Linux: room for the answers the parent reads later
+            fcntl.fcntl(self._proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[union-attr]
         self._ready = False
 
     def _check_ready(self, timeout: float) -> bool:
@@ -160,11 +166,12 @@ class Helper:
             return True
         return False
 
-    def request(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Pending | None:
-        """Send one `prepare` call if the helper is warm and free (None: it was not sent; prepare here)."""
+    def request(self, calls: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> _Pending | None:
+        """Send `prepare` calls (args, kwargs) if the helper is warm and free: it answers each in turn, as soon as
+        it is done (None: nothing was sent; prepare here)."""
         if not self._acquire(start=True):
             return None
-        return _Pending(self, args, kwargs)
+        return _Pending(self, calls)
 
     def shutdown(self) -> None:
         with self._lock:
@@ -179,44 +186,63 @@ class Helper:
 
 
 class _Pending:
-    """A request sent to the helper (which stays taken until `result`)."""
+    """Calls sent to the helper, whose answers are read in order (the helper stays taken until `close`)."""
 
-    def __init__(self, helper: Helper, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def __init__(self, helper: Helper, calls: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
         self.helper = helper
+        self.waiting = len(calls)  # answers not read yet
         proc = helper._proc
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
         self.stdout = proc.stdout.fileno()
         try:
-            _send(proc.stdin.fileno(), (args, kwargs))
-            self.sent = True
+            _send(proc.stdin.fileno(), calls)
         except OSError:
             log.exception("capture: the preparing helper failed; preparing in-process")
-            self.sent = False
+            self._give_up()
 
-    def result(self, timeout: float = HELPER_TIMEOUT) -> Prepared | None:
-        """The helper's part, or None (it failed or took too long: then it is stopped and restarted later)."""
+    def next_result(self, timeout: float = HELPER_TIMEOUT) -> Prepared | None:
+        """The helper's answer to the next call, or None (it failed or took too long: it is then stopped and
+        restarted later, and every call not answered yet is the caller's to prepare)."""
+        if not self.waiting:
+            return None
         out: Any = None
         try:
-            if self.sent:
-                readable, _w, _x = select.select([self.stdout], [], [], timeout)
-                if readable:
-                    out = _receive(self.stdout)
-                else:
-                    log.error("capture: the preparing helper gave no answer in %s s; preparing in-process", timeout)
+            readable, _w, _x = select.select([self.stdout], [], [], timeout)
+            if readable:
+                out = _receive(self.stdout)
+            else:
+                log.error("capture: the preparing helper gave no answer in %s s; preparing in-process", timeout)
         except (OSError, EOFError, pickle.UnpicklingError):
             log.exception("capture: the preparing helper failed; preparing in-process")
-        finally:
-            if not isinstance(out, Prepared):
-                self.helper._fail()
+        if not isinstance(out, Prepared):
+            self._give_up()
+            return None
+        self.waiting -= 1
+        if not self.waiting:
             self.helper._lock.release()
-        return out if isinstance(out, Prepared) else None
+        return out
+
+    def close(self) -> None:
+        """Read (and drop) the answers still due, so the helper is free for the next document."""
+        while self.waiting:
+            self.next_result()
+
+    def _give_up(self) -> None:
+        if self.waiting:
+            self.waiting = 0
+            self.helper._fail()
+            self.helper._lock.release()
 
 
 pool = Helper()
 helped = {"documents": 0, "events": 0}  # what the helper prepared in this process (benchmarks, tests)
 
 
-def prepare_document(
+HELPER_SHARE = 0.8  # of a large document's events, prepared by the helper (the rest here, then all stored here)
+HELPER_PARTS = 6  # the helper's share comes back in this many parts, each stored while it prepares the next
+
+
+def prepare_parts(
     events: Sequence[dict[str, Any]],
     header: dict[str, Any],
     context: list[Any],
@@ -226,31 +252,47 @@ def prepare_document(
     key_max: int = 1000,
     workers: int = 0,
     min_events: int = 200,
-    helper_share: float = 0.5,
-) -> list[PreparedEvent]:
-    """:func:`.prepare.prepare` of a whole document, its events' problems raised as one :class:`EpcisError`.
+    helper_share: float = HELPER_SHARE,
+    helper_parts: int = HELPER_PARTS,
+) -> Generator[tuple[Prepared, bool], None, None]:
+    """:func:`.prepare.prepare` of a whole document in consecutive parts, in order: (part, whether it is the last).
 
-    With `workers` > 0 and at least `min_events` events, the last `helper_share` of the events is prepared
-    by the helper process while this process prepares the others (once the helper is warm and free).
+    With `workers` > 0, at least `min_events` events and the helper warm and free, the last `helper_share` of
+    the events goes to the helper in `helper_parts` parts while this process prepares the first ones, which
+    come first: the caller stores each part while the helper prepares the next (a 1,000-event document's
+    database half then overlaps the helper's preparing instead of following it). Otherwise the whole document
+    is one part. Whatever the split, :func:`.prepare.merge` of the parts is what one call would give. Close the
+    iterator when leaving it early (``contextlib.closing``): the helper's answers still due are then read.
     """
-    split = len(events) - int(len(events) * helper_share)
-    pending = None
-    if workers > 0 and len(events) >= min_events and split < len(events):
-        rest = list(events[split:])
-        kwargs = {"validate": validate, "offset": split, "key_max": key_max}
-        pending = pool.request((rest, header, context, record_time), kwargs)
-    if pending is None:
-        return merge([prepare(events, header, context, record_time, validate=validate, key_max=key_max)])
+    n = len(events)
+    split = n - int(n * helper_share)
+    pending = bounds = None
+    if workers > 0 and n >= min_events and split < n:
+        step = -(-(n - split) // max(1, helper_parts))
+        bounds = [(a, min(n, a + step)) for a in range(split, n, step)]
+        calls = [
+            (
+                (list(events[a:b]), header, context, record_time),
+                {"validate": validate, "offset": a, "key_max": key_max},
+            )
+            for a, b in bounds
+        ]
+        pending = pool.request(calls)
+    if pending is None or bounds is None:
+        yield prepare(events, header, context, record_time, validate=validate, key_max=key_max), True
+        return
     try:
-        here = prepare(events[:split], header, context, record_time, validate=validate, key_max=key_max)
-    finally:  # collect the helper's answer (and free it for the next document) whatever happened here
-        there = pending.result()
-    if there is None:
-        there = prepare(rest, header, context, record_time, validate=validate, offset=split, key_max=key_max)
-    else:
-        helped["documents"] += 1
-        helped["events"] += len(rest)
-    return merge([here, there])
+        yield prepare(events[:split], header, context, record_time, validate=validate, key_max=key_max), False
+        for i, (a, b) in enumerate(bounds):
+            part = pending.next_result()
+            if part is None:  # the helper failed: this part and the next ones are prepared here
+                part = prepare(events[a:b], header, context, record_time, validate=validate, offset=a, key_max=key_max)
+            else:
+                helped["documents"] += i == 0
+                helped["events"] += b - a
+            yield part, i == len(bounds) - 1  # (the caller stops after the last: nothing runs after it)
+    finally:  # read the answers still due (the caller left early), freeing the helper for the next document
+        pending.close()
 
 
 def _serve() -> None:
@@ -262,15 +304,16 @@ def _serve() -> None:
     _write_all(stdout, READY)
     while True:
         try:
-            args, kwargs = _receive(stdin)
+            calls = _receive(stdin)
         except EOFError:
             return
-        gc.disable()  # a part allocates much and frees it by reference counting: collect once, afterwards
-        try:
-            answer = prepare(*args, **kwargs)
-        finally:
-            gc.enable()
-        _send(stdout, answer)
+        for args, kwargs in calls:  # each answer sent as soon as it is ready: the parent stores it meanwhile
+            gc.disable()  # a part allocates much and frees it by reference counting: collect once, afterwards
+            try:
+                answer = prepare(*args, **kwargs)
+            finally:
+                gc.enable()
+            _send(stdout, answer)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import connection
@@ -18,8 +20,8 @@ from core.models import AuditEntry
 from events.auth import TokenActor, can_capture
 from events.choices import CaptureStatus
 from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
-from events.epcis.parallel import prepare_document
-from events.epcis.prepare import PreparedEvent
+from events.epcis.parallel import prepare_parts
+from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import genealogy
@@ -78,8 +80,9 @@ def capture_events(
     stored with their index rows, genealogy edges, shipments, one ledger leaf each and one audit entry.
     `context` is the document's `@context` (default: the EPCIS 2.0 context only); `header` the members of the
     document sent other than its body (validated with the events; by default an EPCIS 2.0 document of now).
-    Large documents are prepared (validated, hashed, indexed) partly in a helper process: see
-    `events.epcis.parallel` and `TRUYXUAT_CAPTURE_PREPARE_WORKERS`.
+    Large documents are prepared (validated, hashed, indexed) mostly in a helper process, in parts that are
+    stored as they come while it prepares the next: see `events.epcis.parallel.prepare_parts` and
+    `TRUYXUAT_CAPTURE_PREPARE_WORKERS`.
     """
     if not can_capture(actor, organization):
         raise Forbidden()
@@ -91,7 +94,7 @@ def capture_events(
     if header is None:  # events given alone: validated as an EPCIS 2.0 document of now
         header = {"@context": ctx, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": _now_text(now)}
     with collector_paused():  # a document allocates much and frees it all by reference counting
-        prepared = prepare_document(
+        parts = prepare_parts(
             events,
             header,
             ctx,
@@ -101,8 +104,36 @@ def capture_events(
             workers=settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS,
             min_events=settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS,
         )
-        with capture_transaction():
-            return _store(actor, organization, prepared, ctx, source, now)
+        with closing(parts):
+            return _capture_parts(parts, _Store(actor, organization, ctx, source, now, len(events)))
+
+
+def _capture_parts(parts: Generator[tuple[Prepared, bool], None, None], store: _Store) -> CaptureResult:
+    """Store the document's parts as they come, in one transaction; if a part has problems, read the rest (the
+    problems of the whole document are reported) and raise `EpcisError`, rolling back what was stored."""
+    part, last = next(parts)
+    seen = [part]
+    if part.invalid or part.too_long:  # before any write
+        seen += [p for p, _last in parts]
+        _raise_problems(seen)
+    with capture_transaction():
+        failed = False
+        while True:
+            if not failed:
+                store.add(part.events, last)
+            if last:
+                break
+            part, last = next(parts)
+            seen.append(part)
+            failed = failed or bool(part.invalid or part.too_long)
+        if failed:
+            _raise_problems(seen)
+        return store.finish()
+
+
+def _raise_problems(parts: list[Prepared]) -> NoReturn:
+    merge(parts)  # raises EpcisError with the problems of every part, as one `prepare` of the document would
+    raise AssertionError("a part with problems was merged without error")
 
 
 def capture_document(
@@ -181,68 +212,103 @@ class NewEvent:
         self.body = body
 
 
-def _store(
-    actor: Any,
-    organization: Any,
-    prepared: list[PreparedEvent],
-    context: list[Any],
-    source: str,
-    now: datetime,
-) -> CaptureResult:
-    org_id = organization.pk if organization is not None else None
-    result = CaptureResult(capture=Capture())
-    by_id, by_hash = _existing(prepared)
-    rows: list[NewEvent] = []
-    for i, p in enumerate(prepared):
-        idx, h = p.index, p.hash
-        eid = str(idx.event_id)
-        if eid in by_id:
-            result.duplicates.append({"index": i, "eventID": eid, "reason": "eventID", "existing": by_id[eid]})
-            continue
-        if h and h in by_hash:
-            result.duplicates.append({"index": i, "eventID": eid, "reason": "eventHash", "existing": by_hash[h]})
-            continue
-        by_id[eid] = eid
-        if h:
-            by_hash[h] = eid
-        rows.append(NewEvent(eid, h, idx, org_id, p.body))
-    capture = result.capture = insert_model(  # the job, with its outcome (one INSERT, no UPDATE)
-        Capture(
-            organization=organization,
-            source=source,
-            status=CaptureStatus.SUCCESS,
-            context=context,
-            event_count=len(prepared),
-            stored_count=len(rows),
-            duplicate_count=len(result.duplicates),
-            finished_at=timezone.now(),
+class _Store:
+    """A capture's writes inside its transaction, part by part (`add`), then its outcome (`finish`).
+
+    The capture job comes first (events point at it): with its final counts when the first part is the last
+    (a single event: one INSERT), else counted at `finish`. Each part's duplicates are found against the
+    database, where the earlier parts already are, and against the document so far; its new events are
+    stored with their index rows, ledger leaves and genealogy, in document order, as separate captures of
+    the parts would store them (`genealogy.derive` reads the earlier parts' shipments and transformations).
+    """
+
+    def __init__(
+        self, actor: Any, organization: Any, context: list[Any], source: str, now: datetime, event_count: int
+    ) -> None:
+        self.actor = actor
+        self.organization = organization
+        self.org_id = organization.pk if organization is not None else None
+        self.context = context
+        self.source = source
+        self.now = now
+        self.event_count = event_count
+        self.result = CaptureResult(capture=Capture())
+        self.counted = False  # whether the job row holds the final counts
+        self.offset = 0  # the document index of the next part's first event
+        self.by_id: dict[str, str] = {}
+        self.by_hash: dict[str, str] = {}
+
+    def add(self, prepared: list[PreparedEvent], last: bool) -> None:
+        result, by_id, by_hash = self.result, self.by_id, self.by_hash
+        found_id, found_hash = _existing(prepared)
+        by_id.update(found_id)
+        by_hash.update(found_hash)
+        rows: list[NewEvent] = []
+        for i, p in enumerate(prepared, start=self.offset):
+            idx, h = p.index, p.hash
+            eid = str(idx.event_id)
+            if eid in by_id:
+                result.duplicates.append({"index": i, "eventID": eid, "reason": "eventID", "existing": by_id[eid]})
+                continue
+            if h and h in by_hash:
+                result.duplicates.append({"index": i, "eventID": eid, "reason": "eventHash", "existing": by_hash[h]})
+                continue
+            by_id[eid] = eid
+            if h:
+                by_hash[h] = eid
+            rows.append(NewEvent(eid, h, idx, self.org_id, p.body))
+        self.offset += len(prepared)
+        if result.capture.pk is None:
+            self.counted = last
+            stored = len(result.stored) + len(rows)
+            result.capture = insert_model(  # the job, with its outcome when known (one INSERT, no UPDATE)
+                Capture(
+                    organization=self.organization,
+                    source=self.source,
+                    status=CaptureStatus.SUCCESS,
+                    context=self.context,
+                    event_count=self.event_count,
+                    stored_count=stored if last else 0,
+                    duplicate_count=len(result.duplicates) if last else 0,
+                    finished_at=timezone.now(),
+                )
+            )
+        if rows:
+            _insert_events(rows, result.capture.pk, self.now)
+            _append_leaves(rows)
+            mentions = [genealogy.roles(r.idx) for r in rows]
+            written: dict[str, str] = {}
+            for mentioned in mentions:
+                for k, v, _role in mentioned:
+                    written.setdefault(k, v)
+            ids = key_ids(written)
+            genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
+            result.stored += [r.event_id for r in rows]
+
+    def finish(self) -> CaptureResult:
+        result, capture = self.result, self.result.capture
+        if not self.counted:
+            capture.stored_count, capture.duplicate_count = len(result.stored), len(result.duplicates)
+            capture.finished_at = timezone.now()
+            Capture.objects.filter(pk=capture.pk).update(
+                stored_count=capture.stored_count,
+                duplicate_count=capture.duplicate_count,
+                finished_at=capture.finished_at,
+            )
+        _audit(
+            self.actor,
+            capture,
+            {
+                "capture_id": str(capture.capture_id),
+                "source": self.source,
+                "events": self.event_count,
+                "stored": len(result.stored),
+                "duplicates": len(result.duplicates),
+            },
+            self.org_id,
+            f"[{self.actor.username}]" if isinstance(self.actor, TokenActor) else "",
         )
-    )
-    if rows:
-        _insert_events(rows, capture.pk, now)
-        _append_leaves(rows)
-        mentions = [genealogy.roles(r.idx) for r in rows]
-        written: dict[str, str] = {}
-        for mentioned in mentions:
-            for k, v, _role in mentioned:
-                written.setdefault(k, v)
-        ids = key_ids(written)
-        genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
-    result.stored = [r.event_id for r in rows]
-    _audit(
-        actor,
-        capture,
-        {
-            "capture_id": str(capture.capture_id),
-            "source": source,
-            "events": len(prepared),
-            "stored": len(rows),
-            "duplicates": len(result.duplicates),
-        },
-        org_id,
-        f"[{actor.username}]" if isinstance(actor, TokenActor) else "",
-    )
-    return result
+        return result
 
 
 def _audit(actor: Any, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
