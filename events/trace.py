@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter, neg
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
 from events.graph import EdgeRow, fetch_in, walk
 from events.models import EpcKey
-from events.trace_chain import Mention, leading_out, mentions
+from events.trace_chain import Mention, event_codes, leading_out, mentions
 from events.visibility import Visibility, public_event_ids, public_key_ids, visibility_for
 
 GS1_BASE = "https://id.gs1.org"
@@ -98,6 +100,15 @@ def key_rows(ids: list[int]) -> dict[int, tuple[int, str, str, str, str, str, st
     }
 
 
+LOT_ROWS = "SELECT id, key, kind, epc, gtin, lot_code, serial FROM events_epckey WHERE id IN ({marks})"
+
+
+def _lot_rows(ids: list[int]) -> list[tuple[int, str, str, str, str | None, str | None, str | None]]:
+    """(id, key, kind, epc, gtin, lot, serial) of `EpcKey` rows, as a trace lists them (epc or else key, NULL
+    for empty: what `lot_nodes` makes of `key_rows` in Python, made by the database)."""
+    return fetch_in(LOT_ROWS, ids)
+
+
 def _rewalk(root: int, edges: list[EdgeRow], forward: bool, allow: Any, max_depth: int | None) -> dict[int, int]:
     adjacency: dict[int, list[int]] = {}
     for row in edges:
@@ -168,23 +179,44 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
     ]
     used: list[EdgeRow] = [row for _forward, _found, edges in walks for row in edges]
     allow = _edge_filter(vis, used)  # one visibility read for both directions
-    depths: dict[int, int] = {root: 0}
-    for forward, found, edges in walks:
-        reach = found if vis.everything else _rewalk(root, edges, forward, allow, max_depth)
-        for key_id, d in reach.items():
-            if key_id != root:
-                depths.setdefault(key_id, d if forward else -d)
+    reaches = [
+        (forward, found if vis.everything else _rewalk(root, edges, forward, allow, max_depth))
+        for forward, found, edges in walks
+    ]
+    # the root at 0, then upstream lots at minus their depth, then those only downstream
+    depths: dict[int, int] = {}
+    for forward, reach in reversed(reaches):
+        depths.update(reach if forward else zip(reach, map(neg, reach.values()), strict=True))
+    depths[root] = 0
     nodes = set(depths)
-    mentioned = mentions(nodes)
-    leaving = leading_out(nodes, walks, max_depth, mentioned)
+    mentioned = event_codes(nodes) if vis.everything else mentions(nodes)
+    leaving = leading_out(nodes, walks, max_depth, mentioned, keyed=not vis.everything)
     event_pks = _events(mentioned, vis, leaving)
     if not event_pks and not vis.everything and not _sees_any(root, leaving, mentioned, vis):
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
-    rows = key_rows(list(nodes))
-    ident = {pk: (r[3] or r[1]) for pk, r in rows.items()}
+    rows = _lot_rows(list(nodes))
+    rows.sort(key=itemgetter(1))  # by depth, then key (keys are unique): two sorts in C, the second stable
+    depth_of = depths.__getitem__
+    rows.sort(key=lambda row: depth_of(row[0]))
+    base, prefix, cut = settings.TRUYXUAT_PORTAL_URL, GS1_BASE + "/", len(GS1_BASE)
+    lots = [
+        {
+            "key": key,
+            "kind": kind,
+            "gtin": gtin or None,
+            "lot": lot or None,
+            "serial": serial or None,
+            "epc": epc or key,
+            "digital_link": base + key[cut:] if key.startswith(prefix) else key,
+            "depth": depth_of(pk),
+        }
+        for pk, key, kind, epc, gtin, lot, serial in rows
+    ]
+    ident = dict(zip(map(itemgetter(0), rows), map(itemgetter("epc"), lots), strict=True))  # epc, else key
     visible = set(event_pks)
     ships = [row for row in shipment_rows(nodes) if row[3] in visible or row[4] in visible]
-    event_ids = event_ids_of({row[3] for row in used} | {pk for row in ships for pk in row[3:5] if pk in visible})
+    shipped = (set(map(itemgetter(3), ships)) | set(map(itemgetter(4), ships))) & visible
+    event_ids = event_ids_of(set(map(itemgetter(3), used)) | shipped)
     kinds = _KIND_NAMES
     unique = dict.fromkeys(used)  # first occurrences in order (a row's organisation is its event's: no other twin)
     if not vis.everything:  # the admin's edges all join walked lots, and all are visible
@@ -193,8 +225,6 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
         {"from": ident[src], "to": ident[dst], "kind": kinds[kind], "event_id": event_ids[event]}
         for src, dst, kind, event, _org in unique
     ]
-    order = sorted([(d, rows[k][1], k) for k, d in depths.items()])  # by depth, then key (keys are unique)
-    lots = lot_nodes(rows, [(k, d) for d, _key, k in order])
     shipments = [
         {
             "epc": ident[key_id],
@@ -205,7 +235,8 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
         }
         for key_id, source, destination, ship, receive in ships
     ]
-    return TraceResult(root=node(rows[root], 0), lots=lots, edges=edges_out, event_pks=event_pks, shipments=shipments)
+    root_node = lots[bisect_left(lots, 0, key=itemgetter("depth"))].copy()  # the one lot at depth 0
+    return TraceResult(root=root_node, lots=lots, edges=edges_out, event_pks=event_pks, shipments=shipments)
 
 
 SHIPMENT_ROWS = (
@@ -236,7 +267,7 @@ def _sees_any(root: int, leaving: set[int], found: list[Mention], vis: Visibilit
 def _events(found: list[Mention], vis: Visibility, leaving: set[int]) -> list[int]:
     """Visible events of `found` (events mentioning traced lots), except those in `leaving`."""
     if vis.everything:
-        return sorted({e for e, _k, _r in found if e not in leaving})
+        return sorted(set(map(itemgetter(0), found)) - leaving)
     pairs = [(e, k) for e, k, _r in found if e not in leaving]
     events = {e for e, _k in pairs}
     orgs = vis.organization_set()

@@ -17,6 +17,11 @@ _DST_LINKED = frozenset(role + LINK * link for role in DST_ROLES for link in (Ep
 
 
 MENTIONS = f"SELECT event_id, key_id, role + {LINK} * link FROM events_eventepc WHERE key_id IN ({{marks}})"
+# the same rows without their lot, once each: what a viewer who sees every event needs of them
+EVENT_CODES = f"SELECT DISTINCT event_id, 0, role + {LINK} * link FROM events_eventepc WHERE key_id IN ({{marks}})"
+LINKED = (
+    f"SELECT event_id, key_id, role + {LINK} * link FROM events_eventepc WHERE event_id IN ({{marks}}) AND link > 0"
+)
 
 
 def mentions(nodes: set[int]) -> list[Mention]:
@@ -25,8 +30,23 @@ def mentions(nodes: set[int]) -> list[Mention]:
     return fetch_in(MENTIONS, sorted(nodes))
 
 
-def leading_out(nodes: set[int], walks: list[Walk], max_depth: int | None, found: list[Mention]) -> set[int]:
-    """Those events of `found` (the `mentions` of `nodes`) that only record genealogy leading out of the trace:
+def event_codes(nodes: set[int]) -> list[Mention]:
+    """(event, 0, role + LINK * link) once per event and code of the `mentions` of `nodes` (the same index).
+
+    For a viewer who sees every event, whose trace needs only which events mention the traced lots, and
+    how: the hub lot of the 1M-event benchmark's 5,759-lot trace has 14,375 mentions, but 3,138 distinct
+    (event, code) pairs (two transformations with ~2,900 lots each, the rest shipments of 25), and building
+    and freeing the tuples in Python cost more than the database's DISTINCT (7.7 -> 5.4 ms for the read).
+    `leading_out` reads the lots back for the few events that need them.
+    """
+    return fetch_in(EVENT_CODES, sorted(nodes))
+
+
+def leading_out(
+    nodes: set[int], walks: list[Walk], max_depth: int | None, found: list[Mention], keyed: bool = True
+) -> set[int]:
+    """Those events of `found` (the `mentions` of `nodes`, or when not `keyed` their `event_codes`) that only
+    record genealogy leading out of the trace:
     the event of an edge with one end in `nodes` and the other not, and of no edge with both ends in `nodes`.
 
     Told by the mentions' `EpcLink` (`genealogy.links`), without reading the edges of the traced lots (an
@@ -39,7 +59,9 @@ def leading_out(nodes: set[int], walks: list[Walk], max_depth: int | None, found
     mentions on both sides at two lots (a TransformationEvent links every input to every other output, an
     aggregation every child to its parent), and those FOREIGN ones with an edge of their own between two
     traced lots: only those events' edges are read (by event, a few rows each). The rest lead out.
-    A few passes over `found` (60,000 mentions for a lot made with an additive, at 10M events: ~8 ms).
+    A few passes over `found` (60,000 mentions for a lot made with an additive, at 10M events: ~8 ms). Without
+    the lots (`event_codes`), those of two traced lots linked on either side are told by reading the linked
+    mentions of the events that have some on both sides (`LINKED`, by event: rarely any, and a few rows each).
     """
     codes = set(map(itemgetter(2), found))
     if max(codes, default=0) < LINK:
@@ -47,15 +69,19 @@ def leading_out(nodes: set[int], walks: list[Walk], max_depth: int | None, found
     touched = {e for e, _k, how in found if how >= LINK}  # events with an edge at a traced lot
     inside: set[int] = set()  # first, the events of edges the walks read with both ends traced
     for _forward, depths, edges in walks:
-        if all(k in nodes for k in depths):  # every lot the walk found is traced (always, for the admin)
-            inside.update(row[3] for row in edges)
+        if nodes.issuperset(depths):  # every lot the walk found is traced (always, for the admin)
+            inside.update(map(itemgetter(3), edges))
         else:
             inside.update(row[3] for row in edges if row[0] in nodes and row[1] in nodes)
     if codes & _DST_LINKED and codes & _SRC_LINKED:  # then two traced lots linked on either side, not one
         maybe = {e for e, _k, how in found if how in _DST_LINKED} - inside
+        linked = found
+        if maybe and not keyed:  # only those with a linked traced mention on both sides can be inside
+            maybe &= {e for e, _k, how in found if how in _SRC_LINKED}
+            linked = [m for m in fetch_in(LINKED, sorted(maybe)) if m[1] in nodes] if maybe else []
         src: dict[int, set[int]] = {}
         dst: dict[int, set[int]] = {}
-        for e, k, how in found if maybe else ():
+        for e, k, how in linked if maybe else ():
             if how >= LINK and e in maybe:
                 (src if how in _SRC_LINKED else dst).setdefault(e, set()).add(k)
         inside.update(e for e, keys in src.items() if len(keys | dst[e]) > 1)

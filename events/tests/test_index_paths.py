@@ -300,25 +300,29 @@ def test_duplicate_lookup_probes_the_unique_indexes_only(organization):
         assert "(event_id=?)" in searches[0] and "(event_hash=?)" in searches[1], plan
 
 
-def test_trace_mentions_read_the_covering_index_only(organization):
-    """A trace's mentions (event, role and link of each traced lot) come from the (key, role, event, link)
-    index alone: SQLite's covering index; PostgreSQL's index-only scan (the heap is visited for pages not yet
-    vacuumed, as here)."""
+@pytest.mark.parametrize("distinct", [False, True])  # a trace's mentions, or the admin's (event, code) pairs
+def test_trace_mentions_read_the_covering_index_only(organization, distinct):
+    """A trace's mentions (event, role and link of each traced lot), and the distinct (event, role and link)
+    an admin's trace reads instead, come from the (key, role, event, link) index alone: SQLite's covering
+    index; PostgreSQL's index-only scan (the heap is visited for pages not yet vacuumed, as here)."""
     from django.db import connection
 
-    from events.trace_chain import MENTIONS, mentions
+    from events.trace_chain import EVENT_CODES, MENTIONS, event_codes, mentions
 
     capture_events(actor=SYSTEM, organization=organization, events=[_event(1, FARM, FARM)])
     keys = sorted(EpcKey.objects.values_list("pk", flat=True))
-    assert [m[1] for m in mentions(set(keys))] == keys
+    found = mentions(set(keys))
+    assert [m[1] for m in found] == keys
+    assert sorted(event_codes(set(keys))) == sorted({(e, 0, how) for e, _k, how in found})
+    sql = EVENT_CODES if distinct else MENTIONS
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + MENTIONS.format(marks=",".join("%s" for _ in keys)), keys)
+            cursor.execute("EXPLAIN QUERY PLAN " + sql.format(marks=",".join("%s" for _ in keys)), keys)
             plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
             assert "USING COVERING INDEX events_epc_key_role (key_id=?)" in plan, plan
         else:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("EXPLAIN " + MENTIONS.replace("IN ({marks})", "= ANY(%s)"), [keys])
+            cursor.execute("EXPLAIN " + sql.replace("IN ({marks})", "= ANY(%s)"), [keys])
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Index Only Scan using events_epc_key_role" in plan, plan

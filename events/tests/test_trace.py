@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.permissions import SYSTEM
 from core.errors import NotFound
 from events import selectors
-from events.epcis import epc_class_urn, parse_key
+from events.epcis import epc_class_urn, key_of, parse_key
 from events.models import EpcKey, LotEdge, Shipment
 from events.tests.conftest import PLANT, SHOP, SSCC
 
@@ -121,3 +121,41 @@ def test_ledger_refs_for_lot(chain):
 def test_unknown_identifier(db):
     with pytest.raises(NotFound):
         selectors.trace("urn:epc:class:lgtin:8938501.000001.NOPE", viewer=SYSTEM)
+
+
+def test_lots_as_the_recall_builds_them(organization):
+    """The trace builds its lots from its own read (`_lot_rows`, sorted in place): the same dicts, in the same
+    order (depth, then key), as `lot_nodes` over `key_rows`, for every kind of key: a lot, a serialised item
+    (serial, no lot), a pallet (neither, no GTIN), keys outside GS1 (no EPC URN: the key itself, not rebased),
+    with `root` the lot at depth 0."""
+    from events.services import capture_events
+    from events.tests.helpers import aggregation, lgtin, object_event, transformation
+    from events.trace import key_rows, lot_nodes
+
+    lot, made = lgtin("08938501000019", "L1"), lgtin("08938501000026", "L2")
+    item, crate, web = "urn:epc:id:sgtin:8938501.000001.S1", "urn:example:crate:7", "https://example.com/thing/1"
+    pallet = "urn:epc:id:sscc:8938501.0000000001"
+    events = [
+        object_event([lot], epcs=[item, web]),
+        transformation([lot], [made]),
+        aggregation(pallet, [made]),
+        {**aggregation(crate, []), "childEPCs": [item, web]},
+        {**aggregation(pallet, [], time="2026-11-07T08:00:00+07:00"), "childEPCs": [crate]},
+    ]
+    capture_events(actor=SYSTEM, organization=organization, events=events)
+    for root in (lot, made, crate, web):
+        result = selectors.trace(root, viewer=SYSTEM)
+        ids = dict(EpcKey.objects.filter(key__in=[n["key"] for n in result.lots]).values_list("key", "pk"))
+        depths = {ids[n["key"]]: n["depth"] for n in result.lots}
+        rows = key_rows(list(depths))
+        order = sorted(depths, key=lambda pk: (depths[pk], rows[pk][1]))
+        assert result.lots == lot_nodes(rows, [(pk, depths[pk]) for pk in order])
+        assert result.root == next(n for n in result.lots if n["key"] == key_of(root)) and result.root["depth"] == 0
+        assert result.root is not next(n for n in result.lots if n["key"] == key_of(root))
+    assert {n["kind"] for n in selectors.trace(made, viewer=SYSTEM).lots} == {"lgtin", "sscc"}
+    every = {n["key"]: n for n in selectors.trace(crate, viewer=SYSTEM).lots}
+    assert sorted(n["kind"] for n in every.values()) == ["other", "other", "sgtin", "sscc"]
+    assert [every[key_of(pallet)][f] for f in ("gtin", "lot", "serial")] == [None, None, None]
+    assert every[web]["epc"] == web and every[web]["digital_link"] == web and every[web]["gtin"] is None
+    assert every[key_of(item)]["serial"] == "S1" and every[key_of(item)]["lot"] is None
+    assert every[key_of(item)]["digital_link"] == "http://127.0.0.1:8000/01/08938501000019/21/S1"
