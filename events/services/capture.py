@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,14 +20,14 @@ from core.models import AuditEntry
 from events.auth import TokenActor, can_capture
 from events.choices import CaptureStatus
 from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
-from events.epcis.parallel import prepare_parts
+from events.epcis.parallel import HELPER_PARTS, HELPER_SHARE, prepare_parts
 from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import genealogy
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
-from events.services.writelock import capture_transaction
+from events.services.writelock import capture_transaction, writer_busy
 from ledger import services as ledger
 from ledger.choices import LeafKind
 
@@ -82,7 +82,8 @@ def capture_events(
     document sent other than its body (validated with the events; by default an EPCIS 2.0 document of now).
     Large documents are prepared (validated, hashed, indexed) mostly in a helper process, in parts that are
     stored as they come while it prepares the next: see `events.epcis.parallel.prepare_parts` and
-    `TRUYXUAT_CAPTURE_PREPARE_WORKERS`.
+    `TRUYXUAT_CAPTURE_PREPARE_WORKERS`. When another capture holds the write lock, the document is prepared
+    whole (half here, half in the helper) before it queues, so the lock never waits on a helper.
     """
     if not can_capture(actor, organization):
         raise Forbidden()
@@ -93,6 +94,7 @@ def capture_events(
     now = timezone.now()
     if header is None:  # events given alone: validated as an EPCIS 2.0 document of now
         header = {"@context": ctx, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": _now_text(now)}
+    queued = writer_busy()  # others are writing: prepare the whole document before queueing for the lock
     with collector_paused():  # a document allocates much and frees it all by reference counting
         parts = prepare_parts(
             events,
@@ -103,12 +105,15 @@ def capture_events(
             key_max=KEY_MAX,
             workers=settings.TRUYXUAT_CAPTURE_PREPARE_WORKERS,
             min_events=settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS,
+            helper_share=0.5 if queued else HELPER_SHARE,
+            helper_parts=1 if queued else HELPER_PARTS,
         )
         with closing(parts):
-            return _capture_parts(parts, _Store(actor, organization, ctx, source, now, len(events)))
+            store = _Store(actor, organization, ctx, source, now, len(events))
+            return _capture_parts(iter(list(parts)) if queued else parts, store)
 
 
-def _capture_parts(parts: Generator[tuple[Prepared, bool], None, None], store: _Store) -> CaptureResult:
+def _capture_parts(parts: Iterator[tuple[Prepared, bool]], store: _Store) -> CaptureResult:
     """Store the document's parts as they come, in one transaction; if a part has problems, read the rest (the
     problems of the whole document are reported) and raise `EpcisError`, rolling back what was stored."""
     part, last = next(parts)

@@ -58,6 +58,30 @@ def sqlite_writer() -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def writer_busy() -> bool:
+    """Whether another capture holds the write lock at this moment (a probe: the answer may change at once).
+
+    A large document is stored part by part while its last parts are still being prepared, holding the lock
+    meanwhile; when others are waiting for the lock it is better prepared whole first. Always False on
+    PostgreSQL and inside a caller's transaction.
+    """
+    path = lock_path()
+    if path is None or connection.in_atomic_block:
+        return False
+    if not _thread_lock.acquire(blocking=False):  # another thread of this process is writing
+        return True
+    try:  # (under the thread lock: a probe on the shared descriptor must not meet a holder's lock)
+        fd = _descriptor(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        _thread_lock.release()
+
+
 # -- WAL checkpoints off the commit path --------------------------------------------------------------
 
 CAPTURE_AUTOCHECKPOINT = 16_000  # pages (64 MB): the capture connection's own checkpoint, a fallback only

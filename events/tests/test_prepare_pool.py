@@ -181,3 +181,26 @@ def test_a_helper_that_dies_midway_leaves_the_rest_to_this_process(organization,
     assert helper["events"] - before["events"] in (0, 6, 12, 18, 24, 30, 32)
     assert len(result.stored) == Event.objects.count() == len(events) - 1
     assert LedgerLeaf.objects.filter(record_type="events.event").count() == len(events) - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_that_must_queue_for_the_write_lock_is_prepared_whole_first(organization, helper):
+    import fcntl
+    import os
+    import threading
+
+    from django.db import connection
+
+    from accounts.permissions import SYSTEM
+    from events.services import capture_events, writelock
+
+    if connection.vendor != "sqlite":  # PostgreSQL has no capture write lock
+        return
+    fd = os.open(str(writelock.lock_path()), os.O_RDWR | os.O_CREAT)  # another capture is writing…
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    threading.Timer(0.5, os.close, [fd]).start()  # … for half a second
+    events = _chain(40)
+    before = dict(helper)
+    result = capture_events(actor=SYSTEM, organization=organization, events=events)
+    assert helper["events"] - before["events"] == len(events) // 2  # in one part, the old split
+    assert len(result.stored) == Event.objects.count() == len(events) - 1

@@ -126,3 +126,40 @@ def test_group_commit_can_be_turned_off(settings, organization):
         assert wal_sync.fsyncs - before == 2
     else:
         assert wal_sync.fsyncs == before
+
+
+def test_writer_busy_tells_whether_another_capture_holds_the_lock_and_leaves_it_held():
+    if connection.vendor != "sqlite":  # PostgreSQL: nothing to probe
+        assert writelock.writer_busy() is False
+        return
+    import fcntl
+    import os
+
+    assert writelock.writer_busy() is False
+    fd = os.open(str(lock_path()), os.O_RDWR)  # another open file: as another process holds it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        assert writelock.writer_busy() is True
+        with pytest.raises(BlockingIOError):  # the probe did not release the holder's lock
+            fcntl.flock(writelock._descriptor(str(lock_path())), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+    assert writelock.writer_busy() is False
+    busy: list[bool] = []
+    held, done = threading.Event(), threading.Event()
+
+    def writer():
+        with sqlite_writer():
+            held.set()
+            done.wait(5)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    held.wait(5)
+    busy.append(writelock.writer_busy())  # another thread of this process is writing
+    done.set()
+    t.join()
+    assert busy == [True]
+    assert writelock.writer_busy() is False
+    with transaction.atomic():  # inside a caller's transaction the database lock is held already
+        assert writelock.writer_busy() is False
