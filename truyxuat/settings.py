@@ -219,11 +219,15 @@ TRUYXUAT_CAPTURE_MAX_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_EVENTS", 
 TRUYXUAT_CAPTURE_MAX_BYTES = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_BYTES", str(20 * 1024 * 1024)))
 # Documents of at least MIN_EVENTS events are prepared (validated, hashed, indexed) partly by helper processes
 # (events.epcis.parallel): one per serving process on a machine with several cores, none under tests or with 0
-# (any value above 0 means that one helper: a document is split in two, never more).
+# (any value above 0 means that one helper, which prepares most of a document in parts stored as they come).
 TRUYXUAT_CAPTURE_PREPARE_WORKERS = int(
     os.environ.get("TRUYXUAT_CAPTURE_PREPARE_WORKERS", "0" if TESTING or (os.cpu_count() or 1) < 2 else "1")
 )
 TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS", "200"))
+# Smaller captures (single events) that arrive while another of the same process is being stored are stored
+# together next, in one transaction, each with its own job, duplicates and audit entry (events.services.writelock
+# .Combiner); 0 stores each in its own transaction.
+TRUYXUAT_CAPTURE_COMBINE = os.environ.get("TRUYXUAT_CAPTURE_COMBINE", "1") != "0"
 # SQLite: capture transactions commit without fsync under the write lock, then share one fsync of the log before
 # they answer (core.walsync); 0 makes each commit fsync itself (synchronous=FULL) as other writes do.
 TRUYXUAT_SQLITE_GROUP_COMMIT = os.environ.get("TRUYXUAT_SQLITE_GROUP_COMMIT", "1") != "0"
