@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter, neg
 from typing import Any
 
@@ -22,6 +23,7 @@ from events.visibility import Visibility, public_event_ids, public_key_ids, visi
 
 GS1_BASE = "https://id.gs1.org"
 _KIND_NAMES = {int(kind): name for kind, name in EDGE_KIND_NAMES.items()}
+LotRow = tuple[int, str, str, str, str, str, str]  # id, key, kind, epc, gtin, lot code, serial
 
 
 @dataclass
@@ -90,23 +92,50 @@ def _chunked(sql: str, ids: list[int], chunk: int = 5000) -> list[tuple[Any, ...
     return fetch_in(sql, ids, chunk)
 
 
-def key_rows(ids: list[int]) -> dict[int, tuple[int, str, str, str, str, str, str]]:
+def key_rows(ids: list[int]) -> dict[int, LotRow]:
     """{id: (id, key, kind, epc, gtin, lot_code, serial)} of `EpcKey` rows (plain SQL: traces read thousands)."""
-    return {
-        row[0]: row
-        for row in _chunked(
-            "SELECT id, key, kind, epc, gtin, lot_code, serial FROM events_epckey WHERE id IN ({marks})", ids
-        )
-    }
+    return {row[0]: row for row in _lot_rows(ids)}
 
 
-LOT_ROWS = "SELECT id, key, kind, epc, gtin, lot_code, serial FROM events_epckey WHERE id IN ({marks})"
+def _lot_rows(ids: list[int]) -> list[LotRow]:
+    """(id, key, kind, epc, gtin, lot_code, serial) of these `EpcKey` rows."""
+    return fetch_in("SELECT id, key, kind, epc, gtin, lot_code, serial FROM events_epckey WHERE id IN ({marks})", ids)
 
 
-def _lot_rows(ids: list[int]) -> list[tuple[int, str, str, str, str | None, str | None, str | None]]:
-    """(id, key, kind, epc, gtin, lot, serial) of `EpcKey` rows, as a trace lists them (epc or else key, NULL
-    for empty: what `lot_nodes` makes of `key_rows` in Python, made by the database)."""
-    return fetch_in(LOT_ROWS, ids)
+def _lots(rows: list[LotRow], depths: dict[int, int]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The lots' dicts (as `lot_nodes` builds them) by depth, then key; and {key id: epc, else key}.
+
+    The rows are sorted by key in C, then grouped by depth in that order: no per-lot lookups or tuples
+    beyond the rows themselves (thousands of lots a trace).
+    """
+    rows.sort(key=itemgetter(1))
+    depth_of = depths.__getitem__
+    by_depth: dict[int, list[LotRow]] = {}
+    for row in rows:
+        d = depth_of(row[0])
+        if d in by_depth:
+            by_depth[d].append(row)
+        else:
+            by_depth[d] = [row]
+    base, prefix, cut = settings.TRUYXUAT_PORTAL_URL, GS1_BASE + "/", len(GS1_BASE)
+    size = len(prefix)
+    lots: list[dict[str, Any]] = []
+    for d in sorted(by_depth):
+        lots += [
+            {
+                "key": key,
+                "kind": kind,
+                "gtin": gtin or None,
+                "lot": lot or None,
+                "serial": serial or None,
+                "epc": epc or key,
+                "digital_link": base + key[cut:] if key[:size] == prefix else key,
+                "depth": d,
+            }
+            for _pk, key, kind, epc, gtin, lot, serial in by_depth[d]
+        ]
+    ordered = chain.from_iterable(by_depth[d] for d in sorted(by_depth))  # the rows in the order of `lots`
+    return lots, dict(zip(map(itemgetter(0), ordered), map(itemgetter("epc"), lots), strict=True))
 
 
 def _rewalk(root: int, edges: list[EdgeRow], forward: bool, allow: Any, max_depth: int | None) -> dict[int, int]:
@@ -194,25 +223,7 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
     event_pks = _events(mentioned, vis, leaving)
     if not event_pks and not vis.everything and not _sees_any(root, leaving, mentioned, vis):
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
-    rows = _lot_rows(list(nodes))
-    rows.sort(key=itemgetter(1))  # by depth, then key (keys are unique): two sorts in C, the second stable
-    depth_of = depths.__getitem__
-    rows.sort(key=lambda row: depth_of(row[0]))
-    base, prefix, cut = settings.TRUYXUAT_PORTAL_URL, GS1_BASE + "/", len(GS1_BASE)
-    lots = [
-        {
-            "key": key,
-            "kind": kind,
-            "gtin": gtin or None,
-            "lot": lot or None,
-            "serial": serial or None,
-            "epc": epc or key,
-            "digital_link": base + key[cut:] if key.startswith(prefix) else key,
-            "depth": depth_of(pk),
-        }
-        for pk, key, kind, epc, gtin, lot, serial in rows
-    ]
-    ident = dict(zip(map(itemgetter(0), rows), map(itemgetter("epc"), lots), strict=True))  # epc, else key
+    lots, ident = _lots(_lot_rows(list(nodes)), depths)
     visible = set(event_pks)
     ships = [row for row in shipment_rows(nodes) if row[3] in visible or row[4] in visible]
     shipped = (set(map(itemgetter(3), ships)) | set(map(itemgetter(4), ships))) & visible
