@@ -27,7 +27,7 @@ from events.records import RECORD_TYPE
 from events.services import genealogy
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
-from events.services.writelock import capture_transaction, writer_busy
+from events.services.writelock import Combiner, capture_transaction, writer_busy
 from ledger import services as ledger
 from ledger.choices import LeafKind
 
@@ -109,14 +109,23 @@ def capture_events(
             helper_parts=1 if queued else HELPER_PARTS,
         )
         with closing(parts):
-            store = _Store(actor, organization, ctx, source, now, len(events))
-            return _capture_parts(iter(list(parts)) if queued else parts, store)
+            part, last = next(parts)
+            args = (actor, organization, ctx, source, now, len(events))
+            if last and not (part.invalid or part.too_long) and _combining():
+                return combiner.run(Ticket(args, part.events), _store_together)
+            return _capture_parts(part, last, iter(list(parts)) if queued else parts, _Store(*args))
 
 
-def _capture_parts(parts: Iterator[tuple[Prepared, bool]], store: _Store) -> CaptureResult:
-    """Store the document's parts as they come, in one transaction; if a part has problems, read the rest (the
-    problems of the whole document are reported) and raise `EpcisError`, rolling back what was stored."""
-    part, last = next(parts)
+def _combining() -> bool:
+    """Whether small captures may be stored together with others arriving at once (`Combiner`): not inside a
+    caller's transaction (its writes must stay on its connection), and unless `TRUYXUAT_CAPTURE_COMBINE` is off."""
+    return settings.TRUYXUAT_CAPTURE_COMBINE and not connection.in_atomic_block
+
+
+def _capture_parts(part: Prepared, last: bool, parts: Iterator[tuple[Prepared, bool]], store: _Store) -> CaptureResult:
+    """Store the document's parts (`part` first, then `parts`) as they come, in one transaction; if a part has
+    problems, read the rest (the problems of the whole document are reported) and raise `EpcisError`, rolling
+    back what was stored."""
     seen = [part]
     if part.invalid or part.too_long:  # before any write
         seen += [p for p, _last in parts]
@@ -206,7 +215,7 @@ def existing_query(probe: list[str], hashes: list[str]) -> tuple[str, list[Any]]
 class NewEvent:
     """An event this capture stores: its row's values, then its primary key (lighter than an `Event`)."""
 
-    __slots__ = ("body", "event_hash", "event_id", "idx", "organization_id", "pk")
+    __slots__ = ("body", "capture_id", "event_hash", "event_id", "idx", "organization_id", "pk", "record_time")
 
     def __init__(self, event_id: str, event_hash: str | None, idx: EventIndex, organization_id: int | None, body: str):
         self.pk: int | None = None
@@ -215,6 +224,8 @@ class NewEvent:
         self.idx = idx
         self.organization_id = organization_id
         self.body = body
+        self.capture_id: int | None = None  # its capture job, and the job's recordTime (as the database stores it)
+        self.record_time: Any = None
 
 
 class _Store:
@@ -244,10 +255,16 @@ class _Store:
         self.by_hash: dict[str, str] = {}
 
     def add(self, prepared: list[PreparedEvent], last: bool) -> None:
-        result, by_id, by_hash = self.result, self.by_id, self.by_hash
+        """Store a part: its duplicates looked up, its new events written."""
         found_id, found_hash = _existing(prepared)
-        by_id.update(found_id)
-        by_hash.update(found_hash)
+        self.by_id.update(found_id)
+        self.by_hash.update(found_hash)
+        _write(self.new_rows(prepared, last))
+
+    def new_rows(self, prepared: list[PreparedEvent], last: bool) -> list[NewEvent]:
+        """The part's events that are not duplicates (`by_id`/`by_hash` hold the stored ones it repeats), after
+        writing the capture job if not yet written; the duplicates are recorded in the result."""
+        result, by_id, by_hash = self.result, self.by_id, self.by_hash
         rows: list[NewEvent] = []
         for i, p in enumerate(prepared, start=self.offset):
             idx, h = p.index, p.hash
@@ -278,17 +295,11 @@ class _Store:
                     finished_at=timezone.now(),
                 )
             )
-        if rows:
-            _insert_events(rows, result.capture.pk, self.now)
-            _append_leaves(rows)
-            mentions = [genealogy.roles(r.idx) for r in rows]
-            written: dict[str, str] = {}
-            for mentioned in mentions:
-                for k, v, _role in mentioned:
-                    written.setdefault(k, v)
-            ids = key_ids(written)
-            genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
-            result.stored += [r.event_id for r in rows]
+        stamp = db_datetime(self.now)
+        for r in rows:
+            r.capture_id, r.record_time = result.capture.pk, stamp
+        result.stored += [r.event_id for r in rows]
+        return rows
 
     def finish(self) -> CaptureResult:
         result, capture = self.result, self.result.capture
@@ -314,6 +325,50 @@ class _Store:
             f"[{self.actor.username}]" if isinstance(self.actor, TokenActor) else "",
         )
         return result
+
+
+def _write(rows: list[NewEvent]) -> None:
+    """Write new events (of one capture or several) with their ledger leaves, identifiers and genealogy."""
+    if not rows:
+        return
+    _insert_events(rows)
+    _append_leaves(rows)
+    mentions = [genealogy.roles(r.idx) for r in rows]
+    written: dict[str, str] = {}
+    for mentioned in mentions:
+        for k, v, _role in mentioned:
+            written.setdefault(k, v)
+    ids = key_ids(written)
+    genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
+
+
+class Ticket:
+    """A small capture waiting to be stored with others (`_Store` arguments, and its prepared events)."""
+
+    __slots__ = ("args", "prepared")
+
+    def __init__(self, args: tuple[Any, ...], prepared: list[PreparedEvent]) -> None:
+        self.args = args
+        self.prepared = prepared
+
+
+def _store_together(tickets: list[Ticket]) -> list[CaptureResult]:
+    """Small captures that arrived at once, in one transaction, in arrival order: each its own capture job,
+    duplicates and audit entry, as if stored one after the other, with one duplicate lookup and one write of
+    all their events (single-event POSTs from many clients: the per-transaction work, and re-reading the
+    database pages another connection's commit made stale, are shared)."""
+    stores = [_Store(*t.args) for t in tickets]
+    with capture_transaction():
+        by_id, by_hash = _existing([p for t in tickets for p in t.prepared])
+        rows: list[NewEvent] = []
+        for store, ticket in zip(stores, tickets, strict=True):
+            store.by_id, store.by_hash = by_id, by_hash  # shared: a later capture repeating an earlier one's event
+            rows += store.new_rows(ticket.prepared, True)
+        _write(rows)
+        return [store.finish() for store in stores]
+
+
+combiner: Combiner[Ticket, CaptureResult] = Combiner()
 
 
 def _audit(actor: Any, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
@@ -355,9 +410,8 @@ _EVENT_COLUMNS = (
 )
 
 
-def _insert_events(events: list[NewEvent], capture_id: int, record_time: datetime) -> None:
+def _insert_events(events: list[NewEvent]) -> None:
     """Insert the new events in multi-row statements and set their primary keys (read back by RETURNING)."""
-    stamp = db_datetime(record_time)
     returned = insert_rows(
         EVENT_TABLE,
         _EVENT_COLUMNS,
@@ -368,7 +422,7 @@ def _insert_events(events: list[NewEvent], capture_id: int, record_time: datetim
                 e.idx.type,
                 db_datetime(e.idx.event_time),
                 e.idx.event_time_zone_offset[:6],
-                stamp,
+                e.record_time,
                 e.idx.action or "",
                 e.idx.biz_step or "",
                 e.idx.disposition or "",
@@ -376,7 +430,7 @@ def _insert_events(events: list[NewEvent], capture_id: int, record_time: datetim
                 e.idx.biz_location or "",
                 e.idx.transformation_id or "",
                 e.organization_id,
-                capture_id,
+                e.capture_id,
                 e.body,
             )
             for e in events

@@ -16,15 +16,17 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
 
 from core.walsync import sqlite_path, wal_sync
 
 _thread_lock = threading.Lock()
+T = TypeVar("T")
+R = TypeVar("R")
 _files: dict[tuple[int, str], int] = {}  # (pid, lock path) -> descriptor: flock locks follow the open file
 
 
@@ -80,6 +82,65 @@ def writer_busy() -> bool:
         return False
     finally:
         _thread_lock.release()
+
+
+class _Job(Generic[T, R]):
+    __slots__ = ("done", "error", "item", "result")
+
+    def __init__(self, item: T) -> None:
+        self.item = item
+        self.done = False
+        self.result: R | None = None
+        self.error: Exception | None = None
+
+
+class Combiner(Generic[T, R]):
+    """Writes of one process that arrive while another is being written are written together, next.
+
+    A thread hands in its item and waits for the leader's turn: the first to get it writes every item waiting
+    then (its own and those that came meanwhile) in one call of `write`, which returns one result per item; the
+    others find theirs done. A transaction per request costs fixed work (the statements' overhead, and pages
+    made stale by another connection's commit read again), which items written together share: group commit
+    at the level of transactions. If a combined write fails, each of its items is written alone again, so
+    every item gets its own outcome (result or exception).
+    """
+
+    def __init__(self) -> None:
+        self._queue_lock = threading.Lock()
+        self._turn = threading.Lock()
+        self._queue: list[_Job[T, R]] = []
+        self.batches = 0  # combined writes made (tests, benchmarks)
+        self.items = 0
+
+    def run(self, item: T, write: Callable[[list[T]], list[R]]) -> R:
+        job: _Job[T, R] = _Job(item)
+        with self._queue_lock:
+            self._queue.append(job)
+        with self._turn:
+            if not job.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(batch, write)
+        if job.error is not None:
+            raise job.error
+        return job.result  # type: ignore[return-value]
+
+    def _write(self, batch: list[_Job[T, R]], write: Callable[[list[T]], list[R]]) -> None:
+        try:
+            results = write([job.item for job in batch])
+        except Exception as exc:
+            if len(batch) > 1:
+                for job in batch:  # each alone: whichever failed fails alone
+                    self._write([job], write)
+                return
+            batch[0].error = exc
+            batch[0].done = True
+            return
+        self.batches += 1
+        self.items += len(batch)
+        for job, result in zip(batch, results, strict=True):
+            job.result = result
+            job.done = True
 
 
 # -- WAL checkpoints off the commit path --------------------------------------------------------------
