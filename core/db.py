@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 @contextmanager
-def raw_cursor(conn: Any = connection) -> Iterator[tuple[Any, str]]:
-    """The DB-API cursor of `conn` (opened if need be; closed after) and its placeholder: ``?`` on SQLite,
-    ``%s`` on PostgreSQL."""
+def raw_cursor(conn: Any = None) -> Iterator[tuple[Any, str]]:
+    """The DB-API cursor of `conn` (default: this thread's default connection; opened if need be; closed
+    after) and its placeholder: ``?`` on SQLite, ``%s`` on PostgreSQL."""
+    if conn is None:  # the wrapper itself, looked up once (each attribute of `django.db.connection` is a lookup)
+        conn = connections[DEFAULT_DB_ALIAS]
     conn.ensure_connection()
     cursor = conn.connection.cursor()
     try:
