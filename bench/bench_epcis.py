@@ -304,11 +304,13 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
     from events.choices import CaptureStatus
     from events.models import Capture
     from events.services import genealogy
+    from events.services.bulk import db_datetime
     from events.services.capture import NewEvent, _insert_events
     from events.services.keys import key_ids
 
     orgs: dict[int, int] = {}
     now = timezone.now()
+    stamp = db_datetime(now)
     start = last = time.perf_counter()
     done = last_done = 0
 
@@ -319,7 +321,9 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
         with transaction.atomic():
             capture = Capture.objects.create(status=CaptureStatus.SUCCESS, source="bench", event_count=len(pending))
             rows = [NewEvent(eid, None, idx, orgs[org], body) for org, eid, idx, body in pending]
-            _insert_events(rows, capture.pk, now)  # the capture path's own multi-row INSERT
+            for row in rows:
+                row.capture_id, row.record_time = capture.pk, stamp
+            _insert_events(rows)  # the capture path's own multi-row INSERT
             written: dict[str, str] = {}
             for row in rows:
                 for k, v, _r in genealogy.roles(row.idx):

@@ -1,0 +1,31 @@
+"""The benchmark's province loader (bench/bench_epcis.py) writes events with the capture path's own code."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from events.models import Capture, Event, EventEpc, LotEdge
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _event_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events_event'")
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events_event'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_loader_stores_a_small_province_with_every_index_back():
+    from bench import bench_epcis
+
+    indexes = _event_indexes()
+    stored, _seconds = bench_epcis.load(600, seed=5, parallel=False)
+    assert stored == Event.objects.count() >= 600
+    assert not Event.objects.filter(record_time__isnull=True).exists()
+    assert set(Event.objects.values_list("capture_id", flat=True)) <= set(Capture.objects.values_list("pk", flat=True))
+    assert EventEpc.objects.count() > stored and LotEdge.objects.exists()
+    assert _event_indexes() == indexes  # the secondary indexes dropped for the load are rebuilt
