@@ -94,7 +94,8 @@ def capture_events(
     now = timezone.now()
     if header is None:  # events given alone: validated as an EPCIS 2.0 document of now
         header = {"@context": ctx, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": _now_text(now)}
-    queued = writer_busy()  # others are writing: prepare the whole document before queueing for the lock
+    # a large document while others are writing: prepare it whole before queueing for the lock
+    queued = len(events) >= settings.TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS and writer_busy()
     with collector_paused():  # a document allocates much and frees it all by reference counting
         parts = prepare_parts(
             events,
