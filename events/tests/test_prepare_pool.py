@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 
 from core.models import AuditEntry
 from events.epcis import parallel
@@ -26,6 +27,11 @@ def helper(settings):
     yield parallel.helped
     parallel.pool.shutdown()
     parallel.pool._failed_at = float("-inf")  # a test that killed it: the next one starts one at once
+
+
+def _share() -> float:
+    """The helper's share of a large document: stored part by part on SQLite, prepared whole on PostgreSQL."""
+    return parallel.HELPER_SHARE if connection.vendor == "sqlite" else 0.5
 
 
 def _events(n: int) -> list[dict]:
@@ -54,7 +60,7 @@ def test_document_prepared_in_two_processes_stores_what_one_would(client, organi
     assert response.status_code == 202
     assert (helper["documents"] - before["documents"], helper["events"] - before["events"]) == (
         1,
-        int(12 * parallel.HELPER_SHARE),
+        int(12 * _share()),
     )
     stored = list(Event.objects.order_by("pk").values_list("event_id", "event_hash", "body"))
     assert all(p.index.event_id == p.hash for p in expected)  # sent without eventIDs: their hashes are their IDs
@@ -145,7 +151,7 @@ def test_a_document_stored_part_by_part_is_stored_as_in_one_go(organization, hel
     before = dict(helper)
     parted = capture_events(actor=SYSTEM, organization=organization, events=events)
     assert helper["documents"] - before["documents"] == 1  # the helper prepared parts of it
-    assert helper["events"] - before["events"] == int(len(events) * parallel.HELPER_SHARE)
+    assert helper["events"] - before["events"] == int(len(events) * _share())
     assert _stored() == expected
     assert parted.stored == alone.stored and len(parted.stored) == len(events) - 1
     assert (
@@ -178,7 +184,7 @@ def test_a_helper_that_dies_midway_leaves_the_rest_to_this_process(organization,
     before = dict(helper)
     result = capture_events(actor=SYSTEM, organization=organization, events=events)
     # the parts it wrote before dying are used (how many depends on timing), the others prepared here
-    assert helper["events"] - before["events"] in (0, 6, 12, 18, 24, 30, 32)
+    assert helper["events"] - before["events"] in ((0, 6, 12, 18, 24, 30, 32) if _share() > 0.5 else (0, 20))
     assert len(result.stored) == Event.objects.count() == len(events) - 1
     assert LedgerLeaf.objects.filter(record_type="events.event").count() == len(events) - 1
 
@@ -188,8 +194,6 @@ def test_a_document_that_must_queue_for_the_write_lock_is_prepared_whole_first(o
     import fcntl
     import os
     import threading
-
-    from django.db import connection
 
     from accounts.permissions import SYSTEM
     from events.services import capture_events, writelock
