@@ -182,12 +182,16 @@ def _reference(nodes: set[str], viewer) -> set[int]:
 
 
 @pytest.mark.parametrize("probes", [20_000, 0])  # pairs probed in the index, or tested edge by edge
-def test_the_fast_rule_gives_the_rule_event_by_event(organization, other_organization, producer, monkeypatch, probes):
+@pytest.mark.parametrize("codes_from", [0, 10**9])  # the admin reads (event, code) pairs, or every mention
+def test_the_fast_rule_gives_the_rule_event_by_event(
+    organization, other_organization, producer, monkeypatch, probes, codes_from
+):
     import random
 
-    from events import trace_chain
+    from events import trace, trace_chain
 
     monkeypatch.setattr(trace_chain, "PAIR_PROBES", probes)
+    monkeypatch.setattr(trace, "CODES_FROM", codes_from)
     rng = random.Random(5)
     product = ProductFactory(organization=organization)
     lots = [lgtin(product.gtin, f"R{i}") for i in range(24)]
