@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter, neg
 from typing import Any
 
@@ -65,26 +65,27 @@ def lot_nodes(
     depths: Iterable[tuple[int, int]],
     base: str | None = None,
 ) -> list[dict[str, Any]]:
-    """`node(rows[k], d, base)` for each (key id k, depth d), in that order: inlined for the thousands of a trace."""
-    base = settings.TRUYXUAT_PORTAL_URL if base is None else base
+    """`node(rows[k], d, base)` for each (key id k, depth d), in that order."""
+    return _dicts(((rows[k], d) for k, d in depths), settings.TRUYXUAT_PORTAL_URL if base is None else base)
+
+
+def _dicts(pairs: Iterable[tuple[LotRow, int]], base: str) -> list[dict[str, Any]]:
+    """The lots' dicts of (row, depth) pairs: one comprehension, for the thousands of a trace."""
     prefix, cut = GS1_BASE + "/", len(GS1_BASE)
-    out: list[dict[str, Any]] = []
-    append = out.append
-    for k, d in depths:
-        _pk, key, kind, epc, gtin, lot, serial = rows[k]
-        append(
-            {
-                "key": key,
-                "kind": kind,
-                "gtin": gtin or None,
-                "lot": lot or None,
-                "serial": serial or None,
-                "epc": epc or key,
-                "digital_link": base + key[cut:] if key.startswith(prefix) else key,
-                "depth": d,
-            }
-        )
-    return out
+    size = len(prefix)
+    return [
+        {
+            "key": key,
+            "kind": kind,
+            "gtin": gtin or None,
+            "lot": lot or None,
+            "serial": serial or None,
+            "epc": epc or key,
+            "digital_link": base + key[cut:] if key[:size] == prefix else key,
+            "depth": d,
+        }
+        for (_pk, key, kind, epc, gtin, lot, serial), d in pairs
+    ]
 
 
 def _chunked(sql: str, ids: list[int], chunk: int = 5000) -> list[tuple[Any, ...]]:
@@ -117,23 +118,10 @@ def _lots(rows: list[LotRow], depths: dict[int, int]) -> tuple[list[dict[str, An
             by_depth[d].append(row)
         else:
             by_depth[d] = [row]
-    base, prefix, cut = settings.TRUYXUAT_PORTAL_URL, GS1_BASE + "/", len(GS1_BASE)
-    size = len(prefix)
+    base = settings.TRUYXUAT_PORTAL_URL
     lots: list[dict[str, Any]] = []
     for d in sorted(by_depth):
-        lots += [
-            {
-                "key": key,
-                "kind": kind,
-                "gtin": gtin or None,
-                "lot": lot or None,
-                "serial": serial or None,
-                "epc": epc or key,
-                "digital_link": base + key[cut:] if key[:size] == prefix else key,
-                "depth": d,
-            }
-            for _pk, key, kind, epc, gtin, lot, serial in by_depth[d]
-        ]
+        lots += _dicts(zip(by_depth[d], repeat(d)), base)
     ordered = chain.from_iterable(by_depth[d] for d in sorted(by_depth))  # the rows in the order of `lots`
     return lots, dict(zip(map(itemgetter(0), ordered), map(itemgetter("epc"), lots), strict=True))
 
