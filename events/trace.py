@@ -119,10 +119,11 @@ def _lots(rows: list[LotRow], depths: dict[int, int]) -> tuple[list[dict[str, An
         else:
             by_depth[d] = [row]
     base = settings.TRUYXUAT_PORTAL_URL
+    levels = sorted(by_depth)
     lots: list[dict[str, Any]] = []
-    for d in sorted(by_depth):
+    for d in levels:
         lots += _dicts(zip(by_depth[d], repeat(d)), base)
-    ordered = chain.from_iterable(by_depth[d] for d in sorted(by_depth))  # the rows in the order of `lots`
+    ordered = chain.from_iterable(map(by_depth.__getitem__, levels))  # the rows in the order of `lots`
     return lots, dict(zip(map(itemgetter(0), ordered), map(itemgetter("epc"), lots), strict=True))
 
 
