@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import MemberRole
@@ -46,15 +47,30 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization} ({self.role})"
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do; a token holds one or more of them."""
+
+    CAPTURE = "capture", _("Ghi sự kiện EPCIS")
+    READ = "read", _("Đọc dữ liệu")
+    WORKSPACE = "workspace", _("Ghi dữ liệu khu làm việc")
+
+
 class ApiToken(models.Model):
-    """A bearer token for an organisation's machine clients; only its SHA-256 is stored."""
+    """A bearer token for an organisation's machine clients; only its SHA-256 is stored.
+
+    `scopes` holds its scopes separated by spaces (as OAuth 2 writes them): `capture` (EPCIS capture),
+    `read` (EPCIS queries, trace, the API's reads of the organisation's data), `workspace` (the workspace
+    API's writes). A token stops working when it is revoked or when `expires_at` has passed.
+    """
 
     organization = models.ForeignKey("catalog.Organization", on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("tên"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.CharField(_("quyền"), max_length=40)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -67,5 +83,16 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes.split()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

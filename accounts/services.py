@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, TokenScope, User
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
 
 TOKEN_PREFIX = "tx_"
 LAST_USED_PRECISION = 60  # seconds: `ApiToken.last_used_at` is rewritten at most this often per token
+ALL_SCOPES = tuple(TokenScope.values)
+TOKEN_DEFAULT_DAYS = 365
+TOKEN_MAX_DAYS = 730  # two years
 
 
 def hash_token(token: str) -> str:
@@ -44,27 +49,113 @@ def sign_up_producer(*, user_data: dict[str, Any], password: str, organization_d
     return user
 
 
+class MissingScope(Forbidden):
+    """An API token was used for something its scopes do not cover."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__(
+            _("Khoá API này không có quyền “%(scope)s”.") % {"scope": scope}
+            + f" / This API token lacks the “{scope}” scope."
+        )
+
+
+class TokenCannotCreateTokens(Forbidden):
+    """Tokens, and members added with a password, are made by a signed-in person, never by another token."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Khoá API không thể tạo khoá API hay thêm thành viên; hãy đăng nhập để làm việc này.")
+            + " / An API token cannot create API tokens or add members; sign in to do this."
+        )
+
+
+def _clean_scopes(scopes: Iterable[str]) -> str:
+    wanted = {str(s).strip() for s in scopes if str(s).strip()}
+    unknown = sorted(wanted - set(TokenScope.values))
+    if unknown:
+        raise ValidationError({"scopes": [_("Quyền không hợp lệ: %(names)s.") % {"names": ", ".join(unknown)}]})
+    if not wanted:
+        raise ValidationError({"scopes": [_("Chọn ít nhất một quyền cho khoá API.")]})
+    return " ".join(s for s in TokenScope.values if s in wanted)
+
+
+def _clean_expiry(expires_days: Any) -> int:
+    try:
+        days = int(expires_days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires_days": [_("Thời hạn khoá phải từ 1 đến %(max)s ngày.") % {"max": TOKEN_MAX_DAYS}]}
+        )
+    return days
+
+
+def active_tokens(organization: Any) -> models.QuerySet[ApiToken]:
+    """The organisation's tokens that still work: not revoked, not expired."""
+    return ApiToken.objects.filter(organization=organization, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 @transaction.atomic
-def create_api_token(*, actor: Any, organization: Any, name: str) -> tuple[ApiToken, str]:
-    """Issue a token for the organisation's machine clients; the plain token is shown once, stored hashed."""
-    if not (permissions.can_manage_organization(actor, organization) or permissions.is_platform_admin(actor)):
+def create_api_token(
+    *,
+    actor: Any,
+    organization: Any,
+    name: str,
+    scopes: Iterable[str] = ALL_SCOPES,
+    expires_days: int = TOKEN_DEFAULT_DAYS,
+) -> tuple[ApiToken, str]:
+    """Issue a token for the organisation's machine clients; the plain token is shown once, stored hashed.
+
+    Only a person may do it (the owner of an approved organisation, a platform admin, the operator at the
+    command line), never a token; the organisation must be approved and under its cap of active tokens.
+    """
+    from catalog.choices import OrganizationStatus
+    from catalog.models import Organization
+
+    if getattr(actor, "is_token", False):  # a token's machine client (events.auth.TokenActor)
+        raise TokenCannotCreateTokens()
+    # Owners and admins (the status check below says why a suspended organisation's owner is refused).
+    if not (permissions.is_owner(actor, organization) or permissions.is_platform_admin(actor)):
         raise Forbidden()
+    # The organisation's row is locked so that two requests cannot both take the last place under the cap.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.status != OrganizationStatus.APPROVED:
+        raise Forbidden(
+            _("Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên chưa thể tạo khoá API.")
+            + " / The organisation is not approved (pending or suspended): it cannot create API tokens."
+        )
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Cần đặt tên cho khoá API.")]})
+    scope_text = _clean_scopes(scopes)
+    days = _clean_expiry(expires_days)
+    cap = settings.TRUYXUAT_MAX_TOKENS_PER_ORGANIZATION
+    if active_tokens(organization).count() >= cap:
+        raise ValidationError(
+            _("Tổ chức đã có %(cap)s khoá API đang dùng, là số tối đa; hãy thu hồi khoá không dùng nữa.") % {"cap": cap}
+        )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         organization=organization,
         name=name,
         prefix=plain[:10],
         token_hash=hash_token(plain),
+        scopes=scope_text,
+        expires_at=timezone.now() + dt.timedelta(days=days),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
         instance=token,
-        after={"name": name, "prefix": token.prefix},
+        after={
+            "name": name,
+            "prefix": token.prefix,
+            "scopes": scope_text,
+            "expires_at": token.expires_at.isoformat(),
+        },
         organization_id=organization.pk,
     )
     return token, plain
@@ -72,7 +163,10 @@ def create_api_token(*, actor: Any, organization: Any, name: str) -> tuple[ApiTo
 
 @transaction.atomic
 def revoke_api_token(*, actor: Any, token: ApiToken) -> ApiToken:
-    if not (permissions.can_manage_organization(actor, token.organization) or permissions.is_platform_admin(actor)):
+    if getattr(actor, "is_token", False):
+        raise TokenCannotCreateTokens()
+    # An owner may revoke even while the organisation is suspended: taking access away is always allowed.
+    if not (permissions.is_owner(actor, token.organization) or permissions.is_platform_admin(actor)):
         raise Forbidden()
     if token.revoked_at is not None:
         raise ValidationError(_("Khoá API này đã bị thu hồi."))
@@ -89,7 +183,7 @@ def revoke_api_token(*, actor: Any, token: ApiToken) -> ApiToken:
 
 
 def authenticate_token(plain: str) -> ApiToken | None:
-    """The active token matching `plain`, with its organisation; records when it was last used.
+    """The active (unrevoked, unexpired) token matching `plain`, with its organisation; records when it was last used.
 
     `last_used_at` is written only when it is unset or older than `LAST_USED_PRECISION` seconds:
     a busy machine client would otherwise turn every request into a write (and, on SQLite, take the
@@ -144,19 +238,19 @@ def _token_query() -> tuple[str, Any, Any]:
         sql = (
             f"SELECT {', '.join(token[0] + org[0])} FROM {qn(ApiToken._meta.db_table)} t "
             f"JOIN {qn(Organization._meta.db_table)} o ON o.{qn('id')} = t.{qn('organization_id')} "
-            f"WHERE t.{qn('token_hash')} = %s AND t.{qn('revoked_at')} IS NULL"
+            f"WHERE t.{qn('token_hash')} = %s AND t.{qn('revoked_at')} IS NULL AND t.{qn('expires_at')} > %s"
         )
         _token_queries[key] = (sql, token, org)
     return _token_queries[key]
 
 
 def _read_token(token_hash: str) -> ApiToken | None:
-    """The unrevoked token with this hash and its organisation (as `select_related` would give them)."""
+    """The unrevoked, unexpired token with this hash and its organisation (as `select_related` would give them)."""
     from catalog.models import Organization
 
     sql, (t_cols, t_names, t_exprs, t_conv), (_o_cols, o_names, o_exprs, o_conv) = _token_query()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token_hash])
+        cursor.execute(sql, [token_hash, connection.ops.adapt_datetimefield_value(timezone.now())])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from core.errors import NotFound
 from events import selectors
-from events.auth import bearer_token, token_actor
+from events.auth import bearer_token, require_scope, token_actor
 from events.models import Event
 
 router = Router(tags=["trace"])
@@ -55,6 +55,7 @@ def trace(
     viewer = token_actor(request) if bearer_token(request) else request.user
     if viewer is None:
         raise HttpError(401, "Khoá API không hợp lệ / Invalid API token")
+    require_scope(viewer, "read")
     try:
         result = selectors.trace(id, direction=direction, max_depth=max_depth, viewer=viewer)
     except NotFound:

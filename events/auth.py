@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import JsonResponse
+
 from accounts import permissions
-from accounts.services import authenticate_token
+from accounts.services import MissingScope, authenticate_token
 from catalog.choices import OrganizationStatus
+from core.problems import problem
 
 
 class TokenActor:
     """An organisation's machine client, authenticated by one of its API tokens.
 
-    It acts for that organisation only: it may capture the organisation's events and sees what a member
-    would see. Audit entries name the token's prefix (there is no user row).
+    It acts for that organisation only, within its token's scopes: with `capture` it may capture the
+    organisation's events, with `read` it sees what a member would see. Audit entries name the token's prefix
+    (there is no user row).
     """
 
+    is_token = True
     is_authenticated = True
     is_superuser = False
     is_active = True
@@ -30,6 +35,35 @@ class TokenActor:
 
     def __str__(self) -> str:
         return self.username
+
+    def has_scope(self, scope: str) -> bool:
+        return bool(self.token.has_scope(scope))
+
+
+def require_scope(actor: Any, *scopes: str) -> None:
+    """Raise `MissingScope` when `actor` is a token holding none of `scopes` (people are not limited here)."""
+    if isinstance(actor, TokenActor) and not any(actor.has_scope(s) for s in scopes):
+        raise MissingScope(scopes[0])
+
+
+def scope_error(actor: Any, *scopes: str) -> JsonResponse | None:
+    """The 403 problem when `actor` is a token holding none of `scopes`, else None (for plain Django views)."""
+    try:
+        require_scope(actor, *scopes)
+    except MissingScope as exc:
+        return scope_problem(exc)
+    return None
+
+
+def scope_problem(exc: MissingScope) -> JsonResponse:
+    """The 403 problem detail for a token used beyond its scopes."""
+    return problem(
+        403,
+        "Khoá API thiếu quyền / API token scope missing",
+        str(exc),
+        type_="urn:truyxuat:problem:token-scope",
+        missing_scope=exc.scope,
+    )
 
 
 def bearer_token(request: Any) -> str | None:
@@ -62,9 +96,14 @@ def member_organization_ids(actor: Any) -> set[int]:
 
 
 def can_capture(actor: Any, organization: Any) -> bool:
-    """Members of a non-suspended organisation, its API tokens, and platform admins capture its events."""
+    """Members of a non-suspended organisation, its API tokens with the `capture` scope while it is approved,
+    and platform admins capture its events."""
     if organization is None:
         return permissions.is_platform_admin(actor)
     if isinstance(actor, TokenActor):
-        return actor.organization.pk == organization.pk and organization.status != OrganizationStatus.SUSPENDED
+        return (
+            actor.organization.pk == organization.pk
+            and organization.status == OrganizationStatus.APPROVED
+            and actor.has_scope("capture")
+        )
     return permissions.can_edit_organization_data(actor, organization) or permissions.is_platform_admin(actor)

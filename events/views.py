@@ -20,7 +20,7 @@ from catalog.models import Organization
 from core.errors import Forbidden
 from core.problems import problem
 from events import selectors
-from events.auth import TokenActor, bearer_token, token_actor
+from events.auth import TokenActor, bearer_token, scope_error, token_actor
 from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
 from events.models import Capture
 from events.query import QueryError
@@ -60,7 +60,7 @@ def _writer(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
         actor = token_actor(request)
         if actor is None:
             return None, None, _unauthorized()
-        return actor, actor.organization, None
+        return actor, actor.organization, scope_error(actor, "capture")
     user = request.user
     if not permissions.is_authenticated(user):
         return None, None, _unauthorized()
@@ -223,6 +223,9 @@ def _job_reader(request: HttpRequest) -> tuple[set[int] | None, HttpResponse | N
     actor = token_actor(request) if bearer_token(request) else request.user
     if actor is None or not permissions.is_authenticated(actor):
         return None, _unauthorized()
+    denied = scope_error(actor, "capture", "read")  # a capture client follows its own capture jobs
+    if denied is not None:
+        return None, denied
     if permissions.is_platform_admin(actor):
         return None, None
     from events.auth import member_organization_ids
@@ -261,6 +264,9 @@ def events(request: HttpRequest) -> HttpResponse:
     viewer = token_actor(request) if bearer_token(request) else request.user
     if viewer is None:
         return _unauthorized()
+    denied = scope_error(viewer, "read")
+    if denied is not None:
+        return denied
     try:
         result = selectors.query(request.GET, viewer)
     except QueryError as exc:
@@ -311,6 +317,9 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
     viewer = token_actor(request) if bearer_token(request) else request.user
     if viewer is None:
         return _unauthorized()
+    denied = scope_error(viewer, "read")
+    if denied is not None:
+        return denied
     event = selectors.get_event(event_id, viewer)
     if event is None:
         return problem(

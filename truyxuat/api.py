@@ -8,10 +8,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from accounts.services import MissingScope
 from catalog.api import router as catalog_router
 from core.errors import NotFound
 from core.problems import problem, validation_problem
 from events.api import router as events_router
+from events.auth import scope_problem
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
 from stamps.api import router as stamps_router
@@ -53,6 +55,11 @@ def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(403, "Không có quyền / Forbidden", str(exc))
+
+
+@api.exception_handler(MissingScope)
+def _missing_scope(request: HttpRequest, exc: MissingScope) -> HttpResponse:
+    return scope_problem(exc)
 
 
 @api.exception_handler(AuthenticationError)

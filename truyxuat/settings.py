@@ -217,6 +217,8 @@ TRUYXUAT_MAX_UPLOAD_BYTES = int(os.environ.get("TRUYXUAT_MAX_UPLOAD_BYTES", str(
 # EPCIS capture limits.
 TRUYXUAT_CAPTURE_MAX_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_EVENTS", "10000"))
 TRUYXUAT_CAPTURE_MAX_BYTES = int(os.environ.get("TRUYXUAT_CAPTURE_MAX_BYTES", str(20 * 1024 * 1024)))
+# API tokens: how many active (unrevoked, unexpired) tokens an organisation may hold at once.
+TRUYXUAT_MAX_TOKENS_PER_ORGANIZATION = int(os.environ.get("TRUYXUAT_MAX_TOKENS_PER_ORGANIZATION", "20"))
 # Documents of at least MIN_EVENTS events are prepared (validated, hashed, indexed) partly by helper processes
 # (events.epcis.parallel): one per serving process on a machine with several cores, none under tests or with 0
 # (any value above 0 means that one helper, which prepares most of a document in parts stored as they come).

@@ -3,6 +3,9 @@
 A token acts as the member who created it in the workspace (so the catalogue's membership checks apply and
 the audit names a person) and only for the token's organisation. Tokens made at the command line have no
 creator: they may capture EPCIS events (`/epcis/capture`) but not use the workspace API.
+
+A token's scopes bound what it may do here: `read` for the API's reads (GET), `workspace` for its writes. Tokens
+and members are never created by a token (`require_person`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 
 from accounts import permissions
-from accounts.services import authenticate_token
+from accounts.models import ApiToken
+from accounts.services import MissingScope, TokenCannotCreateTokens, authenticate_token
 from catalog.models import Organization
 from core.errors import Forbidden
 from workspace.views.common import current_org
@@ -25,6 +29,7 @@ from workspace.views.common import current_org
 class Caller:
     actor: Any
     organization: Organization
+    token: ApiToken | None = None  # set when an API token, not a session, authenticated the request
 
 
 class TokenAuth(HttpBearer):
@@ -38,7 +43,10 @@ class TokenAuth(HttpBearer):
                 "Khoá API này không gắn với thành viên nào của tổ chức; tạo khoá trong trang Hồ sơ. / "
                 "This token has no acting member; create one in the workspace profile page."
             )
-        return Caller(creator, found.organization)
+        scope = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "workspace"
+        if not found.has_scope(scope):
+            raise MissingScope(scope)
+        return Caller(creator, found.organization, found)
 
 
 class MemberSession(SessionAuth):
@@ -63,3 +71,11 @@ AUTH: list[APIKeyCookie | HttpBearer] = [TokenAuth(), MemberSession()]
 
 def caller(request: HttpRequest) -> Caller:
     return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def require_person(request: HttpRequest) -> Caller:
+    """The caller, who must be a signed-in person: API tokens cannot create tokens or members."""
+    c = caller(request)
+    if c.token is not None:
+        raise TokenCannotCreateTokens()
+    return c

@@ -7,15 +7,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.models import ApiToken
-from accounts.services import create_api_token, revoke_api_token
+from accounts.services import ALL_SCOPES, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, create_api_token, revoke_api_token
 from catalog import services as catalog
 from catalog.models import Facility, GrowingArea, Lot, Product
 from core.errors import NotFound
-from workspace.auth import AUTH, caller
+from workspace.auth import AUTH, caller, require_person
 from workspace.services import create_member_account
 
 router = Router(tags=["workspace: organisation profile"], auth=AUTH)
@@ -78,11 +78,33 @@ class MemberIn(Schema):
 
 class TokenIn(Schema):
     name: str
+    scopes: list[str] = Field(
+        default=list(ALL_SCOPES), description="One or more of capture, read, workspace (default: all three)"
+    )
+    expires_days: int = Field(default=TOKEN_DEFAULT_DAYS, description=f"Days until it expires, 1..{TOKEN_MAX_DAYS}")
 
 
 class TokenOut(Schema):
     prefix: str
     token: str
+    scopes: list[str]
+    expires_at: dt.datetime
+
+
+class TokenInfo(Schema):
+    name: str
+    prefix: str
+    scopes: list[str] = Field(alias="scope_list")
+    created_by: str | None = None
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    active: bool = Field(alias="is_active")
+
+    @staticmethod
+    def resolve_created_by(obj: ApiToken) -> str | None:
+        return obj.created_by.username if obj.created_by else None
 
 
 class StampRequestIn(Schema):
@@ -147,21 +169,35 @@ def create_product(
 
 @router.post("/members", response={201: Created}, summary="Add a member (new account, or an existing username)")
 def add_member(request: HttpRequest, payload: MemberIn) -> Status[Any]:
-    c = caller(request)
+    c = require_person(request)  # a token adding an owner with a password would be a token minting a person
     m = create_member_account(actor=c.actor, organization=c.organization, data=payload.dict(), role=payload.role)
     return Status(201, {"id": m.pk, "code": m.user.username})
 
 
-@router.post("/tokens", response={201: TokenOut}, summary="Create an API token (shown once)")
+@router.get("/tokens", response=list[TokenInfo], summary="The organisation's API tokens (never their secret)")
+def list_tokens(request: HttpRequest) -> Any:
+    c = caller(request)
+    return ApiToken.objects.filter(organization=c.organization).select_related("created_by")
+
+
+@router.post("/tokens", response={201: TokenOut}, summary="Create an API token (shown once; a signed-in owner only)")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
-    c = caller(request)
-    token, plain = create_api_token(actor=c.actor, organization=c.organization, name=payload.name)
-    return Status(201, {"prefix": token.prefix, "token": plain})
+    c = require_person(request)
+    token, plain = create_api_token(
+        actor=c.actor,
+        organization=c.organization,
+        name=payload.name,
+        scopes=payload.scopes,
+        expires_days=payload.expires_days,
+    )
+    return Status(
+        201, {"prefix": token.prefix, "token": plain, "scopes": token.scope_list, "expires_at": token.expires_at}
+    )
 
 
-@router.post("/tokens/{prefix}/revoke", response={204: None})
+@router.post("/tokens/{prefix}/revoke", response={204: None}, summary="Revoke an API token (a signed-in owner only)")
 def revoke_token(request: HttpRequest, prefix: str) -> Status[Any]:
-    c = caller(request)
+    c = require_person(request)
     token = ApiToken.objects.filter(organization=c.organization, prefix=prefix, revoked_at__isnull=True).first()
     if token is None:
         raise NotFound("Không tìm thấy khoá API. / Token not found.")

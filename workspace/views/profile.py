@@ -13,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ward_choices
-from accounts.models import ApiToken, Membership
-from accounts.services import create_api_token, revoke_api_token
+from accounts.models import ApiToken, Membership, TokenScope
+from accounts.services import TOKEN_DEFAULT_DAYS, create_api_token, revoke_api_token
 from catalog import services as catalog
-from catalog.choices import CertificateKind, CertificateScope, FacilityKind
+from catalog.choices import CertificateKind, CertificateScope, FacilityKind, OrganizationStatus
 from catalog.models import Certificate, Facility, GrowingArea, PriorityCategory, Product
 from workspace.selectors import EXPIRY_WARNING_DAYS
 from workspace.services import create_member_account
 from workspace.views.common import error_status, member_view, page_of, run
+
+TOKEN_DAYS_CHOICES = (30, 90, 180, 365, 730)  # the form's choice of expiry (the service allows 1..730 days)
 
 
 @member_view
@@ -38,15 +40,29 @@ def profile(request: HttpRequest) -> HttpResponse:
         )
     elif request.method == "POST" and request.POST.get("form") == "token":
         result, errors = run(
-            request, lambda: create_api_token(actor=request.user, organization=org, name=request.POST.get("name", ""))
+            request,
+            lambda: create_api_token(
+                actor=request.user,
+                organization=org,
+                name=request.POST.get("name", ""),
+                scopes=request.POST.getlist("scopes"),
+                expires_days=request.POST.get("expires_days", ""),  # type: ignore[arg-type]  # the service checks
+            ),
         )
         if result:
             new_token = result[1]
     context = {
         "nav": "profile",
         "members": Membership.objects.filter(organization=org).select_related("user"),
-        "tokens": ApiToken.objects.filter(organization=org),
+        "tokens": ApiToken.objects.filter(organization=org).select_related("created_by"),
         "new_token": new_token,
+        "token_scopes": TokenScope.choices,
+        "token_days": TOKEN_DAYS_CHOICES,
+        "token_checked": (
+            request.POST.getlist("scopes") if errors and request.POST.get("form") == "token" else TokenScope.values
+        ),
+        "token_default_days": TOKEN_DEFAULT_DAYS,
+        "can_create_tokens": org.status == OrganizationStatus.APPROVED,
         "errors": errors,
         "is_owner": request.role == "owner",  # type: ignore[attr-defined]
         "counts": {

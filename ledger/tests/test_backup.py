@@ -1,0 +1,200 @@
+"""`truyxuat backup` / `truyxuat restore` on the database the suite runs on (SQLite here, PostgreSQL under
+scripts/with-postgres.sh): a restored copy passes the ledger audit, files come back identical and private."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import stat
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from catalog.models import Lot
+from ledger.audit import run_audit
+from ledger.backup import MANIFEST, BackupError, database_is_empty, read_archive
+from ledger.models import LedgerCheckpoint, LedgerLeaf
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MEDIA = {
+    "products/2026/11/ca-phe.jpg": b"\xff\xd8\xff\xe0 not really a jpeg \x00\x01" * 50,
+    "reports/2026/bao-cao-quarter-1-2026.xlsx": b"PK\x03\x04 workbook bytes",
+}
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _write_media() -> None:
+    for name, data in MEDIA.items():
+        target = Path(settings.MEDIA_ROOT) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _state() -> dict:
+    lot = Lot.objects.order_by("pk").first()
+    return {
+        "leaves": [(i, bytes(h)) for i, h in LedgerLeaf.objects.order_by("index").values_list("index", "leaf_hash")],
+        "checkpoints": LedgerCheckpoint.objects.count(),
+        "lot": (lot.pk, lot.lot_code, lot.status, lot.published_at, lot.updated_at),
+    }
+
+
+def _media() -> dict[str, bytes]:
+    root = Path(settings.MEDIA_ROOT)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _empty_node() -> None:
+    """A new machine: no data (Django's flush, the sanctioned reset), no uploads, no key."""
+    call_command("flush", "--no-input", verbosity=0)
+    for name in _media():
+        (Path(settings.MEDIA_ROOT) / name).unlink()
+    Path(settings.TRUYXUAT_LEDGER_KEY_FILE).unlink()
+
+
+@pytest.fixture
+def node(published_lot, tmp_path):
+    """A database with ledgered records (a published lot, its product, organisation, certificates), a signed
+    checkpoint, two uploaded files and the signing key."""
+    call_command("ledger", "checkpoint", stdout=io.StringIO(), stderr=io.StringIO())
+    _write_media()
+    key = Path(settings.TRUYXUAT_LEDGER_KEY_FILE)
+    assert key.is_file()
+    assert run_audit(alarm=False).ok
+    media = _media()
+    assert set(MEDIA) < set(media)  # ours and the certificates' scans
+    return {"state": _state(), "key": key.read_bytes(), "media": media, "archive": tmp_path / "backup" / "truyxuat.tar"}
+
+
+def test_backup_then_restore_into_an_empty_database(node):
+    archive = node["archive"]
+    archive.parent.mkdir()
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    media = node["media"]
+    assert f"{len(node['state']['leaves']):,} ledger leaves, {len(media)} media files, ledger key included" in (
+        out.getvalue()
+    )
+    assert _mode(archive) == 0o600
+    assert sorted(os.listdir(archive.parent)) == ["truyxuat.tar"]  # no scratch files left beside it
+    with tarfile.open(archive) as tar:
+        names = sorted(tar.getnames())
+        modes = {m.mode for m in tar.getmembers()}
+    database = "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump"
+    assert names == sorted([MANIFEST, database, "ledger-signer.key", *(f"media/{n}" for n in media)])
+    assert modes == {0o600}
+
+    _empty_node()
+    assert database_is_empty()
+    assert _media() == {}
+    assert LedgerLeaf.objects.count() == 0
+
+    out = io.StringIO()
+    call_command("restore", str(archive), stdout=out)
+    text = out.getvalue()
+    assert f"{len(media)} media files, ledger key restored" in text
+    assert "ledger audit passed" in text.splitlines()[-1]
+
+    assert _state() == node["state"]  # every leaf, and datetimes to the microsecond
+    result = run_audit(alarm=False)
+    assert result.ok, result.problems
+    assert result.leaves_checked == len(node["state"]["leaves"])
+    assert result.records_checked > 0
+    key = Path(settings.TRUYXUAT_LEDGER_KEY_FILE)
+    assert key.read_bytes() == node["key"]
+    assert _mode(key) == 0o600
+    assert _media() == media
+    for name in media:
+        assert _mode(Path(settings.MEDIA_ROOT) / name) == 0o600
+    if connection.vendor == "sqlite":
+        assert _mode(Path(connection.settings_dict["NAME"])) == 0o600
+
+
+def test_restore_refuses_a_database_with_data_unless_forced(node):
+    archive = node["archive"]
+    archive.parent.mkdir()
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--force"):
+        call_command("backup", str(archive), stdout=io.StringIO())  # nor is an existing archive overwritten
+    Lot.objects.filter(pk=node["state"]["lot"][0]).update(quantity=1)  # a change made after the backup
+    with pytest.raises(CommandError, match="the database is not empty: use --force"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert Lot.objects.get(pk=node["state"]["lot"][0]).quantity == 1  # untouched
+    assert not run_audit(alarm=False).ok  # the edit shows
+
+    out = io.StringIO()
+    call_command("restore", str(archive), "--force", stdout=out)
+    assert _state() == node["state"]
+    assert run_audit(alarm=False).ok
+
+
+def test_restore_reports_an_audit_failure(node):
+    """A backup taken of a tampered database restores, and the audit names the record (exit 2)."""
+    Lot.objects.filter(pk=node["state"]["lot"][0]).update(quantity=1)
+    archive = node["archive"]
+    archive.parent.mkdir()
+    call_command("backup", str(archive), stdout=io.StringIO())
+    _empty_node()
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("restore", str(archive), stdout=out)
+    assert exit_info.value.code == 2
+    assert f"#{node['state']['lot'][0]} «" in out.getvalue()
+    assert "was altered outside the ledger" in out.getvalue()
+    assert "ledger audit FAILED" in out.getvalue().splitlines()[-1]
+
+
+def _rewrite(archive: Path, target: Path, change) -> None:  # type: ignore[no-untyped-def]
+    with tarfile.open(archive) as src, tarfile.open(target, "w") as dst:
+        members = [(m, src.extractfile(m).read()) for m in src.getmembers()]
+        for info, data in change(members):
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+
+
+def test_a_corrupt_or_unsafe_archive_restores_nothing(node, tmp_path):
+    archive = node["archive"]
+    archive.parent.mkdir()
+    call_command("backup", str(archive), stdout=io.StringIO())
+
+    def flip(members):  # type: ignore[no-untyped-def]
+        return [(i, d[:-1] + b"!" if i.name.startswith("media/products") else d) for i, d in members]
+
+    corrupt = tmp_path / "corrupt.tar"
+    _rewrite(archive, corrupt, flip)
+    with pytest.raises(BackupError, match=r"corrupt archive: media/products/2026/11/ca-phe\.jpg"):
+        read_archive(corrupt, tmp_path)
+
+    def escape(members):  # type: ignore[no-untyped-def]
+        out = []
+        for info, data in members:
+            if info.name == MANIFEST:
+                manifest = json.loads(data)
+                manifest["sha256"]["media/../../evil"] = hashlib.sha256(b"x").hexdigest()
+                data = json.dumps(manifest).encode()
+            out.append((info, data))
+        evil = tarfile.TarInfo("media/../../evil")
+        out.append((evil, b"x"))
+        return out
+
+    unsafe = tmp_path / "unsafe.tar"
+    _rewrite(archive, unsafe, escape)
+    _empty_node()
+    with pytest.raises(CommandError, match="unsafe path"):
+        call_command("restore", str(unsafe), stdout=io.StringIO())
+    assert LedgerLeaf.objects.count() == 0  # nothing was restored
+    assert not (tmp_path.parent / "evil").exists()
+
+    with pytest.raises(CommandError, match="not a truyxuat backup"):
+        call_command("restore", str(Path(settings.BASE_DIR) / "README.md"), stdout=io.StringIO())
