@@ -6,6 +6,8 @@ people with their session, and then CSRF is enforced on every write.
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -22,11 +24,13 @@ from core.problems import problem
 from events import selectors
 from events.auth import TokenActor, bearer_token, scope_error, token_actor
 from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
-from events.models import Capture
+from events.models import KEY_MAX, Capture
 from events.query import QueryError
 from events.services import CaptureTooLarge, capture_document, capture_events, record_failure
+from events.services.authority import CaptureForbidden
 
 JSON_TYPES = ("application/json", "application/ld+json")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 XML_TYPES = ("application/xml", "text/xml")
 EPCIS_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
 
@@ -119,6 +123,22 @@ def _media(request: HttpRequest) -> str:
     return (request.content_type or "").lower()
 
 
+def _refused(exc: CaptureForbidden, capture: Capture | None = None) -> HttpResponse:
+    """403: events name objects outside the organisation's chain (`events.services.authority`); nothing stored."""
+    response = problem(
+        403,
+        "Không được ghi sự kiện về hàng của tổ chức khác, không sự kiện nào được lưu / "
+        "Events name another organisation's goods, nothing was stored",
+        "; ".join(f"event {p.event_index}: {p.pointer}: {p.message}" for p in exc.problems[:20]),
+        type_="epcisException:SecurityException",
+        errors=[p.as_dict() for p in exc.problems],
+        **({"captureID": str(capture.capture_id)} if capture is not None else {}),
+    )
+    if capture is not None:
+        response["Location"] = f"/epcis/capture/{capture.capture_id}"
+    return response
+
+
 def _invalid(exc: EpcisError, capture: Capture | None = None) -> HttpResponse:
     errors = [p.as_dict() for p in exc.problems]
     detail = "; ".join(
@@ -165,7 +185,8 @@ def capture(request: HttpRequest) -> HttpResponse:
     try:
         document = parse_document(body, media, validate=False)
     except EpcisError as exc:
-        return _invalid(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
+        problems = [p.as_dict() for p in exc.problems]
+        return _invalid(exc, record_failure(organization=_failure_org(actor, organization), problems=problems))
     if document.kind != "EPCISDocument":
         return problem(400, "Cần một EPCISDocument / An EPCISDocument is required", f"got {document.kind}")
     if len(document.events) > settings.TRUYXUAT_CAPTURE_MAX_EVENTS:
@@ -182,11 +203,13 @@ def capture(request: HttpRequest) -> HttpResponse:
         return _invalid(
             exc,
             record_failure(
-                organization=organization,
+                organization=_failure_org(actor, organization),
                 problems=[p.as_dict() for p in exc.problems],
                 event_count=len(document.events),
             ),
         )
+    except CaptureForbidden as exc:
+        return _refused(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
     except CaptureTooLarge as exc:
         return _too_large(exc.message)
     response = JsonResponse(_job(result.capture, result.duplicates), status=202)
@@ -198,6 +221,18 @@ def _can(actor: Any, organization: Any) -> bool:
     from events.auth import can_capture
 
     return can_capture(actor, organization)
+
+
+def _failure_org(actor: Any, organization: Any) -> Any:
+    """The organisation a refused capture job is filed under: the one named, only when the caller may capture for
+    it; otherwise the caller's own (a token's, or a session user's only membership), or none."""
+    if organization is not None and _can(actor, organization):
+        return organization
+    own = getattr(actor, "organization", None)  # a token's organisation
+    if own is not None:
+        return own
+    memberships = list(Organization.objects.filter(memberships__user_id=getattr(actor, "pk", None) or 0)[:2])
+    return memberships[0] if len(memberships) == 1 else None
 
 
 def _job(job: Capture, duplicates: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -246,9 +281,12 @@ def capture_job(request: HttpRequest, capture_id: str) -> HttpResponse:
     orgs, error = _job_reader(request)
     if error is not None:
         return error
-    job = Capture.objects.filter(capture_id=capture_id).first()
+    try:
+        job = Capture.objects.filter(capture_id=uuid.UUID(capture_id)).first()
+    except ValueError:  # not a UUID: no such job
+        job = None
     if job is None or (orgs is not None and job.organization_id not in orgs):
-        return problem(404, "Không tìm thấy / Not found", f"capture job {capture_id}")
+        return problem(404, "Không tìm thấy / Not found", f"capture job {capture_id[:100]}")
     return _headers(JsonResponse(_job(job)))
 
 
@@ -320,10 +358,11 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
     denied = scope_error(viewer, "read")
     if denied is not None:
         return denied
-    event = selectors.get_event(event_id, viewer)
+    valid = len(event_id) <= KEY_MAX and not _CONTROL.search(event_id)  # never sent to the database otherwise
+    event = selectors.get_event(event_id, viewer) if valid else None
     if event is None:
         return problem(
-            404, "Không tìm thấy / Not found", f"event {event_id}", type_="epcisException:NoSuchResourceException"
+            404, "Không tìm thấy / Not found", f"event {event_id[:200]}", type_="epcisException:NoSuchResourceException"
         )
     body = selectors.event_json(event)
     if "@context" not in body:
@@ -358,6 +397,8 @@ def _capture_one(request: HttpRequest) -> HttpResponse:
             source="api-event",
             validate=False,
         )
+    except CaptureForbidden as exc:
+        return _refused(exc)
     except Forbidden as exc:
         return problem(403, "Không có quyền / Forbidden", str(exc))
     except EpcisError as exc:

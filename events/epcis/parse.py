@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .limits import MAX_DEPTH, decode_float, decode_int, quantity_problems, scan, tree_problems
 from .problems import EpcisError, Problem
 from .validation import validate_document, validate_event
 from .xml import xml_to_json_document
@@ -46,20 +47,41 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _too_deep() -> EpcisError:
+    return EpcisError(
+        [Problem(None, "", f"JSON nested deeper than {MAX_DEPTH} levels / JSON lồng sâu quá {MAX_DEPTH} mức")]
+    )
+
+
 def decode_json(body: bytes | str) -> Any:
-    """Decode strict JSON (UTF-8; no NaN/Infinity; a duplicate key keeps its last value,
-    as one GS1 sample, AssociationEvent-h, has a duplicate ``eventID``) or raise EpcisError."""
+    """Decode strict JSON or raise EpcisError: UTF-8; nesting at most MAX_DEPTH levels (checked before decoding);
+    finite numbers only (no NaN/Infinity/1e999); no lone surrogates or strings over the limit (see
+    :mod:`.limits`). A duplicate key keeps its last value, as one GS1 sample, AssociationEvent-h, has a
+    duplicate ``eventID``."""
+    raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+    deep, suspect = scan(raw)
+    if deep:
+        raise _too_deep()
     try:
         text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
-        return json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=decode_float, parse_int=decode_int)
     except UnicodeDecodeError as exc:
-        raise EpcisError([Problem(None, "", f"body is not UTF-8: {exc}")]) from exc
+        raise EpcisError(
+            [Problem(None, "", f"body is not UTF-8 / nội dung không phải UTF-8: {exc.reason} at byte {exc.start}")]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise EpcisError(
             [Problem(None, "", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")]
         ) from exc
+    except RecursionError as exc:  # unbalanced and deep: the byte check leaves malformed text to the decoder
+        raise _too_deep() from exc
     except ValueError as exc:
         raise EpcisError([Problem(None, "", f"malformed JSON: {exc}")]) from exc
+    if suspect or not isinstance(body, bytes):
+        problems = tree_problems(data)
+        if problems:
+            raise EpcisError(problems)
+    return data
 
 
 def _as_list(context: Any) -> list[Any]:
@@ -81,6 +103,8 @@ def document_from_json(data: Any, *, validate: bool = True) -> EpcisDocument:
         raise EpcisError([Problem(None, "", "an EPCIS document must be a JSON object")])
     kind = data.get("type")
     body = data.get("epcisBody") or {}
+    if kind == "EPCISDocument":
+        _check_body(data)
     query_name = subscription_id = None
     if kind == "EPCISQueryDocument":
         results = body.get("queryResults") or {}
@@ -104,6 +128,23 @@ def document_from_json(data: Any, *, validate: bool = True) -> EpcisDocument:
     )
 
 
+def _check_body(data: dict[str, Any]) -> None:
+    """An EPCISDocument has an ``epcisBody`` object with an ``eventList`` array (the EPCIS 2.0 JSON schema
+    requires both; checked also when the events are validated later, one part at a time, without the body);
+    its quantities are finite and not negative."""
+    body = data.get("epcisBody")
+    if not isinstance(body, dict):
+        message = "'epcisBody' is required" if body is None else "'epcisBody' must be an object"
+        raise EpcisError([Problem(None, "/epcisBody", f"{message} / thiếu hoặc sai 'epcisBody'")])
+    events = body.get("eventList")
+    if not isinstance(events, list):
+        message = "'eventList' is required" if events is None else "'eventList' must be an array"
+        raise EpcisError([Problem(None, "/epcisBody/eventList", f"{message} / thiếu hoặc sai 'eventList'")])
+    problems = quantity_problems(events)
+    if problems:
+        raise EpcisError(problems)
+
+
 def _is_xml(body: bytes, content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     if media:
@@ -118,8 +159,17 @@ def parse_document(body: bytes, content_type: str = "application/ld+json", *, va
     anything else -> JSON); when empty, the first byte decides.  Raises
     :class:`EpcisError` with every problem found (bad syntax, schema violations).
     """
-    data = xml_to_json_document(body) if _is_xml(body, content_type) else decode_json(body)
-    return document_from_json(data, validate=validate)
+    try:
+        if _is_xml(body, content_type):
+            data = xml_to_json_document(body)
+            problems = tree_problems(data)
+            if problems:
+                raise EpcisError(problems)
+        else:
+            data = decode_json(body)
+        return document_from_json(data, validate=validate)
+    except RecursionError as exc:  # never expected after the limits; still a refusal, not a server error
+        raise _too_deep() from exc
 
 
 def parse_event(body: bytes | dict[str, Any], content_type: str = "application/ld+json") -> EpcisDocument:
@@ -130,13 +180,19 @@ def parse_event(body: bytes | dict[str, Any], content_type: str = "application/l
     """
     if isinstance(body, dict):
         data: Any = body
+        problems = tree_problems(data)
+        if problems:
+            raise EpcisError(problems)
     elif _is_xml(body, content_type):
         raise EpcisError([Problem(None, "", "a single event must be sent as JSON; use an XML EPCISDocument")])
     else:
         data = decode_json(body)
     if isinstance(data, dict) and data.get("type") in ("EPCISDocument", "EPCISQueryDocument"):
         raise EpcisError([Problem(None, "/type", "expected a single event, got a document")])
-    problems = validate_event(data, 0, standalone=True)
+    try:
+        problems = validate_event(data, 0, standalone=True) or quantity_problems([data], base="")
+    except RecursionError as exc:
+        raise _too_deep() from exc
     if problems:
         raise EpcisError(problems)
     return EpcisDocument(kind="event", context=_as_list(data.get("@context")), events=[data], raw=data)

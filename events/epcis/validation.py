@@ -27,7 +27,7 @@ from .schema import epcis_schema
 
 __all__ = ["is_date_time", "is_uri", "validate_document", "validate_event", "validator"]
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{|}]*$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{|}\x00-\x1f\x7f]*$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 _MAX_MESSAGE = 300
 
@@ -39,7 +39,7 @@ EVENT_LIST_PATHS: tuple[tuple[str, ...], ...] = (
 
 
 def is_uri(value: object) -> bool:
-    """``format: uri`` as EPCIS uses it: an absolute URI (scheme ``:`` rest, no spaces)."""
+    """``format: uri`` as EPCIS uses it: an absolute URI (scheme ``:`` rest, no spaces, no control characters)."""
     return not isinstance(value, str) or bool(_URI.match(value))
 
 
