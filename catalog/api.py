@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from catalog import selectors
 from catalog.models import Lot, Organization, Product
+from core.params import BoundedPageNumberPagination
 
 router = Router(tags=["catalog"])
 
@@ -107,13 +108,13 @@ def lot_out(lot: Lot) -> dict[str, Any]:
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Approved organisations")
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def list_organizations(request: HttpRequest) -> Any:
     return _Mapped(selectors.public_organizations(), organization_out)
 
 
 @router.get("/products", response=list[ProductOut], summary="Products of approved organisations")
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def list_products(request: HttpRequest, category: str | None = None) -> Any:
     qs = selectors.public_products()
     if category:
@@ -122,7 +123,7 @@ def list_products(request: HttpRequest, category: str | None = None) -> Any:
 
 
 @router.get("/lots", response=list[LotOut], summary="Published lots")
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def list_lots(request: HttpRequest, gtin: str | None = None) -> Any:
     qs = selectors.published_lots()
     if gtin:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -66,6 +67,17 @@ def _missing_scope(request: HttpRequest, exc: MissingScope) -> HttpResponse:
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(
         401, "Chưa xác thực / Unauthorized", "Cần khoá API hoặc đăng nhập. / An API token or a session is required."
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number beyond what the database holds (an id or offset past 64 bits): the client's error, not ours."""
+    return problem(
+        400,
+        "Tham số vượt giới hạn / Parameter out of range",
+        "Một số trong yêu cầu vượt giới hạn cho phép. / A number in the request is out of the allowed range.",
     )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.params import BoundedPageNumberPagination
 from diary import selectors, services
 from diary.choices import EntrySource
 from diary.models import DiaryEntry
@@ -75,7 +76,7 @@ def create_entry(
 
 
 @router.get("/diary/entries", response=list[EntryOut], summary="The organisation's diary, newest first")
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def list_entries(request: HttpRequest, growing_area: int | None = None, activity: str | None = None) -> Any:
     qs = selectors.entries_for(caller(request).organization)
     if growing_area:

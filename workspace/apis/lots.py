@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from catalog.models import Lot
 from catalog.services import submit_lot
 from core.errors import NotFound
+from core.params import BoundedPageNumberPagination
 from logistics import selectors as logistics_selectors
 from logistics import services as logistics
 from logistics.models import Shipment
@@ -55,7 +56,7 @@ def _quantities(rows: list[Any]) -> list[dict[str, Any]]:
 
 
 @router.get("/lots", response=list[LotOut], summary="The organisation's lots (every status) and lots it received")
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def list_lots(request: HttpRequest, status: str | None = None) -> Any:
     qs = logistics_selectors.held_lots(caller(request).organization).prefetch_related("origin_areas", "claims")
     if status:
@@ -115,7 +116,7 @@ def submit(request: HttpRequest, lot_id: int) -> dict[str, Any]:
 
 
 @router.get("/shipments", response=list[ShipmentOut], summary="Shipments sent or received by the organisation")
-@paginate(PageNumberPagination)
+@paginate(BoundedPageNumberPagination)
 def list_shipments(request: HttpRequest, status: str | None = None) -> Any:
     qs = logistics_selectors.shipments_for(caller(request).organization)
     if status:

@@ -1,0 +1,61 @@
+"""Integer query and path parameters: out-of-range pages, ids and offsets are 4xx problems or clamped, never 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.params import MAX_PAGE, bounded_int
+
+HUGE = "9223372036854775807"
+HUGER = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("7", 7),
+        (" 7 ", 7),
+        ("0", None),
+        ("-3", None),
+        ("abc", None),
+        ("", None),
+        (None, None),
+        ("١٢", None),
+        (HUGE, 2**63 - 1),
+        (HUGER, None),
+        ("1" * 400, None),
+    ],
+)
+def test_bounded_int(value, expected):
+    assert bounded_int(value) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/organizations", "/api/v1/products", "/api/v1/lots"])
+def test_public_api_lists_bound_the_page(client, organization, path):
+    assert client.get(f"{path}?page=1").status_code == 200
+    assert client.get(f"{path}?page={MAX_PAGE}").json()["items"] == []
+    for page in (MAX_PAGE + 1, HUGE, HUGER, 0, -1):
+        response = client.get(f"{path}?page={page}")
+        assert response.status_code == 422, (page, response.content[:200])
+        assert response["Content-Type"] == "application/problem+json"
+    assert client.get(f"{path}?page_size=101").status_code == 422
+    assert client.get(f"{path}?page_size=100").status_code == 200
+
+
+@pytest.mark.django_db
+def test_workspace_api_bounds_pages_and_ids(client, organization, producer):
+    client.force_login(producer)
+    auth: dict[str, str] = {}
+    assert client.get(f"/api/v1/workspace/lots?page={HUGE}", **auth).status_code == 422
+    assert client.get(f"/api/v1/workspace/diary/entries?page={HUGE}", **auth).status_code == 422
+    response = client.get(f"/api/v1/workspace/diary/entries?growing_area={HUGER}", **auth)
+    assert response.status_code == 400, response.content[:200]
+    assert client.get(f"/api/v1/workspace/lots/{HUGER}", **auth).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/tim-kiem/", "/to-chuc/"])
+def test_public_pages_clamp_the_page(client, organization, path):
+    for page in (HUGE, HUGER, "abc", "-1", "0"):
+        assert client.get(f"{path}?page={page}").status_code == 200
