@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.http import HttpRequest
+from django.test import Client as DjangoClient
 
 from accounts.models import Membership
 from accounts.tests.factories import UserFactory
@@ -49,6 +54,71 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class Client(DjangoClient):
+    """The test client; `force_login` of an agency officer or platform admin gives the session a real signed-in
+    officer has: password login plus a code checked by their confirmed TOTP device (django-otp's own `login`),
+    the device created confirmed if they have none. Without it, accounts.otp holds the session at the code page.
+    The requirement itself is tested through the real forms in accounts/tests/test_two_factor.py."""
+
+    def _login(self, user, backend=None):
+        from django.contrib.auth import login
+        from django.contrib.auth.models import AnonymousUser
+        from django_otp import login as otp_login
+
+        from accounts.otp import confirmed_device, needs_second_factor
+
+        request = HttpRequest()
+        if self.session:
+            request.session = self.session
+        else:
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+        request.user = AnonymousUser()
+        login(request, user, backend)
+        if needs_second_factor(user):
+            device = confirmed_device(user) or totp_device(user)
+            otp_login(request, device)
+        request.session.save()
+        self._set_login_cookies(request)
+
+
+def totp_device(user, *, confirmed=True):
+    """A TOTP device for `user` (confirmed, as after enrolment)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="totp", confirmed=confirmed)
+
+
+def totp_code(device, *, steps_ahead=0):
+    """The code the officer's app shows now (or `steps_ahead` 30-second steps later), from the device's key."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+def browser_sign_in(tab, base_url, user, password, next_path="/"):
+    """Sign `user` in through the real pages in a Playwright tab; officers and admins also pass the code step
+    (a confirmed device is created for them if they have none, and its current code typed in)."""
+    from accounts.otp import confirmed_device, needs_second_factor
+
+    device = (confirmed_device(user) or totp_device(user)) if needs_second_factor(user) else None
+    tab.goto(f"{base_url}/accounts/login/?next={next_path}")
+    tab.fill("input[name=username]", user.username)
+    tab.fill("input[name=password]", password)
+    tab.click("main button[type=submit]")
+    if device is not None:
+        tab.wait_for_url("**/accounts/xac-thuc/**")
+        tab.fill("input[name=code]", totp_code(device))
+        tab.click("main form:not([action]) button[type=submit]")
+    tab.wait_for_url(f"**{next_path}")
 
 
 @pytest.fixture

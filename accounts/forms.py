@@ -61,3 +61,15 @@ class ProducerSignupForm(UserCreationForm):
             "email": data["email"],
             "representative": data["first_name"],
         }
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app."""
+
+    code = forms.RegexField(
+        label=_("Mã xác thực (6 chữ số)"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=8,
+        error_messages={"invalid": _("Nhập đúng 6 chữ số từ ứng dụng xác thực.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )

@@ -259,3 +259,131 @@ def _read_token(token_hash: str) -> ApiToken | None:
     organization = Organization.from_db(connection.alias, o_names, _convert(row[n:], o_exprs, o_conv))
     ApiToken.organization.field.set_cached_value(token, organization)
     return token
+
+
+# --- login lockouts and the second factor (accounts.lockout, accounts.otp) ----------------------------------------
+
+
+@transaction.atomic
+def unlock_login(*, actor: Any, kind: str, key: str, reason: str = "") -> int:
+    """Lift a login lockout of an account (username) or an address; returns how many failure records went."""
+    from axes.models import AccessAttempt
+
+    from accounts import lockout
+
+    if kind not in (lockout.ACCOUNT, lockout.ADDRESS) or not key:
+        raise ValidationError(_("Không rõ khoá đăng nhập cần mở."))
+    if not lockout.can_unlock(actor, kind, key):
+        raise Forbidden(_("Bạn không có quyền mở khoá đăng nhập này."))
+    field = "username" if kind == lockout.ACCOUNT else "ip_address"
+    attempts = AccessAttempt.objects.select_for_update().filter(**{field: key}).order_by("-attempt_time")
+    latest = attempts.first()
+    if latest is None:
+        raise ValidationError(_("Không còn khoá đăng nhập nào với tài khoản hoặc địa chỉ này."))
+    failures = sum(attempts.values_list("failures_since_start", flat=True))
+    user = lockout.locked_user(key) if kind == lockout.ACCOUNT else None
+    membership = user.memberships.first() if user is not None else None
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=latest,
+        before={"kind": kind, "key": key, "failures": failures},
+        after={"unlocked": True},
+        organization_id=membership.organization_id if membership is not None else None,
+        reason=reason or f"Mở khoá đăng nhập ({kind} {key})",
+    )
+    deleted, _rows = attempts.delete()
+    return deleted
+
+
+def _totp_devices(user: Any) -> models.QuerySet[Any]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user)
+
+
+@transaction.atomic
+def start_totp_enrolment(*, actor: Any) -> Any:
+    """A new, unconfirmed TOTP device for the signed-in officer or admin (earlier unconfirmed ones go)."""
+    from accounts.otp import needs_second_factor
+
+    if not needs_second_factor(actor):
+        raise Forbidden(_("Chỉ cán bộ cơ quan quản lý và quản trị viên dùng xác thực hai lớp."))
+    devices = _totp_devices(actor)
+    if devices.filter(confirmed=True).exists():
+        raise ValidationError(_("Tài khoản đã có ứng dụng xác thực; nhờ quản trị viên đặt lại nếu bị mất."))
+    devices.filter(confirmed=False).delete()
+    return devices.model.objects.create(user=actor, name="totp", confirmed=False)
+
+
+def _code_error(device: Any, token: str) -> ValidationError | None:
+    """Check a code on a locked device row: None if accepted. A wrong code doubles the wait before the next try
+    (django-otp's throttling); the caller commits that count before raising the error, so it is kept."""
+    allowed, data = device.verify_is_allowed()
+    if not allowed:
+        seconds = 1
+        if data and data.get("locked_until"):
+            seconds = max(1, int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
+        return ValidationError(
+            _("Nhập sai mã nhiều lần; thử lại sau %(seconds)s giây.") % {"seconds": seconds}, code="throttled"
+        )
+    if not device.verify_token(str(token).strip().replace(" ", "")):
+        return ValidationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="invalid")
+    return None
+
+
+def confirm_totp_device(*, actor: Any, device_id: int, token: str) -> Any:
+    """Confirm the officer's new device with a code from their app; the session is then verified by the view."""
+    with transaction.atomic():
+        device = _totp_devices(actor).select_for_update().filter(pk=device_id, confirmed=False).first()
+        if device is None:
+            raise ValidationError(_("Phiên đăng ký đã hết; hãy bắt đầu lại."), code="expired")
+        error = _code_error(device, token)
+        if error is None:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=device,
+                after={"user_id": actor.pk, "name": device.name, "confirmed": True},
+                reason="Đăng ký ứng dụng xác thực hai lớp",
+            )
+    if error is not None:
+        raise error
+    return device
+
+
+def verify_second_factor(*, actor: Any, token: str) -> Any:
+    """The confirmed device that accepts this code (then the view marks the session verified)."""
+    from accounts.otp import needs_second_factor
+
+    if not needs_second_factor(actor):
+        raise Forbidden()
+    with transaction.atomic():
+        device = _totp_devices(actor).select_for_update().filter(confirmed=True).order_by("id").first()
+        if device is None:
+            raise ValidationError(_("Tài khoản chưa có ứng dụng xác thực."), code="no_device")
+        error = _code_error(device, token)
+    if error is not None:
+        raise error
+    return device
+
+
+@transaction.atomic
+def reset_second_factor(*, actor: Any, user: User, reason: str = "") -> int:
+    """A platform admin removes an officer's devices (lost phone): the officer enrols again at next sign-in."""
+    if not permissions.is_platform_admin(actor):
+        raise Forbidden(_("Chỉ quản trị viên hệ thống đặt lại xác thực hai lớp."))
+    devices = _totp_devices(user)
+    count = devices.count()
+    audit.record(
+        actor=actor,
+        action=AuditAction.REVOKE,
+        instance=user,
+        before={"totp_devices": count},
+        after={"totp_devices": 0},
+        reason=reason or "Đặt lại xác thực hai lớp",
+    )
+    devices.delete()
+    return count

@@ -60,8 +60,27 @@ def product_image(name: str, colour: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{slugify(name) or 'product'}.png", buffer.getvalue(), content_type="image/png")
 
 
+DEMO_PASSWORDS = frozenset(password for _username, password, *_rest in USERS)
+
+
+class DemoRefused(Exception):
+    """The database holds organisations that are not the demo's: the demo, with its published passwords, must not
+    be loaded into a real node."""
+
+
+def demo_tax_codes() -> set[str]:
+    return {tax_code(base) for _key, base, *_rest in ORGANIZATIONS}
+
+
+def foreign_organizations() -> list[Organization]:
+    """Organisations in the database other than the demo's own (by tax code)."""
+    return list(Organization.objects.exclude(tax_code__in=demo_tax_codes()).order_by("id")[:5])
+
+
 class DemoBuilder:
-    """Creates what is missing and leaves what exists: running it twice changes nothing."""
+    """Creates what is missing and leaves what exists: running it twice changes nothing.
+
+    Refuses (DemoRefused, nothing written) when the database already has organisations other than the demo's."""
 
     def __init__(self, log: Callable[[str], None] = print) -> None:
         self.log = log
@@ -70,6 +89,15 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self) -> dict[str, int]:
+        foreign = foreign_organizations()
+        if foreign:
+            names = ", ".join(f"{org.name} ({org.tax_code})" for org in foreign)
+            raise DemoRefused(
+                "Cơ sở dữ liệu đã có tổ chức không thuộc dữ liệu demo, nên không nạp demo (tài khoản demo có mật "
+                f"khẩu công khai): {names}. / The database already holds organisations that are not the demo's, "
+                "so the demo (whose passwords are public) is not loaded. Use an empty database, e.g. another "
+                "TRUYXUAT_DATA_DIR or TRUYXUAT_DATABASE_URL."
+            )
         self._organizations()
         officer = self._users()
         self._facilities_and_areas()

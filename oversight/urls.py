@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import complaints, home, quality, recalls, reports, reviews, surveys
+from oversight.views import complaints, home, logins, quality, recalls, reports, reviews, surveys
 
 app_name = "oversight"
 urlpatterns = [
@@ -40,4 +40,8 @@ urlpatterns = [
     path("dieu-tra/", surveys.surveys, name="surveys"),
     path("dieu-tra/<int:form_id>/phieu/", surveys.fill, name="survey_fill"),
     path("dieu-tra/phieu/<int:pk>/", surveys.response, name="survey_response"),
+    # login lockouts and second factor
+    path("dang-nhap/", logins.lockouts, name="lockouts"),
+    path("dang-nhap/mo-khoa/", logins.unlock, name="unlock"),
+    path("dang-nhap/dat-lai-xac-thuc/", logins.reset_two_factor, name="reset_two_factor"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",  # login throttling and lockout (accounts.lockout)
+    "django_otp",  # second factor (TOTP) for agency officers and platform admins (accounts.otp)
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves Swagger UI from its bundled static files, so /api/docs works offline
     "core",
     "accounts",
@@ -81,9 +85,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into accounts.lockout's page
 ]
 
 ROOT_URLCONF = "truyxuat.urls"
@@ -154,6 +161,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes, database handler: counts hold across worker processes and machines). An account
+# is locked after AXES_FAILURE_LIMIT wrong passwords, an address after TRUYXUAT_LOGIN_ADDRESS_FAILURE_LIMIT (offices
+# share one address), each for AXES_COOLOFF_TIME after its last failure; a success clears that account's count.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("TRUYXUAT_LOGIN_FAILURE_LIMIT", "5"))
+TRUYXUAT_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("TRUYXUAT_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("TRUYXUAT_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, unless this many reverse proxies of ours stand in front and append to
+# X-Forwarded-For (then the address the outermost of them saw). Default 1 with TRUYXUAT_HTTPS (TLS ends at the
+# proxy), else 0: a client could otherwise write any address into the header and escape the per-address limit.
+TRUYXUAT_TRUSTED_PROXIES = int(os.environ.get("TRUYXUAT_TRUSTED_PROXIES", "1" if _env_bool("TRUYXUAT_HTTPS") else "0"))
+# Second factor: TOTP codes (django-otp); a wrong code doubles the wait before the next try (1 s, 2 s, 4 s, …).
+OTP_TOTP_ISSUER = os.environ.get("TRUYXUAT_OTP_ISSUER", "truyxuat")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# A demo node (`make run`) may keep the demo's published passwords; `truyxuat check --deploy` refuses them elsewhere.
+TRUYXUAT_DEMO = _env_bool("TRUYXUAT_DEMO")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:after-login"
 LOGOUT_REDIRECT_URL = "home"

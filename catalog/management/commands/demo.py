@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo import DemoBuilder
+from catalog.demo import DemoBuilder, DemoRefused
 from catalog.demo_data import USERS
 
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("Đang nạp dữ liệu demo / Loading the demo province…")
-        counts = DemoBuilder(log=lambda line: self.stdout.write(line)).build()
+        try:
+            counts = DemoBuilder(log=lambda line: self.stdout.write(line)).build()
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 "Xong / Done: {organizations} tổ chức, {products} sản phẩm, {lots} lô ({published_lots} đã công bố); "
@@ -35,3 +39,14 @@ class Command(BaseCommand):
         self.stdout.write("Tài khoản demo / Demo logins:")
         for username, password, name, role, _org in USERS:
             self.stdout.write(f"  {role:<7} {username:<18} {password:<22} ({name})")
+        self.stdout.write(
+            "  Cán bộ và quản trị viên: lần đăng nhập đầu sẽ quét mã QR bằng ứng dụng xác thực (TOTP) để bật xác thực "
+            "hai lớp. / Officer and admin: at first sign-in, scan the QR with an authenticator app (TOTP)."
+        )
+        if not settings.TRUYXUAT_DEMO:
+            self.stdout.write(
+                self.style.WARNING(
+                    "  Mật khẩu demo bị `truyxuat check --deploy` từ chối trừ khi TRUYXUAT_DEMO=1. / "
+                    "`truyxuat check --deploy` refuses the demo passwords unless TRUYXUAT_DEMO=1."
+                )
+            )
