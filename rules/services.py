@@ -37,17 +37,24 @@ def _same(decision: RuleDecision | None, verdict: Verdict) -> bool:
 
 
 def record(
-    lot: Lot, verdicts: list[Verdict], *, trigger: str, actor: Any = None, force: bool = False
+    lot: Lot,
+    verdicts: list[Verdict],
+    *,
+    trigger: str,
+    actor: Any = None,
+    force: bool = False,
+    first_passes: bool = False,
 ) -> list[RuleDecision]:
     """Write a decision (and its ledger leaf) for each verdict that differs from the rule's last decision
-    for the lot; with `force` (a submission or publication), for every verdict. A first verdict that
-    merely passes is not written unless forced (a lot with no history has nothing to explain)."""
+    for the lot; with `force` (a submission), for every verdict. A first verdict that merely passes is
+    not written unless forced or `first_passes` (someone asked for the check: the answer is kept once)."""
     latest = latest_decisions(lot)
     written = []
     user = actor if getattr(actor, "pk", None) else None
     for verdict in verdicts:
         previous = latest.get(verdict.rule.code)
-        if not force and (_same(previous, verdict) or (previous is None and not verdict.blocks)):
+        first_pass = previous is None and not verdict.blocks and not first_passes
+        if not force and (_same(previous, verdict) or first_pass):
             continue
         decision = RuleDecision.objects.create(
             lot=lot,
@@ -74,18 +81,22 @@ def record(
     return written
 
 
-def evaluate_and_record(lot: Lot, *, trigger: str, actor: Any = None, force: bool = False) -> list[Verdict]:
+def evaluate_and_record(
+    lot: Lot, *, trigger: str, actor: Any = None, force: bool = False, first_passes: bool = False
+) -> list[Verdict]:
     verdicts = evaluate(lot)
-    record(lot, verdicts, trigger=trigger, actor=actor, force=force)
+    record(lot, verdicts, trigger=trigger, actor=actor, force=force, first_passes=first_passes)
     return verdicts
 
 
 @transaction.atomic
 def check_lot(*, actor: Any, lot: Lot, trigger: str = Trigger.CHECK) -> list[Verdict]:
-    """Run every rule on a lot now and record the decisions (forced: a producer or officer asked)."""
+    """Run every rule on a lot now and record what changed: a check writes a decision (ledger leaf, audit entry)
+    only for a rule whose verdict differs from its last decision for the lot, or that has none yet, so checking
+    again and again writes nothing; a submission records every verdict (forced)."""
     organization = lot.product.organization
     require(can_write(actor, organization) or permissions.is_officer_for(actor, organization))
-    return evaluate_and_record(lot, trigger=trigger, actor=actor, force=True)
+    return evaluate_and_record(lot, trigger=trigger, actor=actor, force=trigger != Trigger.CHECK, first_passes=True)
 
 
 def publication_check(lot: Lot, stage: str) -> list[str]:

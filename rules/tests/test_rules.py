@@ -174,3 +174,41 @@ def test_check_lot_permissions(actors, organization, coffee, producer):
         assert RuleDecision.objects.count() == before
     assert len(services.check_lot(actor=actors["officer"], lot=lot)) == 4
     assert RuleDecision.objects.filter(lot=lot, trigger="check").count() == 4
+
+
+def _writes():
+    from core.models import AuditEntry
+
+    return RuleDecision.objects.count(), LedgerLeaf.objects.count(), AuditEntry.objects.count()
+
+
+def test_checking_again_writes_nothing_unless_a_verdict_changed(producer, organization, coffee):
+    area, product = coffee
+    lot = _harvest(producer, organization, area, product, claims=["organic"])
+    decisions, leaves, audits = _writes()
+    assert [v.outcome for v in services.check_lot(actor=producer, lot=lot)] == ["pass", "pass", "block", "pass"]
+    # the first check keeps its three passing verdicts once (the blocking one was already recorded by the harvest)
+    assert _writes() == (decisions + 3, leaves + 3, audits + 3)
+    for _ in range(5):
+        services.check_lot(actor=producer, lot=lot)
+    assert _writes() == (decisions + 3, leaves + 3, audits + 3)
+    CertificateFactory(organization=organization, kind="organic", scope="growing_area", growing_area=area)
+    assert [v.outcome for v in services.check_lot(actor=producer, lot=lot)] == ["pass"] * 4
+    assert _writes() == (decisions + 4, leaves + 4, audits + 4)  # the changed verdict, and nothing else
+    assert RuleDecision.objects.filter(lot=lot, rule="certificate_claim").first().outcome == "pass"
+    services.check_lot(actor=producer, lot=lot)
+    assert _writes() == (decisions + 4, leaves + 4, audits + 4)
+
+
+def test_repeated_checks_through_the_api_add_no_ledger_leaf(client, producer, organization, coffee):
+    area, product = coffee
+    lot = _harvest(producer, organization, area, product)
+    client.force_login(producer)
+    client.post(f"/api/v1/workspace/lots/{lot.pk}/check")
+    after_first = _writes()
+    for _ in range(3):
+        response = client.post(f"/api/v1/workspace/lots/{lot.pk}/check")
+        assert response.status_code == 200
+        response = client.post(f"/workspace/lots/{lot.pk}/check/")
+        assert response.status_code in (200, 302)
+    assert _writes() == after_first
