@@ -55,6 +55,22 @@ def scope_error(actor: Any, *scopes: str) -> JsonResponse | None:
     return None
 
 
+def token_capture_error(actor: TokenActor) -> JsonResponse | None:
+    """Why a token may not capture at all, as a 403 problem: a missing `capture` scope, or an organisation that is
+    not approved (pending or suspended); None when it may (what it names is checked later)."""
+    denied = scope_error(actor, "capture")
+    if denied is not None or actor.organization.status == OrganizationStatus.APPROVED:
+        return denied
+    return problem(
+        403,
+        "Tổ chức chưa được duyệt / Organisation not approved",
+        "Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên khoá API của tổ chức chưa ghi được sự kiện. / "
+        "The organisation is pending or suspended: its API tokens cannot capture events.",
+        type_="urn:truyxuat:problem:organization-not-approved",
+        organization_status=str(actor.organization.status),
+    )
+
+
 def scope_problem(exc: MissingScope) -> JsonResponse:
     """The 403 problem detail for a token used beyond its scopes."""
     return problem(

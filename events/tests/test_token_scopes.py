@@ -90,7 +90,16 @@ def test_tokens_of_an_organisation_not_approved_do_not_capture(client, organizat
     response = capture(client, token, own_lot)
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
-    assert Event.objects.count() == 0
+    problem = response.json()
+    assert (problem["type"], problem["organization_status"]) == (
+        "urn:truyxuat:problem:organization-not-approved",
+        status,
+    )
+    assert problem["detail"] == (
+        "Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên khoá API của tổ chức chưa ghi được sự kiện. / "
+        "The organisation is pending or suspended: its API tokens cannot capture events."
+    )
+    assert (Event.objects.count(), Capture.objects.count()) == (0, 0)
 
 
 @pytest.mark.parametrize("capture", [_capture_document, _capture_event])
