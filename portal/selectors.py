@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from catalog import selectors as catalog
 from catalog.models import Lot, Product
+from core import files
 from portal import chain, optional
 
 
@@ -32,7 +33,7 @@ def certificate_rows(lot: Lot, today: dt.date) -> list[dict[str, Any]]:
                 "state": state,
                 "scope": str(cert.get_scope_display()),
                 "subject": cert.growing_area.name if cert.growing_area else (cert.product.name if cert.product else ""),
-                "document": cert.document.url if cert.document else "",
+                "document": files.url(cert.document),
             }
         )
     return rows
@@ -88,7 +89,7 @@ def lot_story(lot: Lot) -> dict[str, Any]:
             "description": product.description,
             "standards": product.standards,
             "shelf_life_days": product.shelf_life_days,
-            "image": product.image.url if product.image else "",
+            "image": files.url(product.image),
         },
         "producer": {
             "name": org.name,

@@ -203,7 +203,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "core" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # uploads: an unguessable directory per file, served only through core.files (never MEDIA_URL)
+    "default": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,15 +1,16 @@
 """URL map of the portal."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
+from core import files as core_files
 from core import views as core_views
 from truyxuat.api import api
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Uploaded files, each to those its app lets read it (core.files); nothing is served from MEDIA_ROOT directly.
+    path("files/<str:model>/<int:pk>/<str:field>/<str:name>", core_files.serve, name="file"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
@@ -20,9 +21,4 @@ urlpatterns = [
     path("epcis/", include("events.urls")),
     path("", include("stamps.urls")),
     path("", include("portal.urls")),
-]
-# Uploaded product photos and certificate scans are public material; a reverse proxy may serve
-# MEDIA_ROOT directly in front of this in production.
-urlpatterns += [
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -7,18 +7,20 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Ward
 
 from catalog.models import Facility, PriorityCategory
+from core import files
 from oversight import svg
 from oversight.views.common import flash_errors, officer_required, paginate
 from reports import indicators as indicator_progress
 from reports import services, stats
 from reports.choices import IndicatorMethod, JobStatus, PeriodKind
+from reports.file_access import spreadsheet_type
 from reports.models import Indicator, ReportJob
 from reports.periods import current_quarter, period
 
@@ -175,5 +177,4 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     field = {"xlsx": job.xlsx, "pdf": job.pdf}.get(fmt)
     if not field:
         raise Http404
-    response: HttpResponse = FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])  # type: ignore[assignment]
-    return response
+    return files.file_response(field, content_type=spreadsheet_type)  # private, no-store; type by content

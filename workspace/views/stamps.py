@@ -78,6 +78,8 @@ def stamp_labels(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("workspace:stamps")
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # the sheet carries the stamps' secret check codes
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
