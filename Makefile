@@ -30,6 +30,8 @@ var/secret_key:
 	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
+# a demo node: `truyxuat check --deploy` accepts the demo passwords that `make run` prints
+run: export TRUYXUAT_DEMO := 1
 run: install var/secret_key
 	@TRUYXUAT_SECRET_KEY=$$(cat var/secret_key) $(BIN)/truyxuat migrate --no-input -v 1
 	@TRUYXUAT_SECRET_KEY=$$(cat var/secret_key) $(BIN)/truyxuat demo
