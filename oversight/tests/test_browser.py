@@ -21,6 +21,7 @@ from accounts.permissions import SYSTEM
 from accounts.tests.factories import UserFactory
 from catalog.models import Lot, PriorityCategory
 from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
+from conftest import browser_sign_in
 from events.services import capture_events
 from events.tests.helpers import lgtin, object_event, transformation
 from quality.models import Analyte
@@ -47,11 +48,7 @@ def page(browser, live_server):
     officer = UserFactory(username="canbo", first_name="Minh", agency=AgencyFactory(name="Sở Khoa học và Công nghệ"))
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="vi-VN")
     tab = context.new_page()
-    tab.goto(f"{live_server.url}/accounts/login/?next=/oversight/")
-    tab.fill("input[name=username]", officer.username)
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("main button[type=submit]")
-    tab.wait_for_url("**/oversight/")
+    browser_sign_in(tab, live_server.url, officer, PASSWORD, "/oversight/")  # password, then the TOTP code
     tab.officer = officer
     yield tab
     context.close()
