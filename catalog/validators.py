@@ -47,6 +47,47 @@ def validate_tax_code(value: str) -> str:
     return value
 
 
+GS1_CSET_82 = frozenset("!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+"""GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1): what AI (10), a batch or lot
+number of 1-20 characters, may hold."""
+LOT_CODE_MAX = 20
+LOT_CODE_ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/")
+"""The part of set 82 this platform takes in lot codes: letters, digits and - . _ / (safe in a Digital Link path)."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(char: str) -> str:
+    return repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+
+
+def validate_code_text(value: str, max_length: int = 100) -> str:
+    """A catalogue code (growing area, facility…): no control characters (NUL, line breaks…) and not too long."""
+    match = _CONTROL.search(value)
+    if match:
+        raise ValidationError(
+            _("Mã chứa ký tự điều khiển không được phép (%(char)s).") % {"char": _shown(match.group())},
+            code="control_character",
+        )
+    if len(value) > max_length:
+        raise ValidationError(_("Mã dài quá %(max)s ký tự.") % {"max": max_length}, code="too_long")
+    return value
+
+
+def validate_lot_code(value: str) -> str:
+    """A lot code: 1-20 characters of GS1 AI encodable character set 82 (AI 10), among them only letters, digits
+    and - . _ / (the platform's choice). Returns it stripped; the message names the first character refused."""
+    code = (value or "").strip()
+    bad = next((c for c in code if c not in GS1_CSET_82), None)
+    if bad is not None:
+        raise ValidationError(
+            _("Số lô có ký tự %(char)s, không thuộc bộ ký tự GS1 cho số lô (AI 10).") % {"char": _shown(bad)},
+            code="lot_code_charset",
+        )
+    if not code or len(code) > LOT_CODE_MAX or not set(code) <= LOT_CODE_ALLOWED:
+        raise ValidationError(_("Số lô gồm 1–20 ký tự: chữ không dấu, chữ số và - . _ /."), code="lot_code_format")
+    return code
+
+
 def normalize_gtin(value: str) -> str:
     """A GTIN-8/12/13/14 with a valid check digit, returned as GTIN-14."""
     value = (value or "").strip()

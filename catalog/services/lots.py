@@ -17,12 +17,10 @@ from catalog.choices import LotStatus, OrganizationStatus, QuantityUnit
 from catalog.models import GrowingArea, Lot, Product
 from catalog.services.common import can_write, require, save_unique
 from catalog.signals import lot_submitted
+from catalog.validators import validate_lot_code
 from core import audit
 from core.choices import AuditAction
 from ledger.services import append_record
-
-LOT_CODE_MAX = 20  # GS1 AI (10) is at most 20 characters
-LOT_CODE_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/")
 
 
 @transaction.atomic
@@ -36,9 +34,10 @@ def create_lot(
     """Create a draft lot of one of the organisation's products."""
     organization = product.organization
     require(can_write(actor, organization))
-    code = str(data.get("lot_code", "")).strip()
-    if not code or len(code) > LOT_CODE_MAX or not set(code) <= LOT_CODE_ALLOWED:
-        raise ValidationError({"lot_code": [_("Số lô gồm 1–20 ký tự: chữ không dấu, chữ số và - . _ /.")]})
+    try:
+        code = validate_lot_code(str(data.get("lot_code", "")))
+    except ValidationError as exc:
+        raise ValidationError({"lot_code": exc.messages}) from exc
     if Lot.objects.filter(product=product, lot_code=code).exists():
         raise ValidationError({"lot_code": [_("Số lô %(code)s đã có cho sản phẩm này.") % {"code": code}]})
     production_date = data.get("production_date")

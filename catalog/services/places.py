@@ -19,7 +19,7 @@ from catalog.services.common import (
     save_unique,
     validate_address,
 )
-from catalog.validators import validate_gln, validate_polygon
+from catalog.validators import validate_code_text, validate_gln, validate_polygon
 from core import audit
 from core.choices import AuditAction
 
@@ -87,10 +87,14 @@ def create_growing_area(*, actor: Any, organization: Organization, data: dict[st
         )
     if data.get("ward_code"):
         validate_address(organization.province_code, data["ward_code"])
+    try:
+        area_code = validate_code_text(str(data.get("code", "")).strip())
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from exc
     area = GrowingArea(
         organization=organization,
         facility=data.get("facility"),
-        code=str(data.get("code", "")).strip(),
+        code=area_code,
         name=str(data.get("name", "")).strip(),
         crop=str(data.get("crop", "")).strip(),
         ward_code=data.get("ward_code"),

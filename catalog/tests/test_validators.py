@@ -113,3 +113,60 @@ def test_messages_in_english_when_asked():
     with translation.override("vi"), pytest.raises(ValidationError) as info:
         validate_tax_code("0314409059")
     assert info.value.messages == ["Mã số thuế 0314409059 sai chữ số kiểm tra."]
+
+
+@pytest.mark.parametrize("value", ["A1", " TH251201-1 ", "a.b_c/d-e", "X" * 20])
+def test_valid_lot_codes(value):
+    from catalog.validators import validate_lot_code
+
+    assert validate_lot_code(value) == value.strip()
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "message"),
+    [
+        ("L\x00T", "lot_code_charset", "Số lô có ký tự U+0000, không thuộc bộ ký tự GS1 cho số lô (AI 10)."),
+        ("L\tT", "lot_code_charset", "Số lô có ký tự U+0009, không thuộc bộ ký tự GS1 cho số lô (AI 10)."),
+        ("lô1", "lot_code_charset", "Số lô có ký tự 'ô', không thuộc bộ ký tự GS1 cho số lô (AI 10)."),
+        ("A#1", "lot_code_charset", "Số lô có ký tự '#', không thuộc bộ ký tự GS1 cho số lô (AI 10)."),
+        ("A%1", "lot_code_format", "Số lô gồm 1–20 ký tự: chữ không dấu, chữ số và - . _ /."),  # set 82, not ours
+        ("", "lot_code_format", "Số lô gồm 1–20 ký tự: chữ không dấu, chữ số và - . _ /."),
+        ("X" * 21, "lot_code_format", "Số lô gồm 1–20 ký tự: chữ không dấu, chữ số và - . _ /."),
+    ],
+)
+def test_invalid_lot_codes(value, code, message):
+    from catalog.validators import validate_lot_code
+
+    with pytest.raises(ValidationError) as info:
+        validate_lot_code(value)
+    assert (info.value.code, info.value.messages) == (code, [message])
+
+
+def test_codes_refuse_control_characters():
+    from catalog.validators import validate_code_text
+
+    assert validate_code_text("VT-51-DHA-0101") == "VT-51-DHA-0101"
+    for bad in ("VT\x00", "VT\n1", "VT\x7f", "VT\x85"):
+        with pytest.raises(ValidationError) as info:
+            validate_code_text(bad)
+        assert info.value.code == "control_character"
+    with pytest.raises(ValidationError):
+        validate_code_text("X" * 101)
+
+
+@pytest.mark.django_db
+def test_lot_with_a_nul_byte_in_its_code_is_refused_and_not_stored(producer, organization):
+    import datetime as dt
+
+    from catalog.models import Lot
+    from catalog.services import create_lot
+    from catalog.tests.factories import ProductFactory
+
+    product = ProductFactory(organization=organization)
+    data = {"lot_code": "A\x001", "production_date": dt.date(2026, 11, 1), "quantity": "10"}
+    with pytest.raises(ValidationError) as info:
+        create_lot(actor=producer, product=product, data=data)
+    assert info.value.message_dict == {
+        "lot_code": ["Số lô có ký tự U+0000, không thuộc bộ ký tự GS1 cho số lô (AI 10)."]
+    }
+    assert Lot.objects.count() == 0
