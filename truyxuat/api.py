@@ -18,6 +18,7 @@ from events.auth import scope_problem
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
 from stamps.api import router as stamps_router
+from truyxuat.parser import BodyError, LimitedParser
 from workspace.api import router as workspace_router
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api = NinjaAPI(
     version="1",
     description="Truy xuất nguồn gốc — public and partner API of the provincial traceability portal.",
     urls_namespace="api",
+    parser=LimitedParser(),
 )
 api.add_router("/v1/", catalog_router)
 api.add_router("/v1/", events_router)
@@ -73,11 +75,13 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
 def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A number beyond what the database holds (an id or offset past 64 bits): the client's error, not ours."""
+    """A value beyond what the database holds (an id or offset past 64 bits, a text longer than its column): the
+    client's error, not ours."""
     return problem(
         400,
-        "Tham số vượt giới hạn / Parameter out of range",
-        "Một số trong yêu cầu vượt giới hạn cho phép. / A number in the request is out of the allowed range.",
+        "Giá trị vượt giới hạn / Value out of range",
+        "Một giá trị trong yêu cầu vượt giới hạn cho phép (số quá lớn hoặc chuỗi quá dài). / "
+        "A value in the request is out of the allowed range (a number too large or a text too long).",
     )
 
 
@@ -88,4 +92,6 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyError | UnicodeDecodeError | ValueError) and exc.status_code == 400:
+        return problem(400, "Nội dung yêu cầu không hợp lệ / Invalid request body", str(exc.__cause__)[:500])
     return problem(exc.status_code, str(exc))

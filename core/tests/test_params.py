@@ -59,3 +59,28 @@ def test_workspace_api_bounds_pages_and_ids(client, organization, producer):
 def test_public_pages_clamp_the_page(client, organization, path):
     for page in (HUGE, HUGER, "abc", "-1", "0"):
         assert client.get(f"{path}?page={page}").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (b"[" * 200_000, "JSON lồng sâu quá 64 mức / JSON nested deeper than 64 levels"),
+        (b'{"a":' * 5_000 + b"1" + b"}" * 5_000, "JSON lồng sâu quá 64 mức / JSON nested deeper than 64 levels"),
+        (b'{"product": 1, "areas": [{"growing_area": 1, "quantity": 1e999}]}', "số 1e999 vượt giới hạn"),
+        (b'{"product": 1, "areas": [{"growing_area": 1, "quantity": NaN}]}', "NaN is not valid JSON"),
+        (b'{"product": 1, "note": "\\ud800", "areas": []}', "/note: a lone UTF-16 surrogate is not Unicode text"),
+        (b'{"product": 1, "areas": [', "JSON sai cú pháp / Malformed JSON"),
+        (b'{"product": "\xff"}', "Nội dung không phải UTF-8 / The body is not UTF-8"),
+    ],
+)
+def test_api_json_bodies_within_limits(client, organization, producer, data, detail):
+    from catalog.models import Lot
+
+    client.force_login(producer)
+    response = client.post("/api/v1/workspace/harvests", data=data, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    problem = response.json()
+    assert problem["title"] == "Nội dung yêu cầu không hợp lệ / Invalid request body"
+    assert detail in problem["detail"]
+    assert Lot.objects.count() == 0
