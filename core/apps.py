@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
+        from core import checks  # noqa: F401  (registers the system checks)
+
         # Each app's file_access module tells core.files who may read its files.
         autodiscover_modules("file_access")

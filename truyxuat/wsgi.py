@@ -5,7 +5,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from core.diskmodes import start_up
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "truyxuat.settings")
+start_up()  # umask 077 (also when a server other than `truyxuat serve` loads this): files written stay private
 application = get_wsgi_application()
 
 # Everything loaded so far (Django, the apps, their modules) lives as long as the worker: move it out of the

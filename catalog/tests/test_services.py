@@ -20,7 +20,11 @@ from core.models import AuditEntry
 from ledger.models import LedgerLeaf
 from ledger.records import record_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# the smallest PDF that parses (core.uploads refuses one whose objects cannot be read)
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
+)
 
 
 def _org_data(**extra):

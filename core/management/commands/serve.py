@@ -40,6 +40,9 @@ class Command(BaseCommand):
         from granian.constants import Interfaces
         from granian.server import Server
 
+        from core.diskmodes import make_private
+
+        make_private()  # the workers inherit it (already so when started by the `truyxuat` command)
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
