@@ -51,17 +51,19 @@ def test_producer_cannot_see_or_unlock(client, producer, other_producer):
     assert not AuditEntry.objects.filter(object_type="axes.accessattempt").exists()
 
 
-def test_officer_of_another_province_cannot_unlock_its_producer(client, settings, db):
-    org = OrganizationFactory(province_code=settings.TRUYXUAT_PROVINCE_CODE)
-    user = UserFactory(username="farmer")
-    org.memberships.create(user=user, role="owner")
-    _lock("farmer")
-    stranger = UserFactory(username="far", agency=AgencyFactory(province_code=1))
+def test_officer_unlocks_accounts_of_own_province_only(settings, db):
     from accounts.lockout import can_unlock
 
-    assert can_unlock(stranger, "account", "farmer") is False
-    local = UserFactory(username="near", agency=AgencyFactory(province_code=settings.TRUYXUAT_PROVINCE_CODE))
-    assert can_unlock(local, "account", "farmer") is True
+    here = OrganizationFactory(province_code=settings.TRUYXUAT_PROVINCE_CODE)
+    elsewhere = OrganizationFactory(province_code=1)
+    for name, org in (("farmer", here), ("stranger", elsewhere)):
+        org.memberships.create(user=UserFactory(username=name), role="owner")
+        _lock(name)
+    officer = UserFactory(username="near", agency=AgencyFactory(province_code=settings.TRUYXUAT_PROVINCE_CODE))
+    admin = UserFactory(username="root", is_superuser=True)
+    assert [can_unlock(officer, "account", n) for n in ("farmer", "stranger")] == [True, False]
+    assert [can_unlock(admin, "account", n) for n in ("farmer", "stranger")] == [True, True]
+    assert can_unlock(officer, "address", "10.0.0.1") is True
 
 
 def test_admin_resets_second_factor_with_confirmation(client, officer):
