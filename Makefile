@@ -7,18 +7,26 @@ TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 export TRUYXUAT_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install install-test run demo serve test lint typecheck migrations-check test-sqlite test-postgres bench clean
+.PHONY: install install-test run demo serve test lint typecheck migrations-check test-sqlite test-postgres bench clean lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Every dependency comes from a lock file with hashes (make lock); the project itself is then installed without
+# dependencies and without build isolation (its build requirements are in the lock too).
+LOCK := requirements/runtime.txt
+TEST_LOCK := requirements/test.txt
+UV_VERSION := 0.13.9
+LOCK_ARGS ?=
+
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install -q -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(TEST_LOCK) $(STAMP)
+	$(BIN)/pip install -q --require-hashes -r $(TEST_LOCK)
 	touch $@
 
 install: $(STAMP)
@@ -66,6 +74,25 @@ test: install-test
 	$(MAKE) test-sqlite
 	@echo "== pytest on PostgreSQL =="
 	$(MAKE) test-postgres
+
+# Regenerate both lock files from pyproject.toml after changing a dependency (LOCK_ARGS=--upgrade to move the
+# unpinned transitive dependencies to their newest releases too). core/tests/test_lock.py fails until it is run.
+lock: | $(BIN)/python
+	@test -x $(BIN)/uv && $(BIN)/uv --version | grep -q ' $(UV_VERSION) ' || $(BIN)/pip install -q uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra test --generate-hashes --universal \
+		--python-version 3.11 --native-tls $(LOCK_ARGS) -o $(TEST_LOCK)
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --generate-hashes --universal \
+		--python-version 3.11 --native-tls --constraint $(TEST_LOCK) -o $(LOCK)
+
+# Known vulnerabilities of every locked dependency (pip-audit, PyPI's advisory data). It needs that service: where
+# it is unreachable this fails (--strict: a package it could not check is a failure), within AUDIT_TIMEOUT seconds.
+AUDIT_TIMEOUT ?= 300
+audit: install-test
+	@timeout $(AUDIT_TIMEOUT) $(BIN)/pip-audit --strict --disable-pip --require-hashes -r $(TEST_LOCK) \
+		--timeout 20 --progress-spinner off \
+	|| { echo "make audit: FAILED. Either a locked dependency has a known vulnerability (listed above: upgrade it in"; \
+	     echo "pyproject.toml, make lock), or the vulnerability data could not be reached within $(AUDIT_TIMEOUT) s (run"; \
+	     echo "make audit on a machine that reaches PyPI's vulnerability data, e.g. a release machine with internet)."; exit 1; }
 
 bench: install-test
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
