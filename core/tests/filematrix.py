@@ -58,8 +58,7 @@ def statuses(people: dict[str, Any], url: str, client_class: type[Client] = Clie
         response = client.get(url)
         seen[role] = response.status_code
         if response.status_code == 200:
-            b"".join(response.streaming_content)  # type: ignore[attr-defined]
-            response.close()
+            assert b"".join(response.streaming_content)  # type: ignore[attr-defined]
     return seen
 
 
