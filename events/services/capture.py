@@ -25,6 +25,7 @@ from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import genealogy
+from events.services.authority import Authority
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
 from events.services.writelock import Combiner, capture_transaction, writer_busy
@@ -72,7 +73,9 @@ def capture_events(
 ) -> CaptureResult:
     """Capture EPCIS events (JSON form, as a document's eventList holds them) for `organization`.
 
-    All or nothing: raises `Forbidden` (actor may not capture for the organisation), `CaptureTooLarge`
+    All or nothing: raises `Forbidden` (actor may not capture for the organisation; `CaptureForbidden`, with a
+    problem per object, when events name objects outside the organisation's chain: `events.services.authority`),
+    `CaptureTooLarge`
     (over the configured event limit) or `EpcisError` (every problem, with the event index and a JSON pointer
     `/epcisBody/eventList/<i>/<field>`), and then nothing is stored. Otherwise, in one transaction: each event
     gets `eventID` (its event hash when absent) and `recordTime` where absent; events already stored (same
@@ -111,9 +114,11 @@ def capture_events(
         with closing(parts):
             part, last = next(parts)
             args = (actor, organization, ctx, source, now, len(events))
+            authority = Authority(actor, organization)
             if last and not (part.invalid or part.too_long) and _combining():
+                authority.check(part.events)
                 return combiner.run(Ticket(args, part.events), _store_together)
-            return _capture_parts(part, last, iter(list(parts)) if whole else parts, _Store(*args))
+            return _capture_parts(part, last, iter(list(parts)) if whole else parts, _Store(*args), authority)
 
 
 def _prepare_whole() -> bool:
@@ -130,10 +135,13 @@ def _combining() -> bool:
     return settings.TRUYXUAT_CAPTURE_COMBINE and not connection.in_atomic_block
 
 
-def _capture_parts(part: Prepared, last: bool, parts: Iterator[tuple[Prepared, bool]], store: _Store) -> CaptureResult:
+def _capture_parts(
+    part: Prepared, last: bool, parts: Iterator[tuple[Prepared, bool]], store: _Store, authority: Authority
+) -> CaptureResult:
     """Store the document's parts (`part` first, then `parts`) as they come, in one transaction; if a part has
     problems, read the rest (the problems of the whole document are reported) and raise `EpcisError`, rolling
-    back what was stored."""
+    back what was stored. Each part is checked by `authority` before it is stored (`CaptureForbidden` rolls
+    back the parts stored before it too)."""
     seen = [part]
     if part.invalid or part.too_long:  # before any write
         seen += [p for p, _last in parts]
@@ -142,6 +150,7 @@ def _capture_parts(part: Prepared, last: bool, parts: Iterator[tuple[Prepared, b
         failed = False
         while True:
             if not failed:
+                authority.check(part.events, store.offset)
                 store.add(part.events, last)
             if last:
                 break
