@@ -123,14 +123,14 @@ def file_response(
 ) -> HttpResponse:
     """Stream a stored file with its sniffed type, a Content-Disposition, nosniff and a cache policy."""
     try:
-        handle = fieldfile.storage.open(fieldfile.name, "rb")
+        handle = fieldfile.storage.open(fieldfile.name or "", "rb")
     except (FileNotFoundError, IsADirectoryError) as exc:
         raise Http404 from exc
     head = handle.read(16)
     handle.seek(0)
     mime = content_type_of(head, content_type)
     inline = mime.startswith(INLINE_PREFIXES)
-    response = FileResponse(
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response, as Django means
         handle, content_type=mime, as_attachment=not inline, filename=posixpath.basename(fieldfile.name or "")
     )
     response["X-Content-Type-Options"] = "nosniff"

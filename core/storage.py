@@ -8,6 +8,7 @@ served only through `core.files.serve`, which asks the owning app who may read t
 
 from __future__ import annotations
 
+import os
 import posixpath
 import secrets
 
@@ -15,6 +16,6 @@ from django.core.files.storage import FileSystemStorage
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
-    def generate_filename(self, filename: str) -> str:
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
         dirname, basename = posixpath.split(str(filename).replace("\\", "/"))
         return super().generate_filename(posixpath.join(dirname, secrets.token_urlsafe(16), basename))
