@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -50,8 +50,13 @@ def create_facility(*, actor: Any, organization: Organization, data: dict[str, A
     lat, lon = values.get("latitude"), values.get("longitude")
     if (lat is None) != (lon is None):
         raise ValidationError({"latitude": [_("Cần nhập cả vĩ độ và kinh độ.")]})
-    if lat is not None and not (-90 <= Decimal(str(lat)) <= 90 and -180 <= Decimal(str(lon)) <= 180):
-        raise ValidationError({"latitude": [_("Toạ độ nằm ngoài phạm vi WGS84.")]})
+    if lat is not None:
+        try:
+            within = -90 <= Decimal(str(lat)) <= 90 and -180 <= Decimal(str(lon)) <= 180
+        except (InvalidOperation, ValueError):  # not a number (or NaN): outside WGS84 as well
+            within = False
+        if not within:
+            raise ValidationError({"latitude": [_("Toạ độ nằm ngoài phạm vi WGS84.")]})
     values["gln"] = (
         field("gln", validate_gln, values["gln"])
         if values.get("gln")

@@ -170,3 +170,18 @@ def test_lot_with_a_nul_byte_in_its_code_is_refused_and_not_stored(producer, org
         "lot_code": ["Số lô có ký tự U+0000, không thuộc bộ ký tự GS1 cho số lô (AI 10)."]
     }
     assert Lot.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("latitude", "longitude"), [("abc", "108"), ("14.5", "\u00fd&"), ("NaN", "108"), ("1e999", "1")]
+)
+def test_facility_coordinates_that_are_not_numbers_are_refused(producer, organization, latitude, longitude):
+    from catalog.models import Facility
+    from catalog.services import create_facility
+
+    data = {"name": "Kho", "kind": "warehouse", "latitude": latitude, "longitude": longitude}
+    with pytest.raises(ValidationError) as info:
+        create_facility(actor=producer, organization=organization, data=data)
+    assert info.value.message_dict == {"latitude": ["Toạ độ nằm ngoài phạm vi WGS84."]}
+    assert Facility.objects.count() == 0
