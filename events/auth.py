@@ -55,19 +55,21 @@ def scope_error(actor: Any, *scopes: str) -> JsonResponse | None:
     return None
 
 
-def token_capture_error(actor: TokenActor) -> JsonResponse | None:
-    """Why a token may not capture at all, as a 403 problem: a missing `capture` scope, or an organisation that is
-    not approved (pending or suspended); None when it may (what it names is checked later)."""
+def capture_error(actor: Any, organization: Any) -> JsonResponse | None:
+    """Why `actor` may not capture for `organization` through the EPCIS interface at all, as a 403 problem: a
+    token without the `capture` scope, or an organisation that is not approved (pending or suspended: it captures
+    neither with its tokens nor with its members' sessions); None when it may (what it names is checked later).
+    Platform admins capture for any organisation."""
     denied = scope_error(actor, "capture")
-    if denied is not None or actor.organization.status == OrganizationStatus.APPROVED:
+    if denied is not None or organization.status == OrganizationStatus.APPROVED or permissions.is_platform_admin(actor):
         return denied
     return problem(
         403,
         "Tổ chức chưa được duyệt / Organisation not approved",
-        "Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên khoá API của tổ chức chưa ghi được sự kiện. / "
-        "The organisation is pending or suspended: its API tokens cannot capture events.",
+        "Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên chưa ghi được sự kiện qua giao diện EPCIS. / "
+        "The organisation is pending or suspended: it cannot capture events through the EPCIS interface.",
         type_="urn:truyxuat:problem:organization-not-approved",
-        organization_status=str(actor.organization.status),
+        organization_status=str(organization.status),
     )
 
 

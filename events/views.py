@@ -22,7 +22,7 @@ from catalog.models import Organization
 from core.errors import Forbidden
 from core.problems import problem
 from events import selectors
-from events.auth import TokenActor, bearer_token, scope_error, token_actor, token_capture_error
+from events.auth import TokenActor, bearer_token, capture_error, scope_error, token_actor
 from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
 from events.models import KEY_MAX, Capture
 from events.query import QueryError
@@ -64,7 +64,7 @@ def _writer(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
         actor = token_actor(request)
         if actor is None:
             return None, None, _unauthorized()
-        return actor, actor.organization, token_capture_error(actor)
+        return actor, actor.organization, capture_error(actor, actor.organization)
     user = request.user
     if not permissions.is_authenticated(user):
         return None, None, _unauthorized()
@@ -96,6 +96,8 @@ def _writer(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
                     "Chọn tổ chức bằng ?organization=<MST>. / Name the organisation with ?organization=<tax code>.",
                 ),
             )
+    if org is not None and permissions.is_member(user, org):
+        return user, org, capture_error(user, org)
     return user, org, None
 
 

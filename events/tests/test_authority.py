@@ -336,3 +336,21 @@ def test_officers_and_admins(world, who, allowed):
     else:
         with pytest.raises(CaptureForbidden):
             check(events)
+
+
+@pytest.mark.parametrize("status", ["pending", "suspended"])
+@pytest.mark.parametrize("path", ["/epcis/capture", "/epcis/events"])
+def test_members_of_an_organisation_not_approved_do_not_capture(client, world, status, path):
+    """The issue's attacker signed itself up a minute ago: neither its tokens nor its members' sessions capture."""
+    user = UserFactory(username="new-signup")
+    user.memberships.create(organization=world.stranger, role="owner")
+    world.stranger.status = status
+    world.stranger.save(update_fields=["status"])
+    client.force_login(user)
+    event = object_event([world.own_lot(world.stranger)])
+    data = body(document([event])) if path == "/epcis/capture" else one(event)
+    response = client.post(path, data, content_type="application/ld+json")
+    assert response.status_code == 403
+    assert response.json()["type"] == "urn:truyxuat:problem:organization-not-approved"
+    assert response.json()["organization_status"] == status
+    assert not Event.objects.filter(organization=world.stranger).exists()

@@ -96,8 +96,8 @@ def test_tokens_of_an_organisation_not_approved_do_not_capture(client, organizat
         status,
     )
     assert problem["detail"] == (
-        "Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên khoá API của tổ chức chưa ghi được sự kiện. / "
-        "The organisation is pending or suspended: its API tokens cannot capture events."
+        "Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên chưa ghi được sự kiện qua giao diện EPCIS. / "
+        "The organisation is pending or suspended: it cannot capture events through the EPCIS interface."
     )
     assert (Event.objects.count(), Capture.objects.count()) == (0, 0)
 
