@@ -129,8 +129,8 @@ def _refused(exc: CaptureForbidden, capture: Capture | None = None) -> HttpRespo
     """403: events name objects outside the organisation's chain (`events.services.authority`); nothing stored."""
     response = problem(
         403,
-        "Không được ghi sự kiện về hàng của tổ chức khác, không sự kiện nào được lưu / "
-        "Events name another organisation's goods, nothing was stored",
+        "Sự kiện nêu hàng ngoài chuỗi của tổ chức bạn, không sự kiện nào được lưu / "
+        "Events name goods outside your organisation's chain, nothing was stored",
         "; ".join(f"event {p.event_index}: {p.pointer}: {p.message}" for p in exc.problems[:20]),
         type_="epcisException:SecurityException",
         errors=[p.as_dict() for p in exc.problems],
