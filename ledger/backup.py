@@ -254,18 +254,53 @@ def read_archive(path: Path, stage: Path) -> dict[str, Any]:
     return manifest
 
 
-def _drop_postgres_schema() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE")
-        cursor.execute("CREATE SCHEMA public")
+def _restore_postgres(staged: Path) -> None:
+    """pg_restore's SQL streamed into psql inside one transaction that first empties the ``public`` schema and
+    commits only when pg_restore and every statement succeeded: otherwise the database stays as it was."""
+    args, env = _pg_args()
+    with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_out:
+        restore = subprocess.Popen(
+            [_pg_tool("pg_restore"), "--no-owner", "--no-acl", "--file", "-", str(staged)],
+            stdout=subprocess.PIPE,
+            stderr=restore_err,
+            env=env,
+        )
+        psql = subprocess.Popen(
+            [_pg_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", *args],
+            stdin=subprocess.PIPE,
+            stdout=psql_out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        assert restore.stdout is not None and psql.stdin is not None
+        try:
+            psql.stdin.write(b"BEGIN;\nDROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n")
+            shutil.copyfileobj(restore.stdout, psql.stdin, 1 << 20)
+            restore_rc = restore.wait(timeout=PG_TIMEOUT)
+            if restore_rc == 0:
+                psql.stdin.write(b"COMMIT;\n")
+            psql.stdin.close()  # without COMMIT psql ends and the server rolls the transaction back
+        except BrokenPipeError:
+            restore.kill()  # psql stopped at an error (ON_ERROR_STOP): its output says which
+            restore_rc = restore.wait(timeout=PG_TIMEOUT)
+        restore.stdout.close()
+        psql_rc = psql.wait(timeout=PG_TIMEOUT)
+        for name, rc, output in (("psql", psql_rc, psql_out), ("pg_restore", restore_rc, restore_err)):
+            if rc != 0:
+                output.seek(0)
+                text = output.read().decode("utf-8", "replace").strip()
+                raise BackupError(f"{name} thất bại, CSDL giữ nguyên / failed, database unchanged ({rc}): {text}")
 
 
-def _load_database(kind: str, staged: Path, had_tables: bool) -> None:
+def _load_database(kind: str, staged: Path) -> None:
     if kind == "sqlite":
         connection.ensure_connection()
         source = sqlite3.connect(staged)
         try:
-            source.backup(connection.connection)  # replaces every page of the live database file at once
+            # one step, in one write transaction on the destination: every page replaced at once, or none
+            source.backup(connection.connection)
+        except sqlite3.Error as exc:
+            raise BackupError(f"SQLite thất bại, CSDL giữ nguyên / failed, database unchanged: {exc}") from exc
         finally:
             source.close()
         name = str(connection.settings_dict["NAME"])
@@ -273,11 +308,8 @@ def _load_database(kind: str, staged: Path, had_tables: bool) -> None:
             if Path(name + suffix).is_file():
                 os.chmod(name + suffix, 0o600)
         return
-    if had_tables:
-        _drop_postgres_schema()
-    args, env = _pg_args()
-    tool = _pg_tool("pg_restore")
-    _run([tool, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction", *args, str(staged)], env)
+    connection.close()  # our own session must not hold locks on the tables psql drops
+    _restore_postgres(staged)
 
 
 def _write_private(target: Path, source: Path) -> None:
@@ -322,8 +354,7 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreSummary:
                 f"Đã có khoá sổ cái khác tại {key}; dùng --force để thay / a different ledger key exists at {key}: "
                 "use --force to replace it"
             )
-        had_tables = bool(connection.introspection.table_names())
-        _load_database(kind, staged[manifest["database"]], had_tables)
+        _load_database(kind, staged[manifest["database"]])
         connection.close()
         media_root = Path(settings.MEDIA_ROOT)
         media = [name for name in staged if name.startswith(MEDIA_PREFIX)]

@@ -200,6 +200,35 @@ def test_a_corrupt_or_unsafe_archive_restores_nothing(node, tmp_path):
         call_command("restore", str(Path(settings.BASE_DIR) / "README.md"), stdout=io.StringIO())
 
 
+def test_a_failed_restore_leaves_the_database_as_it_was(node, tmp_path):
+    """A database file the engine cannot read (its SHA-256 matching the manifest) is refused by SQLite or
+    pg_restore; PostgreSQL's emptied schema is rolled back, so even --force loses nothing."""
+    archive = node["archive"]
+    archive.parent.mkdir()
+    call_command("backup", str(archive), stdout=io.StringIO())
+    garbage = b"not a database dump " * 200
+
+    def swap(members):  # type: ignore[no-untyped-def]
+        database = next(info.name for info, _ in members if info.name.startswith("database."))
+        out = []
+        for info, data in members:
+            if info.name == database:
+                data = garbage
+            elif info.name == MANIFEST:
+                manifest = json.loads(data)
+                manifest["sha256"][database] = hashlib.sha256(garbage).hexdigest()
+                data = json.dumps(manifest).encode()
+            out.append((info, data))
+        return out
+
+    broken = tmp_path / "broken.tar"
+    _rewrite(archive, broken, swap)
+    with pytest.raises(CommandError, match="database unchanged"):
+        call_command("restore", str(broken), "--force", stdout=io.StringIO())
+    assert _state() == node["state"]
+    assert run_audit(alarm=False).ok
+
+
 def test_dumpdata_and_loaddata_are_not_a_backup(node, officer, published_lot, tmp_path):
     """What the README warns about: JSON fixtures cut datetimes to milliseconds, so ledgered records stamped to
     the microsecond (here the publication rules' decisions) stop matching their leaves."""
