@@ -30,6 +30,7 @@ __all__ = [
     "QUANTITY_LISTS",
     "decode_float",
     "decode_int",
+    "nodes",
     "quantity_problems",
     "scan",
     "too_deep",
@@ -118,7 +119,7 @@ def decode_int(text: str) -> int:
     return int(text)
 
 
-def _nodes(data: Any) -> Iterator[tuple[tuple[Any, ...], Any, int]]:
+def nodes(data: Any) -> Iterator[tuple[tuple[Any, ...], Any, int]]:
     """(path, value, depth) of every member name and value of `data`, iteratively."""
     stack: list[tuple[tuple[Any, ...], Any, int]] = [((), data, 1)]
     while stack:
@@ -152,7 +153,7 @@ def _event_index(path: tuple[Any, ...]) -> int | None:
 def tree_problems(data: Any, *, depth_limit: int = MAX_DEPTH) -> list[Problem]:
     """Strings over the limit, lone surrogates and nesting deeper than `depth_limit` in decoded `data`."""
     problems: list[Problem] = []
-    for path, value, depth in _nodes(data):
+    for path, value, depth in nodes(data):
         message = None
         if depth > depth_limit:
             message = f"nested deeper than {depth_limit} levels / lồng sâu quá {depth_limit} mức"

@@ -18,7 +18,8 @@ from typing import Any
 from .canonical import canonical_bytes
 from .extract import EventIndex, extract
 from .hashing import event_hash, event_hashes
-from .problems import EpcisError, Problem
+from .limits import nodes
+from .problems import EpcisError, Problem, pointer
 from .validation import validate_document
 
 __all__ = ["Prepared", "PreparedEvent", "document", "merge", "prepare"]
@@ -79,7 +80,13 @@ def _renumber(problem: Problem, offset: int) -> Problem:
     return Problem(index, pointer, problem.message)
 
 
-def _too_long(index: int, idx: EventIndex, key_max: int) -> list[Problem]:
+def _where(event: dict[str, Any], value: str) -> str:
+    """The JSON pointer (within the event) of the first string in `event` equal to `value`, or ""."""
+    path = next((p for p, v, _depth in nodes(event) if v == value), ())
+    return pointer(path)
+
+
+def _too_long(index: int, idx: EventIndex, key_max: int, event: dict[str, Any] | None = None) -> list[Problem]:
     problems = []
     for name, value in (
         ("eventID", idx.event_id),
@@ -90,7 +97,10 @@ def _too_long(index: int, idx: EventIndex, key_max: int) -> list[Problem]:
             problems.append(Problem(index, f"{EVENT_LIST}{index}/{name}", f"longer than {key_max} characters"))
     for value in idx.epcs + idx.epc_classes + idx.input_epcs + idx.output_epcs + idx.input_classes + idx.output_classes:
         if len(value) > key_max:
-            problems.append(Problem(index, f"{EVENT_LIST}{index}", f"identifier longer than {key_max} characters"))
+            where = _where(event, value) if event is not None else ""
+            problems.append(
+                Problem(index, f"{EVENT_LIST}{index}{where}", f"identifier longer than {key_max} characters")
+            )
     return problems
 
 
@@ -125,7 +135,7 @@ def prepare(
         full.setdefault("eventID", h or f"urn:uuid:{uuid.uuid4()}")
         full.setdefault("recordTime", record_time)
         idx = extract(full)
-        problems += _too_long(offset + i, idx, key_max)
+        problems += _too_long(offset + i, idx, key_max, event)
         out.append(PreparedEvent(idx, h, canonical_bytes(full).decode()))
     return Prepared(too_long=problems) if problems else Prepared(events=out)
 

@@ -294,3 +294,22 @@ def test_generated_hostile_bodies_never_5xx_and_store_nothing(token, data):
         assert 400 <= response.status_code < 500, (path, response.status_code, response.content[:200])
         assert response["Content-Type"] == "application/problem+json"
     assert _stored() == before
+
+
+def test_identifier_over_key_max_refused_with_pointer_to_the_field():
+    from events.epcis.prepare import merge, prepare
+
+    long_epc = "urn:epc:id:sgtin:8938501.000001." + "9" * 1000
+    event = object_event([lgtin(GTIN_A, "L1")], epcs=["urn:epc:id:sgtin:8938501.000001.1", long_epc])
+    header = {
+        "@context": [CONTEXT_URL],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-11-20T08:00:00Z",
+    }
+    part = prepare([event], header, [CONTEXT_URL], "2026-11-20T08:00:00.000Z", key_max=1000)
+    with pytest.raises(EpcisError) as exc:
+        merge([part])
+    assert [(p.pointer, p.message) for p in exc.value.problems] == [
+        ("/epcisBody/eventList/0/epcList/1", "identifier longer than 1000 characters")
+    ]

@@ -101,7 +101,11 @@ def test_identifier_length_problems_are_numbered_in_the_whole_document():
     events[2]["readPoint"] = {"id": "urn:x:" + "y" * 1200}
     expected = [
         {"event_index": 2, "pointer": f"{EVENT_LIST}2/readPoint/id", "message": "longer than 1000 characters"},
-        {"event_index": 3, "pointer": f"{EVENT_LIST}3", "message": "identifier longer than 1000 characters"},
+        {
+            "event_index": 3,
+            "pointer": f"{EVENT_LIST}3/quantityList/0/epcClass",
+            "message": "identifier longer than 1000 characters",
+        },
     ]
     assert _problems(lambda: merge([prepare(events, HEADER, CONTEXT, STAMP)])) == expected
     assert _problems(lambda: _in_parts(events, 3)) == expected
