@@ -313,3 +313,22 @@ def test_identifier_over_key_max_refused_with_pointer_to_the_field():
     assert [(p.pointer, p.message) for p in exc.value.problems] == [
         ("/epcisBody/eventList/0/epcList/1", "identifier longer than 1000 characters")
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["perPage=9223372036854775807", "perPage=-1", "perPage=abc", "nextPageToken=garbage", "nextPageToken=%00"]
+)
+def test_query_paging_parameters_out_of_bounds_are_400_problems(client, organization, query):
+    client.force_login(_owner(organization))
+    response = client.get(f"/epcis/events?{query}")
+    assert response.status_code == 400
+    assert response.json()["type"] == "epcisException:QueryParameterException"
+
+
+def _owner(organization):
+    from accounts.models import Membership, User
+
+    user = User.objects.create(username="limits-owner")
+    Membership.objects.create(user=user, organization=organization, role="owner")
+    return user
