@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 FORMAT = "truyxuat-backup/1"
 MANIFEST = "manifest.json"
@@ -132,19 +132,27 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(cmd[0]).name} thất bại / failed ({result.returncode}): {result.stderr.strip()}")
 
 
-def _dump_database(kind: str, target: Path) -> None:
+def _dump_database(kind: str, target: Path) -> int:
+    """Copy the database to ``target``; the number of ledger leaves in that copy."""
     if kind == "sqlite":
         connection.ensure_connection()
         destination = sqlite3.connect(_private_file(target))
         try:
             # one step (pages=-1): a consistent snapshot; in WAL mode writers are not blocked meanwhile
             connection.connection.backup(destination)
+            return int(destination.execute("SELECT count(*) FROM ledger_ledgerleaf").fetchone()[0])
         finally:
             destination.close()
-        return
     _private_file(target)
     args, env = _pg_args()
-    _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", "--file", str(target), *args], env)
+    # pg_dump reads the snapshot of our open transaction, so the count below is that of the dump
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot(), (SELECT count(*) FROM ledger_ledgerleaf)")
+        snapshot, leaves = cursor.fetchone()
+        dump = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-acl", f"--snapshot={snapshot}"]
+        _run([*dump, "--file", str(target), *args], env)
+    return int(leaves)
 
 
 def _media_files() -> list[tuple[str, Path]]:
@@ -167,7 +175,6 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> None:
 
 def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
     """Write the archive to ``path`` (mode 0600); an existing file is kept unless ``force``."""
-    from ledger.models import LedgerLeaf
 
     kind = engine()
     path = path.resolve()
@@ -178,7 +185,7 @@ def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
     key = Path(settings.TRUYXUAT_LEDGER_KEY_FILE)
     with _staging(path.parent) as stage:
         db_file = stage / DB_MEMBERS[kind]
-        _dump_database(kind, db_file)
+        leaves = _dump_database(kind, db_file)
         members = [(DB_MEMBERS[kind], db_file), *_media_files()]
         if key.is_file():
             members.append((KEY_MEMBER, key))
@@ -188,7 +195,7 @@ def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
             "created": dt.datetime.now(dt.UTC).isoformat(),
             "database": DB_MEMBERS[kind],
             "ledger_origin": settings.TRUYXUAT_LEDGER_ORIGIN,
-            "ledger_leaves": LedgerLeaf.objects.count(),
+            "ledger_leaves": leaves,
             "media_files": sum(1 for name, _ in members if name.startswith(MEDIA_PREFIX)),
             "ledger_key": key.is_file(),
             "sha256": {name: _sha256(p) for name, p in members},
