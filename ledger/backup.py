@@ -175,7 +175,6 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> None:
 
 def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
     """Write the archive to ``path`` (mode 0600); an existing file is kept unless ``force``."""
-
     kind = engine()
     path = path.resolve()
     if path.exists() and not force:
