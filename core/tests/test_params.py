@@ -50,7 +50,9 @@ def test_workspace_api_bounds_pages_and_ids(client, organization, producer):
     assert client.get(f"/api/v1/workspace/lots?page={HUGE}", **auth).status_code == 422
     assert client.get(f"/api/v1/workspace/diary/entries?page={HUGE}", **auth).status_code == 422
     response = client.get(f"/api/v1/workspace/diary/entries?growing_area={HUGER}", **auth)
-    assert response.status_code == 400, response.content[:200]
+    assert response.status_code == 422, response.content[:200]
+    response = client.get(f"/api/v1/workspace/diary/entries?growing_area={HUGE}", **auth)
+    assert response.json() == {"items": [], "count": 0}
     assert client.get(f"/api/v1/workspace/lots/{HUGER}", **auth).status_code == 404
 
 

@@ -194,6 +194,7 @@ def _on_failure(actor: Any, test: LabTest) -> None:
             audit.record(
                 actor=actor, action=AuditAction.CREATE, instance=hold, organization_id=lot.product.organization_id
             )
+            append_record(hold)
             held.append(lot)
     violation = Violation.objects.create(
         organization=test.organization,
@@ -216,7 +217,8 @@ def _on_failure(actor: Any, test: LabTest) -> None:
 
 @transaction.atomic
 def release_hold(*, actor: Any, hold: LotHold, reason: str) -> LotHold:
-    """An officer releases a hold (e.g. a re-test passed); the reason is required."""
+    """An officer of the lot's province releases a hold (e.g. a re-test passed); the reason is required.
+    Audited and ledgered (the hold's released version); the lot and the lots made from it stop showing it."""
     hold = LotHold.objects.select_for_update().select_related("lot__product__organization").get(pk=hold.pk)
     require(permissions.is_officer_for(actor, hold.lot.product.organization))
     if not reason.strip():
@@ -236,4 +238,5 @@ def release_hold(*, actor: Any, hold: LotHold, reason: str) -> LotHold:
         organization_id=hold.lot.product.organization_id,
         reason=reason,
     )
+    append_record(hold)
     return hold

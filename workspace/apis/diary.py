@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from core.params import BoundedPageNumberPagination
+from core.params import DB_INT_MAX, BoundedPageNumberPagination
 from diary import selectors, services
 from diary.choices import EntrySource
 from diary.models import DiaryEntry
@@ -77,7 +77,11 @@ def create_entry(
 
 @router.get("/diary/entries", response=list[EntryOut], summary="The organisation's diary, newest first")
 @paginate(BoundedPageNumberPagination)
-def list_entries(request: HttpRequest, growing_area: int | None = None, activity: str | None = None) -> Any:
+def list_entries(
+    request: HttpRequest,
+    growing_area: int | None = Query(None, ge=1, le=DB_INT_MAX),
+    activity: str | None = None,
+) -> Any:
     qs = selectors.entries_for(caller(request).organization)
     if growing_area:
         qs = qs.filter(growing_area_id=growing_area)
