@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from catalog import selectors
@@ -50,11 +51,35 @@ class ProductOut(Schema):
     digital_link: str
 
 
+class HoldTestOut(Schema):
+    analyte: str
+    value: str
+    unit: str
+    limit: str | None
+    limit_source: str
+    laboratory: str
+    sampled_on: str
+    result_on: str | None
+
+
+class HoldOut(Schema):
+    reason: str
+    held_at: str
+    released: bool
+    test: HoldTestOut | None
+    explanation: str
+
+
 class LotOut(Schema):
     gtin: str
     lot: str
     digital_link: str
     status: str
+    safety_status: str = Field(
+        description="ok; held (an agency holds the lot after a failed test: see `hold`); verifying (made from or "
+        "packed with a held lot, being verified); recalled"
+    )
+    hold: HoldOut | None = Field(description="The lot's own active hold, or null")
     production_date: str
     expiry_date: str | None
     quantity: str
@@ -89,6 +114,48 @@ def product_out(product: Product) -> dict[str, Any]:
         "organization": {"name": product.organization.name, "tax_code": product.organization.tax_code},
         "digital_link": selectors.digital_link(product.gtin),
     }
+
+
+def _hold_out(hold: Any, link: str) -> dict[str, Any]:
+    from quality.selectors import hold_facts
+
+    facts = hold_facts(hold)
+    test = facts["test"]
+    return {
+        "reason": facts["reason"],
+        "held_at": facts["held_at"].isoformat(),
+        "released": facts["released"],
+        "test": None
+        if test is None
+        else {
+            "analyte": test["analyte"],
+            "value": str(test["value"]),
+            "unit": test["unit"],
+            "limit": str(test["limit"]) if test["limit"] is not None else None,
+            "limit_source": test["limit_source"],
+            "laboratory": test["laboratory"],
+            "sampled_on": test["sampled_on"].isoformat(),
+            "result_on": test["result_on"].isoformat() if test["result_on"] else None,
+        },
+        "explanation": link + "#tam-giu",
+    }
+
+
+def lots_out(lots: list[Lot]) -> list[dict[str, Any]]:
+    """A page of lots with their safety status (holds: one query, and one genealogy walk while a lot is held)."""
+    statuses: dict[int, tuple[str, Any]] = {}
+    if apps.is_installed("quality"):
+        from quality.selectors import safety_statuses
+
+        statuses = safety_statuses(lots)
+    out = []
+    for lot in lots:
+        row = lot_out(lot)
+        status, hold = statuses.get(lot.pk, ("recalled" if lot.status == "recalled" else "ok", None))
+        row["safety_status"] = status
+        row["hold"] = _hold_out(hold, row["digital_link"]) if hold is not None else None
+        out.append(row)
+    return out
 
 
 def lot_out(lot: Lot) -> dict[str, Any]:
@@ -128,15 +195,16 @@ def list_lots(request: HttpRequest, gtin: str | None = None) -> Any:
     qs = selectors.published_lots()
     if gtin:
         qs = qs.filter(product__gtin=gtin.zfill(14))
-    return _Mapped(qs, lot_out)
+    return _Mapped(qs, lot_out, lots_out)
 
 
 class _Mapped:
     """A queryset that the paginator can count and slice, mapping each row to its output dict."""
 
-    def __init__(self, queryset: Any, mapper: Any) -> None:
+    def __init__(self, queryset: Any, mapper: Any, batch: Any = None) -> None:
         self.queryset = queryset
         self.mapper = mapper
+        self.batch = batch
 
     def count(self) -> int:
         return self.queryset.count()
@@ -145,4 +213,6 @@ class _Mapped:
         return self.count()
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        if self.batch is not None:
+            return list(self.batch(list(self.queryset[item])))
         return [self.mapper(row) for row in self.queryset[item]]

@@ -13,6 +13,7 @@ class LeafKind(models.TextChoices):
     CERTIFICATE = "certificate", pgettext_lazy("ledger record", "Chứng nhận")
     LAB_TEST = "lab_test", pgettext_lazy("ledger record", "Kết quả kiểm nghiệm")
     RECALL = "recall", pgettext_lazy("ledger record", "Thu hồi")
+    LOT_HOLD = "lot_hold", pgettext_lazy("ledger record", "Tạm giữ lô")
     REVIEW = "review", _("Quyết định phê duyệt")
     RULE_DECISION = "rule_decision", _("Quyết định quy tắc")
 

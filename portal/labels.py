@@ -17,6 +17,22 @@ STORY_LABELS = {
     "recalled_banner": _("LÔ HÀNG NÀY ĐÃ BỊ THU HỒI. Không sử dụng sản phẩm; liên hệ nơi bán hoặc nhà sản xuất."),
     "recall_number": _("Số thông báo thu hồi"),
     "expired_banner": _("Sản phẩm của lô này đã quá hạn sử dụng."),
+    "hold_title": _("LÔ HÀNG NÀY ĐANG BỊ TẠM GIỮ"),
+    "hold_meaning": _(
+        "Cơ quan quản lý đã tạm giữ lô hàng này vì mẫu kiểm nghiệm không đạt. Trong khi chờ xác minh, không nên "
+        "sử dụng sản phẩm của lô này; hãy giữ lại sản phẩm và liên hệ nơi bán hoặc nhà sản xuất."
+    ),
+    "hold_reason": _("Lý do"),
+    "hold_laboratory": _("Nơi kiểm nghiệm"),
+    "hold_basis": _("Căn cứ giới hạn"),
+    "hold_since": _("Tạm giữ từ ngày"),
+    "verifying_title": _("Lô hàng này đang xác minh"),
+    "verifying_meaning": _(
+        "Lô này được làm từ (hoặc đóng gói cùng) một lô đang bị cơ quan quản lý tạm giữ. Lô này đang xác minh: "
+        "chưa có kết luận là không an toàn, nhưng nên chờ kết luận trước khi sử dụng."
+    ),
+    "verifying_input": _("Lô đang bị tạm giữ"),
+    "verifying_link": _("Xem lý do tạm giữ"),
     "ledger_checking": _("Đang kiểm tra sổ cái công khai…"),
     "lot_number": _("Số lô"),
     "gtin": _("Mã sản phẩm (GTIN)"),

@@ -43,6 +43,16 @@ def lot_links(base: str, story: dict[str, Any], serial: str | None = None) -> di
         links[GS1 + "certificationInfo"] = certs
     if story["recalled"]:
         links[GS1 + "recallStatus"] = [link(page + "#thu-hoi", _("Thông báo thu hồi"))]
+    elif story.get("hold"):
+        # gs1:safetyInfo (safety information about the product): a hold is not a recall (gs1:recallStatus)
+        links[GS1 + "safetyInfo"] = [
+            link(page + "#tam-giu", _("Lô hàng đang bị tạm giữ: %(reason)s") % {"reason": story["hold"]["reason"]})
+        ]
+    elif story.get("upstream_holds"):
+        links[GS1 + "safetyInfo"] = [
+            link(page + "#tam-giu", _("Lô hàng đang xác minh: %(reason)s") % {"reason": held["hold"]["reason"]})
+            for held in story["upstream_holds"]
+        ]
     if serial:
         links[GS1 + "verificationService"] = [link(page + "#kiem-tra", _("Kiểm tra mã tem"))]
     return links

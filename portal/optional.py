@@ -43,3 +43,36 @@ def recall_notice(lot: Lot) -> dict[str, Any] | None:
         "reason": "",
         "started_at": entry.at if entry else None,
     }
+
+
+def holds(lot: Lot) -> dict[str, Any]:
+    """What the public sees of holds: `hold` (the lot's own active hold, as `quality.selectors.hold_facts`, or
+    None), `upstream_holds` (held lots it was made from or packed with: gtin, lot, product, digital_link, public,
+    hold) and `safety_status` ('recalled', 'held', 'verifying' or 'ok')."""
+    out: dict[str, Any] = {"safety_status": "ok", "hold": None, "upstream_holds": []}
+    if lot.status == "recalled":
+        return {**out, "safety_status": "recalled"}
+    if not apps.is_installed("quality"):
+        return out
+    from catalog.selectors import PUBLIC_LOT_STATUSES, digital_link
+    from quality.selectors import hold_facts, public_holds, upstream_holds
+
+    own = public_holds().filter(lot=lot).first()
+    if own is not None:
+        return {**out, "safety_status": "held", "hold": hold_facts(own)}
+    upstream = []
+    for hold in upstream_holds(lot):
+        held = hold.lot
+        upstream.append(
+            {
+                "gtin": held.product.gtin,
+                "lot": held.lot_code,
+                "product": held.product.name,
+                "digital_link": digital_link(held.product.gtin, held.lot_code),
+                "public": held.status in PUBLIC_LOT_STATUSES and held.product.organization.status == "approved",
+                "hold": hold_facts(hold),
+            }
+        )
+    if upstream:
+        return {**out, "safety_status": "verifying", "upstream_holds": upstream}
+    return out

@@ -73,6 +73,7 @@ def lot_story(lot: Lot) -> dict[str, Any]:
         "status": lot.status,
         "recalled": lot.status == "recalled",
         "recall": optional.recall_notice(lot),
+        **optional.holds(lot),
         "production_date": lot.production_date,
         "expiry_date": lot.expiry_date,
         "expired": bool(lot.expiry_date and lot.expiry_date < today),

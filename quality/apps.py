@@ -9,7 +9,8 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from ledger.choices import LeafKind
         from ledger.records import register
-        from quality.models import LabTest
-        from quality.records import lab_test_payload
+        from quality.models import LabTest, LotHold
+        from quality.records import lab_test_payload, lot_hold_payload
 
         register(LeafKind.LAB_TEST, LabTest, lab_test_payload)
+        register(LeafKind.LOT_HOLD, LotHold, lot_hold_payload)
