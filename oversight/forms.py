@@ -9,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Facility, GrowingArea, Lot
 from quality.choices import HandlingStatus, TestKind, Verdict
 from quality.models import Analyte, ChecklistTemplate
+from quality.selectors import with_hold_flag
+
+
+class LotsField(forms.ModelMultipleChoiceField):
+    """Lots by product, code and status, a held lot as "Đang tạm giữ" (its queryset carries `on_hold`)."""
+
+    def label_from_instance(self, obj: Lot) -> str:
+        status = _("Đang tạm giữ") if getattr(obj, "on_hold", False) else obj.get_status_display()
+        return f"{obj} ({status})"
 
 
 class DateInput(forms.DateInput):
@@ -32,9 +41,9 @@ class LabTestForm(forms.Form):
     sample_code = forms.CharField(label=_("Mã mẫu"), max_length=60, required=False)
     sampled_on = forms.DateField(label=_("Ngày lấy mẫu"), widget=DateInput, initial=timezone.localdate)
     result_on = forms.DateField(label=_("Ngày có kết quả"), widget=DateInput, required=False)
-    lots = forms.ModelMultipleChoiceField(
+    lots = LotsField(
         label=_("Lô liên quan"),
-        queryset=Lot.objects.select_related("product").exclude(status="recalled"),
+        queryset=with_hold_flag(Lot.objects.select_related("product").exclude(status="recalled")),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )

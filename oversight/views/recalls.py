@@ -19,6 +19,7 @@ from core.errors import Forbidden
 from oversight import svg
 from oversight.views.common import add_errors, flash_errors, forbidden, officer_required, paginate, querystring
 from quality.models import LabTest
+from quality.selectors import with_hold_flag
 from recalls import selectors, services
 from recalls.choices import HazardClass, RecallStatus
 from recalls.models import Recall, RecallParty
@@ -79,7 +80,9 @@ def recall_new(request: HttpRequest) -> HttpResponse:
                 _("Đã bắt đầu thu hồi %(code)s và thông báo cho các bên liên quan.") % {"code": recall.code},
             )
             return redirect("oversight:recall", recall.pk)
-    lots = Lot.objects.select_related("product").exclude(status="recalled").order_by("product__name", "lot_code")
+    lots = with_hold_flag(Lot.objects.select_related("product").exclude(status="recalled")).order_by(
+        "product__name", "lot_code"
+    )
     return render(
         request,
         "oversight/recalls/new.html",

@@ -19,6 +19,7 @@ from logistics import selectors as logistics_selectors
 from logistics import services as logistics
 from logistics.choices import Process, UnitKind
 from logistics.models import LogisticUnit, ShipmentLine
+from quality.selectors import active_holds, with_hold_flag
 from rules import selectors as rules_selectors
 from rules import services as rules
 from workspace.views.common import error_status, member_view, page_of, run
@@ -36,10 +37,18 @@ def _lot(request: HttpRequest, pk: int) -> Lot:
     return lot
 
 
+def _pickable(org: Any) -> list[tuple[Lot, Any]]:
+    """The lots the organisation holds, with what is left of each, for the input pickers (held ones marked)."""
+    return [
+        (lot, logistics_selectors.available(org, lot))
+        for lot in with_hold_flag(logistics_selectors.held_lots(org))[:200]
+    ]
+
+
 @member_view
 def lots(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
-    qs = logistics_selectors.held_lots(org).prefetch_related("origin_areas")
+    qs = with_hold_flag(logistics_selectors.held_lots(org)).prefetch_related("origin_areas")
     status = request.GET.get("status", "")
     if status in LotStatus.values:
         qs = qs.filter(status=status)
@@ -57,6 +66,7 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav": "lots",
         "lot": lot,
+        "on_hold": active_holds(lot).exists(),
         "own": own,
         "blockers": rules_selectors.current_blockers(lot),
         "decisions": rules_selectors.decisions_for(lot)[:20],
@@ -187,7 +197,7 @@ def process(request: HttpRequest) -> HttpResponse:
         )
         if t is not None:
             return redirect("workspace:lot", pk=t.outputs.first().pk)
-    held = [(lot, logistics_selectors.available(org, lot)) for lot in logistics_selectors.held_lots(org)[:200]]
+    held = _pickable(org)
     context = {
         "nav": "lots",
         "errors": errors,
@@ -217,7 +227,7 @@ def pack(request: HttpRequest) -> HttpResponse:
             request, lambda: logistics.pack(actor=request.user, organization=org, data=data), _("Đã đóng gói.")
         )
         created = units or []
-    held = [(lot, logistics_selectors.available(org, lot)) for lot in logistics_selectors.held_lots(org)[:200]]
+    held = _pickable(org)
     context = {
         "nav": "lots",
         "errors": errors,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.choices import LotStatus
 from catalog.models import Lot, Product
+from quality.selectors import with_hold_flag
 from workspace.views.common import error_status, member_view, page_of, run
 
 
@@ -53,7 +54,9 @@ def stamps(request: HttpRequest) -> HttpResponse:
         "nav": "lots",
         "batches": page_of(request, StampBatch.objects.filter(organization=org).select_related("product", "lot")),
         "products": Product.objects.filter(organization=org),
-        "lots": Lot.objects.filter(product__organization=org, status=LotStatus.PUBLISHED).select_related("product"),
+        "lots": with_hold_flag(
+            Lot.objects.filter(product__organization=org, status=LotStatus.PUBLISHED).select_related("product")
+        ),
         "layouts": LabelLayout.choices,
         "scans": [{"name": names.get(s["gtin"], s["gtin"]), **s} for s in scans],
         "recent_scans": Scan.objects.filter(gtin__in=gtins)[:10],
