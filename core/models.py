@@ -42,3 +42,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class PublicGeneration(models.Model):
+    """A generation counter of the public pages (`core.generations`): one row per lot, product, or the whole site.
+
+    Bumped in the transaction of every write that changes what a consumer sees; read (one indexed query) by
+    every request for a public page, in every process and on every machine, to key the page caches.
+    """
+
+    key = models.CharField(max_length=120, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

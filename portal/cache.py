@@ -1,12 +1,21 @@
-"""Cache of public pages: global, per-product and per-lot generations, bumped when the records behind a page change.
+"""Cache of public pages and lot stories, keyed by generations that every process and every machine reads.
 
-A cached page's key carries the global generation, its product's and its lot's, so bumping any of them makes
-the old entries unreachable (they expire by themselves). Writes bump as narrowly as they can, through model
-signals (`connect()`, called from PortalConfig.ready): a lot's own changes, lab tests and recall links bump that
-lot; a product, organisation, facility, growing area or certificate bumps the products of its organisation;
-a recall's notice bumps everything (rare). Other apps may call `invalidate_lot`, `invalidate_organization` or
-`invalidate_all` after their writes. Not signalled: EPCIS captures (bulk inserts) and another organisation's
-facility named in a chain step: cached pages live at most PAGE_TIMEOUT seconds, so those show within that time.
+Coherence, by design: a cached page's key carries the generations of the site, of its product and of its lot,
+and the date (`versions`). The generations live in the database (`core.generations`, one row each), are bumped
+*in the transaction of the write* that changes what a consumer sees, and are read fresh by every request in
+one query on the primary key. So after a write commits, the very next request to any worker on any machine
+computes a new key and renders the new facts; entries under old keys are never served again and expire by
+themselves. The caches themselves may be local (this worker's LRU `_local`, then the machine's `portal` cache,
+a FileBasedCache under the data dir): what they hold is only ever found under the generations it was made
+from. The date in the key covers facts that change with time alone (a certificate or the lot expiring).
+
+Who bumps what: model signals here (`connect()`, from PortalConfig.ready; they only invalidate caches) for the
+catalogue — a lot's own changes (publication, status, origin areas) bump the lot; a product bumps itself; a
+certificate, growing area or lab test bumps the products of its organisation, and a lab test's linked lots;
+an organisation or facility (named in other organisations' chains) bumps the whole site. Explicit calls in
+the services for what signals cannot see: `events.services.pages` after a capture (the lots named and every
+lot downstream, whose chains show the new step), after a hold and its release (`quality.services`), and
+`recalls.services` for every lot in a recall's scope and when it closes.
 """
 
 from __future__ import annotations
@@ -16,12 +25,13 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import caches
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from core import generations
 
 log = logging.getLogger(__name__)
 PAGE_TIMEOUT = 60
@@ -29,7 +39,6 @@ PAGE_TIMEOUT = 60
 ENABLED = os.environ.get("TRUYXUAT_PORTAL_PAGE_CACHE", "1") != "0"
 # TRUYXUAT_PORTAL_DATA_CACHE=0 turns off the cache of lot stories (the data behind a page, per language).
 DATA_ENABLED = os.environ.get("TRUYXUAT_PORTAL_DATA_CACHE", "1") != "0"
-GLOBAL = "portal:gen"
 
 
 def _cache() -> Any:
@@ -45,42 +54,21 @@ def _safely(default: Any, func: Any, *args: Any) -> Any:
         return default
 
 
-def _lot_key(gtin: str, lot_code: str) -> str:
-    return f"portal:gen:{gtin}:{lot_code}"
-
-
-def _product_key(gtin: str) -> str:
-    return f"portal:gen:p:{gtin}"
-
-
-# Each worker remembers generations for VERSION_TTL seconds and keeps recent pages in memory: a hit then
-# touches no file at all. A write elsewhere becomes visible here within VERSION_TTL seconds.
-VERSION_TTL = 1.0
+# Each worker keeps recent pages in memory (keyed, like the shared cache, by the generations read per request):
+# a hit then touches no file, only the one-row read of the generations.
 LOCAL_PAGES = 512
-_versions: dict[str, tuple[float, str]] = {}
 _local: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
 def versions(gtin: str, lot_code: str) -> str:
-    lot_key = _lot_key(gtin, lot_code)
-    now = time.monotonic()
-    memo = _versions.get(lot_key)
-    if memo and now - memo[0] < VERSION_TTL:
-        return memo[1]
-    product_key = _product_key(gtin)
-    values = _safely({}, _cache().get_many, [GLOBAL, product_key, lot_key])
-    value = f"{values.get(GLOBAL, 0)}.{values.get(product_key, 0)}.{values.get(lot_key, 0)}"
-    if len(_versions) > 10_000:
-        _versions.clear()
-    _versions[lot_key] = (now, value)
-    return value
+    """The generations of the site, product and lot, read now from the database, and today's date."""
+    return f"{generations.read(gtin, lot_code)}:{timezone.localdate().isoformat()}"
 
 
 def forget_local() -> None:
-    """Drop this process's memory of generations and pages (tests; after a bump in this process)."""
+    """Drop this process's memory of pages (tests)."""
     with _lock:
-        _versions.clear()
         _local.clear()
 
 
@@ -129,74 +117,37 @@ def put_data(key: str, value: Any, timeout: int = PAGE_TIMEOUT) -> None:
     put(key, value, timeout, DATA_ENABLED)
 
 
-def _bump(key: str) -> None:
-    _versions.clear()
-    cache = _cache()
-    try:
-        cache.incr(key)
-    except ValueError:
-        _safely(None, cache.set, key, 1, None)
-    except Exception:
-        log.warning("portal cache: could not invalidate %s", key, exc_info=True)
-
-
-def invalidate_lot(gtin: str, lot_code: str) -> None:
-    transaction.on_commit(lambda: _bump(_lot_key(gtin, lot_code)))
-
-
-def invalidate_lots(lot_ids: Iterable[int]) -> None:
-    ids = list(lot_ids)
-
-    def bump() -> None:
-        from catalog.models import Lot
-
-        for gtin, lot_code in Lot.objects.filter(pk__in=ids).values_list("product__gtin", "lot_code"):
-            _bump(_lot_key(gtin, lot_code))
-
-    if ids:
-        transaction.on_commit(bump)
-
-
-def invalidate_organization(organization_id: int | None) -> None:
-    """Every page of the organisation's products (its name, address, certificates, areas show on them)."""
-
-    if organization_id is None:
-        return
-
-    def bump() -> None:
-        from catalog.models import Product
-
-        for gtin in Product.objects.filter(organization_id=organization_id).values_list("gtin", flat=True):
-            _bump(_product_key(gtin))
-
-    transaction.on_commit(bump)
-
-
-def invalidate_all() -> None:
-    transaction.on_commit(lambda: _bump(GLOBAL))
-
-
 def _on_lot(sender: Any, instance: Any, **kwargs: Any) -> None:
-    invalidate_lot(instance.product.gtin, instance.lot_code)
+    generations.bump_lots([(instance.product.gtin, instance.lot_code)])
 
 
 def _on_product(sender: Any, instance: Any, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: _bump(_product_key(instance.gtin)))
+    generations.bump_products([instance.gtin])
 
 
-def _on_organization(sender: Any, instance: Any, **kwargs: Any) -> None:
-    invalidate_organization(instance.pk)
+def _on_site(sender: Any, **kwargs: Any) -> None:
+    """An organisation or a facility: its name and address show in the chains of other organisations' lots."""
+    generations.bump_all()
+
+
+def _bump_organization(organization_id: int | None) -> None:
+    """Every page of the organisation's products (its certificates, areas and lab tests show on them)."""
+    if organization_id is None:
+        return
+    from catalog.models import Product
+
+    generations.bump_products(Product.objects.filter(organization_id=organization_id).values_list("gtin", flat=True))
 
 
 def _on_owned(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A certificate, facility, growing area or lab test: its organisation's pages."""
-    invalidate_organization(instance.organization_id)
+    """A certificate, growing area or lab test: its organisation's pages."""
+    _bump_organization(instance.organization_id)
 
 
-def _on_lot_link(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A recall's link to a lot."""
-    if instance.lot_id is not None:
-        invalidate_lots([instance.lot_id])
+def _bump_lots(lot_ids: Any) -> None:
+    from catalog.models import Lot
+
+    generations.bump_lots(Lot.objects.filter(pk__in=list(lot_ids)).values_list("product__gtin", "lot_code"))
 
 
 def _on_lots_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
@@ -206,15 +157,11 @@ def _on_lots_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_
     from catalog.models import Lot
 
     if isinstance(instance, Lot):
-        invalidate_lots([instance.pk])
+        _bump_lots([instance.pk])
     elif pk_set:
-        invalidate_lots(pk_set)
+        _bump_lots(pk_set)
     else:  # cleared from the other side: the lots are gone from the relation; their organisation is known
-        invalidate_organization(getattr(instance, "organization_id", None))
-
-
-def _on_any(sender: Any, **kwargs: Any) -> None:
-    invalidate_all()
+        _bump_organization(getattr(instance, "organization_id", None))
 
 
 def connect() -> None:
@@ -222,26 +169,18 @@ def connect() -> None:
 
     from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 
-    post_save.connect(_on_lot, sender=Lot, dispatch_uid="portal-lot")
     m2m_changed.connect(_on_lots_changed, sender=Lot.origin_areas.through, dispatch_uid="portal-lot-areas")
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
+        signal.connect(_on_lot, sender=Lot, dispatch_uid=f"portal-{name}-Lot")
         signal.connect(_on_product, sender=Product, dispatch_uid=f"portal-{name}-Product")
-        signal.connect(_on_organization, sender=Organization, dispatch_uid=f"portal-{name}-Organization")
-        for model in (Certificate, Facility, GrowingArea):
+        site: tuple[type[Any], ...] = (Organization, Facility)
+        for model in site:
+            signal.connect(_on_site, sender=model, dispatch_uid=f"portal-{name}-{model.__name__}")
+        owned: tuple[type[Any], ...] = (Certificate, GrowingArea)
+        for model in owned:
             signal.connect(_on_owned, sender=model, dispatch_uid=f"portal-{name}-{model.__name__}")
-    optional: tuple[tuple[str, str, Any], ...] = (
-        ("quality", "LabTest", _on_owned),
-        ("recalls", "Recall", _on_any),
-        ("recalls", "RecallLot", _on_lot_link),
-    )
-    for label, name, handler in optional:
-        if not apps.is_installed(label):
-            continue
-        try:
-            model = apps.get_model(label, name)
-        except LookupError:
-            continue
-        post_save.connect(handler, sender=model, dispatch_uid=f"portal-{label}-{name}")
-        if name == "LabTest":
-            m2m_changed.connect(_on_lots_changed, sender=model.lots.through, dispatch_uid="portal-labtest-lots")
+    if apps.is_installed("quality"):
+        test = apps.get_model("quality", "LabTest")
+        post_save.connect(_on_owned, sender=test, dispatch_uid="portal-quality-LabTest")
+        m2m_changed.connect(_on_lots_changed, sender=test.lots.through, dispatch_uid="portal-labtest-lots")

@@ -24,7 +24,7 @@ from catalog.models import Facility, Lot, Organization
 from catalog.selectors import digital_link
 from catalog.services import recall_lot
 from catalog.services.common import require
-from core import audit
+from core import audit, generations
 from core.choices import AuditAction
 from events.epcis import key_of
 from events.services import recall_scope
@@ -156,6 +156,8 @@ def start_recall(
             if not outside:
                 recall_lot(actor=actor, lot=match, reason=f"{recall.code}: {reason}")
                 recalled.append(match)
+    # every lot in the scope (all downstream of the roots) shows the recall on its next request, in any process
+    generations.bump_lots((n.get("gtin") or "", n.get("lot") or "") for n in nodes)
     for s in scope.shipments:
         RecallShipment.objects.create(
             recall=recall,
@@ -300,6 +302,7 @@ def close_recall(*, actor: Any, recall: Recall, note: str = "") -> Recall:
     recall.closed_by = actor if getattr(actor, "pk", None) else None
     recall.close_note = note.strip()
     recall.save()
+    generations.bump_lots(recall.lots.values_list("gtin", "lot_code"))  # the notice says it is closed
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -24,7 +24,7 @@ from events.epcis.parallel import HELPER_PARTS, HELPER_SHARE, prepare_parts
 from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
-from events.services import genealogy
+from events.services import genealogy, pages
 from events.services.authority import Authority
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
@@ -357,6 +357,7 @@ def _write(rows: list[NewEvent]) -> None:
             written.setdefault(k, v)
     ids = key_ids(written)
     genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
+    pages.keys_changed(ids.values())  # the lots named and those downstream show the new step on their next request
 
 
 class Ticket:

@@ -20,6 +20,7 @@ from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
 from core.uploads import DOCUMENT_TYPES, check_upload
+from events.services import pages
 from ledger.services import append_record
 from notifications.choices import NotificationKind
 from notifications.services import notify_organization
@@ -196,6 +197,7 @@ def _on_failure(actor: Any, test: LabTest) -> None:
             )
             append_record(hold)
             held.append(lot)
+    pages.lots_changed(held)  # their pages, and those of the lots made from them, show the hold at once
     violation = Violation.objects.create(
         organization=test.organization,
         facility=test.facility,
@@ -230,6 +232,7 @@ def release_hold(*, actor: Any, hold: LotHold, reason: str) -> LotHold:
     hold.released_by = actor if getattr(actor, "pk", None) else None
     hold.release_reason = reason.strip()
     hold.save()
+    pages.lots_changed([hold.lot])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

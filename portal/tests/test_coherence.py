@@ -1,0 +1,162 @@
+"""Coherent public pages: after each kind of write made by another process, every worker answers the new facts.
+
+The real server (`truyxuat serve`, 3 workers) on a fresh data dir; the writes are made through the service layer
+by a separate process (`coherence_helper`), as an officer's request on another worker or machine would make
+them. Before each write every worker has the page cached (warm-up requests); right after it, 20 consecutive
+requests for each changed lot's JSON must all equal the lot's JSON rendered fresh from the database, and the
+HTML must show the change on every one of 20 requests too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.tests.test_serve import ROOT, TRUYXUAT, _free_port, _request
+
+WORKERS = 3
+REQUESTS = 20
+HELPER = "from portal.tests.coherence_helper import main; main()"
+
+
+class Writer:
+    """The helper process: one write per call, answering the fresh public JSON of the lots it changed."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [*TRUYXUAT, "shell", "--no-imports", "-c", HELPER],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.paths: dict[str, str] = self._answer()
+
+    def _answer(self) -> Any:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:  # the shell may print a banner first
+            if line.startswith("@@"):
+                return json.loads(line[2:])
+        raise AssertionError(f"the writing process ended (exit {self.process.wait()})")
+
+    def write(self, kind: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(kind + "\n")
+        self.process.stdin.flush()
+        return dict(self._answer())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    data_dir: Path = tmp_path_factory.mktemp("coherence")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_", "PYTEST_"))}
+    env |= {"TRUYXUAT_DATA_DIR": str(data_dir), "TRUYXUAT_SECRET_KEY": "coherence-test-" + "k" * 40}
+    subprocess.run([*TRUYXUAT, "migrate", "-v0"], env=env | {"TRUYXUAT_DEBUG": "1"}, check=True, cwd=ROOT)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*TRUYXUAT, "serve", "--port", str(port), "--workers", str(WORKERS), "--threads", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    writer = None
+    try:
+        writer = Writer(env | {"TRUYXUAT_DEBUG": "1"})  # sets up the chain while the workers start
+        for _ in range(150):
+            try:
+                if _request(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("truyxuat serve did not answer /healthz within 30 s")
+        yield base, writer
+    finally:
+        if writer is not None:
+            writer.close()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def _json(base: str, path: str) -> tuple[int, Any]:
+    status, _headers, body = _request(base + path, headers={"Accept": "application/json", "Accept-Language": "vi"})
+    return status, json.loads(body)
+
+
+def _html(base: str, path: str) -> str:
+    status, _headers, body = _request(base + path, headers={"Accept": "text/html", "Accept-Language": "vi"})
+    assert status == 200
+    return body.decode()
+
+
+def _warm(base: str, *paths: str) -> None:
+    """Every worker caches the pages before the write (each request opens a new connection); a page not public
+    yet answers 404 and is not cached."""
+    for path in paths:
+        for _ in range(2 * WORKERS):
+            _json(base, path)
+            _request(base + path, headers={"Accept": "text/html", "Accept-Language": "vi"})
+
+
+def _differ(answer: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (answer.get(k), story.get(k)) for k in sorted(answer.keys() | story.keys()) if answer.get(k) != story.get(k)
+    }
+
+
+def _write_and_check(base: str, writer: Writer, kind: str, *paths: str) -> dict[str, Any]:
+    """Warm every worker's cache of `paths`, write, then check 20 consecutive answers for each changed lot."""
+    _warm(base, *paths)
+    expected = writer.write(kind)
+    assert sorted(expected) == sorted(paths)
+    for path, story in expected.items():
+        answers = [_json(base, path) for _ in range(REQUESTS)]
+        stale = [i for i, answer in enumerate(answers) if answer != (200, story)]
+        first = answers[stale[0]] if stale else None
+        differ = _differ(first[1], story) if first and isinstance(first[1], dict) else first
+        assert stale == [], f"after {kind}, {path}: answers {stale} of {REQUESTS} differ from the database: {differ}"
+    return expected
+
+
+def test_every_kind_of_write_shows_at_once_on_every_worker(site):
+    """In the order a lot's life runs them: publication, hold and release, a captured event, a certificate, recall."""
+    base, writer = site
+    a, b, p = writer.paths["a"], writer.paths["b"], writer.paths["p"]
+
+    assert _json(base, p)[0] == 404  # submitted, not public yet
+    expected = _write_and_check(base, writer, "publish", p)
+    assert expected[p]["status"] == "published"
+
+    expected = _write_and_check(base, writer, "hold", a, b)
+    assert [t["passed"] for t in expected[a]["lab_tests"]] == [False]
+    assert all("Trung tâm Kỹ thuật TĐC 3" in _html(base, a) for _ in range(REQUESTS))
+    _write_and_check(base, writer, "release", a, b)
+
+    expected = _write_and_check(base, writer, "capture", a, b)
+    for path in (a, b):  # the inspection of lot A is in B's chain too (B was made from A)
+        assert [s["biz_step"] for s in expected[path]["chain"]].count("inspecting") == 1
+
+    expected = _write_and_check(base, writer, "certificate", b)
+    assert "VG-COHERENT-1" in [c["number"] for c in expected[b]["certificates"]]
+
+    expected = _write_and_check(base, writer, "recall", a, b)
+    assert expected[a]["recalled"] is True and expected[b]["recalled"] is True
+    assert all('id="thu-hoi"' in _html(base, b) for _ in range(REQUESTS))
