@@ -90,6 +90,8 @@ def create_organization(*, actor: Any, data: dict[str, Any], status: str = Organ
     org = Organization(status=status, **values)
     if status == OrganizationStatus.APPROVED:
         org.approved_at = timezone.now()
+        if not org.gln:  # as approval does: shipments name their destination by it (events.services.authority)
+            org.gln = allocate_key(prefix_for(org), "gln")
     save_unique(org, {"tax_code": _("Mã số thuế này đã được đăng ký."), "gln": _("GLN này đã được dùng.")})
     audit.record(actor=actor, action=AuditAction.CREATE, instance=org, organization_id=org.pk)
     if status == OrganizationStatus.APPROVED:

@@ -236,3 +236,29 @@ def test_reject_and_cancel_give_the_goods_back(producer, other_producer, organiz
     services.cancel_shipment(actor=producer, shipment=second, reason="Nhầm xe")
     assert selectors.available(organization, lot) == Decimal("100")
     assert Event.objects.filter(biz_step="void_shipping").count() == 1
+
+
+def test_receiver_registered_by_an_admin_receives_and_processes(producer, organization, coffee):
+    """An organisation an admin registered (approved at once, no GLN given) gets a GLN, so a shipment names it
+    as destination and its receipt and processing pass the capture's chain check (events.services.authority)."""
+    from accounts.permissions import SYSTEM
+    from accounts.tests.factories import UserFactory
+    from catalog.services import create_organization
+
+    shop = create_organization(
+        actor=SYSTEM,
+        data={"name": "Cửa hàng Đặc sản", "kind": "enterprise", "tax_code": "6109012357", "ward_code": 23425},
+    )
+    assert shop.gln and shop.gln.startswith("8930000")
+    keeper = UserFactory(username="shopkeeper")
+    keeper.memberships.create(organization=shop, role="owner")
+    area, product = coffee
+    lot = _harvest(producer, organization, area, product, "100")
+    shipment = services.create_shipment(
+        actor=producer,
+        organization=organization,
+        data={"receiver": shop.tax_code, "lines": [{"lot": lot, "quantity": "100"}]},
+    )
+    shipment = services.confirm_receipt(actor=keeper, shipment=shipment)
+    assert shipment.status == "received"
+    assert Event.objects.filter(event_id=shipment.receive_event_id, organization=shop).exists()
