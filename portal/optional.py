@@ -57,11 +57,12 @@ def holds(lot: Lot) -> dict[str, Any]:
     from catalog.selectors import PUBLIC_LOT_STATUSES, digital_link
     from quality.selectors import hold_facts, public_holds, upstream_holds
 
-    own = public_holds().filter(lot=lot).first()
+    holds = list(public_holds())  # one query; usually empty, and then nothing more is read
+    own = next((h for h in holds if h.lot_id == lot.pk), None)
     if own is not None:
         return {**out, "safety_status": "held", "hold": hold_facts(own)}
     upstream = []
-    for hold in upstream_holds(lot):
+    for hold in upstream_holds(lot, holds) if holds else []:
         held = hold.lot
         upstream.append(
             {

@@ -144,12 +144,10 @@ def _key_ids(lots: list[Lot]) -> dict[int, int]:
     return {pk: lot_id or by_key[key] for pk, key, lot_id in rows.values_list("pk", "key", "lot_id")}
 
 
-def upstream_holds(lot: Lot) -> list[LotHold]:
-    """Active public holds on lots upstream of `lot` (it was made from or packed with them), nearest first.
-
-    One backward walk of the genealogy, and only while some lot is held (otherwise one cheap query).
-    """
-    holds = [h for h in public_holds() if h.lot_id != lot.pk]
+def upstream_holds(lot: Lot, holds: list[LotHold] | None = None) -> list[LotHold]:
+    """Active public holds (`holds`, else `public_holds()`) on lots upstream of `lot` (it was made from or packed
+    with them), nearest first. One backward walk of the genealogy, and only while some lot is held."""
+    holds = [h for h in (public_holds() if holds is None else holds) if h.lot_id != lot.pk]
     if not holds or lot.status == LotStatus.RECALLED or not apps.is_installed("events"):
         return []
     from events.graph import reach
