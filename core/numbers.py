@@ -245,3 +245,13 @@ def format_number(value: Any, *, locale: str = "vi", places: int | None = None, 
         head = len(whole) % 3 or 3
         whole = group_mark.join([whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)])
     return f"{sign}{whole}{decimal_mark}{fraction}" if fraction else f"{sign}{whole}"
+
+
+# The fields of the platform: the column's digits, and a domain limit well above any real figure but far below
+# what breaks a sum (a harvest of 100 000 tonnes in kg; a province's area; a fine under the law's ceiling).
+QUANTITY = Limits(max_digits=14, decimal_places=3, max_value=Decimal(100_000_000), allow_zero=False)
+RECEIVED_QUANTITY = Limits(max_digits=14, decimal_places=3, max_value=Decimal(100_000_000))
+AREA_HA = Limits(max_digits=10, decimal_places=4, max_value=Decimal(100_000), allow_zero=False)
+LAB_VALUE = Limits(max_digits=14, decimal_places=6, max_value=Decimal(10_000_000))
+FINE_VND = Limits(max_digits=14, decimal_places=0, max_value=Decimal(10_000_000_000))
+INDICATOR_VALUE = Limits(max_digits=12, decimal_places=2, min_value=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from catalog.choices import QuantityUnit
 from catalog.models import GrowingArea, Lot, Organization
 from catalog.services.common import can_write, require
-from core import audit
+from core import audit, numbers
 from core.choices import AuditAction
+from core.forms import read, read_plain
+from core.numbers import parse_plain
 from core.uploads import IMAGE_TYPES, check_upload
 from diary import epcis
 from diary.activities import ACTIVITY_SPECS, DIARY_PREFIX, DOSE, INGREDIENT, INPUT, PHI, QUANTITY, WITHDRAWAL
@@ -28,6 +30,7 @@ from diary.signals import entry_recorded
 from diary.uploads import check_voice
 
 MAX_WAIT_DAYS = 365
+COORDINATE = numbers.Limits(max_digits=12, decimal_places=9, min_value=Decimal(-180), max_value=Decimal(180))
 MAX_BACKDATE_DAYS = 400
 CLOCK_SKEW = dt.timedelta(minutes=15)
 
@@ -51,16 +54,23 @@ def parse_when(value: Any) -> dt.datetime:
     raise _err("occurred_at", _("Cần nhập ngày giờ thực hiện."))
 
 
-def _decimal(name: str, value: Any, *, positive: bool = True) -> Decimal | None:
-    if value in (None, ""):
-        return None
+def _quantity(value: Any, confirmed: Any) -> Decimal | None:
+    """The quantity as the farmer typed it (the form, or the phone's multipart post): the Vietnamese way,
+    `core.numbers`; "1.200" is stored only with `quantity_confirm` equal to the text (else: a question)."""
+    if isinstance(value, Decimal):
+        return read_plain("quantity", value, numbers.QUANTITY, required=False)
     try:
-        number = Decimal(str(value).replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return read(value, numbers.QUANTITY, confirmed=None if confirmed is None else str(confirmed))
+    except ValidationError as exc:
+        raise _err("quantity", exc.messages[0]) from None
+
+
+def _decimal(name: str, value: Any, *, positive: bool = True) -> Decimal | None:
+    """A coordinate sent by the phone's GPS: a plain decimal."""
+    try:
+        return parse_plain(value, COORDINATE)
+    except numbers.NumberError:
         raise _err(name, _("Phải là một số.")) from None
-    if not number.is_finite() or (positive and number <= 0):
-        raise _err(name, _("Phải là số lớn hơn 0."))
-    return number
 
 
 def _days(name: str, value: Any) -> int | None:
@@ -122,7 +132,7 @@ def clean_entry(organization: Organization, data: dict[str, Any]) -> dict[str, A
     if WITHDRAWAL in spec.fields:
         values["withdrawal_days"] = _days("withdrawal_days", data.get("withdrawal_days"))
     if QUANTITY in spec.fields:
-        values["quantity"] = _decimal("quantity", data.get("quantity"))
+        values["quantity"] = _quantity(data.get("quantity"), data.get("quantity_confirm"))
         unit = str(data.get("unit") or "") or (QuantityUnit.KG if values["quantity"] is not None else "")
         if unit and unit not in QuantityUnit.values:
             raise _err("unit", _("Đơn vị không hợp lệ."))

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Facility, GrowingArea, Lot
+from core.forms import VietnameseDecimalField
+from core.numbers import FINE_VND, LAB_VALUE
 from quality.choices import HandlingStatus, TestKind, Verdict
 from quality.models import Analyte, ChecklistTemplate
 from quality.selectors import with_hold_flag
@@ -27,7 +29,7 @@ class DateInput(forms.DateInput):
 class LabTestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=TestKind.choices, initial=TestKind.LABORATORY)
     analyte = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=Analyte.objects.all())
-    value = forms.DecimalField(label=_("Kết quả"), max_digits=14, decimal_places=6, min_value=0)
+    value = VietnameseDecimalField(label=_("Kết quả"), limits=LAB_VALUE, help_text=_("Ví dụ 0,12 hoặc 1.200"))
     unit = forms.CharField(
         label=_("Đơn vị"), max_length=20, required=False, help_text=_("Để trống: đơn vị của chỉ tiêu.")
     )
@@ -74,5 +76,5 @@ class RecordInspectionForm(forms.Form):
 
 class ViolationUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng xử lý"), choices=HandlingStatus.choices)
-    fine_amount = forms.DecimalField(label=_("Số tiền phạt (đồng)"), required=False, min_value=0, decimal_places=0)
+    fine_amount = VietnameseDecimalField(label=_("Số tiền phạt (đồng)"), required=False, limits=FINE_VND)
     note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

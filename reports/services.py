@@ -26,6 +26,7 @@ from accounts import permissions
 from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
+from core.numbers import INDICATOR_VALUE
 from quality.services.common import date_field, decimal_field
 from reports import indicators as indicator_progress
 from reports import stats
@@ -202,7 +203,7 @@ def enter_figure(*, actor: Any, indicator: Indicator, as_of: Any, value: Any, no
     figure = IndicatorFigure.objects.create(
         indicator=indicator,
         as_of=day,
-        value=decimal_field("value", value),
+        value=decimal_field("value", value, limits=INDICATOR_VALUE),
         note=note.strip()[:255],
         entered_by=actor if getattr(actor, "pk", None) else None,
     )

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from catalog.models import GrowingArea, Organization, Product
+from core.forms import read
+from core.numbers import QUANTITY, Limits, format_number
 from diary.choices import Activity, EntrySource
 from diary.services import record_entry
 from logistics.services import harvest
@@ -110,9 +113,20 @@ def _cell(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        # a number cell: written the Vietnamese way without groups ("0,12", "1200"), so that it reads back
+        # as the same number through `_number` (a float's noise beyond 9 places dropped)
+        return format_number(value, places=9, group=False)
     return str(value).strip()
+
+
+def _number(name: str, text: str, limits: Limits) -> Decimal | None:
+    """A figure of a row: a number cell, or text written the Vietnamese way ("1.200,5", "0,12"). An ambiguous
+    text such as "1.200" is refused with a question (a file has no confirm box)."""
+    try:
+        return read(text, limits, confirmable=False)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
 
 
 def read_rows(kind: str, name: str, content: bytes) -> list[dict[str, str]]:
@@ -159,6 +173,7 @@ def _diary_data(org: Organization, row: dict[str, str], areas: dict[str, Growing
     activity = _LABELS.get(activity.lower(), activity)
     data: dict[str, Any] = {k: row.get(k, "") for k in COLUMNS["diary"]}
     data.update({"growing_area": area, "activity": activity, "occurred_at": row.get("date", "")})
+    data["quantity"] = _number("quantity", row.get("quantity", ""), QUANTITY)
     if not data["client_id"]:
         # a stable id per (file row content): importing the same file twice does not duplicate entries
         data["client_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"truyxuat:{org.pk}:" + "|".join(row.values())))
@@ -176,7 +191,7 @@ def _lot_data(org: Organization, row: dict[str, str], areas: dict[str, GrowingAr
     return {
         "product": product,
         "growing_area": area,
-        "quantity": row.get("quantity", ""),
+        "quantity": _number("quantity", row.get("quantity", ""), QUANTITY),
         "unit": row.get("unit", "") or "KGM",
         "harvested_at": row.get("harvested_at", ""),
         "lot_code": row.get("lot_code", ""),

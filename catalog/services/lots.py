@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,8 @@ from catalog.signals import lot_submitted
 from catalog.validators import validate_lot_code
 from core import audit
 from core.choices import AuditAction
+from core.forms import message
+from core.numbers import QUANTITY, NumberError, parse_plain
 from ledger.services import append_record
 
 
@@ -49,10 +51,12 @@ def create_lot(
     if expiry_date is not None and expiry_date < production_date:
         raise ValidationError({"expiry_date": [_("Hạn sử dụng phải sau ngày sản xuất.")]})
     try:
-        quantity = Decimal(str(data.get("quantity")))
-    except (InvalidOperation, ValueError):
-        quantity = Decimal(0)
-    if not quantity.is_finite() or quantity <= 0:
+        quantity = parse_plain(data.get("quantity"), QUANTITY)
+    except NumberError as exc:
+        if exc.code in {"too_many_digits", "too_many_decimals", "above_max"}:
+            raise ValidationError({"quantity": [message(exc)]}) from None
+        quantity = None
+    if quantity is None:
         raise ValidationError({"quantity": [_("Số lượng phải là số lớn hơn 0.")]})
     unit = data.get("unit") or QuantityUnit.KG
     if unit not in QuantityUnit.values:
@@ -69,7 +73,7 @@ def create_lot(
         lot_code=code,
         production_date=production_date,
         expiry_date=expiry_date,
-        quantity=quantity,
+        quantity=quantity.quantize(Decimal("0.001")),
         unit=unit,
         created_by=actor if getattr(actor, "pk", None) else None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from catalog.models import Gs1Sequence, Lot, Organization
 from catalog.services.common import prefix_for
 from catalog.validators import with_check_digit
+from core.forms import message
+from core.numbers import QUANTITY, NumberError, parse_plain
+
+BOUNDS = {"too_many_digits", "too_many_decimals", "above_max"}
 
 
 def err(name: str, message: str) -> ValidationError:
@@ -18,11 +22,12 @@ def err(name: str, message: str) -> ValidationError:
 
 
 def positive(name: str, value: Any) -> Decimal:
+    """A quantity (Decimal from a form, plain number or text from the API), bounded by `core.numbers.QUANTITY`."""
     try:
-        number = Decimal(str(value).replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise err(name, _("Số lượng phải là số lớn hơn 0.")) from None
-    if not number.is_finite() or number <= 0:
+        number = parse_plain(value, QUANTITY)
+    except NumberError as exc:
+        raise err(name, message(exc) if exc.code in BOUNDS else _("Số lượng phải là số lớn hơn 0.")) from None
+    if number is None:
         raise err(name, _("Số lượng phải là số lớn hơn 0."))
     return number.quantize(Decimal("0.001"))
 

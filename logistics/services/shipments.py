@@ -17,6 +17,8 @@ from catalog.models import Lot, Organization
 from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
+from core.forms import message
+from core.numbers import RECEIVED_QUANTITY, NumberError, parse_plain
 from diary import epcis
 from diary.services import parse_when
 from logistics.choices import ShipmentStatus
@@ -175,11 +177,11 @@ def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | No
             amount = line.quantity
         else:
             try:
-                amount = Decimal(str(value).replace(",", "."))
-            except ArithmeticError:
-                raise err("received", _("Số lượng nhận phải là số.")) from None
-            if not amount.is_finite() or amount < 0:
-                raise err("received", _("Số lượng nhận không được âm."))
+                amount = parse_plain(value, RECEIVED_QUANTITY) or Decimal(0)
+            except NumberError as exc:
+                if exc.code == "below_min":
+                    raise err("received", _("Số lượng nhận không được âm.")) from None
+                raise err("received", message(exc)) from None
             amount = amount.quantize(Decimal("0.001"))
         if amount > line.quantity:
             raise err("received", _("Nhận nhiều hơn số đã gửi: ghi chênh lệch và báo bên gửi gửi phiếu bổ sung."))

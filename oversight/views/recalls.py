@@ -16,6 +16,8 @@ from accounts import permissions
 from catalog.choices import QuantityUnit
 from catalog.models import Facility, Lot
 from core.errors import Forbidden
+from core.forms import read_field
+from core.numbers import RECEIVED_QUANTITY
 from oversight import svg
 from oversight.views.common import add_errors, flash_errors, forbidden, officer_required, paginate, querystring
 from quality.models import LabTest
@@ -144,10 +146,11 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     try:
+        withdrawn = read_field("quantity_withdrawn", request.POST.get("quantity_withdrawn"), RECEIVED_QUANTITY)
         services.acknowledge(
             actor=request.user,
             party=party,
-            quantity_withdrawn=request.POST.get("quantity_withdrawn"),
+            quantity_withdrawn=withdrawn,
             unit=request.POST.get("unit", ""),
             note=request.POST.get("note", ""),
         )

@@ -15,6 +15,8 @@ from vietnam_provinces import Ward
 
 from catalog.models import Facility, PriorityCategory
 from core import files
+from core.forms import read_field
+from core.numbers import INDICATOR_VALUE
 from oversight import svg
 from oversight.views.common import flash_errors, officer_required, paginate
 from reports import indicators as indicator_progress
@@ -104,7 +106,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 indicator=indicator,
                 as_of=request.POST.get("as_of"),
-                value=request.POST.get("value"),
+                value=read_field("value", request.POST.get("value"), INDICATOR_VALUE, required=True),
                 note=request.POST.get("note", ""),
             )
         except ValidationError as exc:

@@ -16,6 +16,7 @@ from catalog.models import Facility, Organization
 from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
+from core.numbers import FINE_VND
 from core.uploads import IMAGE_TYPES, check_upload
 from notifications.choices import NotificationKind
 from notifications.services import notify_organization
@@ -212,7 +213,7 @@ def update_violation(
     before = audit.snapshot(violation)
     violation.status = status
     if fine_amount not in (None, ""):
-        violation.fine_amount = decimal_field("fine_amount", fine_amount)
+        violation.fine_amount = decimal_field("fine_amount", fine_amount, limits=FINE_VND)
     if note.strip():
         stamp = timezone.localtime().strftime("%d/%m/%Y")
         violation.handling_note = (violation.handling_note + f"\n[{stamp}] {note.strip()}").strip()

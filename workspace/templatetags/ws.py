@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.html import format_html_join
+
+from core.templatetags import numbers
 
 register = template.Library()
 
@@ -19,12 +20,10 @@ def errs(errors: dict[str, list[str]] | None, name: str) -> str:
 
 
 @register.filter
-def qty(value: Any) -> str:
-    """400.000 -> 400, 12.500 -> 12.5."""
-    if value is None or value == "":
-        return ""
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def qty(value: Any, unit: Any = None) -> str:
+    """400.000 -> "400", 1200.500 -> "1.200,5" (vi; en "1,200.5"); with a unit code, its name: "1.200 kg".
+    The one formatter: `core.templatetags.numbers`; never raises on a stored value."""
+    return numbers.qty(value, unit)
 
 
 @register.filter

@@ -66,8 +66,14 @@ def errors_of(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": list(exc.messages)}
 
 
-def run(request: HttpRequest, call: Callable[[], Any], success: str = "") -> tuple[Any, dict[str, list[str]]]:
-    """Call a service; on refusal return its errors (and flash them), on success flash `success`."""
+def run(
+    request: HttpRequest, call: Callable[[], Any], success: str = "", refused: dict[str, list[str]] | None = None
+) -> tuple[Any, dict[str, list[str]]]:
+    """Call a service; on refusal return its errors (and flash them), on success flash `success`.
+    `refused`: errors the view found already (numbers that could not be read): the service is not called."""
+    if refused:
+        messages.error(request, _("Chưa lưu được: xem các ô được đánh dấu đỏ."))
+        return None, dict(refused)
     try:
         result = call()
     except ValidationError as exc:

@@ -14,6 +14,8 @@ from catalog.choices import CertificateKind, LotStatus, QuantityUnit
 from catalog.models import Facility, GrowingArea, Lot, Product
 from catalog.selectors import digital_link
 from catalog.services import missing_for_publication, submit_lot
+from core.forms import NumberReader
+from core.numbers import QUANTITY
 from diary.models import DiaryEntry
 from logistics import selectors as logistics_selectors
 from logistics import services as logistics
@@ -132,7 +134,12 @@ def harvest(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         post = request.POST
-        areas = [{"growing_area": a, "quantity": post.get(f"qty_{a}", "")} for a in post.getlist("area") if a]
+        number = NumberReader(post)
+        areas = [
+            {"growing_area": a, "quantity": number(f"qty_{a}", QUANTITY, required=True, key="quantity")}
+            for a in post.getlist("area")
+            if a
+        ]
         data: dict[str, Any] = {
             "product": post.get("product"),
             "areas": areas or [{"growing_area": None, "quantity": ""}],
@@ -144,7 +151,10 @@ def harvest(request: HttpRequest) -> HttpResponse:
             "note": post.get("note", ""),
         }
         lot, errors = run(
-            request, lambda: logistics.harvest(actor=request.user, organization=org, data=data), _("Đã tạo lô hàng.")
+            request,
+            lambda: logistics.harvest(actor=request.user, organization=org, data=data),
+            _("Đã tạo lô hàng."),
+            number.errors,
         )
         if lot is not None:
             return redirect("workspace:lot", pk=lot.pk)
@@ -152,17 +162,22 @@ def harvest(request: HttpRequest) -> HttpResponse:
         "nav": "lots",
         "errors": errors,
         "post": request.POST,
+        "posted_areas": request.POST.getlist("area"),
         "area": request.GET.get("area", ""),
         **_org_context(org),
     }
     return render(request, "workspace/harvest.html", context, status=error_status(errors))
 
 
-def _rows(post: Any, lot_key: str, qty_key: str) -> list[dict[str, Any]]:
+def _rows(number: NumberReader, lot_key: str, qty_key: str, error_key: str) -> list[dict[str, Any]]:
+    """The rows of lots and quantities typed (the Vietnamese way), empty rows left out."""
+    lots = number.data.getlist(lot_key)
+    typed = number.data.getlist(qty_key)
+    quantities = number.many(qty_key, QUANTITY, key=error_key)
     return [
         {"lot": lot, "quantity": q}
-        for lot, q in zip(post.getlist(lot_key), post.getlist(qty_key), strict=False)
-        if lot and q
+        for lot, text, q in zip(lots, typed, quantities, strict=False)
+        if lot and str(text).strip()
     ]
 
 
@@ -172,20 +187,22 @@ def process(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         post = request.POST
+        number = NumberReader(post)
         outputs = [
             {"product": p, "quantity": q, "unit": u, "lot_code": c}
-            for p, q, u, c in zip(
+            for p, text, q, u, c in zip(
                 post.getlist("out_product"),
                 post.getlist("out_quantity"),
+                number.many("out_quantity", QUANTITY, key="outputs"),
                 post.getlist("out_unit"),
                 post.getlist("out_lot_code"),
                 strict=False,
             )
-            if p and q
+            if p and str(text).strip()
         ]
         data = {
             "process": post.get("process"),
-            "inputs": _rows(post, "in_lot", "in_quantity"),
+            "inputs": _rows(number, "in_lot", "in_quantity", "inputs"),
             "outputs": outputs,
             "occurred_at": post.get("occurred_at") or None,
             "facility": post.get("facility") or None,
@@ -193,7 +210,10 @@ def process(request: HttpRequest) -> HttpResponse:
             "claims": post.getlist("claims"),
         }
         t, errors = run(
-            request, lambda: logistics.transform(actor=request.user, organization=org, data=data), _("Đã ghi chế biến.")
+            request,
+            lambda: logistics.transform(actor=request.user, organization=org, data=data),
+            _("Đã ghi chế biến."),
+            number.errors,
         )
         if t is not None:
             return redirect("workspace:lot", pk=t.outputs.first().pk)
@@ -217,14 +237,18 @@ def pack(request: HttpRequest) -> HttpResponse:
     created: list[LogisticUnit] = []
     if request.method == "POST":
         post = request.POST
+        number = NumberReader(post)
         data = {
             "kind": post.get("kind"),
-            "contents": _rows(post, "in_lot", "in_quantity"),
+            "contents": _rows(number, "in_lot", "in_quantity", "contents"),
             "count": post.get("count") or 1,
             "children": post.getlist("children"),
         }
         units, errors = run(
-            request, lambda: logistics.pack(actor=request.user, organization=org, data=data), _("Đã đóng gói.")
+            request,
+            lambda: logistics.pack(actor=request.user, organization=org, data=data),
+            _("Đã đóng gói."),
+            number.errors,
         )
         created = units or []
     held = _pickable(org)

@@ -18,6 +18,8 @@ from accounts.services import TOKEN_DEFAULT_DAYS, create_api_token, revoke_api_t
 from catalog import services as catalog
 from catalog.choices import CertificateKind, CertificateScope, FacilityKind, OrganizationStatus
 from catalog.models import Certificate, Facility, GrowingArea, PriorityCategory, Product
+from core.forms import NumberReader
+from core.numbers import AREA_HA
 from workspace.selectors import EXPIRY_WARNING_DAYS
 from workspace.services import create_member_account
 from workspace.views.common import error_status, member_view, page_of, run
@@ -140,10 +142,13 @@ def area_new(request: HttpRequest) -> HttpResponse:
         data["boundary"] = _boundary(request)
         data["ward_code"] = int(data["ward_code"]) if data.get("ward_code", "").isdigit() else None
         data["facility"] = Facility.objects.filter(organization=org, pk=data.get("facility") or 0).first()
+        number = NumberReader(request.POST)
+        data["declared_area_ha"] = number("declared_area_ha", AREA_HA, required=True)
         area, errors = run(
             request,
             lambda: catalog.create_growing_area(actor=request.user, organization=org, data=data),
             _("Đã thêm vùng trồng."),
+            number.errors,
         )
         if area is not None:
             return redirect("workspace:areas")

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from catalog.choices import OrganizationKind, OrganizationStatus
 from catalog.models import Organization
+from core.forms import CONFIRM_SUFFIX, NumberReader
+from core.numbers import QUANTITY, RECEIVED_QUANTITY
 from logistics import selectors, services
 from logistics.models import LogisticUnit, Shipment
 from workspace.views.common import error_status, member_view, page_of, run
@@ -38,14 +40,20 @@ def ship(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         post = request.POST
+        number = NumberReader(post)
         data = {
             "receiver": post.get("receiver", "") if post.get("to") != "buyer" else "",
             "buyer_name": post.get("buyer_name", "") if post.get("to") == "buyer" else "",
             "buyer_phone": post.get("buyer_phone", ""),
             "lines": [
                 {"lot": lot, "quantity": q}
-                for lot, q in zip(post.getlist("in_lot"), post.getlist("in_quantity"), strict=False)
-                if lot and q
+                for lot, text, q in zip(
+                    post.getlist("in_lot"),
+                    post.getlist("in_quantity"),
+                    number.many("in_quantity", QUANTITY, key="lines"),
+                    strict=False,
+                )
+                if lot and str(text).strip()
             ],
             "units": post.getlist("units"),
             "shipped_at": post.get("shipped_at") or None,
@@ -55,6 +63,7 @@ def ship(request: HttpRequest) -> HttpResponse:
             request,
             lambda: services.create_shipment(actor=request.user, organization=org, data=data),
             _("Đã ghi chuyến hàng."),
+            number.errors,
         )
         if shipment is not None:
             return redirect("workspace:shipment", public_id=shipment.public_id)
@@ -96,7 +105,12 @@ def shipment_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @member_view
 def shipment_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
     shipment = _shipment(request, public_id)
-    received = {k[len("received_") :]: v for k, v in request.POST.items() if k.startswith("received_")}
+    number = NumberReader(request.POST)
+    received = {
+        k[len("received_") :]: number(k, RECEIVED_QUANTITY, key="received")
+        for k in request.POST
+        if k.startswith("received_") and not k.endswith(CONFIRM_SUFFIX)
+    }
     data = {
         "received": received,
         "note": request.POST.get("note", ""),
@@ -106,6 +120,7 @@ def shipment_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         lambda: services.confirm_receipt(actor=request.user, shipment=shipment, data=data),
         _("Đã xác nhận nhận hàng: hàng đã thuộc trách nhiệm của bạn."),
+        number.errors,
     )
     if errors:
         context = {

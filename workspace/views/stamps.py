@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,8 +13,13 @@ from django.views.decorators.http import require_POST
 
 from catalog.choices import LotStatus
 from catalog.models import Lot, Product
+from core.forms import NumberReader
+from core.numbers import Limits
 from quality.selectors import with_hold_flag
+from stamps.services.batches import MAX_BATCH
 from workspace.views.common import error_status, member_view, page_of, run
+
+STAMP_COUNT = Limits(max_digits=9, decimal_places=0, max_value=Decimal(MAX_BATCH), allow_zero=False)
 
 
 @member_view
@@ -30,6 +36,8 @@ def stamps(request: HttpRequest) -> HttpResponse:
         lot = Lot.objects.filter(product__organization=org, pk=post.get("lot") or 0).first()
         if product is None and lot is not None:
             product = lot.product
+        number = NumberReader(post)
+        count = number("quantity", STAMP_COUNT, required=True)
         if product is None:
             errors = {"product": [_("Chọn sản phẩm.")]}
         else:
@@ -38,12 +46,13 @@ def stamps(request: HttpRequest) -> HttpResponse:
                 lambda: request_batch(
                     actor=request.user,
                     product=product,
-                    quantity=int(post.get("quantity") or 0) if (post.get("quantity") or "0").isdigit() else 0,
+                    quantity=int(count) if isinstance(count, Decimal) else 0,
                     lot=lot,
                     layout=post.get("layout") or LabelLayout.A4_65,
                     note=post.get("note", ""),
                 ),
                 _("Đã gửi đề nghị cấp tem; cơ quan quản lý sẽ duyệt."),
+                number.errors,
             )
             if not errors:
                 return redirect("workspace:stamps")
