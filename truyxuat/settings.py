@@ -312,8 +312,9 @@ TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Public pages (portal): rendered lot pages and JSON, shared by the workers of one machine and invalidated by
-# portal.cache when the records behind a page change; the timeout is a safety net.
+# Public pages (portal): rendered lot pages and JSON, shared by the workers of one machine. Coherent across
+# workers and machines without a shared cache server: portal.cache keys every entry with generations read from
+# the database per request (core.generations), so an entry made before a write is never served after it.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "portal": {
