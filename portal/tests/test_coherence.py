@@ -1,8 +1,8 @@
 """Coherent public pages: after each kind of write made by another process, every worker answers the new facts.
 
-The real server (`truyxuat serve`, 3 workers) on a fresh data dir; the writes are made through the service layer
-by a separate process (`coherence_helper`), as an officer's request on another worker or machine would make
-them. Before each write every worker has the page cached (warm-up requests); right after it, 20 consecutive
+The real server (`truyxuat serve`, 3 workers) on a fresh data dir (and a fresh PostgreSQL database when the
+suite runs on PostgreSQL); the writes are made through the service layer by a separate process
+(`coherence_helper`), as an officer's request on another worker or machine would make them. Before each write every worker has the page cached (warm-up requests); right after it, 20 consecutive
 requests for each changed lot's JSON must all equal the lot's JSON rendered fresh from the database, and the
 HTML must show the change on every one of 20 requests too.
 """
@@ -16,6 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -60,11 +61,35 @@ class Writer:
         self.process.wait()
 
 
+DATABASE = "truyxuat_coherence"
+
+
+def _postgres(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _database(url: str) -> str | None:
+    """Under scripts/with-postgres.sh the server and the writer share a fresh PostgreSQL database (the suite's
+    own is pytest-django's test database); otherwise SQLite in the data dir."""
+    if not url.startswith("postgres"):
+        return None
+    _postgres(url, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    _postgres(url, f"CREATE DATABASE {DATABASE}")
+    return urlunsplit(urlsplit(url)._replace(path="/" + DATABASE))
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     data_dir: Path = tmp_path_factory.mktemp("coherence")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_", "PYTEST_"))}
     env |= {"TRUYXUAT_DATA_DIR": str(data_dir), "TRUYXUAT_SECRET_KEY": "coherence-test-" + "k" * 40}
+    postgres = os.environ.get("TRUYXUAT_DATABASE_URL", "")
+    database = _database(postgres)
+    if database:
+        env["TRUYXUAT_DATABASE_URL"] = database
     subprocess.run([*TRUYXUAT, "migrate", "-v0"], env=env | {"TRUYXUAT_DEBUG": "1"}, check=True, cwd=ROOT)
     port = _free_port()
     server = subprocess.Popen(
@@ -94,6 +119,8 @@ def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+        if database:
+            _postgres(postgres, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def _json(base: str, path: str) -> tuple[int, Any]:
