@@ -83,6 +83,14 @@ def number_confirm(data: Any, prefix: str, suffix: Any = "") -> str:
 
 
 @register.simple_tag
+def ambiguous_prompt() -> str:
+    """The phone's question for "1.200" before it queues an entry ({text} and {value} filled in by the script)."""
+    return str(
+        _("Bạn nhập {text}: nghĩa là {value}? Bấm OK nếu đúng; nếu là số lẻ, hãy viết bằng dấu phẩy (ví dụ 1,2).")
+    )
+
+
+@register.simple_tag
 def posted(data: Any, prefix: str, suffix: Any = "") -> str:
     """`{% posted post "qty_" a.pk %}`: the text posted in field `qty_<pk>` ("" when none), kept as typed."""
     value = (data or {}).get(f"{prefix}{suffix}") if hasattr(data, "get") else None

@@ -30,6 +30,7 @@ class EntryIn(Schema):
     phi_days: str = ""
     withdrawal_days: str = ""
     quantity: str = ""
+    quantity_confirm: str = ""  # the quantity's text again when the person confirmed an ambiguous "1.200"
     unit: str = ""
     note: str = ""
     latitude: str = ""

@@ -167,6 +167,12 @@
     for (const [k, v] of fd.entries()) if (typeof v === "string" && k !== "csrfmiddlewaretoken" && k !== "client_id") values[k] = v;
     for (const el of fields.querySelectorAll("[data-field]")) if (el.hidden) for (const i of el.querySelectorAll("input,select")) delete values[i.name];
     if (values.occurred_at) values.occurred_at = new Date(values.occurred_at).toISOString();
+    // "1.200" (vi) / "1,200" (en): one thousand two hundred or one point two? Ask now, not after the queue.
+    const q = (values.quantity || "").trim(); const en = (document.documentElement.lang || "vi").startsWith("en");
+    if ((en ? /^[1-9]\d{0,2},\d{3}$/ : /^[1-9]\d{0,2}\.\d{3}$/).test(q)) {
+      if (!window.confirm(T.ambiguous.replace("{text}", q).replace("{value}", q.replace(/[.,]/, "")))) { form.elements.quantity.focus(); return; }
+      values.quantity_confirm = q;
+    }
     const photo = form.elements.photo.files[0];
     const item = { client_id: uuid(), fields: values, offline: !navigator.onLine, photo: photo || null,
       photoName: photo ? photo.name : null, voice: voiceBlob, created: Date.now() };
