@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from catalog.models import Lot
 
@@ -43,6 +44,15 @@ def recall_notice(lot: Lot) -> dict[str, Any] | None:
         "reason": "",
         "started_at": entry.at if entry else None,
     }
+
+
+def with_hold_flag(lots: QuerySet[Lot]) -> QuerySet[Lot]:
+    """Lots annotated `on_hold` for the public lists ("Đang tạm giữ"); unchanged without the quality app."""
+    if not apps.is_installed("quality"):
+        return lots
+    from quality.selectors import with_hold_flag as flag
+
+    return flag(lots)
 
 
 def holds(lot: Lot) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 from catalog.models import Facility, Organization
-from portal import cache, items, linkset, units
+from portal import cache, items, linkset, optional, units
 from portal.labels import story_labels
 from portal.selectors import json_ready, lot_story, map_features
 from stamps.digital_link import DigitalLink, InvalidLink, parse_path
@@ -203,7 +203,7 @@ def product_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     product = catalog.public_products().filter(gtin=link.gtin).first()
     if product is None:
         return not_registered(request, link.path(), "unknown", link)
-    lots = list(catalog.published_lots().filter(product=product)[:50])
+    lots = list(optional.with_hold_flag(catalog.published_lots().filter(product=product))[:50])
     fmt = negotiate(request)
     base = settings.TRUYXUAT_PORTAL_URL
     if fmt == "linkset":

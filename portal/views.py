@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from catalog import selectors
 from catalog.models import PriorityCategory
+from portal import optional
 from stamps.digital_link import InvalidLink, parse_uri
 
 PAGE_SIZE = 20
@@ -18,7 +19,7 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    latest = selectors.published_lots()[:6]
+    latest = optional.with_hold_flag(selectors.published_lots())[:6]
     categories = PriorityCategory.objects.filter(is_active=True)
     return render(request, "portal/home.html", {"latest_lots": latest, "categories": categories})
 
@@ -39,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
             products, lots = selectors.public_products(), selectors.published_lots()
         products = products.filter(category__code=category)
         lots = lots.filter(product__category__code=category)
-    page = Paginator(lots, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(optional.with_hold_flag(lots), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/search.html",

@@ -30,7 +30,7 @@ def test_recall_and_lab_test_pickers_show_held_lots(client, officer, organizatio
     held = LotFactory(product=product, lot_code="HELD-1", status="published")
     LotFactory(product=product, lot_code="OK-1", status="published")
     data = {"analyte": "chlorpyrifos", "value": "0.12", "laboratory": "TĐC 3", "sampled_on": dt.date(2026, 11, 20)}
-    services.record_lab_test(actor=officer, data=data, lots=[held])
+    services.record_lab_test(actor=officer, data=data, lots=[held])  # type: ignore[list-item]
     client.force_login(officer)
 
     recall = client.get(reverse("oversight:recall_new")).content.decode()

@@ -235,3 +235,17 @@ def test_a_recalled_held_lot_speaks_through_its_recall(client, officer, chain):
     roasted.refresh_from_db()
     assert optional.holds(green) == {"safety_status": "recalled", "hold": None, "upstream_holds": []}
     assert optional.holds(roasted) == {"safety_status": "ok", "hold": None, "upstream_holds": []}
+
+
+def test_public_lists_mark_the_held_lot(client, officer, chain):
+    green, roasted, _other = chain
+    _fail(officer, green)
+    badge = '<span class="badge bad">Đang tạm giữ</span>'
+    home = client.get("/").content.decode()
+    assert home.count(badge) == 1
+    card = home[home.index(f"Lô {green.lot_code}") :]
+    assert card[: card.index("</a>")].count(badge) == 1
+    found = client.get("/tim-kiem/", {"q": green.lot_code}).content.decode()
+    assert found.count(badge) == 1
+    assert client.get(f"/01/{green.product.gtin}").content.decode().count(badge) == 1
+    assert badge not in client.get(f"/01/{roasted.product.gtin}").content.decode()

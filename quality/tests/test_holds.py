@@ -35,7 +35,7 @@ def held(officer, organization):
         "laboratory": "Trung tâm Kỹ thuật TĐC 3",
         "sampled_on": dt.date(2026, 11, 20),
     }
-    test = services.record_lab_test(actor=officer, data=data, lots=[lot])
+    test = services.record_lab_test(actor=officer, data=data, lots=[lot])  # type: ignore[list-item]
     return LotHold.objects.get(lot=lot, lab_test=test)
 
 
@@ -92,4 +92,5 @@ def test_a_hold_without_a_test_keeps_its_own_reason(organization):
     hold = LotHold.objects.create(lot=lot, reason="Cơ sở vi phạm điều kiện bảo quản")
     facts = selectors.hold_facts(hold)
     assert (facts["reason"], facts["test"], facts["released"]) == ("Cơ sở vi phạm điều kiện bảo quản", None, False)
-    assert selectors.safety_statuses([lot]) == {lot.pk: ("held", hold)}
+    statuses = selectors.safety_statuses([lot])  # type: ignore[list-item]
+    assert statuses == {lot.pk: ("held", hold)}
