@@ -47,3 +47,17 @@ def test_recall_and_lab_test_pickers_show_held_lots(client, officer, organizatio
     services.release_hold(actor=officer, hold=LotHold.objects.get(lot=held), reason="Tái kiểm đạt")
     recall = client.get(reverse("oversight:recall_new")).content.decode()
     assert "Cà phê nhân — HELD-1 (Đã công bố)</option>" in _options(recall, "lot")
+
+
+def test_lab_test_page_lists_its_held_lots_as_held(client, officer, organization):
+    product = ProductFactory(organization=organization, name="Cà phê nhân")
+    held = LotFactory(product=product, lot_code="HELD-1", status="published")
+    data = {"analyte": "chlorpyrifos", "value": "0.12", "laboratory": "TĐC 3", "sampled_on": dt.date(2026, 11, 20)}
+    test = services.record_lab_test(actor=officer, data=data, lots=[held])  # type: ignore[list-item]
+    client.force_login(officer)
+    html = client.get(reverse("oversight:lab_test", args=[test.pk])).content.decode()
+    lots = html[html.index('id="lab-test-lots"') : html.index("</ul>", html.index('id="lab-test-lots"'))]
+    assert 'Cà phê nhân — HELD-1 <span class="badge bad">Đang tạm giữ</span>' in lots
+    services.release_hold(actor=officer, hold=LotHold.objects.get(lot=held), reason="Tái kiểm đạt")
+    html = client.get(reverse("oversight:lab_test", args=[test.pk])).content.decode()
+    assert 'Cà phê nhân — HELD-1 <span class="badge">Đã công bố</span>' in html

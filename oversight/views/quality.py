@@ -86,7 +86,12 @@ def lab_test(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "oversight/quality/lab_test.html",
-        {"section": "quality", "test": test, "holds": test.holds.select_related("lot__product")},
+        {
+            "section": "quality",
+            "test": test,
+            "lots": selectors.with_hold_flag(test.lots.all()),
+            "holds": test.holds.select_related("lot__product"),
+        },
     )
 
 
