@@ -33,7 +33,7 @@ MINUS_SIGNS = {"-", "\u2212", "\u2013"}
 _ALLOWED = re.compile(r"[0-9., ]+")
 _FIRST_GROUP = re.compile(r"[1-9][0-9]{0,2}")
 _GROUP = re.compile(r"[0-9]{3}")
-_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
