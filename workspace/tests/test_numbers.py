@@ -214,3 +214,29 @@ def test_a_stored_figure_beyond_its_column_never_breaks_a_page(member, setup, pr
     page = member.get(reverse("workspace:lot", args=[lot.pk]))
     assert page.status_code == 200
     assert "999.999.999.999 kg" in page.content.decode()
+
+
+def test_unit_names_are_the_catalogue_names():
+    from catalog.choices import QuantityUnit
+    from core.templatetags.numbers import UNIT_NAMES
+
+    assert {code: str(label) for code, label in QuantityUnit.choices} == {
+        code: str(name) for code, name in UNIT_NAMES.items() if code in QuantityUnit.values
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (Decimal("15000.000"), "KGM", "15.000 kg"),
+        (Decimal("300.000"), "XPK", "300 gói, hộp"),
+        (Decimal("0.120000"), "mg/kg", "0,12 mg/kg"),
+        (Decimal("NaN"), "KGM", "— kg"),
+        (Decimal("-2.5"), "TNE", "-2,5 tấn"),
+        (None, "KGM", ""),
+    ],
+)
+def test_the_display_filter_never_fails(value, unit, shown):
+    from core.templatetags.numbers import qty
+
+    assert qty(value, unit) == shown
