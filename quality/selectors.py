@@ -15,11 +15,12 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from catalog.choices import LotStatus
 from catalog.models import Lot
+from core.numbers import format_number
 from quality.choices import CLOSED_HANDLING, InspectionStatus
 from quality.models import Inspection, LabTest, LotHold, Violation
 
@@ -86,8 +87,8 @@ def public_holds() -> QuerySet[LotHold]:
 
 
 def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+    """As every page prints figures (core.numbers): 0,12 and 1.200 in Vietnamese, 0.12 and 1,200 in English."""
+    return format_number(value, locale=get_language() or "vi")
 
 
 def hold_facts(hold: LotHold) -> dict[str, Any]:
