@@ -24,7 +24,8 @@ TOKEN_SCRIPT = """
 from accounts.permissions import SYSTEM
 from accounts.services import create_api_token
 from catalog.models import Organization
-org = Organization.objects.create(name="HTX thử", kind="cooperative", tax_code="6100000001")
+org = Organization.objects.create(name="HTX thử", kind="cooperative", tax_code="6100000001", status="approved",
+    gs1_company_prefix="8931234")
 print(create_api_token(actor=SYSTEM, organization=org, name="serve test")[1])
 """
 
@@ -36,7 +37,7 @@ EVENT = {
     "action": "ADD",
     "bizStep": "commissioning",
     "epcList": [],
-    "quantityList": [{"epcClass": "urn:epc:class:lgtin:8930000.000001.SERVE-1", "quantity": 10, "uom": "KGM"}],
+    "quantityList": [{"epcClass": "urn:epc:class:lgtin:8931234.000001.SERVE-1", "quantity": 10, "uom": "KGM"}],
 }
 
 
