@@ -21,7 +21,7 @@ from catalog.tests.factories import AgencyFactory
 from conftest import browser_sign_in
 from events.services.capture import capture_events
 from portal.tests.journey import published_lot
-from quality.models import Analyte, LotHold
+from quality.models import LotHold
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -31,8 +31,10 @@ REASON = "Chlorpyrifos ethyl: 0,12 mg/kg, vượt giới hạn cho phép 0,05 mg
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    if not Analyte.objects.exists():  # transactional tests flush the data migrations' rows
-        importlib.import_module("quality.migrations.0002_reference_tables").forwards(apps, None)
+    # Transactional tests flush the data migrations' rows: the priority catalogue first (the maximum levels are
+    # per category; without it the levels for coffee are skipped), then the analytes and levels (idempotent).
+    importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
+    importlib.import_module("quality.migrations.0002_reference_tables").forwards(apps, None)
 
 
 def _shot(page, name):
