@@ -68,7 +68,7 @@ def mentions(event_index: int, prepared: PreparedEvent) -> list[Mention]:
     """The objects (not parties or places) that one event names, each with the pointer of where."""
     idx = prepared.index
     base: tuple[Any, ...] = ("epcisBody", "eventList", event_index)
-    child = idx.type == "AggregationEvent"
+    child = idx.type in ("AggregationEvent", "AssociationEvent")  # childEPCs, childQuantityList
     out: list[Mention] = []
     for values, keys, field, suffix in (
         (idx.epcs, idx.epc_keys, "childEPCs" if child else "epcList", ()),

@@ -354,3 +354,24 @@ def test_members_of_an_organisation_not_approved_do_not_capture(client, world, s
     assert response.json()["type"] == "urn:truyxuat:problem:organization-not-approved"
     assert response.json()["organization_status"] == status
     assert not Event.objects.filter(organization=world.stranger).exists()
+
+
+def test_association_names_its_children_by_their_own_fields(client, world):
+    """A sensor associated with another producer's items: refused, pointing at childEPCs."""
+    event = {
+        "type": "AssociationEvent",
+        "eventTime": "2026-11-06T08:00:00+07:00",
+        "eventTimeZoneOffset": "+07:00",
+        "parentID": "urn:epc:id:giai:4000001.SENSOR-1",
+        "childEPCs": [world.item_key],
+        "action": "ADD",
+        "bizStep": "assembling",
+    }
+    response = client.post(
+        "/epcis/events",
+        one(event),
+        content_type="application/ld+json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(world.stranger)}",
+    )
+    assert response.status_code == 403, response.content
+    assert [e["pointer"] for e in response.json()["errors"]] == ["/epcisBody/eventList/0/childEPCs/0"]
