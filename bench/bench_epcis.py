@@ -394,13 +394,10 @@ def bench_capture(n_docs: int, per_doc: int) -> float:
 def bench_single(n: int) -> float:
     from django.test import Client
 
-    from accounts.permissions import SYSTEM
-    from accounts.services import create_api_token
+    from bench.epcis_http import _token
     from bench.province_generator import CONTEXT, Province
-    from catalog.models import Organization
 
-    org = Organization.objects.filter(tax_code__startswith="69").first()
-    _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"bench {uuid.uuid4()}")
+    token = _token("bench")
     events = []
     for _o, evs in Province(seed=77_777 + run_number()).batches(n + 20):  # new events on every run
         events += evs

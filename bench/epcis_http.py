@@ -49,13 +49,19 @@ end
 """
 
 
-def _token() -> str:
+def _token(name: str = "bench http") -> str:
+    """An API token of the province's first organisation, which owns the lots the bench's events name: they are
+    under the provincial prefix, given to it as its company prefix (a token may only name its own organisation's
+    goods, or goods it received: events.services.authority)."""
     from accounts.permissions import SYSTEM
     from accounts.services import create_api_token
+    from bench.province_generator import PREFIX
     from catalog.models import Organization
 
     org = Organization.objects.filter(tax_code__startswith="69").first()
-    _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"bench http {uuid.uuid4()}")
+    assert org is not None
+    Organization.objects.filter(pk=org.pk).update(gs1_company_prefix=PREFIX)
+    _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"{name} {uuid.uuid4()}")
     return token
 
 
