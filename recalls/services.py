@@ -26,6 +26,8 @@ from catalog.services import recall_lot
 from catalog.services.common import require
 from core import audit, generations
 from core.choices import AuditAction
+from core.forms import message
+from core.numbers import RECEIVED_QUANTITY, NumberError, parse_plain
 from events.epcis import key_of
 from events.services import recall_scope
 from ledger.services import append_record
@@ -257,12 +259,14 @@ def acknowledge(
         raise ValidationError(_("Đợt thu hồi đã kết thúc."))
     before = audit.snapshot(party)
     if quantity_withdrawn not in (None, ""):
-        try:
-            qty = Decimal(str(quantity_withdrawn).replace(",", "."))
-        except ArithmeticError as exc:
-            raise ValidationError({"quantity_withdrawn": [_("Cần nhập một số.")]}) from exc
-        if not qty.is_finite() or qty < 0:
-            raise ValidationError({"quantity_withdrawn": [_("Số lượng không được âm.")]})
+        try:  # a Decimal read by the page (core.forms), or a plain decimal; bounded by its column
+            qty = parse_plain(quantity_withdrawn, RECEIVED_QUANTITY) or Decimal(0)
+        except NumberError as exc:
+            if exc.code == "below_min":
+                raise ValidationError({"quantity_withdrawn": [_("Số lượng không được âm.")]}) from None
+            if exc.code == "not_a_number":
+                raise ValidationError({"quantity_withdrawn": [_("Cần nhập một số.")]}) from None
+            raise ValidationError({"quantity_withdrawn": [message(exc)]}) from None
         if unit and unit not in QuantityUnit.values:
             raise ValidationError({"unit": [_("Đơn vị không hợp lệ.")]})
         party.quantity_withdrawn = qty

@@ -82,3 +82,24 @@ def test_the_lab_api_keeps_plain_decimals(lab):
     assert LabTest.objects.get().value == Decimal("0.12")
     response = client.post("/api/v1/oversight/lab-tests", {**body, "value": "0,12"}, content_type="application/json")
     assert response.status_code in (400, 422) and LabTest.objects.count() == 1
+
+
+def test_a_recall_acknowledgement_reads_the_withdrawn_quantity_the_vietnamese_way(lab, producer):
+    from recalls.models import Recall
+
+    client, lot, borax = lab
+    assert _post(client, lot, borax, "2").status_code == 302
+    test = LabTest.objects.get()
+    client.post(reverse("oversight:recall_new"), {"lab_test": test.pk, "reason": "Hàn the", "hazard_class": "I"})
+    party = Recall.objects.get().parties.get()
+    client.force_login(producer)
+    url = reverse("oversight:recall_ack", args=[party.pk])
+    response = client.post(url, {"quantity_withdrawn": "999999999999", "unit": "KGM"}, follow=True)
+    party.refresh_from_db()
+    assert party.acknowledged_at is None and party.quantity_withdrawn is None
+    assert "Số quá lớn: tối đa 11 chữ số trước dấu phẩy." in response.content.decode()
+    client.post(url, {"quantity_withdrawn": "1.200,5", "unit": "KGM"})
+    party.refresh_from_db()
+    assert party.quantity_withdrawn == Decimal("1200.5")
+    page = client.get(reverse("oversight:recall", args=[party.recall_id])).content.decode()
+    assert "1.200,5 kg" in page
