@@ -23,9 +23,12 @@ from catalog.services.common import allocate_key, prefix_for, require, validate_
 from catalog.validators import validate_tax_code
 from core import audit
 from core.choices import AuditAction
+from core.forms import read
+from core.numbers import Limits
 from surveys.models import SurveyForm, SurveyResponse
 
 TYPES = ("text", "number", "choice", "bool", "date")
+SURVEY_NUMBER = Limits(max_digits=18, decimal_places=6)  # kept as text in the answers; bounded all the same
 
 
 def clean_answers(form: SurveyForm, raw: dict[str, Any]) -> dict[str, Any]:
@@ -42,10 +45,12 @@ def clean_answers(form: SurveyForm, raw: dict[str, Any]) -> dict[str, Any]:
             answers[name] = False if kind == "bool" else None
             continue
         try:
-            if kind == "number":
-                number = Decimal(str(value).replace(",", "."))
-                if not number.is_finite() or number < 0:
-                    raise InvalidOperation
+            if kind == "number":  # typed on the officer's form: the Vietnamese way ("1,5"; "1.200" asked back)
+                try:
+                    number = read(value, SURVEY_NUMBER, confirmable=False)
+                except ValidationError as exc:
+                    errors[name] = list(exc.messages)
+                    continue
                 answers[name] = str(number)
             elif kind == "choice":
                 if value not in [c[0] if isinstance(c, list | tuple) else c for c in f.get("choices", [])]:
