@@ -5,10 +5,12 @@ Never raises on a stored value: a number that is not finite shows as "—" (and 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import confirm_box, locale
@@ -80,6 +82,19 @@ def number_confirm(data: Any, prefix: str, suffix: Any = "") -> str:
     name = f"{prefix}{suffix}"
     text = (data or {}).get(name) if hasattr(data, "get") else None
     return confirm_box(name, text, Limits())
+
+
+@register.filter
+def day(value: Any) -> str:
+    """A date as dd/mm/yyyy, from a date, a datetime or ISO text ("2026-11-01" -> "01/11/2026"); other text as it is."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else ("" if value is None else str(value))
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -247,3 +248,13 @@ def test_the_display_filter_never_fails(value, unit, shown):
     from core.templatetags.numbers import qty
 
     assert qty(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("2026-11-01", "01/11/2026"), (dt.date(2026, 1, 9), "09/01/2026"), ("không rõ", "không rõ"), (None, "")],
+)
+def test_dates_are_shown_day_month_year(value, shown):
+    from core.templatetags.numbers import day
+
+    assert day(value) == shown
