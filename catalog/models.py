@@ -105,6 +105,9 @@ class Organization(AddressMixin, TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        # who owns a GS1 key not registered as a product: looked up by the prefixes it may have, at every capture
+        # naming one (events.services.authority); a plain B-tree (no PostgreSQL pattern-ops twin: no LIKE asked)
+        indexes = [models.Index(fields=["gs1_company_prefix"], name="catalog_org_gs1_prefix")]
         verbose_name = _("tổ chức")
         verbose_name_plural = _("tổ chức")
 

@@ -51,19 +51,22 @@ def edges_touching(ids: Iterable[int], column: str) -> list[EdgeRow]:
     return fetch_in(f"SELECT {COLUMNS} FROM events_lotedge WHERE {column} IN ({{marks}})", list(ids))
 
 
-def reach(roots: Iterable[int], forward: bool = True, max_depth: int | None = None) -> dict[int, int]:
+def reach(
+    roots: Iterable[int], forward: bool = True, max_depth: int | None = None, limit: int | None = None
+) -> dict[int, int]:
     """{key id: depth} of `roots` (depth 0) and every lot downstream (forward) or upstream, breadth first.
 
     What `walk` finds, without the edges: each level reads only the far ends of the frontier's edges (one
     covering-index read per batch; faster than a recursive CTE, which reads every edge twice, and than
-    DISTINCT, which makes SQLite sort).
+    DISTINCT, which makes SQLite sort). With `limit`, the walk stops at the level where it has found more than
+    `limit` lots (the answer is then partial: a caller that only needs to know "more than `limit`" asks this).
     """
     near, far = ("src_id", "dst_id") if forward else ("dst_id", "src_id")
     sql = f"SELECT {far} FROM events_lotedge WHERE {near} IN ({{marks}})"
     depth: dict[int, int] = dict.fromkeys(roots, 0)
     frontier = list(depth)
     level = 0
-    while frontier and (max_depth is None or level < max_depth):
+    while frontier and (max_depth is None or level < max_depth) and (limit is None or len(depth) <= limit):
         level += 1
         found = dict.fromkeys(other for (other,) in fetch_in(sql, frontier) if other not in depth)
         depth.update(dict.fromkeys(found, level))

@@ -270,13 +270,14 @@ class _Store:
         self.offset = 0  # the document index of the next part's first event
         self.by_id: dict[str, str] = {}
         self.by_hash: dict[str, str] = {}
+        self.named: set[int] = set()  # identifiers the stored events name, for the public pages' generations
 
     def add(self, prepared: list[PreparedEvent], last: bool) -> None:
         """Store a part: its duplicates looked up, its new events written."""
         found_id, found_hash = _existing(prepared)
         self.by_id.update(found_id)
         self.by_hash.update(found_hash)
-        _write(self.new_rows(prepared, last))
+        self.named.update(_write(self.new_rows(prepared, last)))
 
     def new_rows(self, prepared: list[PreparedEvent], last: bool) -> list[NewEvent]:
         """The part's events that are not duplicates (`by_id`/`by_hash` hold the stored ones it repeats), after
@@ -320,6 +321,7 @@ class _Store:
 
     def finish(self) -> CaptureResult:
         result, capture = self.result, self.result.capture
+        pages.keys_changed(self.named)  # the lots named and those downstream show the new step at once
         if not self.counted:
             capture.stored_count, capture.duplicate_count = len(result.stored), len(result.duplicates)
             capture.finished_at = timezone.now()
@@ -344,10 +346,11 @@ class _Store:
         return result
 
 
-def _write(rows: list[NewEvent]) -> None:
-    """Write new events (of one capture or several) with their ledger leaves, identifiers and genealogy."""
+def _write(rows: list[NewEvent]) -> list[int]:
+    """Write new events (of one capture or several) with their ledger leaves, identifiers and genealogy; return
+    the ids of the identifiers they name (`pages.keys_changed` once per transaction, not per part)."""
     if not rows:
-        return
+        return []
     _insert_events(rows)
     _append_leaves(rows)
     mentions = [genealogy.roles(r.idx) for r in rows]
@@ -357,7 +360,7 @@ def _write(rows: list[NewEvent]) -> None:
             written.setdefault(k, v)
     ids = key_ids(written)
     genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
-    pages.keys_changed(ids.values())  # the lots named and those downstream show the new step on their next request
+    return list(ids.values())
 
 
 class Ticket:
@@ -382,7 +385,7 @@ def _store_together(tickets: list[Ticket]) -> list[CaptureResult]:
         for store, ticket in zip(stores, tickets, strict=True):
             store.by_id, store.by_hash = by_id, by_hash  # shared: a later capture repeating an earlier one's event
             rows += store.new_rows(ticket.prepared, True)
-        _write(rows)
+        pages.keys_changed(_write(rows))  # the lots named and those downstream show the new step at once
         return [store.finish() for store in stores]
 
 

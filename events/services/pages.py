@@ -27,7 +27,7 @@ def keys_changed(key_ids: Iterable[int]) -> None:
     if len(roots) > MAX_LOTS:
         generations.bump_all()
         return
-    depths = reach(roots, True)
+    depths = reach(roots, True, limit=MAX_LOTS)  # stops once past MAX_LOTS: a hub's whole downstream is not read
     if len(depths) > MAX_LOTS:
         generations.bump_all()
         return
