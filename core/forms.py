@@ -43,6 +43,22 @@ def message(exc: NumberError) -> str:
     return texts.get(exc.code, texts["not_a_number"]) % params
 
 
+BOUND_CODES = frozenset({"too_many_digits", "too_many_decimals", "above_max"})
+
+
+def required_number(name: str, value: Any, limits: Limits, missing: str) -> Decimal:
+    """A plain number for a service to store (a form's Decimal, an API's number or decimal text) within `limits`:
+    a ValidationError on `name` saying which bound it broke, or `missing` when it is absent, not a number or not
+    allowed by the other limits (zero, negative)."""
+    try:
+        number = parse_plain(value, limits)
+    except NumberError as exc:
+        raise ValidationError({name: [message(exc) if exc.code in BOUND_CODES else missing]}) from None
+    if number is None:
+        raise ValidationError({name: [missing]})
+    return number
+
+
 def ambiguous_message(text: str, value: Decimal, *, confirmable: bool = True) -> str:
     """The question shown back for "1.200": 1200 or 1,2?"""
     params = {

@@ -20,8 +20,8 @@ from catalog.signals import lot_submitted
 from catalog.validators import validate_lot_code
 from core import audit
 from core.choices import AuditAction
-from core.forms import message
-from core.numbers import QUANTITY, NumberError, parse_plain
+from core.forms import required_number
+from core.numbers import QUANTITY
 from ledger.services import append_record
 
 
@@ -50,14 +50,7 @@ def create_lot(
         expiry_date = production_date + dt.timedelta(days=product.shelf_life_days)
     if expiry_date is not None and expiry_date < production_date:
         raise ValidationError({"expiry_date": [_("Hạn sử dụng phải sau ngày sản xuất.")]})
-    try:
-        quantity = parse_plain(data.get("quantity"), QUANTITY)
-    except NumberError as exc:
-        if exc.code in {"too_many_digits", "too_many_decimals", "above_max"}:
-            raise ValidationError({"quantity": [message(exc)]}) from None
-        quantity = None
-    if quantity is None:
-        raise ValidationError({"quantity": [_("Số lượng phải là số lớn hơn 0.")]})
+    quantity = required_number("quantity", data.get("quantity"), QUANTITY, _("Số lượng phải là số lớn hơn 0."))
     unit = data.get("unit") or QuantityUnit.KG
     if unit not in QuantityUnit.values:
         raise ValidationError({"unit": [_("Đơn vị không hợp lệ.")]})

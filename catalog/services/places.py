@@ -22,8 +22,8 @@ from catalog.services.common import (
 from catalog.validators import validate_code_text, validate_gln, validate_polygon
 from core import audit
 from core.choices import AuditAction
-from core.forms import message
-from core.numbers import AREA_HA, NumberError, parse_plain
+from core.forms import required_number
+from core.numbers import AREA_HA
 
 # Declared and computed growing-area sizes may differ by this much before the declaration is refused.
 AREA_TOLERANCE_PERCENT = 20.0
@@ -76,14 +76,9 @@ def create_growing_area(*, actor: Any, organization: Organization, data: dict[st
     """Register a growing area; the polygon must be valid and its area close to the declared one."""
     require(can_write(actor, organization))
     boundary, computed = field("boundary", validate_polygon, data.get("boundary"))
-    try:
-        declared = parse_plain(data.get("declared_area_ha"), AREA_HA)
-    except NumberError as exc:
-        if exc.code in {"too_many_digits", "too_many_decimals", "above_max"}:
-            raise ValidationError({"declared_area_ha": [message(exc)]}) from None
-        declared = None
-    if declared is None:
-        raise ValidationError({"declared_area_ha": [_("Diện tích khai báo phải lớn hơn 0.")]})
+    declared = required_number(
+        "declared_area_ha", data.get("declared_area_ha"), AREA_HA, _("Diện tích khai báo phải lớn hơn 0.")
+    )
     difference = abs(computed - float(declared)) / float(declared) * 100
     if difference > AREA_TOLERANCE_PERCENT:
         raise ValidationError(

@@ -11,10 +11,8 @@ from django.utils.translation import gettext as _
 from catalog.models import Gs1Sequence, Lot, Organization
 from catalog.services.common import prefix_for
 from catalog.validators import with_check_digit
-from core.forms import message
-from core.numbers import QUANTITY, NumberError, parse_plain
-
-BOUNDS = {"too_many_digits", "too_many_decimals", "above_max"}
+from core.forms import required_number
+from core.numbers import QUANTITY
 
 
 def err(name: str, message: str) -> ValidationError:
@@ -23,13 +21,7 @@ def err(name: str, message: str) -> ValidationError:
 
 def positive(name: str, value: Any) -> Decimal:
     """A quantity (Decimal from a form, plain number or text from the API), bounded by `core.numbers.QUANTITY`."""
-    try:
-        number = parse_plain(value, QUANTITY)
-    except NumberError as exc:
-        raise err(name, message(exc) if exc.code in BOUNDS else _("Số lượng phải là số lớn hơn 0.")) from None
-    if number is None:
-        raise err(name, _("Số lượng phải là số lớn hơn 0."))
-    return number.quantize(Decimal("0.001"))
+    return required_number(name, value, QUANTITY, _("Số lượng phải là số lớn hơn 0.")).quantize(Decimal("0.001"))
 
 
 def lot_of(value: Any, name: str = "lot") -> Lot:

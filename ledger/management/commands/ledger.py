@@ -173,11 +173,15 @@ class Command(BaseCommand):
         from ledger.audit import run_audit
 
         progress = None if options["quiet"] else (lambda line: self.stdout.write(line))
-        result = run_audit(chunk=options["chunk"], progress=progress)
-        for line in result.problems:
-            self.stdout.write(self.style.ERROR(line))
-        for line in result.warnings:
-            self.stdout.write(self.style.WARNING(line))
-        self.stdout.write((self.style.SUCCESS if result.ok else self.style.ERROR)(result.summary()))
-        if not result.ok:
-            raise SystemExit(2)
+        write_audit(self, run_audit(chunk=options["chunk"], progress=progress))
+
+
+def write_audit(command: BaseCommand, result: Any) -> None:
+    """Print an audit's problems, warnings and summary (`ledger.audit.run_audit`); exit 2 when it found any."""
+    for line in result.problems:
+        command.stdout.write(command.style.ERROR(line))
+    for line in result.warnings:
+        command.stdout.write(command.style.WARNING(line))
+    command.stdout.write((command.style.SUCCESS if result.ok else command.style.ERROR)(result.summary()))
+    if not result.ok:
+        raise SystemExit(2)

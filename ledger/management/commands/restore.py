@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.backup import BackupError, restore_backup
+from ledger.management.commands.ledger import write_audit
 
 
 class Command(BaseCommand):
@@ -36,11 +37,4 @@ class Command(BaseCommand):
             f"Đã khôi phục / restored the {summary.engine} database of {summary.created}, "
             f"{summary.media_files:,} media files, ledger key {key}"
         )
-        result = run_audit()
-        for line in result.problems:
-            self.stdout.write(self.style.ERROR(line))
-        for line in result.warnings:
-            self.stdout.write(self.style.WARNING(line))
-        self.stdout.write((self.style.SUCCESS if result.ok else self.style.ERROR)(result.summary()))
-        if not result.ok:
-            raise SystemExit(2)
+        write_audit(self, run_audit())
