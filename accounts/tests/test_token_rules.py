@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -63,6 +64,7 @@ def admin(db):
 def test_who_may_create_a_token(request, organization, who, status, allowed):
     organization.status = status
     organization.save(update_fields=["status"])
+    actor: Any
     if who == "token":
         parent, _plain = create_api_token(actor=SYSTEM, organization=organization, name="parent")
         actor = TokenActor(parent)

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0003_rowid_indexes'),
+        ("ledger", "0003_rowid_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ledgerleaf',
-            name='kind',
-            field=models.CharField(choices=[('event', 'Sự kiện EPCIS'), ('organization', 'Tổ chức'), ('product', 'Sản phẩm'), ('lot', 'Lô hàng'), ('certificate', 'Chứng nhận'), ('lab_test', 'Kết quả kiểm nghiệm'), ('recall', 'Thu hồi'), ('lot_hold', 'Tạm giữ lô'), ('review', 'Quyết định phê duyệt'), ('rule_decision', 'Quyết định quy tắc')], max_length=24),
+            model_name="ledgerleaf",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("event", "Sự kiện EPCIS"),
+                    ("organization", "Tổ chức"),
+                    ("product", "Sản phẩm"),
+                    ("lot", "Lô hàng"),
+                    ("certificate", "Chứng nhận"),
+                    ("lab_test", "Kết quả kiểm nghiệm"),
+                    ("recall", "Thu hồi"),
+                    ("lot_hold", "Tạm giữ lô"),
+                    ("review", "Quyết định phê duyệt"),
+                    ("rule_decision", "Quyết định quy tắc"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

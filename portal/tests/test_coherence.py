@@ -2,9 +2,10 @@
 
 The real server (`truyxuat serve`, 3 workers) on a fresh data dir (and a fresh PostgreSQL database when the
 suite runs on PostgreSQL); the writes are made through the service layer by a separate process
-(`coherence_helper`), as an officer's request on another worker or machine would make them. Before each write every worker has the page cached (warm-up requests); right after it, 20 consecutive
-requests for each changed lot's JSON must all equal the lot's JSON rendered fresh from the database, and the
-HTML must show the change on every one of 20 requests too.
+(`coherence_helper`), as an officer's request on another worker or machine would make them. Before each write
+every worker has the page cached (warm-up requests); right after it, 20 consecutive requests for each changed
+lot's JSON must all equal the lot's JSON rendered fresh from the database, and the HTML must show the change on
+every one of 20 requests too.
 """
 
 from __future__ import annotations
