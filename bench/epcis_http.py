@@ -53,6 +53,9 @@ def _token(name: str = "bench http") -> str:
     """An API token of the province's first organisation, which owns the lots the bench's events name: they are
     under the provincial prefix, given to it as its company prefix (a token may only name its own organisation's
     goods, or goods it received: events.services.authority)."""
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
     from accounts.permissions import SYSTEM
     from accounts.services import create_api_token
     from bench.province_generator import PREFIX
@@ -61,6 +64,9 @@ def _token(name: str = "bench http") -> str:
     org = Organization.objects.filter(tax_code__startswith="69").first()
     assert org is not None
     Organization.objects.filter(pk=org.pk).update(gs1_company_prefix=PREFIX)
+    # earlier runs' tokens revoked: an organisation holds at most TRUYXUAT_MAX_TOKENS_PER_ORGANIZATION active ones
+    earlier = ApiToken.objects.filter(organization=org, name__startswith="bench", revoked_at=None)
+    earlier.update(revoked_at=timezone.now())
     _t, token = create_api_token(actor=SYSTEM, organization=org, name=f"{name} {uuid.uuid4()}")
     return token
 
