@@ -38,7 +38,8 @@ from events.choices import EdgeKind
 from events.epcis.prepare import PreparedEvent
 from events.epcis.problems import Problem, pointer
 from events.graph import fetch_in
-from events.models import EpcKey, Event, LotEdge, Shipment
+from events.models import Event, LotEdge, Shipment
+from events.services.keys import existing_key_ids
 
 GTIN_KEY = re.compile(r"https://id\.gs1\.org/01/(\d{14})(?:/|$)")
 SSCC_KEY = re.compile(r"https://id\.gs1\.org/00/(\d{18})$")
@@ -208,7 +209,7 @@ class Authority:
         unit it was packed into (up to `CONTAINER_DEPTH` levels), with a shipping event, to one of its GLNs."""
         if self.org_id is None:
             return set(), set()
-        ids = dict(fetch_in(f"SELECT key, id FROM {EpcKey._meta.db_table} WHERE key IN ({{marks}})", keys))
+        ids = existing_key_ids(keys)
         reach = {kid: {kid} for kid in ids.values()}  # key id → itself and the units it was packed into
         frontier = {kid: {kid} for kid in ids.values()}
         for _level in range(CONTAINER_DEPTH):

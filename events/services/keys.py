@@ -38,6 +38,11 @@ def _new_key(value: str) -> list[Any]:
     return [gk.key, gk.kind, epc, gk.gtin14 or "", (gk.lot or "")[:80], (gk.serial or "")[:80], gk.gln or "", None]
 
 
+def existing_key_ids(keys: list[str]) -> dict[str, int]:
+    """{canonical key: `EpcKey` id} of those of `keys` already stored (a read: nothing is created)."""
+    return dict(fetch_in(f"SELECT key, id FROM {TABLE} WHERE key IN ({{marks}})", keys, chunk=CHUNK))
+
+
 def key_ids(values: dict[str, str]) -> dict[str, int]:
     """Map canonical keys to `EpcKey` ids, creating the missing rows.
 
@@ -47,7 +52,7 @@ def key_ids(values: dict[str, str]) -> dict[str, int]:
     that already exist.
     """
     keys = list(values)
-    found: dict[str, int] = dict(fetch_in(f"SELECT key, id FROM {TABLE} WHERE key IN ({{marks}})", keys, chunk=CHUNK))
+    found = existing_key_ids(keys)
     missing = [k for k in keys if k not in found]
     if missing:
         rows = []
@@ -59,7 +64,7 @@ def key_ids(values: dict[str, str]) -> dict[str, int]:
         found.update(insert_rows(TABLE, _COLUMNS, rows, returning=("key", "id"), ignore_conflicts=True))
         raced = [k for k in missing if k not in found]  # inserted by a concurrent capture meanwhile
         if raced:
-            found.update(fetch_in(f"SELECT key, id FROM {TABLE} WHERE key IN ({{marks}})", raced, chunk=CHUNK))
+            found.update(existing_key_ids(raced))
     return found
 
 

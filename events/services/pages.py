@@ -13,7 +13,7 @@ from typing import Any
 
 from core import generations
 from events.graph import fetch_in, reach
-from events.services.keys import lot_key
+from events.services.keys import existing_key_ids, lot_key
 
 # Beyond this many identifiers (a bulk import), bump the whole site once rather than walk and bump each lot.
 MAX_LOTS = 2000
@@ -42,5 +42,4 @@ def lots_changed(lots: Iterable[Any]) -> None:
         return
     generations.bump_lots(pairs)
     keys = [lot_key(gtin, code) for gtin, code in sorted(pairs)]
-    ids = [pk for (pk,) in fetch_in("SELECT id FROM events_epckey WHERE key IN ({marks})", keys)]
-    keys_changed(ids)
+    keys_changed(existing_key_ids(keys).values())
