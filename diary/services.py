@@ -205,6 +205,29 @@ def _attach(entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile |
         entry.voice = voice  # type: ignore[assignment]
 
 
+def _complete_attachments(
+    actor: Any, entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile | None
+) -> None:
+    """A retry of a stored entry that carries a file the entry lacks (an earlier request lost it): keep the file,
+    so that the phone, which says "Đã lưu" only when every file it sent is confirmed, can finish. Files the
+    entry already has are never replaced."""
+    photo = photo if photo is not None and not entry.photo else None
+    voice = voice if voice is not None and not entry.voice else None
+    if photo is None and voice is None:
+        return
+    before = audit.snapshot(entry)
+    _attach(entry, photo, voice)
+    entry.save(update_fields=[name for name, f in (("photo", photo), ("voice", voice)) if f is not None])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=entry,
+        before=before,
+        organization_id=entry.organization_id,
+        reason="tệp đính kèm gửi lại / attachment of a retried entry",
+    )
+
+
 def _client_id(data: dict[str, Any]) -> uuid.UUID:
     raw = data.get("client_id")
     if raw in (None, ""):
@@ -236,6 +259,7 @@ def record_entry(
     if existing is not None:
         if existing.organization_id != organization.pk:
             raise _err("client_id", _("Mã phía máy khách đã được dùng."))
+        _complete_attachments(actor, existing, photo, voice)
         return existing, False
     values = clean_entry(organization, data)
     if values["activity"] == Activity.HARVESTING:

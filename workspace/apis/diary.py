@@ -1,4 +1,7 @@
-"""Diary endpoints: what to show the offline app, and entries (multipart, idempotent by client_id)."""
+"""Diary endpoints: what to show the offline app, and entries (multipart, idempotent by client_id).
+
+Files are declared `File[UploadedFile | None]`: written `File[UploadedFile] | None`, django-ninja sees a plain
+optional parameter and reads it from the query string, so a multipart photo was silently ignored."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from core import files
 from core.params import DB_INT_MAX, BoundedPageNumberPagination
 from diary import selectors, services
 from diary.choices import EntrySource
@@ -47,6 +51,10 @@ def entry_out(entry: DiaryEntry, created: bool) -> dict[str, Any]:
         "occurred_at": entry.occurred_at.isoformat(),
         "event_id": entry.event_id,
         "safe_from": entry.safe_from.isoformat() if entry.safe_from else None,
+        # The attachments the server holds (links through the permission-checked files view): the phone says
+        # "Đã lưu" only when every file it sent is listed here.
+        "photo": files.url(entry.photo) or None,
+        "voice": files.url(entry.voice) or None,
     }
 
 
@@ -64,8 +72,8 @@ def templates(request: HttpRequest) -> dict[str, Any]:
 def create_entry(
     request: HttpRequest,
     payload: Form[EntryIn],
-    photo: File[UploadedFile] | None = None,
-    voice: File[UploadedFile] | None = None,
+    photo: File[UploadedFile | None] = None,
+    voice: File[UploadedFile | None] = None,
 ) -> Status[Any]:
     c = caller(request)
     data = payload.dict()

@@ -147,7 +147,7 @@ def create_area(request: HttpRequest, payload: AreaIn) -> Status[Any]:
 
 @router.post("/certificates", response={201: Created}, summary="Record a certificate with its scan (PDF/JPEG/PNG)")
 def create_certificate(
-    request: HttpRequest, payload: Form[CertificateIn], document: File[UploadedFile] | None = None
+    request: HttpRequest, payload: Form[CertificateIn], document: File[UploadedFile | None] = None
 ) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
@@ -160,7 +160,7 @@ def create_certificate(
 
 @router.post("/products", response={201: Created}, summary="Register a product (GTIN allocated when empty)")
 def create_product(
-    request: HttpRequest, payload: Form[ProductIn], image: File[UploadedFile] | None = None
+    request: HttpRequest, payload: Form[ProductIn], image: File[UploadedFile | None] = None
 ) -> Status[Any]:
     c = caller(request)
     product = catalog.create_product(actor=c.actor, organization=c.organization, data=payload.dict(), image=image)

@@ -90,6 +90,8 @@ class EntryOut(Schema):
     occurred_at: str
     event_id: str
     safe_from: str | None
+    photo: str | None = None  # link to the stored photo (None: none stored)
+    voice: str | None = None
 
 
 class VerdictOut(Schema):
