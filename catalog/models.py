@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,7 +22,32 @@ from catalog.choices import (
     QuantityUnit,
     RiskClass,
 )
+from catalog.folding import fold_all
 from core.models import TimeStampedModel
+
+PLACE_FIELDS = ("ward_code", "province_code", "legacy_district", "category")
+
+
+class SearchTextMixin(models.Model):
+    """A folded copy of the searchable text (`catalog.folding`): lower case, no accents, kept by `save()`.
+
+    Matched with `LIKE` by the portal's search (`portal/search.py`), the same on SQLite and PostgreSQL."""
+
+    search_text = models.CharField(_("chuỗi tìm kiếm"), max_length=1000, blank=True, default="", editable=False)
+    SEARCH_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.search_text = fold_all(self.search_parts())
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(fields) & {*self.SEARCH_FIELDS, *PLACE_FIELDS}:
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_parts(self) -> list[str]:
+        return [str(getattr(self, name) or "") for name in self.SEARCH_FIELDS]
 
 
 class AddressMixin(models.Model):
@@ -51,6 +78,14 @@ class AddressMixin(models.Model):
         parts = [self.street_address, self.ward_name, self.province_name]
         return ", ".join(p for p in parts if p)
 
+    def place_names(self) -> list[str]:
+        """Ward, legacy district and province names for the search text (unknown codes give nothing)."""
+        names = [self.legacy_district]
+        for read in (lambda: self.ward_name, lambda: self.province_name):
+            with contextlib.suppress(KeyError, ValueError, LookupError):
+                names.append(read())
+        return names
+
 
 class PriorityCategory(models.Model):
     """A product group of the province's priority catalogue (configurable per province)."""
@@ -76,7 +111,7 @@ class PriorityCategory(models.Model):
         return self.name
 
 
-class Organization(AddressMixin, TimeStampedModel):
+class Organization(SearchTextMixin, AddressMixin, TimeStampedModel):
     """A producer, trader, retailer or agency; producers start pending until an agency approves them."""
 
     name = models.CharField(_("tên tổ chức"), max_length=255)
@@ -102,6 +137,7 @@ class Organization(AddressMixin, TimeStampedModel):
         _("trạng thái"), max_length=10, choices=OrganizationStatus.choices, default=OrganizationStatus.PENDING
     )
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    SEARCH_FIELDS = ("name", "tax_code", "street_address", "department")
 
     class Meta:
         ordering = ["name"]
@@ -114,8 +150,11 @@ class Organization(AddressMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def search_parts(self) -> list[str]:
+        return [*super().search_parts(), *self.place_names()]
 
-class Facility(AddressMixin, TimeStampedModel):
+
+class Facility(SearchTextMixin, AddressMixin, TimeStampedModel):
     """A place with a GLN where things happen: farm, collection point, plant, store, shop."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="facilities")
@@ -124,6 +163,7 @@ class Facility(AddressMixin, TimeStampedModel):
     gln = models.CharField(_("GLN"), max_length=13, unique=True)
     latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    SEARCH_FIELDS = ("name", "street_address")
 
     class Meta:
         ordering = ["organization", "name"]
@@ -133,8 +173,11 @@ class Facility(AddressMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def search_parts(self) -> list[str]:
+        return [*super().search_parts(), *self.place_names()]
 
-class GrowingArea(TimeStampedModel):
+
+class GrowingArea(SearchTextMixin, TimeStampedModel):
     """A growing area (vùng trồng) or herd site with its code, crop, boundary and area."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="growing_areas")
@@ -148,6 +191,7 @@ class GrowingArea(TimeStampedModel):
     declared_area_ha = models.DecimalField(_("diện tích khai báo (ha)"), max_digits=10, decimal_places=4)
     boundary = models.JSONField(_("ranh giới (GeoJSON WGS84)"))
     computed_area_ha = models.DecimalField(_("diện tích tính từ ranh giới (ha)"), max_digits=10, decimal_places=4)
+    SEARCH_FIELDS = ("code", "name", "crop")
 
     class Meta:
         ordering = ["code"]
@@ -157,6 +201,15 @@ class GrowingArea(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def search_parts(self) -> list[str]:
+        ward = ""
+        if self.ward_code:
+            try:
+                ward = Ward.from_code(WardCode(self.ward_code)).name
+            except (KeyError, ValueError, LookupError):
+                ward = ""
+        return [*super().search_parts(), ward]
+
     @property
     def area_mismatch_percent(self) -> float:
         declared = float(self.declared_area_ha)
@@ -165,7 +218,7 @@ class GrowingArea(TimeStampedModel):
         return abs(float(self.computed_area_ha) - declared) / declared * 100
 
 
-class Product(TimeStampedModel):
+class Product(SearchTextMixin, TimeStampedModel):
     """A traded product identified by a GTIN."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="products")
@@ -187,6 +240,7 @@ class Product(TimeStampedModel):
         help_text=_("TCVN, QCVN, tiêu chuẩn quốc tế hoặc tiêu chuẩn cơ sở đã áp dụng."),
     )
     image = models.ImageField(_("ảnh sản phẩm"), upload_to="products/%Y/", blank=True)
+    SEARCH_FIELDS = ("name", "brand")
 
     class Meta:
         ordering = ["name"]
@@ -195,6 +249,10 @@ class Product(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_parts(self) -> list[str]:
+        category = self.category if self.category_id else None
+        return [*super().search_parts(), category.name if category else "", category.name_en if category else ""]
 
 
 class Certificate(TimeStampedModel):

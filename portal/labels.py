@@ -79,3 +79,12 @@ def story_labels() -> dict[str, SafeString]:
     if labels is None:
         labels = _translated[language] = {name: conditional_escape(text) for name, text in STORY_LABELS.items()}
     return labels
+
+
+def category_label(category: object) -> str:
+    """A priority category's name in the active language (its English name in English mode, when it has one)."""
+    if category is None:
+        return ""
+    english = getattr(category, "name_en", "")
+    language = get_language() or ""
+    return str(english if english and language.startswith("en") else getattr(category, "name", category))

@@ -12,6 +12,7 @@ from catalog import selectors as catalog
 from catalog.models import Lot, Product
 from core import files
 from portal import chain, optional
+from portal.labels import category_label
 
 
 def _date(value: dt.date | dt.datetime | None) -> str | None:
@@ -85,7 +86,7 @@ def lot_story(lot: Lot) -> dict[str, Any]:
             "gtin": product.gtin,
             "name": product.name,
             "brand": product.brand,
-            "category": str(product.category),
+            "category": category_label(product.category),
             "ocop_stars": product.ocop_stars,
             "description": product.description,
             "standards": product.standards,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from catalog import selectors
 from catalog.models import PriorityCategory
 from portal import optional
+from portal import search as finder
 from stamps.digital_link import InvalidLink, parse_uri
 
 PAGE_SIZE = 20
@@ -34,21 +35,29 @@ def search(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(parse_uri(query).path())
         except InvalidLink:
             pass
-    products, lots = selectors.search_public(query)
+    found = finder.search(query)
+    products, lots, organizations = found.products, found.lots, found.organizations
     if category:
-        if not query:
+        if not found.words:
             products, lots = selectors.public_products(), selectors.published_lots()
         products = products.filter(category__code=category)
         lots = lots.filter(product__category__code=category)
+        organizations = organizations.filter(products__category__code=category).distinct()
     page = Paginator(optional.with_hold_flag(lots), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_products = list(products[:PAGE_SIZE])
+    shown_organizations = list(organizations[:PAGE_SIZE]) if found.words else []
     return render(
         request,
         "portal/search.html",
         {
             "query": query,
+            "asked": bool(found.words or category),
             "category": category,
             "categories": PriorityCategory.objects.filter(is_active=True),
-            "products": products[:PAGE_SIZE],
+            "products": shown_products,
+            "organizations": shown_organizations,
+            "nothing": not (shown_products or shown_organizations or page.paginator.count),
+            "suggestions": found.suggestions,
             "page": page,
         },
     )

@@ -17,7 +17,7 @@ from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization
 from core import audit
 from reviews.choices import Decision, ReviewKind
 
-SKIP_FIELDS = {"id", "created_at", "updated_at", "submitted_at", "published_at", "approved_at", "status"}
+SKIP_FIELDS = {"id", "created_at", "updated_at", "submitted_at", "published_at", "approved_at", "status", "search_text"}
 MASTER_DATA_MODELS: tuple[type[models.Model], ...] = (Product, Facility, GrowingArea, Certificate)
 
 

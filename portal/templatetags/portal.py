@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from django import template
 
+from portal.labels import category_label
+
 register = template.Library()
 
 
@@ -38,3 +40,9 @@ def dmy_hm(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     return dmy(value)
+
+
+@register.simple_tag(name="category_name")
+def category_name(category: object) -> str:
+    """A priority category's name in the active language."""
+    return category_label(category)
