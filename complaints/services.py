@@ -49,6 +49,13 @@ def agency_for(org: Organization) -> Organization | None:
     )
 
 
+def subject_name(feedback: Any) -> str:
+    """What the feedback is about: the product, or for a counterfeit report of an unknown code, the code."""
+    if feedback.product_id:
+        return str(feedback.product.name)
+    return _("mã chưa đăng ký %(code)s") % {"code": getattr(feedback, "code", "") or "—"}
+
+
 @transaction.atomic
 def route(feedback: Any) -> ComplaintCase:
     """Open the case for new feedback (idempotent) and tell the producer and, for complaints, the agency."""
@@ -63,9 +70,10 @@ def route(feedback: Any) -> ComplaintCase:
         response_due=feedback.created_at + dt.timedelta(days=response_days(feedback.kind)),
     )
     due = timezone.localtime(case.response_due).strftime("%d/%m/%Y")
-    title = _("Phản ánh %(code)s về %(product)s") % {"code": feedback.tracking_code, "product": feedback.product.name}
+    title = _("Phản ánh %(code)s về %(product)s") % {"code": feedback.tracking_code, "product": subject_name(feedback)}
     body = _("%(message)s\n\nHạn trả lời: %(due)s.") % {"message": feedback.message[:1000], "due": due}
-    notify_organization(org, kind=NotificationKind.COMPLAINT, title=title, body=body, about=feedback)
+    if org.kind != "agency":  # a counterfeit report of an unknown code belongs to the agency alone
+        notify_organization(org, kind=NotificationKind.COMPLAINT, title=title, body=body, about=feedback)
     if agency is not None and feedback.kind != "feedback":
         notify_organization(
             agency,
@@ -111,9 +119,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
             fb = case.feedback
             title = _("Quá hạn trả lời phản ánh %(code)s") % {"code": fb.tracking_code}
             body = _("Phản ánh về %(product)s chưa được trả lời đúng hạn; đã chuyển cơ quan quản lý xử lý.") % {
-                "product": fb.product.name
+                "product": subject_name(fb)
             }
-            notify_organization(fb.organization, kind=NotificationKind.COMPLAINT, title=title, body=body, about=fb)
+            if fb.organization.kind != "agency":
+                notify_organization(fb.organization, kind=NotificationKind.COMPLAINT, title=title, body=body, about=fb)
             if case.agency is not None:
                 notify_organization(
                     case.agency,
