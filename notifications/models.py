@@ -28,6 +28,7 @@ class Notification(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    dismissed_at = models.DateTimeField(_("đã ẩn lúc"), null=True, blank=True)
     emailed_to = models.JSONField(_("đã gửi thư tới"), default=list, blank=True)
 
     class Meta:

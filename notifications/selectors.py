@@ -16,5 +16,15 @@ def for_user(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(Q(user=user) | Q(organization__memberships__user=user)).distinct()
 
 
+def visible_for(user: Any) -> QuerySet[Notification]:
+    """The user's notifications not dismissed, newest first (the workspace's list)."""
+    return for_user(user).filter(dismissed_at__isnull=True)
+
+
+def unread_for(user: Any) -> QuerySet[Notification]:
+    """The user's notifications neither read nor dismissed, newest first (the dashboard's news)."""
+    return visible_for(user).filter(read_at__isnull=True)
+
+
 def for_object(instance: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(object_type=instance._meta.label_lower, object_id=str(instance.pk))

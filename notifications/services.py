@@ -188,12 +188,59 @@ def unsubscribe_link(watch: ProductWatch) -> str:
 @transaction.atomic
 def mark_read(*, actor: Any, notification: Notification) -> Notification:
     """A member of the addressed organisation (or the addressed user) marks a notification read."""
-    allowed = (notification.user_id is not None and getattr(actor, "pk", None) == notification.user_id) or (
-        notification.organization is not None and permissions.is_member(actor, notification.organization)
-    )
-    if not allowed:
+    if not _may_handle(actor, notification):
         raise Forbidden()
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=notification,
+            before={"read_at": None},
+            after={"read_at": notification.read_at.isoformat()},
+            organization_id=notification.organization_id,
+        )
     return notification
+
+
+def _may_handle(actor: Any, notification: Notification) -> bool:
+    """The addressed user, or a member of the addressed organisation."""
+    return (notification.user_id is not None and getattr(actor, "pk", None) == notification.user_id) or (
+        notification.organization is not None and permissions.is_member(actor, notification.organization)
+    )
+
+
+@transaction.atomic
+def dismiss(*, actor: Any, notification: Notification) -> Notification:
+    """A member of the addressed organisation (or the addressed user) removes a notification from the list
+    (it counts as read too); the row stays for the record."""
+    if not _may_handle(actor, notification):
+        raise Forbidden()
+    if notification.dismissed_at is not None:
+        return notification
+    now = timezone.now()
+    before = {"read_at": notification.read_at.isoformat() if notification.read_at else None, "dismissed_at": None}
+    notification.read_at = notification.read_at or now
+    notification.dismissed_at = now
+    notification.save(update_fields=["read_at", "dismissed_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=notification,
+        before=before,
+        after={"read_at": notification.read_at.isoformat(), "dismissed_at": now.isoformat()},
+        organization_id=notification.organization_id,
+    )
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, actor: Any, notifications: Iterable[Notification]) -> int:
+    """Mark every given notification the actor may handle read; returns how many changed."""
+    changed = 0
+    for notification in notifications:
+        if notification.read_at is None and _may_handle(actor, notification):
+            mark_read(actor=actor, notification=notification)
+            changed += 1
+    return changed

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from workspace.views import dashboard, diary, imports, lots, profile, shipments, stamps
+from workspace.views import dashboard, diary, imports, lots, notifications, profile, shipments, stamps
 
 app_name = "workspace"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("org/", dashboard.switch_org, name="switch_org"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("notifications/<int:pk>/dismiss/", notifications.notification_dismiss, name="notification_dismiss"),
     path("sw.js", diary.service_worker, name="sw"),
     path("manifest.webmanifest", diary.manifest, name="manifest"),
     path("diary/", diary.diary, name="diary"),
