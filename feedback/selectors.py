@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Avg, Count, QuerySet
 
 from catalog.models import Organization, Product
+from feedback.choices import FeedbackKind
 from feedback.models import Feedback
 
 
@@ -24,3 +27,12 @@ def for_organization(organization: Organization) -> QuerySet[Feedback]:
 def rating_summary(product: Product) -> dict[str, float | int | None]:
     agg = Feedback.objects.filter(product=product, rating__isnull=False).aggregate(avg=Avg("rating"), n=Count("id"))
     return {"average": round(agg["avg"], 1) if agg["avg"] else None, "count": agg["n"]}
+
+
+def counterfeit_reports(officer: Any) -> QuerySet[Feedback]:
+    """Counterfeit reports an officer handles: those of organisations (producers, or the agency itself for
+    unknown codes) of the officer's province; a platform admin sees all. Newest first."""
+    qs = Feedback.objects.filter(kind=FeedbackKind.COUNTERFEIT).select_related("organization", "product", "lot", "case")
+    if getattr(officer, "is_superuser", False) or getattr(officer, "agency_id", None) is None:
+        return qs
+    return qs.filter(organization__province_code=officer.agency.province_code)

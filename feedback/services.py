@@ -44,6 +44,19 @@ def normalise_tracking_code(code: str) -> str:
     return f"PA-{text[:4]}-{text[4:8]}" if len(text) == 8 else ""
 
 
+def check_rate(address: str) -> str:
+    """The address's hash, after refusing one that sent too much feedback in the last hour or day."""
+    hashed = address_hash(address)
+    now = timezone.now()
+    recent = Feedback.objects.filter(address_hash=hashed)
+    if (
+        recent.filter(created_at__gte=now - dt.timedelta(hours=1)).count() >= PER_HOUR
+        or recent.filter(created_at__gte=now - dt.timedelta(days=1)).count() >= PER_DAY
+    ):
+        raise Throttled()
+    return hashed
+
+
 def can_answer(actor: Any, item: Feedback) -> bool:
     """Members of the producer and agency officers of its province answer feedback."""
     return permissions.can_edit_organization_data(actor, item.organization) or permissions.is_officer_for(
@@ -62,14 +75,7 @@ def submit_feedback(
     photo: UploadedFile | None = None,
 ) -> Feedback:
     """Anyone (signed in or not) sends feedback about a public product; limited per network address."""
-    hashed = address_hash(address)
-    now = timezone.now()
-    recent = Feedback.objects.filter(address_hash=hashed)
-    if (
-        recent.filter(created_at__gte=now - dt.timedelta(hours=1)).count() >= PER_HOUR
-        or recent.filter(created_at__gte=now - dt.timedelta(days=1)).count() >= PER_DAY
-    ):
-        raise Throttled()
+    hashed = check_rate(address)
     message = str(data.get("message", "")).strip()
     if len(message) < 2:
         raise ValidationError({"message": [_("Hãy viết nội dung (ít nhất 2 ký tự).")]})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import complaints, home, logins, quality, recalls, reports, reviews, surveys
+from oversight.views import complaints, counterfeit, home, logins, quality, recalls, reports, reviews, surveys
 
 app_name = "oversight"
 urlpatterns = [
@@ -30,6 +30,10 @@ urlpatterns = [
     # complaints
     path("phan-anh/", complaints.complaints, name="complaints"),
     path("phan-anh/<int:pk>/", complaints.complaint, name="complaint"),
+    path("phan-anh/<int:pk>/chuyen-cap/", complaints.escalate, name="complaint_escalate"),
+    # counterfeit reports (list, map, each report)
+    path("hang-nghi-gia/", counterfeit.reports, name="counterfeit"),
+    path("hang-nghi-gia/<int:pk>/", counterfeit.report, name="counterfeit_report"),
     # dashboards, indicators, reports
     path("thong-ke/", reports.dashboard, name="dashboard"),
     path("chi-tieu/", reports.indicators, name="indicators"),

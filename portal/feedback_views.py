@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_authenticated
@@ -53,7 +54,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code") or request.POST.get("code", "")
     link, product, lot = _subject(code)
     if product is None:
-        raise Http404
+        # A code the portal does not know: what the consumer can do is report it (never a bare "Not Found").
+        if code:
+            return HttpResponseRedirect(reverse("counterfeit-report") + "?" + urlencode({"code": code[:200]}))
+        return HttpResponseRedirect(reverse("feedback-lookup"))
     form = FeedbackForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -1,15 +1,17 @@
 from django.urls import path, re_path
 
-from portal import feedback_views, items, resolver, views, watch_views
+from portal import counterfeit_views, feedback_views, items, resolver, views, watch_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tim-kiem/", views.search, name="search"),
     path("to-chuc/", views.organizations, name="organizations"),
     path("scan", views.scan, name="scan"),
     path("ngon-ngu/<str:lang>", views.set_language, name="set-language"),
     path("phan-anh/", feedback_views.lookup, name="feedback-lookup"),
     path("phan-anh/gui", feedback_views.submit, name="feedback-submit"),
+    path("phan-anh/hang-nghi-gia", counterfeit_views.report, name="counterfeit-report"),
     path("phan-anh/<str:tracking_code>", feedback_views.follow, name="feedback-follow"),
     path("theo-doi/<str:gtin>", watch_views.request_watch, name="watch-request"),
     path("theo-doi/xac-nhan/<str:token>", watch_views.confirm_watch, name="watch-confirm"),

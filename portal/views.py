@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -72,6 +73,14 @@ def organizations(request: HttpRequest) -> HttpResponse:
 @require_GET
 def scan(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/scan.html", {})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Clients that ask for /favicon.ico without reading the page's icon links get the icon, not a 404."""
+    response = HttpResponsePermanentRedirect(static("truyxuat/icons/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("stamps.urls")),
     path("", include("portal.urls")),
 ]
+
+# Error pages in Vietnamese (English in English mode) on the base template; the 500 page needs no database.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

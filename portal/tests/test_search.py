@@ -88,7 +88,7 @@ def test_only_public_rows_are_found():
 
 
 def test_search_text_follows_renames():
-    org = OrganizationFactory(name="Cơ sở A")
+    org = Organization.objects.get(pk=OrganizationFactory(name="Cơ sở A").pk)
     org.name = "Cơ sở Mật ong Kon Plông"
     org.save(update_fields=["name", "updated_at"])
     assert "mat ong kon plong" in Organization.objects.get(pk=org.pk).search_text
