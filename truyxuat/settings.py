@@ -310,6 +310,19 @@ TRUYXUAT_SQLITE_GROUP_COMMIT = os.environ.get("TRUYXUAT_SQLITE_GROUP_COMMIT", "1
 TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.local/ledger")
 TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_DIR / "ledger-signer.key"))
 
+# --- plot maps (issue 15, helper 4) ------------------------------------------------------------
+# Basemap under the growing-area maps: a Leaflet tile URL template such as
+# https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png; empty (the default) draws plots on a plain background.
+# Its host joins the Content-Security-Policy's img-src (core.maptiles; a template the CSP could not allow is refused
+# here). TRUYXUAT_MAP_ATTRIBUTION is the credit line the tile provider requires (plain text).
+TRUYXUAT_MAP_TILES = os.environ.get("TRUYXUAT_MAP_TILES", "").strip()
+TRUYXUAT_MAP_ATTRIBUTION = os.environ.get("TRUYXUAT_MAP_ATTRIBUTION", "").strip()
+if TRUYXUAT_MAP_TILES:
+    from core.maptiles import with_tiles
+
+    CONTENT_SECURITY_POLICY = with_tiles(CONTENT_SECURITY_POLICY, TRUYXUAT_MAP_TILES)
+# --- end of plot maps -----------------------------------------------------------------------------
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Public pages (portal): rendered lot pages and JSON, shared by the workers of one machine. Coherent across

@@ -112,6 +112,7 @@ def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
     page.fill("#a-code", "VT-51-DHA-7701")
     page.fill("#a-crop", "Cà phê vối")
     page.fill("#a-name", "Rẫy cà phê Thôn 4")
+    page.evaluate("document.getElementById('draw-map').scrollIntoView({block: 'center'})")  # clear of the bottom bar
     box = page.locator("#draw-map").bounding_box()
     for dx, dy in ((-60, -50), (70, -45), (80, 60), (-55, 65)):
         page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
