@@ -205,7 +205,17 @@ def _recall(recall: Recall) -> dict[str, Any]:
             }
             for p in recall.parties.all()
         ],
-        "progress": {k: str(v) if not isinstance(v, int) else v for k, v in progress.items()},
+        "progress": {  # quantities per unit (kg and bags are never added together)
+            **{k: progress[k] for k in ("parties", "acknowledged", "percent", "lots", "catalog_lots")},
+            "units": [
+                {
+                    "unit": u["unit"],
+                    "withdrawn": str(u["withdrawn"]),
+                    "in_scope": str(u["total"]) if u["total"] is not None else None,
+                }
+                for u in progress["units"]
+            ],
+        },
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 PALETTE = ["#1b6b3a", "#2e7d9a", "#c77d1a", "#7b4fa0", "#b3261e", "#5f6368", "#3f8f5a", "#a05a2c"]
 
 
@@ -45,44 +46,123 @@ def point_map(
     width: int = 640,
     height: int = 420,
     title: str = "",
+    legend: Sequence[tuple[str, str, str]] = (),
+    font_size: int = 13,
 ) -> SafeString:
-    """Points (lat, lon, name, `root` highlighted) on an equirectangular frame fitted to them, with optional
-    lines between (lat, lon) pairs (shipments)."""
+    """Points on an equirectangular frame fitted to them, each labelled beside it, with optional lines between
+    (lat, lon) pairs (shipments) and a legend.
+
+    A point is a dict: `lat`, `lon`, `name` (its label; `label` wins if given), optional `sublabel` (a second,
+    grey line), `colour` (else red when `root`, green otherwise). Labels have a white halo and are placed right,
+    left, above or below the point, whichever does not overlap a label already drawn; a label that fits nowhere is
+    left out (the point keeps its tooltip). `legend`: (colour, text, "point" | "line") rows drawn in a box at the
+    bottom left.
+    """
     coords = [(p["lat"], p["lon"]) for p in points] + [c for line in lines for c in line]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="sans-serif" font-size="11">'
+        f'aria-label="{escape(title)}" font-family="sans-serif" font-size="{font_size}">'
     ]
     if not coords:
         parts.append(f'<text x="20" y="30" fill="#5f6368">{escape(title)} —</text></svg>')
         return mark_safe("".join(parts))
+    legend_h = (len(legend) * (font_size + 8) + 10) if legend else 0
+    margin, bottom = 40, 30 + legend_h
     lats = [c[0] for c in coords]
     lons = [c[1] for c in coords]
     pad = 0.02
     min_lat, max_lat = min(lats) - pad, max(lats) + pad
     min_lon, max_lon = min(lons) - pad, max(lons) + pad
     span = max(max_lat - min_lat, max_lon - min_lon)
+    scale = min((width - 2 * margin) / span, (height - margin - bottom) / span)
+    left = (width - (max_lon - min_lon) * scale) / 2  # centred in the frame
+    base = height - bottom - (height - margin - bottom - (max_lat - min_lat) * scale) / 2
 
     def xy(lat: float, lon: float) -> tuple[float, float]:
-        x = 30 + (lon - min_lon) / span * (width - 60)
-        y = height - 30 - (lat - min_lat) / span * (height - 60)
-        return x, y
+        return left + (lon - min_lon) * scale, base - (lat - min_lat) * scale
 
     for a, b in lines:
         (x1, y1), (x2, y2) = xy(*a), xy(*b)
         parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#c77d1a" stroke-width="2" '
-            'stroke-dasharray="5 3"/>'
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#c77d1a" stroke-width="2.5" '
+            'stroke-dasharray="6 4"/>'
         )
-    for p in points:
-        x, y = xy(p["lat"], p["lon"])
-        colour = "#b3261e" if p.get("root") else "#1b6b3a"
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" stroke="#fff" stroke-width="1.5">')
-        parts.append(f"<title>{escape(p.get('name', ''))}</title></circle>")
-        parts.append(f'<text x="{x + 8:.1f}" y="{y + 4:.1f}">{escape(str(p.get("name", ""))[:28])}</text>')
+    placed = [xy(p["lat"], p["lon"]) for p in points]
+    taken: list[Box] = [(x - 7, y - 7, x + 7, y + 7) for x, y in placed]
+    labels: list[str] = []
+    for p, (x, y) in zip(points, placed, strict=True):
+        colour = p.get("colour") or ("#b3261e" if p.get("root") else "#1b6b3a")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#fff" stroke-width="2">')
+        parts.append(f"<title>{escape(p.get('label') or p.get('name', ''))}</title></circle>")
+        labels.append(_label(p, x, y, width, height - legend_h, font_size, taken))
+    parts.extend(labels)  # over every point and line
+    if legend:
+        parts.append(_legend(legend, height - legend_h - 4, font_size))
     parts.append(
-        f'<text x="{width - 10}" y="{height - 8}" text-anchor="end" fill="#5f6368">'
+        f'<text x="{width - 10}" y="{height - 8}" text-anchor="end" fill="#5f6368" font-size="{font_size - 2}">'
         f"{min_lat:.3f}–{max_lat:.3f}°N, {min_lon:.3f}–{max_lon:.3f}°E</text>"
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+HALO = 'stroke="#fff" stroke-width="3.5" stroke-linejoin="round" paint-order="stroke"'
+
+
+def _label(p: dict[str, Any], x: float, y: float, width: int, height: int, size: int, taken: list[Box]) -> str:
+    """The point's label at the first free place (right, left, above, below); "" when none is free."""
+    main = str(p.get("label") or p.get("name") or "")[:40]
+    sub = str(p.get("sublabel") or "")[:48]
+    if not main:
+        return ""
+    char = size * 0.56  # an average glyph's width in a sans-serif face
+    w = max(len(main), len(sub) * 0.85) * char
+    h = size * (2.2 if sub else 1.2)
+    candidates = [
+        (x + 11, y - size * 0.35, "start"),  # right, first line centred on the point
+        (x - 11, y - size * 0.35, "end"),  # left
+        (x - w / 2, y - 12 - h + size, "start"),  # above
+        (x - w / 2, y + 12 + size * 0.9, "start"),  # below
+    ]
+    for lx, ly, anchor in candidates:
+        left = lx - w if anchor == "end" else lx
+        box = (left, ly - size, left + w, ly - size + h)
+        inside = box[0] >= 2 and box[2] <= width - 2 and box[1] >= 2 and box[3] <= height - 2
+        if inside and not any(_overlap(box, t) for t in taken):
+            taken.append(box)
+            text = (
+                f'<text x="{lx:.1f}" y="{ly + size * 0.35:.1f}" text-anchor="{anchor}" {HALO}>'
+                f'<tspan font-weight="bold">{escape(main)}</tspan>'
+            )
+            if sub:
+                text += (
+                    f'<tspan x="{lx:.1f}" dy="{size * 1.1:.1f}" fill="#5f6368" font-size="{size - 2}">'
+                    f"{escape(sub)}</tspan>"
+                )
+            return text + "</text>"
+    return ""
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _legend(rows: Sequence[tuple[str, str, str]], top: float, size: int) -> str:
+    step = size + 8
+    w = max(len(text) for _c, text, _k in rows) * size * 0.56 + 44
+    out = [
+        f'<g class="legend"><rect x="8" y="{top:.1f}" width="{w:.1f}" height="{len(rows) * step + 8}" '
+        'fill="#fff" fill-opacity="0.92" stroke="#c9d1d9" rx="4"/>'
+    ]
+    for i, (colour, text, kind) in enumerate(rows):
+        cy = top + 4 + step * i + step / 2
+        if kind == "line":
+            out.append(
+                f'<line x1="16" y1="{cy:.1f}" x2="36" y2="{cy:.1f}" stroke="{colour}" stroke-width="2.5" '
+                'stroke-dasharray="6 4"/>'
+            )
+        else:
+            out.append(f'<circle cx="26" cy="{cy:.1f}" r="6" fill="{colour}" stroke="#fff" stroke-width="1.5"/>')
+        out.append(f'<text x="44" y="{cy + size * 0.35:.1f}">{escape(text)}</text>')
+    out.append("</g>")
+    return "".join(out)

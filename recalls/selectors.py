@@ -10,11 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet
 
 from catalog.models import Lot
 from recalls.choices import RecallStatus
+from recalls.display import progress_rows
 from recalls.models import Recall, RecallLot, RecallParty
+from recalls.scope import add_quantity
 
 
 def active_recall_for_lot(lot: Lot) -> Recall | None:
@@ -57,38 +59,28 @@ def for_organization(org: Any) -> QuerySet[RecallParty]:
 
 
 def progress(recall: Recall) -> dict[str, Any]:
+    """Acknowledgements and quantities withdrawn against the quantities in scope, per unit (never kg plus bags).
+
+    `units`: one row per unit {unit, withdrawn, total, text ("2.000 kg / 18.000 kg"), percent};
+    `text`: the rows joined with " · ".
+    """
     parties = recall.parties.filter(organization__isnull=False)
     total = parties.count()
     acknowledged = parties.filter(acknowledged_at__isnull=False).count()
     lots = recall.lots.filter(lot__isnull=False).select_related("lot")
-    quantity = sum((rl.lot.quantity for rl in lots if rl.lot), Decimal(0))
-    withdrawn = parties.aggregate(total=Sum("quantity_withdrawn"))["total"] or Decimal(0)
+    in_scope: dict[str, Decimal] = {}
+    for rl in lots:
+        add_quantity(in_scope, rl.lot.quantity, rl.lot.unit)  # type: ignore[union-attr]
+    withdrawn: dict[str, Decimal] = {}
+    for qty, unit in parties.exclude(quantity_withdrawn=None).values_list("quantity_withdrawn", "unit"):
+        add_quantity(withdrawn, qty, unit)
+    rows = progress_rows(withdrawn, in_scope)
     return {
         "parties": total,
         "acknowledged": acknowledged,
         "percent": round(acknowledged * 100 / total) if total else 100,
         "lots": recall.lots.count(),
         "catalog_lots": lots.count(),
-        "quantity": quantity,
-        "withdrawn": withdrawn,
+        "units": rows,
+        "text": " · ".join(r["text"] for r in rows),
     }
-
-
-def map_points(recall: Recall) -> list[dict[str, Any]]:
-    """Points to draw: facilities of affected organisations (with coordinates)."""
-    from catalog.models import Facility
-
-    org_ids = {p.organization_id for p in recall.parties.all() if p.organization_id}
-    glns = {p.gln for p in recall.parties.all() if p.gln}
-    points = []
-    for f in Facility.objects.filter(Q(organization_id__in=org_ids) | Q(gln__in=glns)).exclude(latitude=None):
-        points.append(
-            {
-                "name": f.name,
-                "org": f.organization_id,
-                "lat": float(f.latitude),  # type: ignore[arg-type]
-                "lon": float(f.longitude),  # type: ignore[arg-type]
-                "root": f.organization_id == recall.organization_id,
-            }
-        )
-    return points

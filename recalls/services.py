@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from catalog.choices import LotStatus, QuantityUnit
+from catalog.choices import QuantityUnit
 from catalog.models import Facility, Lot, Organization
 from catalog.selectors import digital_link
 from catalog.services import recall_lot
@@ -28,39 +27,16 @@ from core import audit, generations
 from core.choices import AuditAction
 from core.forms import message
 from core.numbers import RECEIVED_QUANTITY, NumberError, parse_plain
-from events.epcis import key_of
-from events.services import recall_scope
 from ledger.services import append_record
 from notifications.choices import NotificationKind
 from notifications.models import ProductWatch
 from notifications.services import email_after_commit, notify_organization, unsubscribe_link
 from quality.models import LabTest
-from quality.services import lots_to_hold
-from recalls.choices import HazardClass, RecallOrigin, RecallStatus
+from recalls.choices import HazardClass, RecallStatus
 from recalls.models import Recall, RecallLot, RecallParty, RecallShipment
+from recalls.scope import ScopeChanged, build_scope, lot_key, origin_organization, root_lots
 
-
-def lot_key(lot: Lot) -> str:
-    """The canonical identifier key of a catalogue lot (the LGTIN Digital Link on id.gs1.org)."""
-    return key_of(f"https://id.gs1.org/01/{lot.product.gtin}/10/{quote(lot.lot_code, safe='')}")
-
-
-def root_lots(*, lot: Lot | None, facility: Facility | None, lab_test: LabTest | None) -> tuple[str, list[Lot]]:
-    """The origin and the root lots of a recall started from a lot, a facility or a failed test result."""
-    given = [x for x in (lot, facility, lab_test) if x is not None]
-    if len(given) != 1:
-        raise ValidationError(_("Chọn đúng một điểm khởi đầu: một lô, một cơ sở hoặc một kết quả kiểm nghiệm."))
-    if lot is not None:
-        return RecallOrigin.LOT, [lot]
-    if facility is not None:
-        lots = Lot.objects.filter(Q(origin_areas__facility=facility) | Q(lab_tests__facility=facility)).exclude(
-            status=LotStatus.RECALLED
-        )
-        return RecallOrigin.FACILITY, list(lots.distinct().order_by("pk"))
-    assert lab_test is not None
-    if lab_test.passed:
-        raise ValidationError(_("Kết quả này đạt: không có căn cứ thu hồi."))
-    return RecallOrigin.LAB_TEST, lots_to_hold(lab_test)
+__all__ = ["ScopeChanged", "acknowledge", "close_recall", "default_notice", "lot_key", "root_lots", "start_recall"]
 
 
 def _next_code() -> str:
@@ -71,17 +47,29 @@ def _next_code() -> str:
     return f"{prefix}{number:04d}"
 
 
-def _catalog_lots(nodes: list[dict[str, Any]]) -> dict[tuple[str, str], Lot]:
-    pairs = {(n["gtin"], n["lot"]) for n in nodes if n.get("gtin") and n.get("lot")}
-    found: dict[tuple[str, str], Lot] = {}
-    items = sorted(pairs)
-    for i in range(0, len(items), 500):
-        query = Q()
-        for gtin, code in items[i : i + 500]:
-            query |= Q(product__gtin=gtin, lot_code=code)
-        for lot in Lot.objects.filter(query).select_related("product__organization"):
-            found[(lot.product.gtin, lot.lot_code)] = lot
-    return found
+def default_notice(reason: str) -> str:
+    """The consumers' notice composed from the reason (one full stop after it, however the reason ends)."""
+    return _(
+        "Cơ quan quản lý yêu cầu thu hồi sản phẩm thuộc lô này. Lý do: %(reason)s. Không sử dụng sản phẩm; "
+        "liên hệ nơi bán để được hướng dẫn."
+    ) % {"reason": reason.strip().rstrip(".;:,… ").strip()}
+
+
+def _complaint_case(actor: Any, complaint: Any, origin_org: Organization) -> Any:
+    """The complaint case the recall answers, locked; only an officer for the complaint's organisation links it."""
+    if complaint is None:
+        return None
+    case_model = apps.get_model("complaints", "ComplaintCase")  # complaints imports recalls, not the reverse
+    case = (
+        case_model.objects.select_for_update(of=("self",))
+        .select_related("feedback__organization")
+        .get(pk=getattr(complaint, "pk", complaint))
+    )
+    org = case.feedback.organization
+    require(org is not None and permissions.is_officer_for(actor, org))
+    if case.recall_id is not None:
+        raise ValidationError(_("Phản ánh này đã gắn với một đợt thu hồi khác."))
+    return case
 
 
 @transaction.atomic
@@ -94,33 +82,30 @@ def start_recall(
     lot: Lot | None = None,
     facility: Facility | None = None,
     lab_test: LabTest | None = None,
+    complaint: Any = None,
+    expected_scope: str | None = None,
 ) -> Recall:
-    """An officer starts a recall; every downstream lot, party and shipment is found and notified."""
-    origin_org = (
-        (
-            lot.product.organization if lot else facility.organization if facility else lab_test.organization  # type: ignore[union-attr]
-        )
-        if (lot or facility or lab_test)
-        else None
-    )
-    if origin_org is None:
-        raise ValidationError(_("Chọn đúng một điểm khởi đầu: một lô, một cơ sở hoặc một kết quả kiểm nghiệm."))
+    """An officer starts a recall; every downstream lot, party and shipment is found and notified.
+
+    `expected_scope`: the digest of the scope the officer previewed (`recalls.scope.Scope.digest`); when the
+    scope is different now, nothing is written and `ScopeChanged` carries the new scope. `complaint`: the
+    complaint case (or its pk) the recall answers; it is linked to the recall in the same transaction.
+    """
+    origin_org = origin_organization(lot=lot, facility=facility, lab_test=lab_test)
     require(permissions.is_officer_for(actor, origin_org))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Cần nêu lý do thu hồi.")]})
     if hazard_class not in HazardClass.values:
         raise ValidationError({"hazard_class": [_("Mức độ không hợp lệ.")]})
-    origin, roots = root_lots(lot=lot, facility=facility, lab_test=lab_test)
-    if not roots:
-        raise ValidationError(_("Không tìm thấy lô nào để thu hồi từ điểm khởi đầu này."))
-    notice = (notice or "").strip() or _(
-        "Cơ quan quản lý yêu cầu thu hồi sản phẩm thuộc lô này. Lý do: %(reason)s. Không sử dụng sản phẩm; "
-        "liên hệ nơi bán để được hướng dẫn."
-    ) % {"reason": reason}
+    case = _complaint_case(actor, complaint, origin_org)
+    scope = build_scope(actor, lot=lot, facility=facility, lab_test=lab_test)
+    if expected_scope is not None and expected_scope != scope.digest:
+        raise ScopeChanged(scope)
+    notice = (notice or "").strip() or default_notice(reason)
     recall = Recall.objects.create(
         code=_next_code(),
-        origin=origin,
+        origin=scope.origin,
         root_lot=lot,
         root_facility=facility,
         root_lab_test=lab_test,
@@ -129,73 +114,48 @@ def start_recall(
         reason=reason,
         notice=notice,
         started_by=actor if getattr(actor, "pk", None) else None,
+        unknown_roots=scope.unknown_roots,
     )
-    root_keys = {lot_key(r): r for r in roots}
-    scope = recall_scope(list(root_keys))
-    nodes = [n for n in scope.lots]
-    seen = {n["key"] for n in nodes}
-    for key, root in root_keys.items():  # roots no event mentions are still recalled
-        if key not in seen:
-            nodes.append({"key": key, "gtin": root.product.gtin, "lot": root.lot_code, "depth": 0})
-    catalog = _catalog_lots(nodes) | {(r.product.gtin, r.lot_code): r for r in roots}
-    affected_orgs: dict[int, Organization] = {}
-    recalled: list[Lot] = []
-    for n in sorted(nodes, key=lambda n: (n.get("depth", 0), n["key"])):
-        match = catalog.get((n.get("gtin") or "", n.get("lot") or ""))
-        outside = match is not None and not permissions.is_officer_for(actor, match.product.organization)
-        RecallLot.objects.create(
+    RecallLot.objects.bulk_create(
+        RecallLot(
             recall=recall,
-            key=n["key"][:1000],
-            gtin=n.get("gtin") or "",
-            lot_code=(n.get("lot") or "")[:80],
-            depth=n.get("depth", 0),
-            lot=match,
-            organization=match.product.organization if match else None,
-            outside_jurisdiction=outside,
+            key=s.key,
+            gtin=s.gtin,
+            lot_code=s.lot_code,
+            depth=s.depth,
+            lot=s.lot,
+            organization=s.organization,
+            outside_jurisdiction=s.outside_jurisdiction,
         )
-        if match is not None:
-            affected_orgs[match.product.organization_id] = match.product.organization
-            if not outside:
-                recall_lot(actor=actor, lot=match, reason=f"{recall.code}: {reason}")
-                recalled.append(match)
+        for s in scope.lots
+    )
+    recalled = scope.recalled
+    for match in recalled:
+        recall_lot(actor=actor, lot=match, reason=f"{recall.code}: {reason}")
     # every lot in the scope (all downstream of the roots) shows the recall on its next request, in any process
-    generations.bump_lots((n.get("gtin") or "", n.get("lot") or "") for n in nodes)
-    for s in scope.shipments:
-        RecallShipment.objects.create(
+    generations.bump_lots((s.gtin, s.lot_code) for s in scope.lots)
+    RecallShipment.objects.bulk_create(
+        RecallShipment(
             recall=recall,
-            epc=s["epc"][:1000],
-            source=(s.get("source") or "")[:1000],
-            destination=(s.get("destination") or "")[:1000],
-            ship_event_id=(s.get("ship_event_id") or "")[:1000],
-            receive_event_id=(s.get("receive_event_id") or "")[:1000],
+            epc=s.epc,
+            source=s.source,
+            destination=s.destination,
+            ship_event_id=s.ship_event_id,
+            receive_event_id=s.receive_event_id,
         )
-    parties: dict[str, RecallParty] = {}
-    by_tax = {
-        o.tax_code: o
-        for o in Organization.objects.filter(tax_code__in=[p["tax_code"] for p in scope.parties if p.get("tax_code")])
-    }
-    for p in scope.parties:
-        org = by_tax.get(p.get("tax_code") or "")
-        ident = f"org:{org.pk}" if org else p["key"]
-        if ident in parties:
-            continue
-        parties[ident] = RecallParty(
-            recall=recall,
-            organization=org,
-            party_key=p["key"][:1000],
-            name=(p.get("organization") or p.get("name") or p["key"])[:255],
-            gln=p.get("gln") or "",
-        )
-    for org in affected_orgs.values():
-        ident = f"org:{org.pk}"
-        if ident not in parties:
-            parties[ident] = RecallParty(recall=recall, organization=org, name=org.name, gln=org.gln or "")
+        for s in scope.shipments
+    )
     now = timezone.now()
     link = reverse("oversight:recall", args=[recall.pk])
-    for party in parties.values():
-        if party.organization is not None:
-            party.notified_at = now
-        party.save()
+    for p in scope.parties:
+        party = RecallParty.objects.create(
+            recall=recall,
+            organization=p.organization,
+            party_key=p.party_key,
+            name=p.name,
+            gln=p.gln,
+            notified_at=now if p.organization is not None else None,
+        )
         if party.organization is not None:
             notify_organization(
                 party.organization,
@@ -209,6 +169,18 @@ def start_recall(
     recall.consumers_notified = _notify_consumers(recall, recalled)
     recall.save(update_fields=["consumers_notified"])
     audit.record(actor=actor, action=AuditAction.RECALL, instance=recall, organization_id=origin_org.pk, reason=reason)
+    if case is not None:
+        before = audit.snapshot(case)
+        case.recall = recall
+        case.save(update_fields=["recall"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=case,
+            before=before,
+            organization_id=case.feedback.organization_id,
+            reason=recall.code,
+        )
     append_record(recall)
     return recall
 

@@ -145,6 +145,12 @@ def _parties(party_keys: set[str], org_ids: set[int]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+def parties_by_key(keys: set[str]) -> dict[str, dict[str, Any]]:
+    """{party key: {key, gln, name, tax_code, organization}} of the keys registered as facilities or organisations
+    (GLN Digital Links or SGLN URNs); keys nobody registered are left out."""
+    return {p["key"]: p for p in _parties(keys, set()) if p["name"]}
+
+
 def party_names(keys: set[str]) -> dict[str, str]:
     """Display names of party keys (GLN Digital Links) registered as facilities or organisations."""
     return {p["key"]: f"{p['name']} ({p['key'].rsplit('/', 1)[-1]})" for p in _parties(keys, set()) if p["name"]}

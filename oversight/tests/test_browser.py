@@ -124,7 +124,8 @@ def test_recall_puts_banner_on_downstream_consumer_page(page, live_server):
     page.click("form:has(select[name=lot]) button")
     page.fill("textarea[name=reason]", "Phát hiện Ochratoxin A vượt giới hạn")
     page.select_option("select[name=hazard_class]", "I")
-    page.click("#recall-form button")
+    page.click("#recall-form button")  # the scope's preview, then the confirmation
+    page.click("#recall-confirm button")
     page.wait_for_selector("#parties")
     assert "RX-01" in page.inner_text("#scope")
     assert "Công ty Rang xay Đăk Hà" in page.inner_text("#parties")

@@ -85,12 +85,13 @@ def test_the_lab_api_keeps_plain_decimals(lab):
 
 
 def test_a_recall_acknowledgement_reads_the_withdrawn_quantity_the_vietnamese_way(lab, producer):
+    from oversight.tests.recall_helpers import start_recall
     from recalls.models import Recall
 
     client, lot, borax = lab
     assert _post(client, lot, borax, "2").status_code == 302
     test = LabTest.objects.get()
-    client.post(reverse("oversight:recall_new"), {"lab_test": test.pk, "reason": "Hàn the", "hazard_class": "I"})
+    start_recall(client, {"lab_test": test.pk, "reason": "Hàn the", "hazard_class": "I"})
     party = Recall.objects.get().parties.get()
     client.force_login(producer)
     url = reverse("oversight:recall_ack", args=[party.pk])

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.tests.factories import FacilityFactory, GrowingAreaFactory, LotFactory, ProductFactory
+from oversight.tests.recall_helpers import start_recall
 from quality.models import LabTest
 from recalls.models import Recall
 from reports.models import ReportJob
@@ -91,9 +92,7 @@ def test_lab_test_form_and_recall_flow(client, officer, producer, organization):
     test = LabTest.objects.get()
     assert response.status_code == 302 and not test.passed
     assert client.get(reverse("oversight:lab_test", args=[test.pk])).status_code == 200
-    response = client.post(
-        reverse("oversight:recall_new"), {"lab_test": test.pk, "reason": "Hàn the", "hazard_class": "I"}
-    )
+    response = start_recall(client, {"lab_test": test.pk, "reason": "Hàn the", "hazard_class": "I"})
     recall = Recall.objects.get()
     assert response.status_code == 302
     page = client.get(reverse("oversight:recall", args=[recall.pk]))
