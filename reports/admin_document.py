@@ -252,7 +252,8 @@ def _rule_under(paragraph: Paragraph, avail: float, ratio: float) -> list[Flowab
     """A solid rule centred under a paragraph, `ratio` of its longest line (clear of the dots below Ọ, Ệ)."""
     paragraph.wrap(avail, 10_000)
     widths = paragraph.getActualLineWidths0() or [avail]
-    return [Spacer(1, 4), HRFlowable(width=max(widths) * ratio, thickness=0.6, color="black", spaceAfter=5)]
+    gap = paragraph.style.fontSize * 0.45  # below the descenders and the dots under Ọ, Ệ
+    return [Spacer(1, gap), HRFlowable(width=max(widths) * ratio, thickness=0.6, color="black", spaceAfter=5)]
 
 
 def _header(doc: AdminDocument, s: dict[str, ParagraphStyle]) -> Table:

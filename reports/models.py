@@ -61,6 +61,10 @@ class ReportJob(models.Model):
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
     document_number = models.CharField(_("số hiệu văn bản"), max_length=40, blank=True)
     place = models.CharField(_("địa danh"), max_length=80, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    signer_on_behalf_of = models.CharField(_("quyền hạn ký"), max_length=80, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=80, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
     status = models.CharField(_("trạng thái"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     message = models.CharField(_("bước"), max_length=255, blank=True)
@@ -79,3 +83,43 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_period_kind_display()} {self.number}/{self.year}"
+
+
+class DocumentCounter(models.Model):
+    """The register of an issuing body's document numbers: one counter per issuer, year and kind (BC, QĐ, TB…).
+
+    Numbers start at 01 each year (Nghị định 30/2020/NĐ-CP); `reports.numbering.take_number` hands them out."""
+
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    kind = models.CharField(_("loại văn bản"), max_length=10)
+    last = models.PositiveIntegerField(_("số đã cấp gần nhất"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year", "kind"], name="reports_counter_unique")]
+        verbose_name = _("sổ đăng ký số văn bản")
+        verbose_name_plural = _("sổ đăng ký số văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.kind} {self.year}: {self.last}"
+
+
+class ReportSigner(models.Model):
+    """Who may sign an agency's documents, as printed: title ("GIÁM ĐỐC"), or "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC"."""
+
+    agency = models.ForeignKey(
+        "catalog.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="report_signers"
+    )
+    on_behalf_of = models.CharField(_("quyền hạn ký"), max_length=80, blank=True, help_text=_("Ví dụ: KT. GIÁM ĐỐC"))
+    title = models.CharField(_("chức vụ"), max_length=80, help_text=_("Ví dụ: GIÁM ĐỐC, PHÓ GIÁM ĐỐC"))
+    name = models.CharField(_("họ và tên"), max_length=120)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_active", "on_behalf_of", "title", "name", "id"]
+        verbose_name = _("người ký văn bản")
+        verbose_name_plural = _("người ký văn bản")
+
+    def __str__(self) -> str:
+        return " / ".join(t for t in (self.on_behalf_of, self.title, self.name) if t)

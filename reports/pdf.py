@@ -1,204 +1,170 @@
-"""The periodic report as a PDF in Vietnamese administrative style (Nghị định 30/2020/NĐ-CP layout), with charts.
+"""The periodic report as a PDF administrative document (Nghị định 30/2020/NĐ-CP, see `reports.admin_document`).
 
-Header: the superior body and the issuing body with the document number on the left, the national motto on the
-right, then place and date; the title; numbered sections with tables and bar charts; recipients and signature.
+"UBND TỈNH …" over the agency, "Số: 01/BC-…", place and date; the title and its summary; sections numbered I, II…
+in the order printed, tables with numbers the Vietnamese way and dates dd/mm/yyyy, bar charts whose count axes
+step by whole numbers; the chosen signer (room for signature and seal) and "Nơi nhận".
 """
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from reports.render_common import summary_rows
+from reports import admin_document as ad
+from reports.render_common import Sections, integer_axis, iso_date, summary_rows, vn_date, vn_number
 
-FONT_DIRS = [Path(__file__).parent / "fonts", Path("/usr/share/fonts/truetype/dejavu")]
-_registered = False
+MAX_BARS = 12
 
 
-def _fonts() -> tuple[str, str]:
-    """Register a serif font with Vietnamese glyphs (DejaVu Serif, bundled) once."""
-    global _registered
-    if not _registered:
-        for folder in FONT_DIRS:
-            regular, bold = folder / "DejaVuSerif.ttf", folder / "DejaVuSerif-Bold.ttf"
-            if regular.exists() and bold.exists():
-                pdfmetrics.registerFont(TTFont("VNSerif", str(regular)))
-                pdfmetrics.registerFont(TTFont("VNSerif-Bold", str(bold)))
-                break
-        else:  # pragma: no cover - the font ships with the app
-            raise RuntimeError("DejaVu Serif font not found for the PDF report")
-        _registered = True
-    return "VNSerif", "VNSerif-Bold"
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
-    base = ParagraphStyle("base", fontName=regular, fontSize=11, leading=14)
-    return {
-        "base": base,
-        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
-        "center_bold": ParagraphStyle("cb", parent=base, fontName=bold, alignment=TA_CENTER),
-        "motto": ParagraphStyle("motto", parent=base, fontName=bold, fontSize=10.5, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=14, leading=18, alignment=TA_CENTER),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=12, spaceBefore=8, spaceAfter=4),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=12, alignment=TA_LEFT),
-        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=11),
-    }
-
-
-def _chart(rows: list[tuple[str, float]], title: str) -> Drawing:
-    regular, bold = _fonts()
-    rows = rows[:12] or [("—", 0)]
+def bar_chart(rows: list[tuple[str, float]], title: str) -> Drawing:
+    """Horizontal bars of counts (largest first, at most 12), axis ticks at whole numbers, Vietnamese numbers."""
+    rows = rows[:MAX_BARS] or [("—", 0)]
     height = 40 + 18 * len(rows)
-    drawing = Drawing(16 * cm, height)
+    drawing = Drawing(ad.TEXT_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 5.5 * cm, 10
-    chart.width, chart.height = 9.5 * cm, height - 36
+    chart.x, chart.y = 5.5 * cm, 18
+    chart.width, chart.height = ad.TEXT_WIDTH - 6.5 * cm, height - 40
     chart.data = [[v for _l, v in reversed(rows)]]
-    chart.categoryAxis.categoryNames = [str(label)[:28] for label, _v in reversed(rows)]
-    chart.categoryAxis.labels.fontName = regular
-    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.categoryNames = [str(label)[:32] for label, _v in reversed(rows)]
+    chart.categoryAxis.labels.fontName = ad.FONT
+    chart.categoryAxis.labels.fontSize = 10
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.labels.fontName = regular
-    chart.valueAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
+    step, top = integer_axis(max(v for _l, v in rows))
+    axis = chart.valueAxis
+    axis.valueMin, axis.valueMax, axis.valueStep = 0, top, step
+    axis.labels.fontName = ad.FONT
+    axis.labels.fontSize = 10
+    axis.labelTextFormat = vn_number
     chart.bars[0].fillColor = colors.HexColor("#1b6b3a")
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = regular
-    chart.barLabels.fontSize = 7
+    chart.barLabelFormat = vn_number
+    chart.barLabels.fontName = ad.FONT
+    chart.barLabels.fontSize = 9
     chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
     drawing.add(chart)
-    drawing.add(String(0, height - 12, title, fontName=bold, fontSize=10))
+    drawing.add(String(0, height - 12, title, fontName=ad.FONT_BOLD, fontSize=11))
     return drawing
 
 
-def _grid(data: list[list[Any]], widths: list[float], styles: dict[str, ParagraphStyle]) -> Table:
-    _regular, bold = _fonts()
-    cells = [[Paragraph(str(v), styles["cell"]) for v in row] for row in data]
-    table = Table(cells, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
+def _p(text: str, style: str) -> Paragraph:
+    return Paragraph(escape(text), ad.styles()[style])
+
+
+def _chart_block(sections: Sections, rows: list[tuple[str, float]], title: str) -> Flowable:
+    return KeepTogether([Spacer(1, 4), bar_chart(rows, sections.chart(title))])
+
+
+def _summary_table(figures: dict[str, Any]) -> Flowable:
+    """Groups (1, 2…) in bold with their items (1.1, 1.2…) below; figures right-aligned, Vietnamese numbers."""
+    s = ad.styles()
+    bold = ParagraphStyle("cell_bold", parent=s["cell"], fontName=ad.FONT_BOLD)
+    right = ParagraphStyle("cell_right", parent=s["cell"], alignment=TA_RIGHT)
+    bold_right = ParagraphStyle("cell_bold_right", parent=bold, alignment=TA_RIGHT)
+    rows: list[list[Any]] = [[_("TT"), _("Nội dung"), _("Số liệu")]]
+    for number, item, value in summary_rows(figures):
+        group = "." not in number
+        rows.append(
             [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("FONTNAME", (0, 0), (-1, 0), bold),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                Paragraph(escape(number), bold if group else s["cell"]),
+                Paragraph(escape(item), bold if group else s["cell"]),
+                Paragraph(escape(vn_number(value)), bold_right if group else right),
             ]
         )
-    )
-    return table
+    return ad.cell_table(rows, [1.4 * cm, ad.TEXT_WIDTH - 4.6 * cm, 3.2 * cm])
 
 
-def render_pdf(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[str, Any]) -> bytes:
-    s = _styles()
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=3 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
-        title=f"Báo cáo {meta['subtitle']}",
-        author=meta["issuer"],
-    )
-    header = Table(
-        [
-            [
-                Paragraph(meta["superior"].upper(), s["center"]),
-                Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["motto"]),
-            ],
-            [
-                Paragraph(f"<u>{meta['issuer'].upper()}</u>", s["center_bold"]),
-                Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", s["center_bold"]),
-            ],
-            [
-                Paragraph(f"Số: {meta['number']}", s["center"]),
-                Paragraph(f"<i>{meta['place']}, {meta['date_words']}</i>", s["center"]),
-            ],
-        ],
-        colWidths=[6 * cm, 10 * cm],
-    )
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story: list[Any] = [header, Spacer(1, 0.6 * cm), Paragraph("BÁO CÁO", s["title"])]
-    story.append(Paragraph(meta["subtitle"], s["center_bold"]))
-    story.append(Spacer(1, 0.4 * cm))
+def body(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[str, Any]) -> list[Flowable]:
+    """The report's body: introduction, numbered sections, tables and charts."""
+    sec = Sections()
     scope = figures["scope"]
-    intro = _(
-        "Phạm vi: %(scope)s. Kỳ báo cáo từ %(start)s đến %(end)s. Số liệu lấy trực tiếp từ Cổng truy xuất "
-        "nguồn gốc của tỉnh tại thời điểm lập báo cáo."
-    ) % {
-        "scope": scope.get("ward") or _("toàn tỉnh"),
-        "start": meta["start_words"],
-        "end": meta["end_words"],
-    }
-    story.append(Paragraph(intro, s["base"]))
-    story.append(Paragraph(_("I. Số liệu tổng hợp"), s["h2"]))
-    rows = [[_("TT"), _("Nội dung"), _("Số liệu")]] + [[a, b, c] for a, b, c in summary_rows(figures)]
-    story.append(_grid(rows, [1.4 * cm, 11 * cm, 3.6 * cm], s))
-    story.append(Paragraph(_("II. Sản phẩm theo nhóm"), s["h2"]))
-    story.append(_chart([(n, float(v)) for n, v in figures["products"]["by_category"]], _("Số sản phẩm theo nhóm")))
+    story: list[Flowable] = [
+        _p(
+            _(
+                "Phạm vi: %(scope)s. Kỳ báo cáo từ ngày %(start)s đến ngày %(end)s. Số liệu lấy trực tiếp từ Cổng "
+                "truy xuất nguồn gốc của tỉnh tại thời điểm lập báo cáo."
+            )
+            % {
+                "scope": scope.get("ward") or _("toàn tỉnh"),
+                "start": vn_date(meta["start"]),
+                "end": vn_date(meta["end"]),
+            },
+            "body",
+        ),
+        _p(_("%(agency)s báo cáo kết quả như sau:") % {"agency": meta["agency"]}, "body"),
+        _p(ad.vn_upper(sec.next(_("Số liệu tổng hợp"))), "heading"),
+        Spacer(1, 4),
+        _summary_table(figures),
+        _p(ad.vn_upper(sec.next(_("Sản phẩm và lô hàng theo nhóm"))), "heading"),
+        _chart_block(sec, [(n, float(v)) for n, v in figures["products"]["by_category"]], _("Số sản phẩm theo nhóm")),
+    ]
     if figures["lots"]["published_by_category"]:
         story.append(
-            _chart(
-                [(n, float(v)) for n, v in figures["lots"]["published_by_category"]], _("Lô công bố trong kỳ theo nhóm")
+            _chart_block(
+                sec,
+                [(n, float(v)) for n, v in figures["lots"]["published_by_category"]],
+                _("Lô công bố trong kỳ theo nhóm"),
             )
         )
     if figures.get("by_ward"):
-        story.append(Paragraph(_("III. Theo xã, phường"), s["h2"]))
+        story += [_p(ad.vn_upper(sec.next(_("Theo xã, phường"))), "heading"), Spacer(1, 4)]
         story.append(
-            _grid(
+            ad.cell_table(
                 [[_("Xã, phường"), _("Tổ chức"), _("Đã duyệt"), _("Lô công bố trong kỳ")]]
-                + [list(r) for r in figures["by_ward"][:40]],
-                [7 * cm, 3 * cm, 3 * cm, 3 * cm],
-                s,
+                + [[r[0], *(vn_number(v) for v in r[1:])] for r in figures["by_ward"][:40]],
+                [7 * cm, 2.6 * cm, 2.6 * cm, ad.TEXT_WIDTH - 12.2 * cm],
+                numeric_from=1,
             )
         )
-        story.append(_chart([(r[0], float(r[1])) for r in figures["by_ward"]], _("Tổ chức theo xã, phường")))
-    story.append(Paragraph(_("IV. Tiến độ thực hiện chỉ tiêu kế hoạch"), s["h2"]))
+        story.append(_chart_block(sec, [(r[0], float(r[1])) for r in figures["by_ward"]], _("Tổ chức theo xã, phường")))
+    story += [_p(ad.vn_upper(sec.next(_("Tiến độ thực hiện chỉ tiêu kế hoạch"))), "heading"), Spacer(1, 4)]
     story.append(
-        _grid(
+        ad.cell_table(
             [[_("Chỉ tiêu"), _("Mục tiêu"), _("Thời hạn"), _("Đạt được")]]
             + [
                 [
                     i["name"],
-                    f"{i['target']} {i['unit']}",
-                    i["deadline"],
-                    f"{i['value']} {i['unit']} ({i['how']})".strip(),
+                    f"{vn_number(i['target'])} {i['unit']}".strip(),
+                    vn_date(iso_date(i["deadline"]) or i["deadline"]),
+                    f"{vn_number(i['value'])} {i['unit']}" + (f" ({i['how']})" if i["how"] else ""),
                 ]
                 for i in indicators
             ],
-            [8 * cm, 2.5 * cm, 2.5 * cm, 3 * cm],
-            s,
+            [7.4 * cm, 2.4 * cm, 2.4 * cm, ad.TEXT_WIDTH - 12.2 * cm],
         )
     )
     if figures["ocop"]["untraced_list"]:
-        story.append(Paragraph(_("V. Sản phẩm OCOP chưa truy xuất nguồn gốc"), s["h2"]))
-        story.append(Paragraph("; ".join(figures["ocop"]["untraced_list"]), s["base"]))
-    story.append(Spacer(1, 0.8 * cm))
-    footer = Table(
-        [
-            [
-                Paragraph(f"<b><i>Nơi nhận:</i></b><br/>- {meta['recipient']};<br/>- Lưu: VT.", s["small"]),
-                Paragraph(f"<b>{meta['signer_title']}</b><br/><br/><br/><br/>{meta['signer']}", s["center"]),
-            ]
-        ],
-        colWidths=[8 * cm, 8 * cm],
+        story.append(_p(ad.vn_upper(sec.next(_("Sản phẩm OCOP chưa truy xuất nguồn gốc"))), "heading"))
+        story.append(_p("; ".join(figures["ocop"]["untraced_list"]) + ".", "body"))
+    return story
+
+
+def document(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[str, Any]) -> ad.AdminDocument:
+    return ad.AdminDocument(
+        province=meta["province"],
+        agency=meta["agency"],
+        number=meta["number"],
+        symbol=meta["symbol"],
+        place=meta["place"],
+        date=meta["date"],
+        title="BÁO CÁO",
+        summary=meta["subtitle"],
+        body=body(figures, indicators, meta),
+        signer=ad.Signer(
+            title=meta["signer_title"], name=meta["signer_name"], on_behalf_of=meta["signer_on_behalf_of"]
+        ),
+        recipients=meta["recipients"],
+        author=meta["agency"],
     )
-    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(footer)
-    doc.build(story)
-    return buf.getvalue()
+
+
+def render_pdf(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[str, Any]) -> bytes:
+    return ad.render(document(figures, indicators, meta))

@@ -7,11 +7,9 @@ polls the job sees it move). `start_in_background(job)` runs `generate` in a thr
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from vietnam_provinces import Province, ProvinceCode
 
 from accounts import permissions
 from catalog.services.common import require
@@ -30,37 +27,22 @@ from core.numbers import INDICATOR_VALUE
 from quality.services.common import date_field, decimal_field
 from reports import indicators as indicator_progress
 from reports import stats
+from reports.admin_document import abbreviation, date_words, local_province, number_text, superior_line
 from reports.choices import IndicatorMethod, JobStatus
 from reports.models import Indicator, IndicatorFigure, ReportJob
+from reports.numbering import take_number
 from reports.pdf import render_pdf
 from reports.periods import Period, period
+from reports.signers import DEFAULT_TITLE, chosen
 from reports.xlsx import render_xlsx
+
+__all__ = ["abbreviation", "date_words", "enter_figure", "generate", "meta_for", "request_report"]
 
 log = logging.getLogger(__name__)
 
 
-def date_words(day: dt.date) -> str:
-    """'ngày 05 tháng 01 năm 2027' (days below 10 and months 1–2 take a leading zero, Nghị định 30/2020)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def abbreviation(name: str) -> str:
-    """'Sở Khoa học và Công nghệ' → 'SKHCN' (initials, no diacritics, 'và' dropped)."""
-    words = [w for w in name.split() if w.lower() not in {"và", "tỉnh"}]
-    letters = "".join(w[0] for w in words if w and w[0].isalpha()).upper().replace("Đ", "D")
-    return unicodedata.normalize("NFD", letters).encode("ascii", "ignore").decode() or "CQ"
-
-
-def _province() -> Any:
-    return Province.from_code(ProvinceCode(settings.TRUYXUAT_PROVINCE_CODE))
-
-
 def _place() -> str:
-    name = _province().name
-    for prefix in ("Tỉnh ", "Thành phố "):
-        name = name.removeprefix(prefix)
-    return name
+    return local_province()[1]
 
 
 @transaction.atomic
@@ -72,8 +54,12 @@ def request_report(
     number: int = 1,
     ward_code: int | None = None,
     department: str = "",
+    signer: int | None = None,
 ) -> ReportJob:
-    """An agency officer asks for a periodic report of the province or of one commune/ward."""
+    """An agency officer asks for a periodic report of the province or of one commune/ward, signed by one of the
+    agency's signers (`signer`, an id of `reports.signers.signers_for(actor)`; default the first of them).
+
+    The report takes the agency's next number of the year ("01/BC-SKHCN") and is dated today."""
     require(permissions.is_agency_officer(actor))
     p = period(period_kind, year, number)
     if p.start > timezone.localdate():
@@ -88,7 +74,9 @@ def request_report(
     agency = actor.agency if getattr(actor, "agency_id", None) else None
     with translation.override(settings.LANGUAGE_CODE):  # the issuer is printed on the Vietnamese document
         issuer = agency.name if agency else _("Sở Khoa học và Công nghệ")
-    same_year = ReportJob.objects.filter(issuer=issuer, created_at__year=timezone.localdate().year).count()
+    on_behalf_of, title, name = chosen(actor, signer)
+    today = timezone.localdate()
+    number = take_number(issuer, today.year, "BC")
     job = ReportJob.objects.create(
         period_kind=p.kind,
         year=p.year,
@@ -96,8 +84,12 @@ def request_report(
         ward_code=int(ward_code) if ward_code else None,
         department=department.strip()[:120],
         issuer=issuer,
-        document_number=f"{same_year + 1}/BC-{abbreviation(issuer)}",
+        document_number=number_text(number, f"BC-{abbreviation(issuer)}"),
         place=_place(),
+        issued_on=today,
+        signer_on_behalf_of=on_behalf_of,
+        signer_title=title,
+        signer_name=name,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=job)
@@ -109,26 +101,32 @@ def _set(job: ReportJob, progress: int, message: str, **fields: Any) -> None:
 
 
 def meta_for(job: ReportJob, p: Period) -> dict[str, Any]:
-    today = timezone.localdate()
-    scope = stats.ward_name(job.ward_code) if job.ward_code else _province().name
+    """What the PDF and XLSX print besides the figures: the Decree 30 header, number, date, signer, recipients."""
+    scope = stats.ward_name(job.ward_code) if job.ward_code else local_province()[0]
     subtitle = _("Kết quả triển khai truy xuất nguồn gốc sản phẩm nông, lâm, thủy sản %(period)s, %(scope)s") % {
-        "period": p.label[0].lower() + p.label[1:],
-        "scope": scope,
+        "period": (p.label[0].lower() + p.label[1:]).replace("quý ", "quý\u00a0"),  # "quý IV" on one line
+        "scope": scope if job.ward_code or scope.startswith("Thành phố") else _("tỉnh %(name)s") % {"name": scope},
     }
     if job.department:
         subtitle += f" — {job.department}"
+    number_part, _slash, symbol = job.document_number.partition("/")
     return {
-        "superior": f"UBND {_province().name}".upper(),
+        "province": local_province()[0],
+        "superior": superior_line(local_province()[0]),
+        "agency": job.issuer,
         "issuer": job.issuer,
-        "number": job.document_number,
-        "place": job.place,
-        "date_words": date_words(today),
-        "start_words": p.start.strftime("%d/%m/%Y"),
-        "end_words": p.end.strftime("%d/%m/%Y"),
+        "number": int(number_part) if number_part.strip().isdigit() else None,
+        "symbol": symbol or f"BC-{abbreviation(job.issuer)}",
+        "document_number": job.document_number,
+        "place": job.place or _place(),
+        "date": job.issued_on or timezone.localdate(),
+        "start": p.start,
+        "end": p.end,
         "subtitle": subtitle,
-        "recipient": _("UBND tỉnh (để báo cáo)"),
-        "signer_title": _("THỦ TRƯỞNG CƠ QUAN"),
-        "signer": (job.created_by.get_full_name() or job.created_by.username) if job.created_by else "",
+        "recipients": [_("UBND tỉnh (để báo cáo)"), _("Bộ Khoa học và Công nghệ (để báo cáo)")],
+        "signer_on_behalf_of": job.signer_on_behalf_of,
+        "signer_title": job.signer_title or DEFAULT_TITLE,
+        "signer_name": job.signer_name,
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from vietnam_provinces import Ward, WardCode
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
@@ -122,7 +123,10 @@ def figures(
         "total": ocop.count(),
         "traced": ocop.filter(pk__in=traced_product_ids()).count(),
         "untraced": untraced.count(),
-        "untraced_list": [f"{p.name} ({p.ocop_stars}★)" for p in untraced.order_by("name")[:50]],
+        "untraced_list": [  # words, not a ★ the document's font lacks
+            _("%(name)s (OCOP %(stars)s sao)") % {"name": p.name, "stars": p.ocop_stars}
+            for p in untraced.order_by("name")[:50]
+        ],
     }
     step(40, "stamps and scans")
     out["stamps"] = _stamps(t0, t1, ward_code, category)

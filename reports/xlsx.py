@@ -1,8 +1,13 @@
-"""The periodic report as an XLSX workbook (openpyxl): summary, categories, communes, indicators, with charts."""
+"""The periodic report as an XLSX workbook (openpyxl): summary, categories, communes, indicators, with charts.
+
+Same header, numbering, signer and recipients as the PDF; figures are stored as numbers ('#,##0') and dates as
+dates shown dd/mm/yyyy, so the sheet can be summed and sorted."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,12 +16,25 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from reports.render_common import summary_rows
+from reports.admin_document import MOTTO, NATIONAL_TITLE, date_line, vn_upper
+from reports.render_common import integer_axis, iso_date, summary_rows, vn_date
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(name="Times New Roman", bold=True, size=12)
 NORMAL = Font(name="Times New Roman", size=12)
+
+
+def _format(cell: Any, value: Any) -> None:
+    """Numbers stay numbers (grouped '#,##0', shown with the reader's separators); dates are dates, dd/mm/yyyy."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        cell.number_format = "#,##0"
+    elif isinstance(value, float | Decimal):
+        cell.number_format = "#,##0.##"
+    elif isinstance(value, dt.date):
+        cell.number_format = "DD/MM/YYYY"
 
 
 def _table(ws: Any, top: int, header: list[str], rows: list[list[Any]], widths: list[int]) -> int:
@@ -29,30 +47,60 @@ def _table(ws: Any, top: int, header: list[str], rows: list[list[Any]], widths: 
             cell = ws.cell(row=r, column=c, value=value)
             cell.font, cell.border = NORMAL, BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            _format(cell, value)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     return top + len(rows)
 
 
 def _heading(ws: Any, meta: dict[str, Any], title: str) -> int:
-    ws["A1"], ws["A2"] = meta["superior"], meta["issuer"]
-    ws["D1"], ws["D2"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
-    ws["A3"], ws["D3"] = f"Số: {meta['number']}", f"{meta['place']}, {meta['date_words']}"
-    for ref in ("A1", "A2", "D1", "D2"):
+    """The same header as the PDF (Nghị định 30/2020/NĐ-CP): superior and agency left, national title right."""
+    ws["A1"], ws["A2"] = meta["superior"], vn_upper(meta["agency"])
+    ws["C1"], ws["C2"] = NATIONAL_TITLE, MOTTO
+    ws["A3"] = f"Số: {meta['document_number']}"
+    ws["C3"] = date_line(meta["place"], meta["date"])
+    for ref in ("A2", "C1", "C2"):
         ws[ref].font = BOLD
-    ws["A3"].font = NORMAL
-    ws["D3"].font = Font(name="Times New Roman", italic=True, size=12)
+    ws["A1"].font = ws["A3"].font = NORMAL
+    ws["C3"].font = Font(name="Times New Roman", italic=True, size=12)
+    for ref in ("A1", "A2", "A3", "C1", "C2", "C3"):
+        ws[ref].alignment = Alignment(horizontal="center")
     ws["A5"] = title
     ws["A5"].font = Font(name="Times New Roman", bold=True, size=14)
     ws["A6"] = meta["subtitle"]
     ws["A6"].font = BOLD
-    return 8
+    ws["A7"] = _("Kỳ báo cáo từ ngày %(start)s đến ngày %(end)s.") % {
+        "start": vn_date(meta["start"]),
+        "end": vn_date(meta["end"]),
+    }
+    ws["A7"].font = Font(name="Times New Roman", italic=True, size=12)
+    return 9
+
+
+def _closing(ws: Any, row: int, meta: dict[str, Any]) -> None:
+    """'Nơi nhận' on the left, the signer on the right, as on the PDF."""
+    ws.cell(row=row, column=1, value="Nơi nhận:").font = Font(name="Times New Roman", bold=True, italic=True, size=12)
+    lines = [f"- {r};" for r in meta["recipients"]] + ["- Lưu: VT."]
+    for i, line in enumerate(lines, start=1):
+        ws.cell(row=row + i, column=1, value=line).font = Font(name="Times New Roman", size=11)
+    signer = [t for t in (meta["signer_on_behalf_of"], meta["signer_title"]) if t]
+    for i, line in enumerate(signer):
+        cell = ws.cell(row=row + i, column=3, value=vn_upper(line))
+        cell.font, cell.alignment = BOLD, Alignment(horizontal="center")
+    name = ws.cell(row=row + len(signer) + 5, column=3, value=meta["signer_name"])
+    name.font, name.alignment = BOLD, Alignment(horizontal="center")
 
 
 def _bar_chart(ws: Any, title: str, col_label: int, col_value: int, first: int, last: int, anchor: str) -> None:
     if last < first:
         return
+    values = [ws.cell(row=r, column=col_value).value or 0 for r in range(first, last + 1)]
+    step, top = integer_axis(max(values))
     chart = BarChart()
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit = 0, top, step  # whole counts
+    chart.y_axis.number_format = "#,##0"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
     chart.type = "bar"
     chart.title = title
     chart.legend = None
@@ -68,7 +116,12 @@ def render_xlsx(figures: dict[str, Any], indicators: list[dict[str, Any]], meta:
     ws.title = "Tổng hợp"
     top = _heading(ws, meta, "BÁO CÁO")
     rows = [[sec, item, value] for sec, item, value in summary_rows(figures)]
-    _table(ws, top, [_("TT"), _("Nội dung"), _("Số liệu")], rows, [8, 60, 18, 40])
+    last = _table(ws, top, [_("TT"), _("Nội dung"), _("Số liệu")], rows, [8, 60, 40])
+    for r, (sec, _item, _value) in enumerate(rows, start=top + 1):
+        if "." not in sec:  # a group (1, 2…): bold, as on the PDF
+            for c in (1, 2, 3):
+                ws.cell(row=r, column=c).font = BOLD
+    _closing(ws, last + 2, meta)
 
     cats = wb.create_sheet("Theo nhóm sản phẩm")
     prod = dict(figures["products"]["by_category"])
@@ -97,10 +150,10 @@ def render_xlsx(figures: dict[str, Any], indicators: list[dict[str, Any]], meta:
         [
             [
                 i["name"],
-                float(i["target"]),
+                Decimal(str(i["target"])),
                 i["unit"],
-                i["deadline"],
-                float(i["value"]),
+                iso_date(i["deadline"]),
+                Decimal(str(i["value"])),
                 i["how"],
                 i["percent_of_target"],
             ]

@@ -90,17 +90,17 @@ def test_indicators_computed_and_entered(province, officer):
 def test_quarterly_report_files(province, officer):
     q = province
     job = services.request_report(actor=officer, period_kind="quarter", year=q.year, number=q.number)
-    assert job.document_number == f"1/BC-{abbreviation(officer.agency.name)}"
+    assert job.document_number == f"01/BC-{abbreviation(officer.agency.name)}"
     job = services.generate(job)
     assert job.status == "done", job.message
     assert job.progress == 100
     assert job.figures["lots"]["published_in_period"] == 2
     wb = load_workbook(io.BytesIO(job.xlsx.read()))
     summary = wb["Tổng hợp"]
-    values = {row[1]: row[2] for row in summary.iter_rows(min_row=9, values_only=True) if row[1]}
+    values = {row[1]: row[2] for row in summary.iter_rows(min_row=10, max_row=60, values_only=True) if row[1]}
     assert values["Lô công bố trong kỳ"] == 2
     assert values["Sản phẩm OCOP chưa truy xuất"] == 1
-    assert summary["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert summary["C1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert wb["Theo nhóm sản phẩm"]._charts
     pdf = job.pdf.read()
     assert pdf.startswith(b"%PDF-")
