@@ -102,3 +102,11 @@ def walk(
                 depth[other] = level
                 frontier.append(other)
     return depth, used
+
+
+def without_declared(pks: list[int]) -> list[int]:
+    """`pks` (events, in order) less those declared in error (`events.services.corrections`)."""
+    if not pks:
+        return pks
+    declared = {e for (e,) in fetch_in("SELECT event_id FROM events_errordeclaration WHERE event_id IN ({marks})", pks)}
+    return [pk for pk in pks if pk not in declared] if declared else pks

@@ -188,3 +188,31 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id}: {self.source} → {self.destination}"
+
+
+class ErrorDeclaration(models.Model):
+    """An EPCIS 2.0 error declaration (§7.4.1.2) against a stored event: the event stays as captured (its JSON,
+    hash and ledger leaf unchanged); the declaration is its own record and ledger leaf (`inline`: it came inside
+    the event's first capture, whose leaf holds it). A declared event is still returned by queries, with its
+    `errorDeclaration`; its genealogy edges and shipments are withdrawn, so trace, recall and the public pages
+    no longer count it (`events.services.corrections`)."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="error_declaration")
+    declaration_time = models.DateTimeField(_("thời điểm khai báo"))
+    reason = models.CharField(_("lý do"), max_length=KEY_MAX, blank=True)
+    corrective_event_ids = models.JSONField(_("sự kiện sửa"), default=list, blank=True)
+    body = models.TextField(_("JSON chuẩn tắc của errorDeclaration"))
+    inline = models.BooleanField(default=False)
+    organization = models.ForeignKey(
+        "catalog.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    capture = models.ForeignKey(Capture, on_delete=models.PROTECT, related_name="declarations")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("khai báo sai sót")
+        verbose_name_plural = _("khai báo sai sót")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.reason or '-'})"

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from catalog.selectors import digital_link
 from events.models import Event
 from events.query import Page, page
+from events.services import corrections
 from events.trace import TraceResult, trace
 from events.visibility import visibility_for
 
@@ -24,7 +25,9 @@ def events_for(viewer: Any) -> QuerySet[Event]:
 
 def query(params: Any, viewer: Any) -> Page:
     """A page of the SimpleEventQuery `params` over what `viewer` may see (raises `QueryError`)."""
-    return page(params, events_for(viewer).select_related("capture"))
+    result = page(params, events_for(viewer).select_related("capture"))
+    corrections.attach(result.events)  # their error declarations, in one read
+    return result
 
 
 def get_event(event_id: str, viewer: Any) -> Event | None:
@@ -32,8 +35,14 @@ def get_event(event_id: str, viewer: Any) -> Event | None:
 
 
 def event_json(event: Event) -> dict[str, Any]:
-    """The event as stored: what was captured, plus eventID and recordTime where they were absent."""
-    return json.loads(event.body)
+    """The event as stored: what was captured, plus eventID and recordTime where they were absent, and the
+    `errorDeclaration` recorded against it since (EPCIS 2.0 §7.4.1.2: queries return the event as corrected)."""
+    body: dict[str, Any] = json.loads(event.body)
+    if "errorDeclaration" not in body:
+        declaration = corrections.declaration_json(event)
+        if declaration is not None:
+            body["errorDeclaration"] = declaration
+    return body
 
 
 def ledger_refs_for_lot(lot: Any) -> list[tuple[str, str]]:

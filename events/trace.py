@@ -16,7 +16,7 @@ from core.collector import collector_paused
 from core.errors import NotFound
 from events.choices import EDGE_KIND_NAMES
 from events.epcis import key_of
-from events.graph import EdgeRow, fetch_in, walk
+from events.graph import EdgeRow, fetch_in, walk, without_declared
 from events.models import EpcKey
 from events.trace_chain import Mention, event_codes, leading_out, mentions
 from events.visibility import Visibility, public_event_ids, public_key_ids, visibility_for
@@ -177,7 +177,8 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
     along an aggregation (a pallet's packing of another lot is that lot's story), and at `max_depth`: a lot at
     the limit keeps its own events, while those linking it only to lots beyond the limit are out. The rule is
     the same for every viewer and is applied before the visibility check (which then sees only the chain's
-    events); `shipments` name only listed events.
+    events); `shipments` name only listed events. Events declared in error (`events.services.corrections`) are
+    not listed, and their edges are gone from the walk: the corrective events tell the chain instead.
     """
     with collector_paused():  # thousands of short-lived row tuples: freed by reference counting, not scanned
         return _trace(identifier, direction, max_depth, viewer)
@@ -217,7 +218,7 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
     codes = vis.everything and len(nodes) >= CODES_FROM
     mentioned = event_codes(nodes) if codes else mentions(nodes)
     leaving = leading_out(nodes, walks, max_depth, mentioned, keyed=not codes)
-    event_pks = _events(mentioned, vis, leaving)
+    event_pks = without_declared(_events(mentioned, vis, leaving))  # an event declared in error is not the story
     if not event_pks and not vis.everything and not _sees_any(root, leaving, mentioned, vis):
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
     lots, ident = _lots(_lot_rows(list(nodes)), depths)

@@ -28,6 +28,7 @@ from events.models import KEY_MAX, Capture
 from events.query import QueryError
 from events.services import CaptureTooLarge, capture_document, capture_events, record_failure
 from events.services.authority import CaptureForbidden
+from events.services.corrections import EventIdTaken
 
 JSON_TYPES = ("application/json", "application/ld+json")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -214,7 +215,7 @@ def capture(request: HttpRequest) -> HttpResponse:
         return _refused(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
     except CaptureTooLarge as exc:
         return _too_large(exc.message)
-    response = JsonResponse(_job(result.capture, result.duplicates), status=202)
+    response = JsonResponse(_job(result.capture, result.duplicates, result.declared), status=202)
     response["Location"] = f"/epcis/capture/{result.capture_id}"
     return _headers(response)
 
@@ -237,7 +238,9 @@ def _failure_org(actor: Any, organization: Any) -> Any:
     return memberships[0] if len(memberships) == 1 else None
 
 
-def _job(job: Capture, duplicates: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def _job(
+    job: Capture, duplicates: list[dict[str, Any]] | None = None, declared: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "captureID": str(job.capture_id),
         "createdAt": job.created_at.isoformat(),
@@ -252,6 +255,8 @@ def _job(job: Capture, duplicates: list[dict[str, Any]] | None = None) -> dict[s
     }
     if duplicates:
         out["duplicates"] = duplicates
+    if declared:  # stored events this capture declared in error (counted in storedCount)
+        out["errorDeclarations"] = declared
     return out
 
 
@@ -403,8 +408,22 @@ def _capture_one(request: HttpRequest) -> HttpResponse:
         return _refused(exc)
     except Forbidden as exc:
         return problem(403, "Không có quyền / Forbidden", str(exc))
+    except EventIdTaken as exc:  # another event under a taken eventID: a conflict, never a silent duplicate
+        response = problem(
+            409,
+            "Mã sự kiện đã dùng cho sự kiện khác / The eventID names another event",
+            exc.problems[0].message,
+            type_="epcisException:ResourceAlreadyExistsException",
+            errors=[p.as_dict() for p in exc.problems],
+        )
+        response["Location"] = f"/epcis/events/{quote(str(event.get('eventID', '')), safe='')}"
+        return response
     except EpcisError as exc:
         return _invalid(exc)
+    if result.declared and not result.stored:  # an error declaration of the stored event
+        declared = HttpResponse(status=201)
+        declared["Location"] = f"/epcis/events/{quote(result.declared[0]['eventID'], safe='')}"
+        return _headers(declared)
     if result.duplicates:
         existing = result.duplicates[0]["existing"]
         response = problem(

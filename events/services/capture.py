@@ -22,9 +22,10 @@ from events.choices import CaptureStatus
 from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
 from events.epcis.parallel import HELPER_PARTS, HELPER_SHARE, prepare_parts
 from events.epcis.prepare import Prepared, PreparedEvent, merge
+from events.epcis.problems import Problem
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
-from events.services import genealogy, pages
+from events.services import corrections, genealogy, pages
 from events.services.authority import Authority
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids
@@ -43,14 +44,17 @@ class CaptureTooLarge(Exception):
 
 @dataclass
 class CaptureResult:
-    """What a capture did: the job, the eventIDs stored (in order), and the duplicates it skipped.
+    """What a capture did: the job, the eventIDs stored (in order), the duplicates it skipped, and the stored
+    events it declared in error (`declared`: `{"index": i, "eventID": ...}`, see `events.services.corrections`).
 
-    Each duplicate is `{"index": i, "eventID": ..., "reason": "eventID" | "eventHash", "existing": eventID}`.
+    Each duplicate is `{"index": i, "eventID": ..., "reason": "eventID" | "eventHash" | "errorDeclaration",
+    "existing": eventID}`.
     """
 
     capture: Capture
     stored: list[str] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    declared: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def capture_id(self) -> str:
@@ -79,8 +83,11 @@ def capture_events(
     (over the configured event limit) or `EpcisError` (every problem, with the event index and a JSON pointer
     `/epcisBody/eventList/<i>/<field>`), and then nothing is stored. Otherwise, in one transaction: each event
     gets `eventID` (its event hash when absent) and `recordTime` where absent; events already stored (same
-    eventID or same event hash, also within the batch) are skipped and reported as duplicates; the rest are
-    stored with their index rows, genealogy edges, shipments, one ledger leaf each and one audit entry.
+    eventID and event hash, or same event hash, also within the batch) are skipped and reported as duplicates;
+    an event under a taken eventID with an `errorDeclaration` declares the stored one in error, and without
+    one, if it is a different event, is refused (`EventIdTaken`, an `EpcisError`): see
+    `events.services.corrections`; the rest are stored with their index rows, genealogy edges, shipments, one
+    ledger leaf each and one audit entry.
     `context` is the document's `@context` (default: the EPCIS 2.0 context only); `header` the members of the
     document sent other than its body (validated with the events; by default an EPCIS 2.0 document of now).
     Large documents are prepared (validated, hashed, indexed) mostly in a helper process, in parts that are
@@ -183,7 +190,9 @@ def capture_document(
 
 
 def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, str]]:
-    """Stored events with one of these eventIDs or event hashes: one indexed read on the raw cursor.
+    """Stored events with one of these eventIDs or event hashes: one indexed read on the raw cursor;
+    ({eventID: its event's hash, or the eventID itself when that is the hash or no hash was computed},
+    {event hash: eventID}).
 
     An event's hash is its `event_hash`, or its `event_id` where `event_hash` is NULL (see `Event`): the
     hashes are looked up in both unique indexes. The eventID index is probed once for IDs and hashes (for
@@ -205,7 +214,7 @@ def _existing(prepared: list[PreparedEvent]) -> tuple[dict[str, str], dict[str, 
             by_hash[key] = other
             continue
         if key in ids:
-            by_id[key] = key
+            by_id[key] = other or key  # the stored event's hash (its eventID when that is the hash)
         if other is None and key in hashes:  # an event whose eventID is its hash
             by_hash[key] = key
     return by_id, by_hash
@@ -268,38 +277,64 @@ class _Store:
         self.result = CaptureResult(capture=Capture())
         self.counted = False  # whether the job row holds the final counts
         self.offset = 0  # the document index of the next part's first event
-        self.by_id: dict[str, str] = {}
+        self.by_id: dict[str, str] = {}  # eventID → its event's hash (see `_existing`)
         self.by_hash: dict[str, str] = {}
         self.named: set[int] = set()  # identifiers the stored events name, for the public pages' generations
+        self.pending: list[corrections.Pending] = []  # events declaring a stored one in error
 
     def add(self, prepared: list[PreparedEvent], last: bool) -> None:
         """Store a part: its duplicates looked up, its new events written."""
         found_id, found_hash = _existing(prepared)
         self.by_id.update(found_id)
         self.by_hash.update(found_hash)
-        self.named.update(_write(self.new_rows(prepared, last)))
+        rows = self.new_rows(prepared, last)
+        self.named.update(_write(rows))
+        self.settle(rows)
+
+    def settle(self, rows: list[NewEvent]) -> None:
+        """After the part's events are written: record the error declarations it made (those sent inside new
+        events, and those against stored events, which may be this capture's own)."""
+        capture = self.result.capture
+        corrections.declare_inline(capture, [(r.pk or 0, r.idx.error_declaration) for r in rows], self.org_id)
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        _count, duplicates, _named = corrections.declare(
+            actor=self.actor, organization=self.organization, capture=capture, pending=pending
+        )
+        self.result.duplicates += duplicates
+        declared = {d["index"] for d in duplicates}
+        self.result.declared += [{"index": p.index, "eventID": p.event_id} for p in pending if p.index not in declared]
 
     def new_rows(self, prepared: list[PreparedEvent], last: bool) -> list[NewEvent]:
         """The part's events that are not duplicates (`by_id`/`by_hash` hold the stored ones it repeats), after
         writing the capture job if not yet written; the duplicates are recorded in the result."""
         result, by_id, by_hash = self.result, self.by_id, self.by_hash
         rows: list[NewEvent] = []
+        taken: list[Problem] = []
         for i, p in enumerate(prepared, start=self.offset):
             idx, h = p.index, p.hash
             eid = str(idx.event_id)
             if eid in by_id:
-                result.duplicates.append({"index": i, "eventID": eid, "reason": "eventID", "existing": by_id[eid]})
+                if idx.error_declaration is not None:  # the stored event, declared in error
+                    self.pending.append(corrections.Pending(i, eid, idx.error_declaration))
+                elif (h or eid) == by_id[eid]:
+                    result.duplicates.append({"index": i, "eventID": eid, "reason": "eventID", "existing": eid})
+                else:  # another event under a taken eventID
+                    taken.append(corrections.taken(i, eid))
                 continue
             if h and h in by_hash:
                 result.duplicates.append({"index": i, "eventID": eid, "reason": "eventHash", "existing": by_hash[h]})
                 continue
-            by_id[eid] = eid
+            by_id[eid] = h or eid
             if h:
                 by_hash[h] = eid
             rows.append(NewEvent(eid, h, idx, self.org_id, p.body))
+        if taken:
+            raise corrections.EventIdTaken(taken)
         self.offset += len(prepared)
         if result.capture.pk is None:
-            self.counted = last
+            self.counted = last and not self.pending
             stored = len(result.stored) + len(rows)
             result.capture = insert_model(  # the job, with its outcome when known (one INSERT, no UPDATE)
                 Capture(
@@ -323,7 +358,8 @@ class _Store:
         result, capture = self.result, self.result.capture
         pages.keys_changed(self.named)  # the lots named and those downstream show the new step at once
         if not self.counted:
-            capture.stored_count, capture.duplicate_count = len(result.stored), len(result.duplicates)
+            capture.stored_count = len(result.stored) + len(result.declared)
+            capture.duplicate_count = len(result.duplicates)
             capture.finished_at = timezone.now()
             Capture.objects.filter(pk=capture.pk).update(
                 stored_count=capture.stored_count,
@@ -339,6 +375,7 @@ class _Store:
                 "events": self.event_count,
                 "stored": len(result.stored),
                 "duplicates": len(result.duplicates),
+                **({"declared": [d["eventID"] for d in result.declared]} if result.declared else {}),
             },
             self.org_id,
             f"[{self.actor.username}]" if isinstance(self.actor, TokenActor) else "",
@@ -382,10 +419,14 @@ def _store_together(tickets: list[Ticket]) -> list[CaptureResult]:
     with capture_transaction():
         by_id, by_hash = _existing([p for t in tickets for p in t.prepared])
         rows: list[NewEvent] = []
+        own: list[list[NewEvent]] = []
         for store, ticket in zip(stores, tickets, strict=True):
             store.by_id, store.by_hash = by_id, by_hash  # shared: a later capture repeating an earlier one's event
-            rows += store.new_rows(ticket.prepared, True)
+            own.append(store.new_rows(ticket.prepared, True))
+            rows += own[-1]
         pages.keys_changed(_write(rows))  # the lots named and those downstream show the new step at once
+        for store, written in zip(stores, own, strict=True):
+            store.settle(written)
         return [store.finish() for store in stores]
 
 

@@ -82,14 +82,21 @@ def test_resend_same_document_stores_nothing_new(client, organization):
     assert first["storedCount"] == 1
 
 
-def test_same_event_id_is_a_duplicate(client, organization):
+def test_same_event_id_and_content_is_a_duplicate_another_event_under_it_is_refused(client, organization):
+    """A repeat of an eventID is a duplicate only when it is the same event (issue 19): a different event
+    under a taken eventID is refused naming the event and its eventID, never dropped as a success."""
     token = token_for(organization)
     event = object_event([lgtin(GTIN_A, "L1")], eventID="urn:uuid:6f1a2b9e-0c1d-4e3f-9a8b-7c6d5e4f3a2b")
     _post(client, token, document([event]))
-    changed = dict(event, bizStep="inspecting")
-    job = _post(client, token, document([changed])).json()
+    job = _post(client, token, document([dict(event)])).json()
     assert job["duplicates"] == [
         {"index": 0, "eventID": event["eventID"], "reason": "eventID", "existing": event["eventID"]}
+    ]
+    changed = dict(event, bizStep="inspecting")
+    response = _post(client, token, document([object_event([lgtin(GTIN_A, "L2")]), changed]))
+    assert response.status_code == 400
+    assert [(e["event_index"], e["pointer"]) for e in response.json()["errors"]] == [
+        (1, "/epcisBody/eventList/1/eventID")
     ]
     assert Event.objects.count() == 1
 
