@@ -26,3 +26,10 @@ class EntrySource(models.TextChoices):
     OFFLINE = "offline", _("Ghi ngoại tuyến, đồng bộ sau")
     API = "api", _("API")
     IMPORT = "import", _("Nhập từ tệp")
+
+
+class Correction(models.TextChoices):
+    """What became of an entry found wrong (`diary.corrections`): the row stays, marked; "" while it stands."""
+
+    CORRECTED = "corrected", _("Đã sửa")
+    VOIDED = "voided", _("Đã huỷ")

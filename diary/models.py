@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import QuantityUnit
-from diary.choices import Activity, EntrySource
+from diary.choices import Activity, Correction, EntrySource
 
 
 class DiaryEntry(models.Model):
@@ -45,6 +45,24 @@ class DiaryEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    # Corrections (`diary.corrections`): the original stays, marked; its EPCIS event is declared in error
+    # (errorDeclaration) and, for a correction, the corrective entry points back at it with `corrects`.
+    correction = models.CharField(
+        _("đã sửa/huỷ"), max_length=9, choices=Correction.choices, blank=True, default="", db_default=""
+    )
+    correction_reason = models.TextField(_("lý do sửa/huỷ"), blank=True, default="", db_default="")
+    corrected_at = models.DateTimeField(_("sửa/huỷ lúc"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("sửa cho bản ghi"),
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -54,6 +72,16 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_activity_display()} — {self.growing_area.code} — {self.occurred_at:%d/%m/%Y}"
+
+    @property
+    def stands(self) -> bool:
+        """Neither corrected nor voided: the rules and the waiting periods count it."""
+        return not self.correction
+
+    @property
+    def correction_entry(self) -> DiaryEntry | None:
+        """The entry that corrected this one (None when voided or standing)."""
+        return self.corrections.order_by("id").first() if self.correction == Correction.CORRECTED else None
 
     @property
     def local_date(self) -> dt.date:

@@ -45,12 +45,13 @@ def defaults_for(organization: Organization) -> dict[str, dict[str, dict[str, An
 
 
 def waiting_periods(area: GrowingArea, on: dt.date | None = None) -> list[tuple[DiaryEntry, dt.date]]:
-    """Sprayings and treatments whose pre-harvest interval or withdrawal period is still running on `on`."""
+    """Sprayings and treatments whose pre-harvest interval or withdrawal period is still running on `on`
+    (entries corrected or voided do not count; their corrections do)."""
     today = on or timezone.localdate()
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=366), dt.time()))
     running = []
     for entry in DiaryEntry.objects.filter(
-        growing_area=area, activity__in=WAITING_ACTIVITIES, occurred_at__gte=since
+        growing_area=area, activity__in=WAITING_ACTIVITIES, occurred_at__gte=since, correction=""
     ).order_by("occurred_at"):
         safe = entry.safe_from
         if safe is not None and entry.local_date <= today < safe:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import CertificateKind
+from diary.choices import Correction
 from logistics.choices import Process, ShipmentStatus, UnitKind
 
 
@@ -153,15 +154,42 @@ class Shipment(models.Model):
         return self.receiver.name if self.receiver_id and self.receiver else f"{self.buyer_name} ({self.buyer_phone})"
 
 
+class StandingLines(models.Manager["ShipmentLine"]):
+    """Lines as they stand: those corrected or voided are left out (`ShipmentLine.all_lines` has every line)."""
+
+    def get_queryset(self) -> models.QuerySet[ShipmentLine]:
+        return super().get_queryset().filter(correction="")
+
+
 class ShipmentLine(models.Model):
+    """A lot quantity (or a unit's content) on a shipment. A line found wrong stays, marked `correction`
+    ("corrected", with the corrective line pointing back with `corrects`, or "voided"), and its shipping event
+    is declared in error (`logistics.services.corrections`). The default manager, and so `shipment.lines`,
+    lists only standing lines: what was shipped as corrected; `all_lines` lists the history too."""
+
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     lot = models.ForeignKey("catalog.Lot", on_delete=models.PROTECT, related_name="shipment_lines")
     unit = models.ForeignKey(LogisticUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(_("số lượng gửi"), max_digits=14, decimal_places=3)
     received_quantity = models.DecimalField(_("số lượng nhận"), max_digits=14, decimal_places=3, null=True, blank=True)
+    correction = models.CharField(
+        _("đã sửa/huỷ"), max_length=9, choices=Correction.choices, blank=True, default="", db_default=""
+    )
+    correction_reason = models.TextField(_("lý do sửa/huỷ"), blank=True, default="", db_default="")
+    corrected_at = models.DateTimeField(_("sửa/huỷ lúc"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("sửa cho dòng")
+    )
+
+    objects = StandingLines()
+    all_lines: models.Manager[ShipmentLine] = models.Manager()
 
     class Meta:
         ordering = ["id"]
+        base_manager_name = "all_lines"
 
     def __str__(self) -> str:
         return f"{self.shipment_id}: {self.lot_id} × {self.quantity}"

@@ -11,7 +11,7 @@ class RulesConfig(AppConfig):
 
         from catalog.models import Lot
         from catalog.services.lots import register_publication_check
-        from diary.signals import entry_recorded
+        from diary.signals import entry_corrected, entry_recorded
         from logistics.signals import lots_changed
         from rules import receivers
         from rules.records import register_all
@@ -20,5 +20,6 @@ class RulesConfig(AppConfig):
         register_all()
         register_publication_check(publication_check)
         entry_recorded.connect(receivers.on_entry_recorded, dispatch_uid="rules.entry_recorded")
+        entry_corrected.connect(receivers.on_entry_corrected, dispatch_uid="rules.entry_corrected")
         lots_changed.connect(receivers.on_lots_changed, dispatch_uid="rules.lots_changed")
         post_save.connect(receivers.on_lot_saved, sender=Lot, dispatch_uid="rules.lot_recalled")

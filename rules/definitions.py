@@ -46,8 +46,8 @@ RULES: tuple[RuleSpec, ...] = (
             "sau lần phun %(input)s ngày %(applied)s."
         ),
         remedy=gettext_noop(
-            "Lô này chỉ được công bố từ ngày %(allowed_from)s. Nếu ngày phun hoặc ngày thu hoạch ghi nhầm, "
-            "hãy ghi lại nhật ký cho đúng."
+            "Lô này chỉ được công bố từ ngày %(allowed_from)s. Nếu lần phun hoặc lần thu hoạch ghi nhầm, "
+            "bấm “Sửa / Huỷ bản ghi” ở bản ghi đó: lô được kiểm tra lại ngay."
         ),
         params={"activities": ["spraying"], "days_field": "phi_days"},
     ),

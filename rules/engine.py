@@ -78,8 +78,8 @@ def _waiting_period(rule: RuleSpec, ctx: LotContext) -> Verdict:
     for source, area, harvested in ctx.harvests:
         end = timezone.make_aware(dt.datetime.combine(harvested + dt.timedelta(days=1), dt.time()))
         start = end - dt.timedelta(days=400)
-        entries = DiaryEntry.objects.filter(
-            growing_area=area, activity__in=activities, occurred_at__lt=end, occurred_at__gte=start
+        entries = DiaryEntry.objects.filter(  # entries corrected or voided do not count; their corrections do
+            growing_area=area, activity__in=activities, occurred_at__lt=end, occurred_at__gte=start, correction=""
         )
         for entry in entries:
             days = getattr(entry, days_field)
