@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 STORY_LABELS = {
     "recalled_banner": _("LÔ HÀNG NÀY ĐÃ BỊ THU HỒI. Không sử dụng sản phẩm; liên hệ nơi bán hoặc nhà sản xuất."),
     "recall_number": _("Số thông báo thu hồi"),
+    "original_notice": _("Thông báo gốc (tiếng Việt)"),
     "expired_banner": _("Sản phẩm của lô này đã quá hạn sử dụng."),
     "hold_title": _("LÔ HÀNG NÀY ĐANG BỊ TẠM GIỮ"),
     "hold_meaning": _(
@@ -34,6 +35,14 @@ STORY_LABELS = {
     "verifying_input": _("Lô đang bị tạm giữ"),
     "verifying_link": _("Xem lý do tạm giữ"),
     "ledger_checking": _("Đang kiểm tra sổ cái công khai…"),
+    "ledger_what": _("Nghĩa là gì?"),
+    "ledger_explain": _(
+        "Mỗi thông tin của lô này (sản phẩm, lô, các bước trong chuỗi, kết quả kiểm nghiệm, quyết định của cơ quan "
+        "quản lý) được ghi vào một sổ cái công khai chỉ ghi thêm, không sửa được. Điện thoại của bạn vừa tự kiểm "
+        "tra các bản ghi đó với sổ cái, không cần tin máy chủ: nếu ai đó sửa dữ liệu sau khi ghi, kết quả sẽ báo "
+        "không khớp."
+    ),
+    "ledger_each_record": _("Xem kết quả kiểm tra từng bản ghi"),
     "lot_number": _("Số lô"),
     "gtin": _("Mã sản phẩm (GTIN)"),
     "brand": _("Nhãn hiệu"),

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from catalog import selectors as catalog
 from catalog.models import Lot, Product
@@ -59,6 +61,28 @@ def lab_rows(lot: Lot) -> list[dict[str, Any]]:
     return rows
 
 
+def translated_recall(recall: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The recall notice with, outside Vietnamese, a notice in the page's language (`notice_translated`): the
+    officer's own notice is free Vietnamese text, shown beside it as the original."""
+    if not recall:
+        return recall
+    language = get_language() or settings.LANGUAGE_CODE
+    if language.startswith("vi") or not recall.get("notice"):
+        return recall
+    hazard = str(recall.get("hazard_label") or "")
+    if hazard:
+        text = _(
+            "Cơ quan quản lý yêu cầu thu hồi sản phẩm thuộc lô này (%(hazard)s). Không sử dụng sản phẩm; "
+            "liên hệ nơi bán hoặc nhà sản xuất."
+        ) % {"hazard": hazard}
+    else:
+        text = _(
+            "Cơ quan quản lý yêu cầu thu hồi sản phẩm thuộc lô này. Không sử dụng sản phẩm; "
+            "liên hệ nơi bán hoặc nhà sản xuất."
+        )
+    return {**recall, "notice_translated": str(text)}
+
+
 def lot_story(lot: Lot) -> dict[str, Any]:
     """Everything the consumer page shows about a published (or recalled) lot, as plain data."""
     product: Product = lot.product
@@ -73,7 +97,7 @@ def lot_story(lot: Lot) -> dict[str, Any]:
         "digital_link": catalog.digital_link(product.gtin, lot.lot_code),
         "status": lot.status,
         "recalled": lot.status == "recalled",
-        "recall": optional.recall_notice(lot),
+        "recall": translated_recall(optional.recall_notice(lot)),
         **optional.holds(lot),
         "production_date": lot.production_date,
         "expiry_date": lot.expiry_date,

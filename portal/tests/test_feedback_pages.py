@@ -66,5 +66,6 @@ def test_rate_limited_page(client):
 
 
 def test_unknown_code_and_tracking(client):
-    assert client.get("/phan-anh/gui", {"code": "/01/08938501000019"}).status_code == 404
+    r = client.get("/phan-anh/gui", {"code": "/01/08938501000019"})  # unknown: the counterfeit report form
+    assert r.status_code == 302 and r["Location"] == "/phan-anh/hang-nghi-gia?code=%2F01%2F08938501000019"
     assert client.get("/phan-anh/PA-AAAA-AAAA").status_code == 404

@@ -6,6 +6,8 @@ const T = {
     fail: "✘ Không xác minh được với sổ cái công khai",
     none: "Chưa có bản ghi nào trong sổ cái công khai",
     unavailable: "Không kiểm tra được sổ cái lúc này",
+    noneMore: "Lô này chưa có bản ghi nào trong sổ cái; thông tin vẫn do cơ quan quản lý duyệt trước khi công bố.",
+    unavailableMore: "Có thể do mạng chập chờn. Hãy tải lại trang để kiểm tra lại.",
     shared: "Cảm ơn bạn đã chia sẻ vị trí.",
     denied: "Không lấy được vị trí.",
   },
@@ -14,6 +16,8 @@ const T = {
     fail: "✘ Could not be verified against the public ledger",
     none: "No records in the public ledger yet",
     unavailable: "The ledger could not be checked right now",
+    noneMore: "This lot has no ledger records yet; its information was still approved by the authority before publication.",
+    unavailableMore: "The network may be unsteady. Reload the page to check again.",
     shared: "Thank you for sharing your location.",
     denied: "Location unavailable.",
   },
@@ -39,18 +43,25 @@ async function checkLedger() {
   const holder = document.getElementById("ledger-badge");
   const badge = document.getElementById("ledger-status");
   if (!holder || !badge) return;
-  const set = (text, cls) => { badge.textContent = text; badge.className = "badge " + cls; holder.dataset.state = cls; };
+  const detail = document.getElementById("ledger-detail");
+  const set = (text, cls, more) => {
+    badge.textContent = text;
+    badge.className = "badge " + cls;
+    holder.dataset.state = cls;
+    if (detail) detail.textContent = more || "";
+  };
   try {
     const { verifyBundleUrl } = await import(holder.dataset.verify);
     let pinnedKey;
     const keyResponse = await fetch(holder.dataset.keyUrl);
     if (keyResponse.ok) pinnedKey = (await keyResponse.text()).trim();
     const report = await verifyBundleUrl(holder.dataset.bundle, { pinnedKey });
-    if (report.ok && report.total > 0) set(T.ok(report.verified), "ok");
-    else if (report.ok) set(T.none, "none");
-    else { set(T.fail, "bad"); badge.title = lang === "en" ? report.summary_en : report.summary_vi; }
+    const summary = lang === "en" ? report.summary_en : report.summary_vi;
+    if (report.ok && report.total > 0) set(T.ok(report.verified), "ok", summary);
+    else if (report.ok) set(T.none, "none", T.noneMore);
+    else set(T.fail, "bad", summary); // shown when the badge is tapped (a phone has no hover)
   } catch (err) {
-    set(T.unavailable, "unavailable");
+    set(T.unavailable, "unavailable", T.unavailableMore);
   }
 }
 
