@@ -13,6 +13,27 @@ from accounts.models import User
 from catalog.choices import OrganizationKind
 
 
+DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list, empty when none."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 def ward_choices(province_code: int) -> list[tuple[int | str, str]]:
     wards = sorted(Ward.iter_by_province(province_code), key=lambda w: w.name)  # type: ignore[arg-type]
     return [("", "—")] + [(int(w.code), w.name) for w in wards]
@@ -36,6 +57,18 @@ class ProducerSignupForm(UserCreationForm):
         label=_("Huyện cũ (nếu có)"), max_length=100, required=False, help_text=_("Tên huyện trước 01/7/2025.")
     )
     street_address = forms.CharField(label=_("Thôn, số nhà, đường"), max_length=255)
+
+    licence = forms.FileField(
+        label=_("Giấy chứng nhận đăng ký kinh doanh/HTX"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+        help_text=_("Ảnh chụp hoặc bản scan (PDF, JPG, PNG, tối đa 5 MB). Cơ quan quản lý xem để duyệt đăng ký."),
+    )
+    certificates = MultipleFileField(
+        label=_("Các giấy chứng nhận khác (VietGAP, ATTP, OCOP…)"),
+        required=False,
+        help_text=_("Có thể chọn nhiều tệp. Chỉ cơ quan quản lý của tỉnh và thành viên của cơ sở xem được."),
+    )
 
     class Meta:
         model = User
@@ -61,6 +94,12 @@ class ProducerSignupForm(UserCreationForm):
             "email": data["email"],
             "representative": data["first_name"],
         }
+
+    def documents(self) -> list[tuple[str, Any]]:
+        """The uploaded registration papers as (kind, file): the licence first, then the certificates."""
+        data = self.cleaned_data
+        found: list[tuple[str, Any]] = [("licence", data["licence"])] if data.get("licence") else []
+        return found + [("certificate", f) for f in data.get("certificates") or []]
 
 
 class CodeForm(forms.Form):

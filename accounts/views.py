@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import otp
 from accounts.forms import CodeForm, ProducerSignupForm
-from accounts.services import confirm_totp_device, sign_up_producer, start_totp_enrolment, verify_second_factor
+from accounts.services import confirm_totp_device, start_totp_enrolment, verify_second_factor
 
 ENROL_SESSION_KEY = "truyxuat_totp_enrolment"
 
@@ -43,13 +43,16 @@ class LogoutView(auth_views.LogoutView):
 
 def signup(request: HttpRequest) -> HttpResponse:
     province = settings.TRUYXUAT_PROVINCE_CODE
-    form = ProducerSignupForm(request.POST or None, province_code=province)
+    form = ProducerSignupForm(request.POST or None, request.FILES or None, province_code=province)
     if request.method == "POST" and form.is_valid():
+        from reviews.registration import sign_up_with_documents
+
         try:
-            user = sign_up_producer(
+            user = sign_up_with_documents(
                 user_data=form.cleaned_data,
                 password=form.cleaned_data["password1"],
                 organization_data=form.organization_data(province),
+                documents=form.documents(),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import SYSTEM
 from catalog.models import Organization
 from catalog.services.common import require
 from complaints.models import ComplaintCase
@@ -73,7 +74,14 @@ def route(feedback: Any) -> ComplaintCase:
     title = _("Phản ánh %(code)s về %(product)s") % {"code": feedback.tracking_code, "product": subject_name(feedback)}
     body = _("%(message)s\n\nHạn trả lời: %(due)s.") % {"message": feedback.message[:1000], "due": due}
     if org.kind != "agency":  # a counterfeit report of an unknown code belongs to the agency alone
-        notify_organization(org, kind=NotificationKind.COMPLAINT, title=title, body=body, about=feedback)
+        notify_organization(
+            org,
+            kind=NotificationKind.COMPLAINT,
+            title=title,
+            body=body,
+            link=reverse("workspace:feedback"),
+            about=feedback,
+        )
     if agency is not None and feedback.kind != "feedback":
         notify_organization(
             agency,
@@ -102,38 +110,110 @@ def on_feedback_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) 
 
 
 def escalate_overdue(now: dt.datetime | None = None) -> int:
-    """Escalate every unanswered case past its deadline once: notify the agency and the producer. Idempotent."""
+    """Escalate every unanswered case past its deadline once (`truyxuat complaints escalate`, from cron).
+
+    Routes first anything received while routing failed. Idempotent: an escalated case is never escalated again.
+    """
     from feedback.models import Feedback
 
     now = now or timezone.now()
     for fb in Feedback.objects.filter(case__isnull=True):  # anything received while routing failed
         route(fb)
     count = 0
-    cases = ComplaintCase.objects.filter(
+    for pk in ComplaintCase.objects.filter(
         response_due__lt=now, escalated_at__isnull=True, feedback__status__in=OPEN_STATUSES
-    ).select_related("feedback__organization", "feedback__product", "agency")
-    for case in cases:
+    ).values_list("pk", flat=True):
         with transaction.atomic():
-            if ComplaintCase.objects.filter(pk=case.pk, escalated_at__isnull=True).update(escalated_at=now) != 1:
-                continue
-            fb = case.feedback
-            title = _("Quá hạn trả lời phản ánh %(code)s") % {"code": fb.tracking_code}
-            body = _("Phản ánh về %(product)s chưa được trả lời đúng hạn; đã chuyển cơ quan quản lý xử lý.") % {
-                "product": subject_name(fb)
-            }
-            if fb.organization.kind != "agency":
-                notify_organization(fb.organization, kind=NotificationKind.COMPLAINT, title=title, body=body, about=fb)
-            if case.agency is not None:
-                notify_organization(
-                    case.agency,
-                    kind=NotificationKind.COMPLAINT,
-                    title=title,
-                    body=body,
-                    link=reverse("oversight:complaint", args=[case.pk]),
-                    about=fb,
-                )
-            count += 1
+            if _escalate(SYSTEM, pk, now) is not None:
+                count += 1
     return count
+
+
+def _escalate(actor: Any, pk: int, now: dt.datetime) -> ComplaintCase | None:
+    """Mark one overdue, unanswered case escalated and tell the producer and the agency; None when it is not
+    (any more) due for escalation. Runs inside the caller's transaction."""
+    case = (
+        ComplaintCase.objects.select_for_update()
+        .select_related("feedback__organization", "feedback__product", "agency")
+        .filter(pk=pk, escalated_at__isnull=True, response_due__lt=now, feedback__status__in=OPEN_STATUSES)
+        .first()
+    )
+    if case is None:
+        return None
+    before = audit.snapshot(case)
+    case.escalated_at = now
+    case.save(update_fields=["escalated_at"])
+    fb = case.feedback
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=case,
+        before=before,
+        organization_id=fb.organization_id,
+        reason=_("Chuyển cấp phản ánh quá hạn"),
+    )
+    title = _("Quá hạn trả lời phản ánh %(code)s") % {"code": fb.tracking_code}
+    body = _("Phản ánh về %(product)s chưa được trả lời đúng hạn; đã chuyển cơ quan quản lý xử lý.") % {
+        "product": subject_name(fb)
+    }
+    if fb.organization.kind != "agency":
+        notify_organization(
+            fb.organization,
+            kind=NotificationKind.COMPLAINT,
+            title=title,
+            body=body,
+            link=reverse("workspace:feedback"),
+            about=fb,
+        )
+    if case.agency is not None:
+        notify_organization(
+            case.agency,
+            kind=NotificationKind.COMPLAINT,
+            title=title,
+            body=body,
+            link=reverse("oversight:complaint", args=[case.pk]),
+            about=fb,
+        )
+    return case
+
+
+@transaction.atomic
+def escalate(*, actor: Any, case: ComplaintCase, now: dt.datetime | None = None) -> ComplaintCase:
+    """An officer of the province escalates one overdue, unanswered case from the queue (as the cron job does)."""
+    current = ComplaintCase.objects.select_related("feedback__organization").get(pk=case.pk)
+    require(permissions.is_officer_for(actor, current.feedback.organization))
+    now = now or timezone.now()
+    if current.escalated_at is not None:
+        raise ValidationError(_("Phản ánh này đã được chuyển cấp."))
+    if current.feedback.status not in OPEN_STATUSES or current.response_due >= now:
+        raise ValidationError(_("Chỉ chuyển cấp được phản ánh chưa trả lời đã quá hạn."))
+    escalated = _escalate(actor, current.pk, now)
+    if escalated is None:  # answered or escalated meanwhile
+        raise ValidationError(_("Chỉ chuyển cấp được phản ánh chưa trả lời đã quá hạn."))
+    return escalated
+
+
+@transaction.atomic
+def view_contact(*, actor: Any, case: ComplaintCase) -> dict[str, str]:
+    """The complainant's contact for the officer handling the case; every view is written to the audit log."""
+    current = ComplaintCase.objects.select_related("feedback__organization").get(pk=case.pk)
+    fb = current.feedback
+    require(permissions.is_officer_for(actor, fb.organization))
+    contact = (fb.contact or "").strip()
+    is_email = "@" in contact
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        instance=current,
+        after={"viewed": "contact", "feedback": fb.tracking_code},
+        organization_id=fb.organization_id,
+        reason=_("Xem thông tin liên hệ của người phản ánh"),
+    )
+    return {
+        "name": (fb.contact_name or "").strip(),
+        "email": contact if is_email else "",
+        "phone": "" if is_email else contact,
+    }
 
 
 @transaction.atomic

@@ -16,3 +16,4 @@ class AuditAction(models.TextChoices):
     RECALL = "recall", _("Thu hồi")
     REVOKE = "revoke", _("Huỷ bỏ")
     CAPTURE = "capture", _("Ghi nhận sự kiện")
+    VIEW = "view", _("Xem dữ liệu cá nhân")

@@ -17,4 +17,9 @@ class Decision(models.TextChoices):
     CHANGES_REQUESTED = "changes", _("Yêu cầu sửa đổi")
 
 
+class DocumentKind(models.TextChoices):
+    BUSINESS_LICENCE = "licence", _("Giấy chứng nhận đăng ký kinh doanh/HTX")
+    CERTIFICATE = "certificate", _("Giấy chứng nhận (VietGAP, ATTP, OCOP…)")
+
+
 RISK_RANK = {"low": 0, "medium": 1, "high": 2}

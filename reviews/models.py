@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import RiskClass
-from reviews.choices import Decision, ReviewKind
+from reviews.choices import Decision, DocumentKind, ReviewKind
 
 
 class Review(models.Model):
@@ -69,3 +71,31 @@ class ReviewPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.category_id)
+
+
+class RegistrationDocument(models.Model):
+    """A paper an organisation uploaded when it signed up (business licence, certificates), for the officer who
+    reviews its registration. Private: its members and the officers of its province read it (`file_access.py`)."""
+
+    organization = models.ForeignKey(
+        "catalog.Organization", on_delete=models.CASCADE, related_name="registration_documents"
+    )
+    kind = models.CharField(_("loại giấy tờ"), max_length=12, choices=DocumentKind.choices)
+    file = models.FileField(_("tệp"), upload_to="registration/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at", "id"]
+        verbose_name = _("giấy tờ đăng ký")
+        verbose_name_plural = _("giấy tờ đăng ký")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"
+
+    @property
+    def filename(self) -> str:
+        """The name the person sees (the stored path ends with the uploaded file's own name)."""
+        return posixpath.basename(self.file.name or "")

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import CharField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus
 from catalog.models import Certificate, Lot, Organization
@@ -15,7 +16,7 @@ from catalog.services import missing_for_publication
 from core.choices import AuditAction
 from core.models import AuditEntry
 from reviews.choices import Decision
-from reviews.models import Review
+from reviews.models import RegistrationDocument, Review
 from reviews.subjects import MASTER_DATA_MODELS, stamp_batch_model
 
 MASTER_DATA_TYPES = tuple(m._meta.label_lower for m in MASTER_DATA_MODELS)
@@ -212,3 +213,45 @@ def recent_decisions(officer: Any) -> QuerySet[Review]:
         .select_related("decided_by", "organization")
         .order_by("-decided_at")
     )
+
+
+def lot_state(subject: Model) -> dict[str, Any] | None:
+    """A lot's own state for the badge beside it: its status label and whether a hold or a recall makes it bad."""
+    if not isinstance(subject, Lot):
+        return None
+    from quality.selectors import active_holds
+
+    held = subject.status != LotStatus.RECALLED and active_holds(subject).exists()
+    return {
+        "label": _("Đang tạm giữ") if held else subject.get_status_display(),
+        "bad": held or subject.status == LotStatus.RECALLED,
+    }
+
+
+def registration_documents(subject: Model) -> list[RegistrationDocument] | None:
+    """The papers an organisation uploaded with its registration (None for other subjects)."""
+    if not isinstance(subject, Organization):
+        return None
+    return list(RegistrationDocument.objects.filter(organization=subject))
+
+
+def label_entries(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Master-data audit entries, each given `record_kind` ("sản phẩm") and `record_label` (its name)."""
+    from reviews.display import model_for
+
+    for entry in entries:
+        model = model_for(entry.object_type)
+        obj = model._default_manager.filter(pk=entry.object_id).first() if model is not None else None
+        entry.record_kind = str(model._meta.verbose_name) if model is not None else entry.object_type  # type: ignore[attr-defined]
+        entry.record_label = str(obj) if obj is not None else f"#{entry.object_id}"  # type: ignore[attr-defined]
+    return entries
+
+
+def return_of(lot: Lot) -> Review | None:
+    """The officer's decision that sent a lot back to its producer, while the lot is still a draft since it."""
+    if lot.status != LotStatus.DRAFT:
+        return None
+    last = history(lot).order_by("-decided_at", "-id").first()
+    if last is None or last.decision == Decision.APPROVED:
+        return None
+    return last

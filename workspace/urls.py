@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workspace.views import dashboard, diary, imports, lots, notifications, profile, shipments, stamps
+from workspace.views import dashboard, diary, imports, lots, notices, notifications, profile, shipments, stamps
 
 app_name = "workspace"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("lots/<int:pk>/submit/", lots.lot_submit, name="lot_submit"),
     path("lots/<int:pk>/check/", lots.lot_check, name="lot_check"),
     path("lots/<int:pk>/claims/", lots.lot_claims, name="lot_claims"),
+    path("lab-tests/<int:pk>/", notices.lab_test, name="lab_test"),
+    path("inspections/<int:pk>/", notices.inspection, name="inspection"),
     path("harvest/", lots.harvest, name="harvest"),
     path("process/", lots.process, name="process"),
     path("pack/", lots.pack, name="pack"),

@@ -13,7 +13,7 @@ from accounts import permissions
 from catalog.models import PriorityCategory
 from core.errors import Forbidden
 from oversight.views.common import flash_errors, forbidden, officer_required, paginate, querystring
-from reviews import selectors, services
+from reviews import display, selectors, services
 from reviews.choices import Decision
 from reviews.models import Review, ReviewPolicy
 from reviews.subjects import diff, resolve, snapshot, subject_for
@@ -29,13 +29,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     officer = request.user
     items: object
     if tab == "lot":
-        items = selectors.pending_lots(officer)
+        from quality.selectors import with_hold_flag
+
+        items = with_hold_flag(selectors.pending_lots(officer))
     elif tab == "organization":
         items = selectors.pending_organizations(officer)
     elif tab == "stamp_batch":
         items = selectors.pending_stamp_batches(officer)
     else:
         items = selectors.pending_master_data(officer)
+    page = paginate(request, items)
+    if tab == "master_data":
+        page.object_list = selectors.label_entries(list(page.object_list))
     return render(
         request,
         "oversight/reviews/queue.html",
@@ -43,7 +48,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "section": "reviews",
             "tab": tab,
             "counts": selectors.queue_counts(officer),
-            "page": paginate(request, items),
+            "page": page,
             "qs": querystring(request),
             "recent": selectors.recent_decisions(officer)[:10],
         },
@@ -77,6 +82,9 @@ def detail(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResp
         else:
             messages.success(request, _("Đã ghi quyết định và thông báo cho tổ chức."))
             return redirect(f"{_queue_url()}?tab={kind.kind}")
+    before = selectors.baseline(subject)
+    current = snapshot(subject)
+    model = type(subject)
     return render(
         request,
         "oversight/reviews/detail.html",
@@ -87,22 +95,16 @@ def detail(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResp
             "kind": kind,
             "label": kind.label(subject),
             "organization": org,
-            "changes": labelled(subject, diff(selectors.baseline(subject), snapshot(subject))),
-            "is_new": selectors.baseline(subject) is None,
+            "lot_state": selectors.lot_state(subject),
+            "changes": display.changes_for_display(model, diff(before, current), before, current),
+            "is_new": before is None,
             "evidence": selectors.evidence(subject),
+            "documents": selectors.registration_documents(subject),
             "history": selectors.history(subject),
             "decisions": Decision.choices,
             "can_approve": Decision.APPROVED in kind.effects or kind.kind == "master_data",
         },
     )
-
-
-def labelled(subject: object, changes: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Each change with the field's human name (its verbose name; `product_id` → sản phẩm)."""
-    meta = subject._meta  # type: ignore[attr-defined]
-    names = {f.attname: str(f.verbose_name) for f in meta.concrete_fields}
-    names["origin_areas"] = str(meta.get_field("origin_areas").verbose_name) if hasattr(subject, "origin_areas") else ""
-    return [dict(c, label=names.get(str(c["field"])) or c["field"]) for c in changes]
 
 
 def _queue_url() -> str:
@@ -121,7 +123,27 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
             return redirect_to_login(request.get_full_path())
         return forbidden(request)
-    return render(request, "oversight/reviews/decision.html", {"section": "reviews", "review": review})
+    return render(
+        request,
+        "oversight/reviews/decision.html",
+        {
+            "section": "reviews",
+            "review": review,
+            "changes": display.review_changes(review),
+            "subject_link": _link(user, review),
+        },
+    )
+
+
+def _link(user: object, review: Review) -> str:
+    """Where the person reading a decision works on its record: the officer's review page, the producer's lot."""
+    from django.urls import reverse
+
+    if permissions.is_officer_for(user, review.organization):
+        return reverse("oversight:review", args=[review.subject_type, review.subject_id])
+    if review.subject_type == "catalog.lot":
+        return reverse("workspace:lot", args=[review.subject_id])
+    return ""
 
 
 @officer_required

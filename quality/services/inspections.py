@@ -27,6 +27,10 @@ from quality.services.common import date_field, decimal_field
 MAX_PHOTOS = 20
 
 
+def _day(day: Any) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
 def _actor_user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
@@ -69,7 +73,9 @@ def plan_inspection(
         facility.organization,
         kind=NotificationKind.INSPECTION,
         title=_("Lịch kiểm tra cơ sở %(facility)s") % {"facility": facility.name},
-        body=_("Cơ quan %(agency)s dự kiến kiểm tra ngày %(day)s.") % {"agency": agency.name, "day": day},
+        body=_("Cơ quan %(agency)s dự kiến kiểm tra ngày %(day)s.")
+        % {"agency": agency.name, "day": _day(inspection.planned_on)},
+        link=reverse("workspace:inspection", args=[inspection.pk]),
         about=inspection,
     )
     return inspection
@@ -142,8 +148,8 @@ def record_inspection(
         title=_("Kết luận kiểm tra %(facility)s: %(verdict)s")
         % {"facility": inspection.facility.name, "verdict": inspection.get_verdict_display()},
         body=inspection.findings
-        + (("\n" + _("Hạn khắc phục: %(day)s") % {"day": follow_up_due}) if follow_up_due else ""),
-        link=reverse("oversight:inspection", args=[inspection.pk]),
+        + (("\n" + _("Hạn khắc phục: %(day)s") % {"day": _day(follow_up_due)}) if follow_up_due else ""),
+        link=reverse("workspace:inspection", args=[inspection.pk]),
         about=inspection,
     )
     return inspection

@@ -212,7 +212,7 @@ def _on_failure(actor: Any, test: LabTest) -> None:
         kind=NotificationKind.LAB_TEST,
         title=_("Kết quả kiểm nghiệm không đạt: %(analyte)s") % {"analyte": test.analyte.name},
         body=_("%(reason)s. Các lô bị tạm giữ: %(lots)s.") % {"reason": reason, "lots": lot_list},
-        link=reverse("oversight:lab_test", args=[test.pk]),
+        link=reverse("workspace:lab_test", args=[test.pk]),
         about=test,
     )
 
