@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from workspace.views import dashboard, diary, imports, lots, notices, notifications, profile, shipments, stamps
+from workspace.views import (
+    corrections,
+    dashboard,
+    diary,
+    imports,
+    lots,
+    notices,
+    notifications,
+    profile,
+    shipments,
+    stamps,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -16,6 +27,8 @@ urlpatterns = [
     path("manifest.webmanifest", diary.manifest, name="manifest"),
     path("diary/", diary.diary, name="diary"),
     path("diary/history/", diary.diary_history, name="diary_history"),
+    path("diary/<uuid:client_id>/correct/", corrections.correct_entry, name="correct_entry"),
+    path("shipments/lines/<int:pk>/correct/", corrections.correct_line, name="correct_line"),
     path("lots/", lots.lots, name="lots"),
     path("lots/<int:pk>/", lots.lot_detail, name="lot"),
     path("lots/<int:pk>/submit/", lots.lot_submit, name="lot_submit"),
