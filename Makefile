@@ -65,7 +65,7 @@ test-sqlite: install-test
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-postgres: install-test
-	scripts/with-postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	TRUYXUAT_TEST_DATABASE_ONLY=1 scripts/with-postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: install-test
 	scripts/ensure-system-packages.sh

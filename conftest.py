@@ -18,6 +18,35 @@ from accounts.models import Membership
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import AgencyFactory, OrganizationFactory
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """`TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the
+    database. The others (pure cores, parsers, hashing, the Go verifier) cannot reach it — pytest-django refuses
+    database access to a test without the `django_db` mark or a database fixture — so a second pass would repeat
+    exactly what the SQLite pass ran. A test whose subprocesses use the configured database carries the
+    `database_process` mark and is kept. The deselected count is printed by pytest."""
+    if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = (
+            item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("database_process") is not None
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):

@@ -23,6 +23,8 @@ import pytest
 
 from core.tests.test_serve import ROOT, TRUYXUAT, _free_port, _request
 
+pytestmark = pytest.mark.database_process  # the served workers use PostgreSQL in the PostgreSQL pass
+
 WORKERS = 3
 REQUESTS = 20
 HELPER = "from portal.tests.coherence_helper import main; main()"
