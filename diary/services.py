@@ -85,6 +85,18 @@ def _days(name: str, value: Any) -> int | None:
     return days
 
 
+def field_messages() -> dict[str, str]:
+    """What a missing required field is told (the phone repeats these checks before queueing, in these words)."""
+    return {
+        INPUT: _("Cần ghi tên vật tư (thuốc, phân, thức ăn, vắc xin)."),
+        PHI: _("Cần ghi thời gian cách ly trước thu hoạch (ngày), in trên nhãn thuốc."),
+        WITHDRAWAL: _("Cần ghi thời gian ngưng thuốc (ngày) trước khi xuất bán."),
+        QUANTITY: _("Cần ghi số lượng."),
+        "days_integer": _("Số ngày phải là số nguyên."),
+        "days_range": _("Số ngày phải từ 0 đến %(max)s.") % {"max": MAX_WAIT_DAYS},
+    }
+
+
 def clean_entry(organization: Organization, data: dict[str, Any]) -> dict[str, Any]:
     """Check one entry's fields (shared by the form, the API, the offline sync and imports)."""
     area = data.get("growing_area")
@@ -137,12 +149,7 @@ def clean_entry(organization: Organization, data: dict[str, Any]) -> dict[str, A
         if unit and unit not in QuantityUnit.values:
             raise _err("unit", _("Đơn vị không hợp lệ."))
         values["unit"] = unit
-    messages = {
-        INPUT: _("Cần ghi tên vật tư (thuốc, phân, thức ăn, vắc xin)."),
-        PHI: _("Cần ghi thời gian cách ly trước thu hoạch (ngày), in trên nhãn thuốc."),
-        WITHDRAWAL: _("Cần ghi thời gian ngưng thuốc (ngày) trước khi xuất bán."),
-        QUANTITY: _("Cần ghi số lượng."),
-    }
+    messages = field_messages()
     for name in spec.required:
         if values.get(name) in (None, ""):
             raise _err(name, messages.get(name, _("Thông tin bắt buộc.")))

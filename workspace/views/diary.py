@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +20,15 @@ from diary.activities import ACTIVITY_SPECS
 from diary.choices import Activity
 from workspace.views.common import error_status, member_view, page_of, run
 
-SW_VERSION = "ws-v1"
+SW_VERSION = "ws-v2"  # a new version makes phones fetch the changed diary.js (static files are cache-first)
+
+
+def _form_id(sent: str) -> str:
+    """The client id of the no-script form: the one it was sent with when shown again with errors, else a new one."""
+    try:
+        return str(uuid.UUID(sent))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
 @member_view
@@ -56,6 +66,9 @@ def diary(request: HttpRequest) -> HttpResponse:
         "units": QuantityUnit.choices,
         "activities": Activity.choices,
         "post": request.POST if errors else {},
+        # One id per opened form, so a double tap on "Lưu" stores one entry (the script makes its own per form).
+        "client_id": _form_id(request.POST.get("client_id", "") if errors else ""),
+        "checks": {"messages": services.field_messages(), "max_days": services.MAX_WAIT_DAYS},
         "specs": {
             code: {"fields": list(spec.fields), "required": list(spec.required)}
             for code, spec in ACTIVITY_SPECS.items()
