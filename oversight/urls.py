@@ -27,6 +27,8 @@ urlpatterns = [
     path("thu-hoi/<int:pk>/", recalls.recall, name="recall"),
     path("thu-hoi/ben/<int:pk>/", recalls.acknowledge, name="recall_ack"),
     path("thu-hoi/<int:pk>/ket-thuc/", recalls.close, name="recall_close"),
+    path("thu-hoi/<int:pk>/quyet-dinh.pdf", recalls.decision, name="recall_decision_pdf"),
+    path("thu-hoi/<int:pk>/thong-bao.pdf", recalls.public_notice, name="recall_notice_pdf"),
     # complaints
     path("phan-anh/", complaints.complaints, name="complaints"),
     path("phan-anh/<int:pk>/", complaints.complaint, name="complaint"),

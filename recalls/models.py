@@ -38,6 +38,13 @@ class Recall(models.Model):
     close_note = models.TextField(_("ghi chú kết thúc"), blank=True)
     unknown_roots = models.JSONField(_("mã gốc chưa có sự kiện"), default=list, blank=True)
     consumers_notified = models.PositiveIntegerField(_("số người tiêu dùng được báo"), default=0)
+    # the printed decision and public notice (Decree 30/2020/NĐ-CP): numbered and signed when the recall starts
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)  # "01/QĐ-SKHCN"
+    notice_number = models.CharField(_("số thông báo"), max_length=40, blank=True)  # "01/TB-SKHCN"
+    signer_on_behalf_of = models.CharField(_("quyền hạn ký"), max_length=80, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=80, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -35,6 +36,9 @@ from quality.models import LabTest
 from recalls.choices import HazardClass, RecallStatus
 from recalls.models import Recall, RecallLot, RecallParty, RecallShipment
 from recalls.scope import ScopeChanged, build_scope, lot_key, origin_organization, root_lots
+from reports.admin_document import abbreviation, number_text
+from reports.numbering import take_number
+from reports.signers import chosen
 
 __all__ = ["ScopeChanged", "acknowledge", "close_recall", "default_notice", "lot_key", "root_lots", "start_recall"]
 
@@ -72,6 +76,13 @@ def _complaint_case(actor: Any, complaint: Any, origin_org: Organization) -> Any
     return case
 
 
+def _issuer(actor: Any) -> str:
+    """The agency that issues the decision, by its Vietnamese name (the document is always in Vietnamese)."""
+    agency = actor.agency if getattr(actor, "agency_id", None) else None
+    with translation.override(settings.LANGUAGE_CODE):
+        return agency.name if agency else _("Sở Khoa học và Công nghệ")
+
+
 @transaction.atomic
 def start_recall(
     *,
@@ -84,12 +95,15 @@ def start_recall(
     lab_test: LabTest | None = None,
     complaint: Any = None,
     expected_scope: str | None = None,
+    signer: int | None = None,
 ) -> Recall:
     """An officer starts a recall; every downstream lot, party and shipment is found and notified.
 
     `expected_scope`: the digest of the scope the officer previewed (`recalls.scope.Scope.digest`); when the
     scope is different now, nothing is written and `ScopeChanged` carries the new scope. `complaint`: the
     complaint case (or its pk) the recall answers; it is linked to the recall in the same transaction.
+    `signer`: one of the agency's signers (`reports.signers.signers_for(actor)`), printed on the decision and the
+    public notice, which take the agency's next numbers of the year ("01/QĐ-…", "01/TB-…") here.
     """
     origin_org = origin_organization(lot=lot, facility=facility, lab_test=lab_test)
     require(permissions.is_officer_for(actor, origin_org))
@@ -103,7 +117,16 @@ def start_recall(
     if expected_scope is not None and expected_scope != scope.digest:
         raise ScopeChanged(scope)
     notice = (notice or "").strip() or default_notice(reason)
+    on_behalf_of, signer_title, signer_name = chosen(actor, signer)
+    issuer = _issuer(actor)
+    year = timezone.localdate().year
     recall = Recall.objects.create(
+        issuer=issuer,
+        decision_number=number_text(take_number(issuer, year, "QĐ"), f"QĐ-{abbreviation(issuer)}"),
+        notice_number=number_text(take_number(issuer, year, "TB"), f"TB-{abbreviation(issuer)}"),
+        signer_on_behalf_of=on_behalf_of,
+        signer_title=signer_title,
+        signer_name=signer_name,
         code=_next_code(),
         origin=scope.origin,
         root_lot=lot,

@@ -9,7 +9,7 @@ preview again instead of committing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -37,7 +37,9 @@ from quality.selectors import with_hold_flag
 from recalls import display, selectors, services
 from recalls.choices import HazardClass, RecallStatus
 from recalls.models import Recall, RecallParty
+from recalls.pdf import decision_pdf, notice_pdf
 from recalls.scope import Scope, ScopeChanged, build_scope
+from reports.signers import signers_for
 
 PREVIEW_LOTS = 300  # rows of the preview's lot table (the counts and totals cover all)
 
@@ -50,6 +52,22 @@ class RecallForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    signer = forms.TypedChoiceField(
+        label=gettext_lazy("Người ký quyết định và thông báo"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[Any, str]] = [(s.pk, str(s)) for s in signers_for(user)] if user is not None else []
+        self.signer_choices = choices or [("", _("GIÁM ĐỐC (ghi tên khi ký)"))]
+        field = cast(forms.TypedChoiceField, self.fields["signer"])
+        field.choices = self.signer_choices
+        field.help_text = _("Danh sách người ký của cơ quan: trang Báo cáo.")
+
+    def signer_label(self) -> str:
+        """The chosen signer as printed (after validation)."""
+        chosen = self.cleaned_data.get("signer") or ""
+        return next((label for value, label in self.signer_choices if value == chosen), "")
 
 
 def draw_map(data: dict[str, Any]) -> Any:
@@ -124,6 +142,7 @@ def _preview(
             "case": case,
             "form": form,
             "hazard_label": dict(HazardClass.choices).get(form.cleaned_data["hazard_class"], ""),
+            "signer_label": form.signer_label(),
             "notice_shown": notice.strip() or services.default_notice(reason),
             "d": data,
             "lot_rows": data["lot_rows"][:PREVIEW_LOTS],
@@ -144,7 +163,7 @@ def recall_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     origin, case = _origin(source), _complaint(source)
     asked = request.method == "POST" or "reason" in request.GET
-    form = RecallForm(source if asked else None)
+    form = RecallForm(source if asked else None, user=request.user)
     if asked and origin and form.is_valid():
         try:
             if request.method == "POST" and source.get("scope"):
@@ -275,3 +294,28 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã kết thúc đợt thu hồi %(code)s.") % {"code": item.code})
     return redirect("oversight:recall", item.pk)
+
+
+def _document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The recall's decision or public notice as a PDF, to whoever may open the recall."""
+    item = get_object_or_404(
+        Recall.objects.select_related("organization", "root_lot__product", "root_lab_test__analyte"), pk=pk
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _can_view(request.user, item):
+        return forbidden(request)
+    body = decision_pdf(item) if kind == "decision" else notice_pdf(item)
+    name = f"{'quyet-dinh' if kind == 'decision' else 'thong-bao'}-thu-hoi-{item.code}.pdf"
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, "decision")
+
+
+def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, "notice")
