@@ -27,6 +27,7 @@ MAX_BARS = 12
 
 def bar_chart(rows: list[tuple[str, float]], title: str) -> Drawing:
     """Horizontal bars of counts (largest first, at most 12), axis ticks at whole numbers, Vietnamese numbers."""
+    ad.register_fonts()
     rows = rows[:MAX_BARS] or [("—", 0)]
     height = 40 + 18 * len(rows)
     drawing = Drawing(ad.TEXT_WIDTH, height)

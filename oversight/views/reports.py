@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Ward
@@ -20,7 +21,7 @@ from core.numbers import INDICATOR_VALUE
 from oversight import svg
 from oversight.views.common import flash_errors, officer_required, paginate
 from reports import indicators as indicator_progress
-from reports import services, stats
+from reports import services, signers, stats
 from reports.choices import IndicatorMethod, JobStatus, PeriodKind
 from reports.file_access import spreadsheet_type
 from reports.models import Indicator, ReportJob
@@ -122,9 +123,31 @@ def indicators(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _signer_action(request: HttpRequest) -> HttpResponse:
+    """Add a signer of the agency, or stop offering one (after its confirmation step)."""
+    try:
+        if request.POST.get("action") == "add_signer":
+            signers.add_signer(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                name=request.POST.get("name", ""),
+                on_behalf_of=request.POST.get("on_behalf_of", ""),
+            )
+            messages.success(request, _("Đã thêm người ký."))
+        else:
+            signer = get_object_or_404(signers.signers_for(request.user), pk=_int(request.POST.get("signer")) or 0)
+            signers.retire_signer(actor=request.user, signer=signer)
+            messages.success(request, _("Đã thôi dùng người ký này."))
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    return redirect(reverse("oversight:reports") + "#signers")
+
+
 @officer_required
 def reports(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    if request.method == "POST" and request.POST.get("action") in ("add_signer", "retire_signer"):
+        return _signer_action(request)
     if request.method == "POST":
         try:
             job = services.request_report(
@@ -134,6 +157,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                 number=_int(request.POST.get("number")) or 1,
                 ward_code=_int(request.POST.get("ward")),
                 department=request.POST.get("department", ""),
+                signer=_int(request.POST.get("signer")),
             )
         except ValidationError as exc:
             flash_errors(request, exc)
@@ -141,16 +165,22 @@ def reports(request: HttpRequest) -> HttpResponse:
             services.start_in_background(job)
             return redirect("oversight:report", job.pk)
     q = current_quarter(today)
+    page = paginate(request, ReportJob.objects.select_related("created_by"))
+    names = dict(wards())
     return render(
         request,
         "oversight/reports/list.html",
         {
             "section": "reports",
-            "page": paginate(request, ReportJob.objects.select_related("created_by")),
+            "page": page,
+            "rows": [(j, names.get(j.ward_code or 0, str(j.ward_code or ""))) for j in page],  # names, not codes
             "kinds": PeriodKind.choices,
             "years": list(range(today.year, today.year - 6, -1)),
             "quarter": q,
             "wards": wards(),
+            "signers": signers.signers_for(request.user),
+            "signer_titles": ["GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHI CỤC TRƯỞNG", "PHÓ CHI CỤC TRƯỞNG"],
+            "authorities": ["KT. GIÁM ĐỐC", "TL. GIÁM ĐỐC", "TUQ. GIÁM ĐỐC", "Q. GIÁM ĐỐC"],
         },
     )
 
