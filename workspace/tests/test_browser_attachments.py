@@ -47,6 +47,28 @@ QUEUE = """() => new Promise((resolve, reject) => {
 })"""
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """The suite's Chromium (conftest.browser) with a fake microphone, so a voice note can be recorded."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+            launched = p.chromium.launch(executable_path=CHROMIUM, args=args)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
@@ -271,4 +293,28 @@ def test_refused_queued_entry_opens_for_editing_with_what_was_typed(browser, liv
     assert entry.note == "Phun sau mưa, lá còn ướt"
     assert entry.photo.size == queued["photo"]["size"]
     assert page.evaluate(QUEUE) == []
+    context.close()
+
+
+def test_voice_note_recorded_offline_arrives(browser, live_server, farmer, posted):
+    context, page = _phone(browser, live_server, farmer)
+    context.grant_permissions(["microphone"], origin=live_server.url)
+    _offline(context, page, True)
+    page.click("#activity-tiles [data-activity=irrigating]")
+    page.click("#fields details summary")
+    page.click("#record")
+    page.wait_for_selector("#voice-state:has-text('Đang ghi')")
+    page.wait_for_timeout(1500)  # speak for a moment (the fake microphone beeps)
+    page.click("#record")
+    page.wait_for_selector("#voice-state:has-text('Đã ghi âm')")
+    page.click("#save")
+    page.wait_for_selector(".toast:has-text('Đã lưu trên máy')")
+    _offline(context, page, False)
+    page.wait_for_selector(SYNCED)
+    entry = DiaryEntry.objects.get()
+    assert entry.voice.name.endswith("/voice.webm")
+    assert entry.voice.read(4) == b"\x1a\x45\xdf\xa3"
+    assert len(posted) == 1 and posted[0] > entry.voice.size > 1000
+    page.goto(f"{live_server.url}/workspace/diary/history/")
+    assert page.get_attribute("audio", "src") == files.url(entry.voice)
     context.close()

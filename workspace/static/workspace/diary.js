@@ -20,6 +20,8 @@
   const API = form.dataset.api;
   const DB_NAME = "truyxuat-diary", STORE = "queue";
   const MAX_SIDE = 1600, QUALITY = 0.8;
+  // MediaRecorder makes WebM (Chromium), Ogg (Firefox) or MP4/AAC (Safari); the server reads the type from the bytes.
+  const VOICE_NAMES = [[/mp4|aac/, "voice.m4a"], [/ogg/, "voice.ogg"], [/./, "voice.webm"], [/^$/, "voice.webm"]];
   const KEPT = ["product_name", "active_ingredient", "dose", "phi_days", "withdrawal_days", "quantity", "unit"];
   const $ = (sel, root) => (root || document).querySelector(sel);
   const lang = document.documentElement.lang || "vi";
@@ -119,7 +121,7 @@
       body.append("client_id", it.client_id);
       body.append("source", it.offline ? "offline" : "web");
       if (it.photo) body.append("photo", it.photo, it.photoName || "photo.jpg");
-      if (it.voice) body.append("voice", it.voice, "voice.webm");
+      if (it.voice) body.append("voice", it.voice, VOICE_NAMES.find(([re]) => re.test(it.voice.type || ""))[1]);
       let res;
       try {
         res = await fetch(API, { method: "POST", body, credentials: "same-origin", headers: { "X-CSRFToken": csrf(), Accept: "application/json" } });
