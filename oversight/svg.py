@@ -88,13 +88,14 @@ def point_map(
             'stroke-dasharray="6 4"/>'
         )
     placed = [xy(p["lat"], p["lon"]) for p in points]
+    segments = [(*xy(*a), *xy(*b)) for a, b in lines]
     taken: list[Box] = [(x - 7, y - 7, x + 7, y + 7) for x, y in placed]
     labels: list[str] = []
     for p, (x, y) in zip(points, placed, strict=True):
         colour = p.get("colour") or ("#b3261e" if p.get("root") else "#1b6b3a")
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#fff" stroke-width="2">')
         parts.append(f"<title>{escape(p.get('label') or p.get('name', ''))}</title></circle>")
-        labels.append(_label(p, x, y, width, height - legend_h, font_size, taken))
+        labels.append(_label(p, x, y, width, height - legend_h, font_size, taken, segments))
     parts.extend(labels)  # over every point and line
     if legend:
         parts.append(_legend(legend, height - legend_h - 4, font_size))
@@ -109,8 +110,18 @@ def point_map(
 HALO = 'stroke="#fff" stroke-width="3.5" stroke-linejoin="round" paint-order="stroke"'
 
 
-def _label(p: dict[str, Any], x: float, y: float, width: int, height: int, size: int, taken: list[Box]) -> str:
-    """The point's label at the first free place (right, left, above, below); "" when none is free."""
+def _label(
+    p: dict[str, Any],
+    x: float,
+    y: float,
+    width: int,
+    height: int,
+    size: int,
+    taken: list[Box],
+    segments: Sequence[tuple[float, float, float, float]] = (),
+) -> str:
+    """The point's label at the first free place (right, left, above, below), preferring one no line crosses;
+    "" when no place is free of other labels."""
     main = str(p.get("label") or p.get("name") or "")[:40]
     sub = str(p.get("sublabel") or "")[:48]
     if not main:
@@ -124,23 +135,34 @@ def _label(p: dict[str, Any], x: float, y: float, width: int, height: int, size:
         (x - w / 2, y - 12 - h + size, "start"),  # above
         (x - w / 2, y + 12 + size * 0.9, "start"),  # below
     ]
+    free = []
     for lx, ly, anchor in candidates:
         left = lx - w if anchor == "end" else lx
         box = (left, ly - size, left + w, ly - size + h)
         inside = box[0] >= 2 and box[2] <= width - 2 and box[1] >= 2 and box[3] <= height - 2
         if inside and not any(_overlap(box, t) for t in taken):
-            taken.append(box)
-            text = (
-                f'<text x="{lx:.1f}" y="{ly + size * 0.35:.1f}" text-anchor="{anchor}" {HALO}>'
-                f'<tspan font-weight="bold">{escape(main)}</tspan>'
-            )
-            if sub:
-                text += (
-                    f'<tspan x="{lx:.1f}" dy="{size * 1.1:.1f}" fill="#5f6368" font-size="{size - 2}">'
-                    f"{escape(sub)}</tspan>"
-                )
-            return text + "</text>"
-    return ""
+            free.append((any(_crosses(seg, box) for seg in segments), lx, ly, anchor, box))
+    if not free:
+        return ""
+    _crossed, lx, ly, anchor, box = min(free, key=lambda f: f[0])  # the first place no line crosses, if any
+    taken.append(box)
+    text = (
+        f'<text x="{lx:.1f}" y="{ly + size * 0.35:.1f}" text-anchor="{anchor}" {HALO}>'
+        f'<tspan font-weight="bold">{escape(main)}</tspan>'
+    )
+    if sub:
+        text += f'<tspan x="{lx:.1f}" dy="{size * 1.1:.1f}" fill="#5f6368" font-size="{size - 2}">{escape(sub)}</tspan>'
+    return text + "</text>"
+
+
+def _crosses(seg: tuple[float, float, float, float], box: Box) -> bool:
+    """Whether the segment passes through the box (sampled every few units: labels are small, lines straight)."""
+    x1, y1, x2, y2 = seg
+    steps = max(2, int(max(abs(x2 - x1), abs(y2 - y1)) / 4))
+    return any(
+        box[0] <= x1 + (x2 - x1) * i / steps <= box[2] and box[1] <= y1 + (y2 - y1) * i / steps <= box[3]
+        for i in range(steps + 1)
+    )
 
 
 def _overlap(a: Box, b: Box) -> bool:

@@ -146,6 +146,7 @@ def party_rows(parties: Iterable[Any], lots: Iterable[Any], origin_org_id: int |
                 "lots": len(theirs),
                 "quantities": quantities_text(totals),
                 "in_system": p.organization is not None,
+                "unit": next(iter(sorted(totals, key=lambda u: UNIT_ORDER.get(u, 99))), ""),  # the form's default
             }
         )
     rows.sort(key=lambda r: (not r["origin"], not r["in_system"], r["name"]))

@@ -125,6 +125,7 @@ def test_progress_is_counted_per_unit(client, officer, producer, coffee, organiz
     html = client.get(reverse("oversight:recall", args=[recall.pk])).content.decode()
     assert "2.000 kg / 18.000 kg" in html and "150 gói, hộp / 2.400 gói, hộp" in html
     assert "2150" not in html and "2.150" not in html
+    assert html.count('<option value="XPK" selected>') == 1  # the roaster reports in its lot's unit
 
 
 def test_add_quantity_keeps_units_apart_and_converts_mass():
