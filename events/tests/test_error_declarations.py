@@ -17,6 +17,7 @@ from events.tests.conftest import _shipping
 from events.tests.epcis._conformance import JSON_DIR
 from events.tests.helpers import GTIN_A, body, document, lgtin, object_event, token_for, transformation
 from events.trace import trace
+from ledger.audit import run_audit
 from ledger.models import LedgerLeaf
 from ledger.records import record_bytes
 
@@ -82,6 +83,8 @@ def test_the_author_declares_an_event_in_error_original_kept_declaration_ledgere
     assert set(listed) == {ORIGINAL, CORRECTIVE}
     assert listed[ORIGINAL]["errorDeclaration"]["reason"] == "incorrect_data"
     assert "errorDeclaration" not in listed[CORRECTIVE]
+    audit = run_audit(alarm=False)  # the declaration's leaf is recomputed from its row, like the events'
+    assert audit.ok and audit.records_checked == LedgerLeaf.objects.count() == 3, audit.problems
 
 
 def test_another_organisation_cannot_declare_an_event_it_did_not_capture(client, organization, other_organization):
