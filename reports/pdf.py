@@ -30,7 +30,7 @@ def bar_chart(rows: list[tuple[str, float]], title: str) -> Drawing:
     ad.register_fonts()
     rows = rows[:MAX_BARS] or [("—", 0)]
     height = 40 + 18 * len(rows)
-    drawing = Drawing(ad.TEXT_WIDTH, height)
+    drawing = Drawing(ad.TEXT_WIDTH, height, initialFontName=ad.FONT, initialFontSize=10)  # no Helvetica default
     chart = HorizontalBarChart()
     chart.x, chart.y = 5.5 * cm, 18
     chart.width, chart.height = ad.TEXT_WIDTH - 6.5 * cm, height - 40

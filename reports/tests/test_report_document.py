@@ -88,6 +88,13 @@ def test_pdf_reads_as_the_decree_asks(province, skhcn_officer, deputy):  # noqa:
         assert text.splitlines()[0].strip() == str(number)  # page numbers from page 2
     assert not pages[0].splitlines()[0].strip().isdigit()
     assert not re.search(r"\d{4}-\d{2}-\d{2}", " ".join(pages))  # no ISO dates anywhere
+    job.pdf.seek(0)
+    fonts = {  # charts included: no Helvetica default left anywhere
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in PdfReader(io.BytesIO(job.pdf.read())).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic", "LiberationSerif-BoldItalic"}
 
 
 def test_sections_numbered_in_order_with_or_without_the_optional_ones(province, skhcn_officer, organization):  # noqa: F811
