@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import urlencode
 
 import pytest
 from PIL import Image
@@ -105,7 +106,7 @@ def test_every_workspace_page_fits_a_cheap_phone(phone, live_server):
     assert len(labels) >= 25
     for label in labels:
         url, query = _url(label, seeded)
-        response = tab.goto(live_server.url + url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""))
+        response = tab.goto(f"{live_server.url}{url}?{urlencode(query)}")
         assert response is not None and response.status == 200, label
         tab.wait_for_load_state("load")
         tab.evaluate("document.querySelectorAll('.ws details').forEach((d) => { d.open = true; })")  # all of it fits
