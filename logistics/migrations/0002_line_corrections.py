@@ -7,47 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('logistics', '0001_initial'),
+        ("logistics", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='shipmentline',
-            options={'base_manager_name': 'all_lines', 'ordering': ['id']},
+            name="shipmentline",
+            options={"base_manager_name": "all_lines", "ordering": ["id"]},
         ),
         migrations.AlterModelManagers(
-            name='shipmentline',
+            name="shipmentline",
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_lines', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_lines", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='corrected_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='sửa/huỷ lúc'),
+            model_name="shipmentline",
+            name="corrected_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="sửa/huỷ lúc"),
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='corrected_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="shipmentline",
+            name="corrected_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='correction',
-            field=models.CharField(blank=True, choices=[('corrected', 'Đã sửa'), ('voided', 'Đã huỷ')], db_default='', default='', max_length=9, verbose_name='đã sửa/huỷ'),
+            model_name="shipmentline",
+            name="correction",
+            field=models.CharField(
+                blank=True,
+                choices=[("corrected", "Đã sửa"), ("voided", "Đã huỷ")],
+                db_default="",
+                default="",
+                max_length=9,
+                verbose_name="đã sửa/huỷ",
+            ),
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='correction_reason',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='lý do sửa/huỷ'),
+            model_name="shipmentline",
+            name="correction_reason",
+            field=models.TextField(blank=True, db_default="", default="", verbose_name="lý do sửa/huỷ"),
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='corrects',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='logistics.shipmentline', verbose_name='sửa cho dòng'),
+            model_name="shipmentline",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="logistics.shipmentline",
+                verbose_name="sửa cho dòng",
+            ),
         ),
     ]

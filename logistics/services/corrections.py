@@ -128,8 +128,13 @@ def correct_harvest(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reas
     before = mark(entry, actor, Correction.CORRECTED, text)
     _recount(actor, lot, text)
     declare(
-        actor=actor, organization=entry.organization, event_ids=[entry.event_id], reason=INCORRECT, text=text,
-        corrective=[event], source="harvest",
+        actor=actor,
+        organization=entry.organization,
+        event_ids=[entry.event_id],
+        reason=INCORRECT,
+        text=text,
+        corrective=[event],
+        source="harvest",
     )
     audit.record(
         actor=actor,
@@ -156,8 +161,13 @@ def void_harvest(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
     before = mark(entry, actor, Correction.VOIDED, text)
     _recount(actor, lot, text)
     declare(
-        actor=actor, organization=entry.organization, event_ids=[entry.event_id], reason=DID_NOT_OCCUR, text=text,
-        corrective=[], source="harvest",
+        actor=actor,
+        organization=entry.organization,
+        event_ids=[entry.event_id],
+        reason=DID_NOT_OCCUR,
+        text=text,
+        corrective=[],
+        source="harvest",
     )
     audit.record(
         actor=actor,
@@ -194,8 +204,13 @@ def _reship(actor: Any, shipment: Shipment, line: ShipmentLine, reason: str, tex
     if not event["quantityList"]:
         del event["quantityList"]
     declare(
-        actor=actor, organization=shipment.sender, event_ids=[shipment.ship_event_id], reason=reason, text=text,
-        corrective=[event], source="shipping",
+        actor=actor,
+        organization=shipment.sender,
+        event_ids=[shipment.ship_event_id],
+        reason=reason,
+        text=text,
+        corrective=[event],
+        source="shipping",
     )
     before = audit.snapshot(shipment)
     shipment.ship_event_id = event["eventID"]
