@@ -154,6 +154,12 @@ def test_plots_show_their_names_and_no_basemap_without_a_setting(phone, live_ser
     assert area.name in tab.locator(".leaflet-tooltip").all_inner_texts()
     assert tab.locator(".leaflet-tile").count() == 0
     assert area.name in tab.locator(".ws .list li strong").all_inner_texts()
+    tab.goto(f"{live_server.url}/workspace/diary/")
+    chip = tab.locator("#area-chips .chip", has_text=area.name)
+    expect(chip).to_be_visible()
+    assert chip.locator(".code").inner_text() == area.code
+    tab.goto(f"{live_server.url}/workspace/diary/history/")
+    assert area.name in tab.locator(".ws .chips .chip").all_inner_texts()
 
 
 def test_the_basemap_comes_from_the_setting_and_the_csp_allows_it(phone, live_server, settings):

@@ -84,7 +84,7 @@
     const list = $("#queue-list"); list.textContent = "";
     for (const it of items) {
       const li = document.createElement("li"); const area = areaOf(it.fields.growing_area);
-      li.textContent = `${shortWhen(it.fields.occurred_at)} · ${label(it.fields.activity)} · ${area ? area.code : ""}` +
+      li.textContent = `${shortWhen(it.fields.occurred_at)} · ${label(it.fields.activity)} · ${area ? area.name : ""}` +
         `${it.fields.product_name ? " · " + it.fields.product_name : ""}${it.photo ? " · 📷" : ""}`;
       li.dataset.clientId = it.client_id;
       if (it.error) {
@@ -149,7 +149,7 @@
   function addRecent(it) {
     const ul = $("#recent"); if (!ul) return;
     const area = areaOf(it.fields.growing_area); const li = document.createElement("li");
-    li.textContent = `${shortWhen(it.fields.occurred_at)} · ${label(it.fields.activity)} · ${area ? area.code : ""}` +
+    li.textContent = `${shortWhen(it.fields.occurred_at)} · ${label(it.fields.activity)} · ${area ? area.name : ""}` +
       `${it.fields.product_name ? " · " + it.fields.product_name : ""}${it.photo ? " · 📷" : ""}`;
     ul.prepend(li);
   }
@@ -161,7 +161,9 @@
     if (AREAS.length < 2) { areaSelect.closest("form").querySelector("label[for=f-area]").hidden = false; }
     for (const a of AREAS) {
       const b = document.createElement("button"); b.type = "button"; b.className = "chip";
-      b.textContent = `🗺️ ${a.code}`; b.title = `${a.name} (${a.crop})`;
+      const name = document.createElement("span"); name.textContent = `🗺️ ${a.name}`;  /* the plot's name; its code small */
+      const code = document.createElement("span"); code.className = "code"; code.textContent = a.code;
+      b.append(name, code); b.title = `${a.name} (${a.crop}) · ${a.code}`;
       b.setAttribute("aria-pressed", String(String(a.id) === areaSelect.value));
       b.onclick = () => { areaSelect.value = a.id; localStorage.setItem("ws-area", a.id); buildAreas(); buildTiles(); };
       chips.appendChild(b);
