@@ -35,7 +35,8 @@ def pytest_collection_modifyitems(config, items):
     `database_process` mark and is kept. The deselected count is printed by pytest."""
     if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         uses_db = (
             item.get_closest_marker("django_db") is not None

@@ -197,3 +197,29 @@ class ShipmentLine(models.Model):
     @property
     def difference(self):  # type: ignore[no-untyped-def]
         return None if self.received_quantity is None else self.received_quantity - self.quantity
+
+
+class YieldFlag(models.Model):
+    """A harvest the farmer confirmed although it goes far beyond its growing area × the crop's plausible yield
+    in a year (`logistics.services.yields`): a typo the farmer insisted on, or produce from elsewhere laundered
+    through the plot. Officers of the province see these with the figures behind them."""
+
+    lot = models.ForeignKey("catalog.Lot", on_delete=models.CASCADE, related_name="yield_flags")
+    growing_area = models.ForeignKey("catalog.GrowingArea", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.PROTECT, related_name="+")
+    crop = models.CharField(_("cây trồng"), max_length=120)
+    area_ha = models.DecimalField(_("diện tích (ha)"), max_digits=10, decimal_places=4)
+    harvested_kg = models.DecimalField(_("thu hoạch trong 12 tháng (kg)"), max_digits=18, decimal_places=3)
+    plausible_kg = models.DecimalField(_("mức hợp lý tối đa (kg)"), max_digits=18, decimal_places=3)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("sản lượng vượt mức hợp lý")
+        verbose_name_plural = _("sản lượng vượt mức hợp lý")
+
+    def __str__(self) -> str:
+        return f"{self.growing_area_id}: {self.harvested_kg} kg > {self.plausible_kg} kg"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
 from catalog.models import Lot, Organization
 from logistics.choices import DONE_STATUSES, ShipmentStatus
-from logistics.models import Shipment, ShipmentLine, TransformationInput
+from logistics.models import Shipment, ShipmentLine, TransformationInput, YieldFlag
 
 MAX_DEPTH = 50
 
@@ -91,3 +92,11 @@ def shipments_for(organization: Organization) -> QuerySet[Shipment]:
 def pending_receipts(organization: Organization) -> QuerySet[Shipment]:
     """Shipments waiting for this organisation to confirm receipt."""
     return shipments_for(organization).filter(receiver=organization, status=ShipmentStatus.PENDING)
+
+
+def yield_flags(officer: Any) -> QuerySet[YieldFlag]:
+    """Harvests confirmed beyond the plausible yield that an officer sees (its province; all for an admin)."""
+    rows = YieldFlag.objects.select_related("lot__product", "growing_area", "organization", "confirmed_by")
+    if not getattr(officer, "is_superuser", False) and officer.agency_id is not None:
+        rows = rows.filter(organization__province_code=officer.agency.province_code)
+    return rows.order_by("-created_at", "-id")

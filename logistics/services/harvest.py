@@ -23,6 +23,7 @@ from diary.choices import Activity, EntrySource
 from diary.models import DiaryEntry
 from diary.services import create_harvest_entry, parse_when
 from logistics.models import LotClaim
+from logistics.services import yields
 from logistics.services.common import err, positive
 from logistics.signals import lots_changed
 
@@ -74,7 +75,8 @@ def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], sou
 
     `data`: product (Product or id), growing_area + quantity or areas=[{growing_area, quantity}], unit,
     harvested_at, optional lot_code (else `TH<yymmdd>-<n>`), claims (certificate kinds claimed, e.g.
-    ["organic"]), client_id (a phone's UUID: sending it again returns the same lot).
+    ["organic"]), client_id (a phone's UUID: sending it again returns the same lot), confirm_yield (the farmer
+    confirms a quantity beyond the area's plausible yield: stored, and flagged for the agency).
     Each area's share becomes a diary entry and an EPCIS ObjectEvent ADD `commissioning` of the LGTIN.
     """
     require(can_write(actor, organization))
@@ -101,6 +103,8 @@ def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], sou
     if unit not in QuantityUnit.values:
         raise err("unit", _("Đơn vị không hợp lệ."))
     claims = _claims(data)
+    beyond = yields.excesses(areas, unit, when)
+    yields.require_confirmation(beyond, data.get("confirm_yield"))
     total = sum((q for _a, q in areas), Decimal(0))
     code = str(data.get("lot_code") or "").strip() or next_lot_code(product, day)
     lot = create_lot(
@@ -110,6 +114,7 @@ def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], sou
         origin_areas=[a for a, _q in areas],
     )
     set_claims(lot, claims)
+    yields.flag(actor=actor, lot=lot, found=beyond)
     events = []
     for i, (area, amount) in enumerate(areas):
         event = epcis.base_event("ObjectEvent", when)

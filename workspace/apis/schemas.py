@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from catalog.models import Lot
 from catalog.selectors import digital_link
@@ -31,6 +31,9 @@ class HarvestIn(Schema):
     claims: list[str] = []
     client_id: str | None = None
     note: str = ""
+    confirm_yield: bool = Field(
+        False, description="Confirms a quantity beyond the area's plausible yield a year (it is then flagged)."
+    )
 
 
 class OutputIn(Schema):
