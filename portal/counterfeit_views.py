@@ -53,7 +53,7 @@ class CounterfeitForm(forms.Form):
     latitude = forms.CharField(label=gettext_lazy("Vị trí"), required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(label=gettext_lazy("Vị trí"), required=False, widget=forms.HiddenInput)
     # Honeypot: hidden from people by CSS; bots fill it.
-    website = forms.CharField(required=False, label="Website")
+    website = forms.CharField(required=False, label=gettext_lazy("Trang web"))
 
 
 def report(request: HttpRequest) -> HttpResponse:

@@ -37,7 +37,7 @@ class FeedbackForm(forms.Form):
     )
     photo = forms.ImageField(label=_("Ảnh (không bắt buộc)"), required=False)
     # Honeypot: hidden from people by CSS; bots fill it.
-    website = forms.CharField(required=False, label="Website")
+    website = forms.CharField(required=False, label=_("Trang web"))
 
 
 def _subject(code: str):  # type: ignore[no-untyped-def]

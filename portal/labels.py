@@ -58,7 +58,7 @@ STORY_LABELS = {
     "growing_area": _("Vùng trồng, nuôi"),
     "produced": _("Sản xuất, thu hoạch"),
     "approved": _("Cơ quan quản lý duyệt công bố"),
-    "no_events": _("Chưa có sự kiện chuỗi cung ứng (EPCIS) nào được ghi cho lô này."),
+    "no_events": _("Chưa có bước nào của chuỗi cung ứng được ghi cho lô này."),
     "map": _("Bản đồ vùng trồng và cơ sở"),
     "certificates": _("Chứng nhận"),
     "valid": _("Còn hiệu lực"),

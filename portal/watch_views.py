@@ -21,7 +21,7 @@ class WatchForm(forms.Form):
         help_text=_("Chỉ dùng để gửi thông báo thu hồi, cảnh báo về sản phẩm này; không hiện cho ai khác."),
     )
     # Honeypot: hidden from people by CSS; bots fill it.
-    website = forms.CharField(required=False, label="Website")
+    website = forms.CharField(required=False, label=_("Trang web"))
 
 
 def _private(response: HttpResponse) -> HttpResponse:

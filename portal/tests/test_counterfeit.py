@@ -150,3 +150,12 @@ def test_anonymous_and_producers_cannot_open_the_officer_pages(client, agency, p
     client.force_login(producer)
     assert client.get("/oversight/hang-nghi-gia/").status_code == 403
     assert client.get(f"/oversight/hang-nghi-gia/{item.pk}/").status_code == 403
+
+
+def test_unknown_serial_page_offers_the_report_and_names_the_product(client, agency):
+    lot = published_lot()
+    item_path = f"/01/{lot.product.gtin}/21/KHONG-CO"
+    page = client.get(item_path).content.decode()
+    assert 'id="report-counterfeit"' in page
+    form = client.get("/phan-anh/hang-nghi-gia", {"code": item_path}).content.decode()
+    assert 'id="counterfeit-subject"' in form and lot.product.name in form
