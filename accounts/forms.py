@@ -12,7 +12,6 @@ from vietnam_provinces import Ward
 from accounts.models import User
 from catalog.choices import OrganizationKind
 
-
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png"
 
 
@@ -57,7 +56,6 @@ class ProducerSignupForm(UserCreationForm):
         label=_("Huyện cũ (nếu có)"), max_length=100, required=False, help_text=_("Tên huyện trước 01/7/2025.")
     )
     street_address = forms.CharField(label=_("Thôn, số nhà, đường"), max_length=255)
-
     licence = forms.FileField(
         label=_("Giấy chứng nhận đăng ký kinh doanh/HTX"),
         required=False,
@@ -79,6 +77,12 @@ class ProducerSignupForm(UserCreationForm):
         field = self.fields["ward_code"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = ward_choices(province_code)
+
+    def clean_tax_code(self) -> str:
+        """Checked here, so that a wrong MST shows beside every other error, in words a farmer understands."""
+        from accounts.signup_checks import clean_tax_code
+
+        return clean_tax_code(self.cleaned_data.get("tax_code", ""))
 
     def organization_data(self, province_code: int) -> dict[str, Any]:
         data = self.cleaned_data

@@ -96,3 +96,28 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code that lets a person without e-mail choose a new password: issued by the owner of their
+    organisation or an officer of its province, shown once, stored hashed, valid 24 hours, used at most once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=200)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"))
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("đã huỷ lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("mã đặt lại mật khẩu")
+        verbose_name_plural = _("mã đặt lại mật khẩu")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

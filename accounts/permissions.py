@@ -65,6 +65,20 @@ def can_manage_organization(user: Any, organization: Organization) -> bool:
     return is_owner(user, organization) and organization.status != "suspended"
 
 
+def can_issue_reset_code(actor: Any, user: Any) -> bool:
+    """Who may give a person a one-time password reset code: the owner of an organisation the person belongs to,
+    an officer of that organisation's province, a platform admin. Officers' and admins' own accounts are reset
+    by a platform admin only; nobody issues one for an admin."""
+    if not is_authenticated(actor) or getattr(user, "pk", None) is None or user.is_superuser:
+        return False
+    if is_platform_admin(actor):
+        return True
+    if user.agency_id is not None:
+        return False
+    organizations = [m.organization for m in user.memberships.select_related("organization")]
+    return any(is_owner(actor, org) or is_officer_for(actor, org) for org in organizations)
+
+
 def forget_memberships(user: Any) -> None:
     """Drop the per-request membership cache after memberships change."""
     if hasattr(user, "_membership_roles"):

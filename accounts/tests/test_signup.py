@@ -37,7 +37,7 @@ def test_signup_creates_pending_organisation_and_owner(client, db):
 def test_signup_with_bad_tax_code_shows_error_and_stores_nothing(client, db):
     response = client.post("/accounts/signup/", {**FORM, "tax_code": "0314409059"})
     assert response.status_code == 400
-    assert "Mã số thuế 0314409059 sai chữ số kiểm tra." in response.content.decode()
+    assert "Mã số thuế không đúng: kiểm tra lại 10 hoặc 13 chữ số" in response.content.decode()
     assert User.objects.count() == 0
     assert Organization.objects.count() == 0
 

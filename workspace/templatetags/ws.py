@@ -5,18 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from core.templatetags import numbers
+from core.templatetags.form_errors import error_id
 
 register = template.Library()
 
 
 @register.simple_tag
 def errs(errors: dict[str, list[str]] | None, name: str) -> str:
-    """The errors of one field as red lines (empty when none)."""
+    """The errors of one field as red lines (empty when none); the first carries the id the form's error summary
+    (core/form_errors.html) links to."""
     messages = (errors or {}).get(name) or []
-    return format_html_join("", '<p class="err" role="alert">⚠️ {}</p>', ((m,) for m in messages))
+    if not messages:
+        return ""
+    ids = [format_html(' id="{}"', error_id(name))] + [""] * (len(messages) - 1)
+    return format_html_join("", '<p class="err"{}>⚠️ {}</p>', zip(ids, messages, strict=True))
 
 
 @register.filter

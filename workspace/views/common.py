@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -66,14 +67,44 @@ def errors_of(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": list(exc.messages)}
 
 
+class _DryRun(Exception):
+    """Raised to roll back a service called only to learn what else it would refuse."""
+
+
+def _other_errors(call: Callable[[], Any]) -> dict[str, list[str]]:
+    """What the service would refuse besides the numbers already refused: called in a savepoint that is always
+    rolled back (nothing stored, no e-mail: on-commit callbacks of a rolled-back savepoint are dropped)."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _DryRun
+    except _DryRun:
+        return {}
+    except ValidationError as exc:
+        return errors_of(exc)
+    except Exception:  # the unreadable numbers themselves may trip it: their own messages are the answer
+        return {}
+
+
 def run(
-    request: HttpRequest, call: Callable[[], Any], success: str = "", refused: dict[str, list[str]] | None = None
+    request: HttpRequest,
+    call: Callable[[], Any],
+    success: str = "",
+    refused: dict[str, list[str]] | None = None,
+    *,
+    check_all: bool = False,
 ) -> tuple[Any, dict[str, list[str]]]:
     """Call a service; on refusal return its errors (and flash them), on success flash `success`.
-    `refused`: errors the view found already (numbers that could not be read): the service is not called."""
+    `refused`: errors the view found already (numbers that could not be read): the service is not called, or
+    with `check_all` (services that store no files) called and rolled back, so that every field's error shows
+    at once; the view's own message wins for a field both refuse."""
     if refused:
         messages.error(request, _("Chưa lưu được: xem các ô được đánh dấu đỏ."))
-        return None, dict(refused)
+        errors = dict(refused)
+        if check_all:
+            for key, found in _other_errors(call).items():
+                errors.setdefault(key, found)
+        return None, errors
     try:
         result = call()
     except ValidationError as exc:

@@ -155,6 +155,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
             lambda: logistics.harvest(actor=request.user, organization=org, data=data),
             _("Đã tạo lô hàng."),
             number.errors,
+            check_all=True,
         )
         if lot is not None:
             return redirect("workspace:lot", pk=lot.pk)
@@ -163,6 +164,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "post": request.POST,
         "posted_areas": request.POST.getlist("area"),
+        "posted_claims": request.POST.getlist("claims"),
         "area": request.GET.get("area", ""),
         **_org_context(org),
     }
@@ -214,6 +216,7 @@ def process(request: HttpRequest) -> HttpResponse:
             lambda: logistics.transform(actor=request.user, organization=org, data=data),
             _("Đã ghi chế biến."),
             number.errors,
+            check_all=True,
         )
         if t is not None:
             return redirect("workspace:lot", pk=t.outputs.first().pk)
@@ -249,6 +252,7 @@ def pack(request: HttpRequest) -> HttpResponse:
             lambda: logistics.pack(actor=request.user, organization=org, data=data),
             _("Đã đóng gói."),
             number.errors,
+            check_all=True,
         )
         created = units or []
     held = _pickable(org)
