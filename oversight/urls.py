@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.views import complaints, counterfeit, home, logins, quality, recalls, reports, reviews, surveys
+from oversight.views import complaints, counterfeit, flags, home, logins, quality, recalls, reports, reviews, surveys
 
 app_name = "oversight"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("kiem-tra/<int:pk>/", quality.inspection, name="inspection"),
     path("vi-pham/", quality.violations, name="violations"),
     path("vi-pham/<int:pk>/", quality.violation, name="violation"),
+    path("san-luong-bat-thuong/", flags.yields, name="yield_flags"),
     # recalls
     path("thu-hoi/", recalls.recalls, name="recalls"),
     path("thu-hoi/moi/", recalls.recall_new, name="recall_new"),

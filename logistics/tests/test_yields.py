@@ -111,3 +111,16 @@ def test_counts_and_packages_are_not_weighed(producer, organization):
     product = ProductFactory(organization=organization)
     _harvest(producer, organization, area, product, "999999", unit="H87")
     assert YieldFlag.objects.count() == 0
+
+
+def test_officer_page_lists_the_flag_with_its_figures(client, producer, organization, officer, other_producer):
+    area, product = farm(organization)
+    lot = _harvest(producer, organization, area, product, "75000", confirm_yield=True)
+    client.force_login(officer)
+    page = client.get("/oversight/san-luong-bat-thuong/").content.decode()
+    assert lot.lot_code in page
+    assert "75.000 kg" in page
+    assert "60.000 kg" in page
+    assert area.name in page
+    client.force_login(other_producer)
+    assert client.get("/oversight/san-luong-bat-thuong/").status_code == 403
