@@ -63,8 +63,8 @@ def _place(kind: str, value: Any) -> Shown:
     try:
         code = int(value)
         if kind == "ward":
-            return Shown(Ward.from_code(WardCode(code)).name, str(code))
-        return Shown(Province.from_code(ProvinceCode(code)).name, str(code))
+            return Shown(Ward.from_code(WardCode(code)).name)
+        return Shown(Province.from_code(ProvinceCode(code)).name)
     except (TypeError, ValueError, KeyError):
         return Shown(str(value))
 
