@@ -47,7 +47,7 @@
     last = p;
     var at = [p.coords.latitude, p.coords.longitude];
     here.setLatLng(at).setRadius(p.coords.accuracy); if (!map.hasLayer(here)) here.addTo(map);
-    map.panTo(at);
+    if (!pts.length) map.setView(at, Math.max(map.getZoom(), 18)); else map.panTo(at);  /* a plot is tens of metres */
     if (p.coords.accuracy > WORST_ACCURACY_M) { say(accuracyText(p) + " · " + T.weak); return; }
     var previous = pts[pts.length - 1];
     if (!previous || map.distance(previous, at) >= STEP_M) add(at);
