@@ -124,3 +124,20 @@ def test_officer_page_lists_the_flag_with_its_figures(client, producer, organiza
     assert area.name in page
     client.force_login(other_producer)
     assert client.get("/oversight/san-luong-bat-thuong/").status_code == 403
+
+
+def test_the_harvest_form_asks_back_then_stores_when_ticked(client, producer, organization):
+    area, product = farm(organization)
+    client.force_login(producer)
+    data = {"product": product.pk, "area": [area.pk], f"qty_{area.pk}": "75.000", "unit": "KGM"}
+    data[f"qty_{area.pk}_confirm"] = "75.000"  # "75.000" read as 75 000 once the farmer confirmed the reading
+    refused = client.post("/workspace/harvest/", data)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "vượt mức hợp lý tối đa 60.000 kg" in html
+    assert 'name="confirm_yield" value="1"' in html
+    assert 'value="75.000"' in html  # the quantity stays as typed
+    assert Lot.objects.count() == 0
+    stored = client.post("/workspace/harvest/", data | {"confirm_yield": "1"})
+    assert stored.status_code == 302
+    assert YieldFlag.objects.get().harvested_kg == Decimal("75000.000")

@@ -148,6 +148,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
             "lot_code": post.get("lot_code", ""),
             "claims": post.getlist("claims"),
             "client_id": post.get("client_id") or None,
+            "confirm_yield": post.get("confirm_yield") == "1",
             "note": post.get("note", ""),
         }
         lot, errors = run(
