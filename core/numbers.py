@@ -254,4 +254,5 @@ RECEIVED_QUANTITY = Limits(max_digits=14, decimal_places=3, max_value=Decimal(10
 AREA_HA = Limits(max_digits=10, decimal_places=4, max_value=Decimal(100_000), allow_zero=False)
 LAB_VALUE = Limits(max_digits=14, decimal_places=6, max_value=Decimal(10_000_000))
 FINE_VND = Limits(max_digits=14, decimal_places=0, max_value=Decimal(10_000_000_000))
+DAYS = Limits(max_digits=5, decimal_places=0, max_value=Decimal(36_500))  # a shelf life, an interval in days
 INDICATOR_VALUE = Limits(max_digits=12, decimal_places=2, min_value=None)

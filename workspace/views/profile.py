@@ -19,7 +19,7 @@ from catalog import services as catalog
 from catalog.choices import CertificateKind, CertificateScope, FacilityKind, OrganizationStatus
 from catalog.models import Certificate, Facility, GrowingArea, PriorityCategory, Product
 from core.forms import NumberReader
-from core.numbers import AREA_HA
+from core.numbers import AREA_HA, DAYS
 from workspace.selectors import EXPIRY_WARNING_DAYS
 from workspace.services import create_member_account
 from workspace.views.common import error_status, member_view, page_of, run
@@ -216,13 +216,15 @@ def products(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data: dict[str, Any] = request.POST.dict()
-        data["shelf_life_days"] = int(data["shelf_life_days"]) if data.get("shelf_life_days", "").isdigit() else None
+        number = NumberReader(request.POST)  # "30 ngày" is refused with a message, not dropped
+        data["shelf_life_days"] = number("shelf_life_days", DAYS)
         product, errors = run(
             request,
             lambda: catalog.create_product(
                 actor=request.user, organization=org, data=data, image=request.FILES.get("image")
             ),
             _("Đã thêm sản phẩm."),
+            number.errors,
         )
         if product is not None:
             return redirect("workspace:products")
