@@ -9,10 +9,12 @@ Used by core/tests/test_no_raw_codes.py to render every page as each role.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.utils import timezone
@@ -29,6 +31,22 @@ class Seeded:
     users: dict[str, Any]
     coop: Organization
     objects: dict[str, Any]
+
+
+# Reference tables filled by data migrations, which a transactional test (live server) flushes with the rest:
+# (model, migration whose forwards() fills it).
+REFERENCE = (
+    ("catalog.PriorityCategory", "catalog.migrations.0002_priority_catalogue"),
+    ("quality.Analyte", "quality.migrations.0002_reference_tables"),
+    ("reports.Indicator", "reports.migrations.0002_plan_indicators"),
+    ("surveys.SurveyForm", "surveys.migrations.0002_plan_forms"),
+)
+
+
+def restore_reference_data() -> None:
+    for model, migration in REFERENCE:
+        if not apps.get_model(model).objects.exists():
+            importlib.import_module(migration).forwards(apps, None)
 
 
 def _user(username: str, first_name: str) -> User:
@@ -58,6 +76,7 @@ def seed_province() -> Seeded:
     from surveys.models import SurveyForm
     from surveys.services import submit_response
 
+    restore_reference_data()
     call_command("demo", stdout=io.StringIO())
     officer = User.objects.get(username="canbo.skhcn")
     owner = User.objects.get(username="htx.caphe")

@@ -129,6 +129,7 @@ PAGES: dict[str, tuple[tuple[str, ...], Args | None, Query]] = {
     "oversight:recall": ((*OFFICIALS, "owner"), _o("recall"), {}),
     "oversight:complaints": (OFFICIALS, None, {}),
     "oversight:complaint": (OFFICIALS, lambda s: [s.objects["feedback"].case.pk], {}),
+    "oversight:yield_flags": (OFFICIALS, None, {}),
     "oversight:counterfeit": (OFFICIALS, None, {}),
     "oversight:counterfeit_report": (OFFICIALS, _o("counterfeit"), {}),
     "oversight:dashboard": (OFFICIALS, None, {}),

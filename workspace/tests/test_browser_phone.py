@@ -22,7 +22,7 @@ from core.maptiles import with_tiles
 from core.tests.seeded_province import seed_province
 from core.tests.test_no_raw_codes import PAGES, _url
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH, HEIGHT, TAP = 360, 740, 44
 TILES = "https://{s}.tiles.example.test/{z}/{x}/{y}.png"
 # Known and left to the page's owner (listed in the report of issue 15): the dashboard's SVG charts are drawn for a

@@ -163,6 +163,7 @@ def correct_line(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav": "shipments",
         "line": line,
+        "entry": None,  # the template reads `line|default:entry`: a missing filter argument raises (500 on GET)
         "errors": errors,
         "post": request.POST if errors else {},
         "action": _action(request) if errors else "",
