@@ -120,7 +120,7 @@ def _geometry(value: Any) -> Shown:
 
 def shown(model: type[models.Model] | None, name: str, value: Any, record: dict[str, Any] | None = None) -> list[Shown]:
     """The value of field `name` as read (a list: a lot has several origin areas; empty for no value)."""
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return []
     if name == "origin_areas":
         return _areas(value)
@@ -162,7 +162,12 @@ def changes_for_display(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each change as {field, label, old, new} with `old`/`new` lists of `Shown` (empty: no value)."""
+    """Each change as {field, label, old, new} with `old`/`new` lists of `Shown` (empty: no value), in the order
+    the model declares its fields (the order of its forms)."""
+    order: dict[str, int] = {}
+    for i, f in enumerate(model._meta.get_fields() if model is not None else []):
+        order.setdefault(getattr(f, "attname", None) or f.name, i)
+        order.setdefault(f.name, i)
     return [
         {
             "field": c["field"],
@@ -170,8 +175,13 @@ def changes_for_display(
             "old": shown(model, str(c["field"]), c.get("old"), before),
             "new": shown(model, str(c["field"]), c.get("new"), after),
         }
-        for c in changes
+        for c in sorted(changes, key=lambda c: order.get(str(c["field"]), len(order)))
+        if not (_empty(c.get("old")) and _empty(c.get("new")))  # "" where there was nothing: no change to read
     ]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
 
 
 def review_changes(review: Any) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from catalog.selectors import certificates_for_lot
 from catalog.services import missing_for_publication
 from core.choices import AuditAction
 from core.models import AuditEntry
-from reviews.choices import Decision
+from reviews.choices import Decision, DocumentKind
 from reviews.models import RegistrationDocument, Review
 from reviews.subjects import MASTER_DATA_MODELS, stamp_batch_model
 
@@ -232,7 +232,8 @@ def registration_documents(subject: Model) -> list[RegistrationDocument] | None:
     """The papers an organisation uploaded with its registration (None for other subjects)."""
     if not isinstance(subject, Organization):
         return None
-    return list(RegistrationDocument.objects.filter(organization=subject))
+    documents = RegistrationDocument.objects.filter(organization=subject).order_by("uploaded_at", "pk")
+    return sorted(documents, key=lambda d: d.kind != DocumentKind.BUSINESS_LICENCE)  # the licence first
 
 
 def label_entries(entries: list[AuditEntry]) -> list[AuditEntry]:

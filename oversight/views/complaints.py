@@ -37,7 +37,10 @@ def complaints(request: HttpRequest) -> HttpResponse:
         "open": selectors.open_cases(request.user),
         "overdue": selectors.overdue_cases(request.user),
     }.get(show, selectors.cases(request.user))
-    overdue = selectors.overdue_cases(request.user).order_by("response_due", "pk")
+    now = timezone.now()
+    overdue = list(selectors.overdue_cases(request.user).order_by("response_due", "pk")[:OVERDUE_ON_FIRST_PAGE])
+    for case in overdue:
+        case.days_overdue = max((now - case.response_due).days, 1)  # type: ignore[attr-defined]
     return render(
         request,
         "oversight/complaints/list.html",
@@ -46,9 +49,9 @@ def complaints(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, items.order_by("response_due", "pk")),
             "qs": querystring(request),
             "show": show,
-            "now": timezone.now(),
+            "now": now,
             "counts": complaint_counts(request.user),
-            "overdue": overdue[:OVERDUE_ON_FIRST_PAGE] if show != "overdue" else [],
+            "overdue": overdue if show != "overdue" else [],
         },
     )
 
