@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 
 FALLBACK_500 = (
@@ -48,5 +49,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # the page that says something is broken must not break
         body = FALLBACK_500
     response = HttpResponseServerError(body)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """`CSRF_FAILURE_VIEW`: a form kept open too long (a phone left on a page, a session that ended) says so in
+    words and how to go on, instead of Django's English "CSRF verification failed"."""
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    response = render(request, "403_csrf.html", {"status": 403, "back": referer if safe else "/"}, status=403)
     response["Cache-Control"] = "no-store"
     return response
