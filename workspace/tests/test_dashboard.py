@@ -185,3 +185,14 @@ def test_dashboard_query_count_is_pinned(member, organization, producer, django_
     # the same with three blocked lots, three ready, three notifications: no query per row
     with django_assert_num_queries(21):
         assert member.get(DASHBOARD).status_code == 200
+
+
+def test_english_dashboard_says_it_in_english(member, organization, producer):
+    area, product = farm(organization)
+    LotFactory(product=product, origin_areas=[area])
+    member.cookies["django_language"] = "en"
+    html = member.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Get started in 4 steps" in html and "1 step left." in html
+    assert "Write the first diary entry" in html and "Register a growing area" in html
+    assert "1 draft lot" in html and "lô nháp" not in html
+    assert "No new notifications." in html

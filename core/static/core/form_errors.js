@@ -45,7 +45,10 @@
 
   function focusField(field) {
     reveal(field);
-    var control = field.matches("fieldset") ? controlIn(field) : field;
+    // in a group, the box confirming an ambiguous number (the one thing to do), else its first field
+    var control = field.matches("fieldset")
+      ? field.querySelector(".confirm-number input") || field.querySelector(CONTROL)
+      : field;
     (control || field).scrollIntoView({ block: "center" });
     if (control) control.focus({ preventScroll: true });
   }
