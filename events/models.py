@@ -216,3 +216,64 @@ class ErrorDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} ({self.reason or '-'})"
+
+
+class ValueField(models.IntegerChoices):
+    """Which value of an event an `EventValue` row holds (the query parameter that filters on it)."""
+
+    SENSOR = 1, "sensorElementList"  # one row per event that has sensor elements (EXISTS_sensorElementList)
+    TYPE = 2, "type"  # sensorReport type, bare (Temperature) for GS1's measurement types
+    DEVICE_ID = 3, "deviceID"  # sensorMetadata's or sensorReport's
+    DATA_PROCESSING_METHOD = 4, "dataProcessingMethod"
+    MICROORGANISM = 5, "microorganism"
+    CHEMICAL_SUBSTANCE = 6, "chemicalSubstance"
+    BIZ_RULES = 7, "bizRules"
+    STRING_VALUE = 8, "stringValue"
+    BOOLEAN_VALUE = 9, "booleanValue"  # text "true" / "false"
+    HEX_BINARY_VALUE = 10, "hexBinaryValue"  # upper case
+    URI_VALUE = 11, "uriValue"
+    START_TIME = 12, "startTime"
+    END_TIME = 13, "endTime"
+    TIME = 14, "time"  # sensorReport's or sensorMetadata's
+    VALUE = 15, "value"  # sub: uom
+    MIN_VALUE = 16, "minValue"
+    MAX_VALUE = 17, "maxValue"
+    MEAN_VALUE = 18, "meanValue"
+    S_DEV = 19, "sDev"
+    PERC_RANK = 20, "percRank"
+    PERC_VALUE = 21, "percValue"
+    QUANTITY = 22, "quantity"  # any quantity list; sub: uom
+    PERSISTENT_SET = 23, "persistentDisposition.set"  # normalised disposition
+    PERSISTENT_UNSET = 24, "persistentDisposition.unset"
+    SOURCE = 25, "source"  # sub: type (normalised), text: canonical key
+    DESTINATION = 26, "destination"
+    BIZ_TRANSACTION = 27, "bizTransaction"
+    READ_POINT = 28, "readPoint"  # canonical key, only where the event wrote another spelling
+    BIZ_LOCATION = 29, "bizLocation"
+
+
+class EventValue(models.Model):
+    """A value of an event that query parameters filter on beyond `Event`'s columns: sensor data, quantities,
+    persistent dispositions, sources, destinations, business transactions, and the canonical key of a location
+    written in another spelling than its Digital Link on id.gs1.org (`events.values`; written at capture in the
+    capture's transaction, like `EventEpc`). `text` holds strings (a long one as `sha256:<hex>`, `events.values
+    .text_of`), `number` numbers, `time` timestamps; `sub` the unit of a number, or the type of a party or
+    business transaction."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    field = models.PositiveSmallIntegerField(choices=ValueField.choices)
+    sub = models.CharField(max_length=200, blank=True)
+    text = models.CharField(max_length=300, blank=True)
+    number = models.FloatField(null=True, blank=True)
+    time = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # covering indexes: "which events have this value (of this field, unit or type)" reads an index only
+        indexes = [
+            models.Index(fields=["field", "sub", "text", "event"], name="events_value_text"),
+            models.Index(fields=["field", "sub", "number", "event"], name="events_value_number"),
+            models.Index(fields=["field", "time", "event"], name="events_value_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.get_field_display()} {self.sub} {self.text or self.number or self.time}"

@@ -28,7 +28,7 @@ from events.records import RECORD_TYPE
 from events.services import corrections, genealogy, pages
 from events.services.authority import Authority
 from events.services.bulk import db_datetime, insert_model, insert_rows
-from events.services.keys import key_ids
+from events.services.keys import key_ids, write_values
 from events.services.writelock import Combiner, capture_transaction, writer_busy
 from ledger import services as ledger
 from ledger.choices import LeafKind
@@ -397,6 +397,7 @@ def _write(rows: list[NewEvent]) -> list[int]:
             written.setdefault(k, v)
     ids = key_ids(written)
     genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
+    write_values((r.pk or 0, r.body, r.idx) for r in rows)  # the query projection (`events.values`)
     return list(ids.values())
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
-from events.epcis import GS1Key, InvalidIdentifier, digital_link, epc_urn, parse_key
+from events.epcis import EventIndex, GS1Key, InvalidIdentifier, digital_link, epc_urn, parse_key
 from events.graph import fetch_in
-from events.models import EpcKey
-from events.services.bulk import insert_rows
+from events.models import EpcKey, EventValue
+from events.services.bulk import db_datetime, insert_rows
+from events.values import values_of
 
 CHUNK = 2000
 TABLE = EpcKey._meta.db_table
@@ -113,3 +115,18 @@ def link_lot(lot_id: int, gtin: str, lot_code: str) -> int:
     """Link the key of a lot registered after its events arrived (found by its canonical key); returns how
     many keys were linked (0 or 1)."""
     return EpcKey.objects.filter(key=lot_key(gtin, lot_code), kind="lgtin", lot__isnull=True).update(lot_id=lot_id)
+
+
+_VALUE_COLUMNS = ("event_id", "field", "sub", "text", "number", "time")
+
+
+def write_values(events: Iterable[tuple[int, str, EventIndex]]) -> int:
+    """Write the `EventValue` rows of new events ((primary key, canonical JSON, index) each; `events.values`),
+    in the capture's transaction, as `EventEpc` is; returns how many rows were written."""
+    rows = [
+        (pk, field, sub, text, number, db_datetime(when) if when is not None else None)
+        for pk, body, idx in events
+        for field, sub, text, number, when in values_of(body, idx)
+    ]
+    insert_rows(EventValue._meta.db_table, _VALUE_COLUMNS, rows)
+    return len(rows)

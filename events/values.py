@@ -1,0 +1,197 @@
+"""The `EventValue` projection: the values of an event that query parameters filter on beyond `Event`'s columns.
+
+Written at capture, in the capture's transaction, from each new event's canonical JSON and its `EventIndex`
+(`events.services.keys.write_values`), and once for the events stored before it (migration 0009). Only
+what a query asks is kept:
+
+* sensor data (`sensorElementList`): one `SENSOR` row per event; per sensor report its `type` (GS1's
+  measurement types bare: `gs1:Temperature` and `https://gs1.org/voc/Temperature` are `Temperature`), the URIs
+  and strings it names (deviceID, dataProcessingMethod, microorganism, chemicalSubstance, bizRules,
+  stringValue, booleanValue, hexBinaryValue, uriValue), its numbers with their unit (value, minValue, maxValue,
+  meanValue, sDev, percValue; percRank has none) and its time; the metadata's deviceID, dataProcessingMethod,
+  bizRules, time, startTime and endTime;
+* every quantity (quantityList, childQuantityList, inputQuantityList, outputQuantityList) with its unit;
+* `persistentDisposition` set and unset (normal form, as `Event.disposition`);
+* sources, destinations and business transactions: type (normal form) and canonical key;
+* the canonical key of `readPoint`/`bizLocation` where the event wrote another spelling (a URN, a Digital Link
+  on another host, a compressed one), so that every spelling of a place finds it (`events.query`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from events.epcis import EventIndex, GS1Key, key_of, normalise_disposition, parse_time
+from events.models import ValueField
+from stamps.digital_link import InvalidLink, parse_uri
+
+# (field, sub, text, number, time)
+Value = tuple[int, str, str, float | None, datetime | None]
+
+TEXT_MAX = 300  # `EventValue.text`; longer strings are kept as their SHA-256
+SUB_MAX = 200
+GS1_VOC = ("gs1:", "https://gs1.org/voc/", "http://gs1.org/voc/")
+
+_REPORT_TEXT = (
+    ("deviceID", ValueField.DEVICE_ID),
+    ("dataProcessingMethod", ValueField.DATA_PROCESSING_METHOD),
+    ("microorganism", ValueField.MICROORGANISM),
+    ("chemicalSubstance", ValueField.CHEMICAL_SUBSTANCE),
+    ("bizRules", ValueField.BIZ_RULES),
+    ("stringValue", ValueField.STRING_VALUE),
+    ("uriValue", ValueField.URI_VALUE),
+)
+_REPORT_NUMBERS = (
+    ("value", ValueField.VALUE),
+    ("minValue", ValueField.MIN_VALUE),
+    ("maxValue", ValueField.MAX_VALUE),
+    ("meanValue", ValueField.MEAN_VALUE),
+    ("sDev", ValueField.S_DEV),
+    ("percValue", ValueField.PERC_VALUE),
+)
+_METADATA_TEXT = (
+    ("deviceID", ValueField.DEVICE_ID),
+    ("dataProcessingMethod", ValueField.DATA_PROCESSING_METHOD),
+    ("bizRules", ValueField.BIZ_RULES),
+)
+_METADATA_TIMES = (("time", ValueField.TIME), ("startTime", ValueField.START_TIME), ("endTime", ValueField.END_TIME))
+QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
+# substrings of the canonical JSON that tell whether it needs reading at all (most events have none)
+_MARKERS = ('"sensorElementList"', 'uantityList"', '"persistentDisposition"')
+
+
+def canonical(value: str) -> str:
+    """The canonical key of an identifier however it is written: EPC URN, Digital Link on any host, or a
+    compressed Digital Link (GS1 Digital Link 1.2 §6; `key_of` reads the first two); anything else as it is."""
+    key = key_of(value)
+    if key != value or not value.startswith(("http://", "https://")):
+        return key
+    try:
+        link = parse_uri(value)
+    except InvalidLink:
+        return value
+    if link.primary == "01":
+        kind = "sgtin" if link.serial is not None else "lgtin" if link.lot is not None else "gtin"
+        return GS1Key(kind, value, gtin14=link.key.zfill(14), lot=link.lot, serial=link.serial).key
+    if link.primary == "00":
+        return GS1Key("sscc", value, sscc=link.key).key
+    if link.primary == "414":
+        return GS1Key("sgln", value, gln=link.key, extension=link.qualifiers.get("254")).key
+    if link.primary == "417":
+        return GS1Key("pgln", value, gln=link.key).key
+    return value
+
+
+def text_of(value: str, limit: int = TEXT_MAX) -> str:
+    """A string as `EventValue` keeps it: itself, or `sha256:<hex>` when longer than `limit` (queries ask it the
+    same way, so equality still holds)."""
+    if len(value) <= limit:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def measurement_type(value: str) -> str:
+    """GS1's measurement types bare (`Temperature`), other types as written."""
+    for prefix in GS1_VOC:
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return value
+
+
+def hex_binary(value: str) -> str:
+    return value.strip().upper()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
+
+
+def _sensor(element: dict[str, Any], out: set[Value]) -> None:
+    metadata = element.get("sensorMetadata")
+    if isinstance(metadata, dict):
+        for name, field in _METADATA_TEXT:
+            if isinstance(metadata.get(name), str):
+                out.add((field, "", text_of(metadata[name]), None, None))
+        for name, field in _METADATA_TIMES:
+            when = _time(metadata.get(name))
+            if when is not None:
+                out.add((field, "", "", None, when))
+    reports = element.get("sensorReport")
+    for report in reports if isinstance(reports, list) else []:
+        if not isinstance(report, dict):
+            continue
+        if isinstance(report.get("type"), str):
+            out.add((ValueField.TYPE, "", text_of(measurement_type(report["type"])), None, None))
+        for name, field in _REPORT_TEXT:
+            if isinstance(report.get(name), str):
+                out.add((field, "", text_of(report[name]), None, None))
+        if isinstance(report.get("hexBinaryValue"), str):
+            out.add((ValueField.HEX_BINARY_VALUE, "", text_of(hex_binary(report["hexBinaryValue"])), None, None))
+        if isinstance(report.get("booleanValue"), bool):
+            out.add((ValueField.BOOLEAN_VALUE, "", "true" if report["booleanValue"] else "false", None, None))
+        uom = text_of(report["uom"], SUB_MAX) if isinstance(report.get("uom"), str) else ""
+        for name, field in _REPORT_NUMBERS:
+            number = _number(report.get(name))
+            if number is not None:
+                out.add((field, uom, "", number, None))
+        rank = _number(report.get("percRank"))
+        if rank is not None:
+            out.add((ValueField.PERC_RANK, "", "", rank, None))
+        when = _time(report.get("time"))
+        if when is not None:
+            out.add((ValueField.TIME, "", "", None, when))
+
+
+def _from_body(event: dict[str, Any], out: set[Value]) -> None:
+    elements = event.get("sensorElementList")
+    if isinstance(elements, list) and elements:
+        out.add((ValueField.SENSOR, "", "", None, None))
+        for element in elements:
+            if isinstance(element, dict):
+                _sensor(element, out)
+    for name in QUANTITY_LISTS:
+        items = event.get(name)
+        for item in items if isinstance(items, list) else []:
+            number = _number(item.get("quantity")) if isinstance(item, dict) else None
+            if number is not None:
+                uom = item.get("uom")
+                out.add((ValueField.QUANTITY, text_of(uom, SUB_MAX) if isinstance(uom, str) else "", "", number, None))
+    persistent = event.get("persistentDisposition")
+    if isinstance(persistent, dict):
+        for name, field in (("set", ValueField.PERSISTENT_SET), ("unset", ValueField.PERSISTENT_UNSET)):
+            values = persistent.get(name)
+            for value in values if isinstance(values, list) else []:
+                if isinstance(value, str):
+                    out.add((field, "", text_of(normalise_disposition(value)), None, None))
+
+
+def values_of(body: str, idx: EventIndex) -> list[Value]:
+    """The `EventValue` rows (without the event) of one event: its canonical JSON `body` and its index."""
+    out: set[Value] = set()
+    if any(marker in body for marker in _MARKERS):
+        _from_body(json.loads(body), out)
+    for parties, field in (
+        (idx.sources, ValueField.SOURCE),
+        (idx.destinations, ValueField.DESTINATION),
+        (idx.biz_transactions, ValueField.BIZ_TRANSACTION),
+    ):
+        for party in parties:
+            out.add((field, text_of(party.type or "", SUB_MAX), text_of(canonical(party.id)), None, None))
+    for place, field in ((idx.read_point, ValueField.READ_POINT), (idx.biz_location, ValueField.BIZ_LOCATION)):
+        if place and canonical(place) != place:
+            out.add((field, "", text_of(canonical(place)), None, None))
+    return sorted(out, key=lambda v: (v[0], v[1], v[2], v[3] or 0.0, v[4].timestamp() if v[4] else 0.0))
