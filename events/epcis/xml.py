@@ -1,14 +1,17 @@
-"""EPCIS 2.0 XML documents, converted to the EPCIS 2.0 JSON(-LD) form.
+"""EPCIS XML documents (2.0, and 1.x through :mod:`.xml12`), converted to the EPCIS 2.0 JSON(-LD) form.
 
-:func:`xml_to_json_document` reads an ``EPCISDocument`` (namespace
-``urn:epcglobal:epcis:xsd:2``) or ``EPCISQueryDocument``
-(``urn:epcglobal:epcis-query:xsd:2``) with a safe lxml parser (no network, no entity
-expansion, no DTD loading) and returns the JSON document the JSON binding would have
-carried: CBV URNs become bare names (``urn:epcglobal:cbv:bizstep:shipping`` ->
-``shipping``), quantities and sensor values become numbers, ``gs1:Temperature`` becomes
-``Temperature``, and each user extension element ``<p:name>`` becomes the key
-``p:name`` with ``p`` declared in the returned ``@context``.  Extension text stays a
-string (XML carries no JSON types); repeated extension elements become lists.
+:func:`xml_to_json_document` reads an ``EPCISDocument`` (namespace ``urn:epcglobal:epcis:xsd:2``, or
+``urn:epcglobal:epcis:xsd:1`` for EPCIS 1.0-1.2, first mapped to 2.0 as GS1's 1.2 → 2.0 tool does) or an
+``EPCISQueryDocument`` (``urn:epcglobal:epcis-query:xsd:2``) with a safe lxml parser (no network, no entity
+expansion, no DTD loading; a DTD declaring entities is refused), validates it against GS1's XSD
+(:mod:`.xsd`), and returns the JSON document the JSON binding would have carried: CBV URNs become bare names
+(``urn:epcglobal:cbv:bizstep:shipping`` -> ``shipping``), quantities and sensor values become numbers,
+``gs1:Temperature`` becomes ``Temperature``, and each user extension element ``<p:name>`` becomes the key
+``p:name`` with ``p`` declared in the returned ``@context``. Inside a user extension element, children without
+a namespace (which the XSD's lax wildcards accept) keep their plain names, and its attributes become keys beside
+its children (its text then under ``#text``). Extension text stays a string (XML carries no JSON types);
+repeated extension elements become lists. Extension elements' ``<extension>``/``<baseExtension>`` wrappers
+(2.0: namespaced content only) are flattened into the event.
 """
 
 from __future__ import annotations
@@ -17,18 +20,20 @@ from typing import Any
 
 from lxml import etree
 
-from . import cbv
+from . import cbv, xsd
 from .problems import EpcisError, Problem
 from .schema import CONTEXT_URL
 
-__all__ = ["EPCIS_NS", "EPCIS_QUERY_NS", "xml_to_json_document"]
+__all__ = ["EPCIS_1_NS", "EPCIS_NS", "EPCIS_QUERY_NS", "event_elements", "parse_xml", "xml_to_json_document"]
 
+EPCIS_1_NS = "urn:epcglobal:epcis:xsd:1"
 EPCIS_NS = "urn:epcglobal:epcis:xsd:2"
 EPCIS_QUERY_NS = "urn:epcglobal:epcis-query:xsd:2"
 _MASTERDATA_NS = "urn:epcglobal:epcis-masterdata:xsd:2"
 _SBDH_NS = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+_TEXT_KEY = "#text"
 _EVENT_TYPES = frozenset(
     {"ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent"}
 )
@@ -64,12 +69,16 @@ class _Converter:
     def _fail(self, element: etree._Element, message: str) -> EpcisError:
         return EpcisError([Problem(None, f"xml:line {element.sourceline}", message)])
 
-    def _ext_key(self, qname: str, element: etree._Element) -> str:
+    def _ext_key(self, qname: str, element: etree._Element, nested: bool = False) -> str:
         q = etree.QName(qname)
-        if q.namespace is None and self.allow_plain:
+        if q.namespace is None and (self.allow_plain or nested):
             return q.localname
         if q.namespace is None:
-            raise self._fail(element, f"extension element/attribute {q.localname!r} has no namespace")
+            raise self._fail(
+                element,
+                f"element/attribute {q.localname!r} has no namespace: EPCIS 2.0 reserves names without a namespace "
+                "for its own fields and has none of this name (user extensions need a namespace)",
+            )
         prefix = next(
             (p for p, ns in (element.nsmap or {}).items() if ns == q.namespace and p),
             None,
@@ -102,17 +111,27 @@ class _Converter:
 
     # ---- extensions ----------------------------------------------------------------
     def _extension_value(self, element: etree._Element) -> Any:
+        """A user extension element's value: its text, or an object of its children (plain names allowed, as the
+        XSD's lax wildcards allow them) and attributes."""
         children = [c for c in element if isinstance(c.tag, str)]
-        if not children:
+        attributes = {
+            self._ext_key(name, element, nested=True): value
+            for name, value in element.attrib.items()
+            if name not in (_XSI_TYPE, _XSI_NIL)
+        }
+        if not children and not attributes:
             return self._text(element)
-        return self._extensions(children)
+        out = {**attributes, **self._extensions(children, nested=True)}
+        if not children and self._text(element):
+            out[_TEXT_KEY] = self._text(element)
+        return out
 
-    def _extensions(self, elements: list[etree._Element]) -> dict[str, Any]:
+    def _extensions(self, elements: list[etree._Element], nested: bool = False) -> dict[str, Any]:
         grouped: dict[str, list[Any]] = {}
         for child in elements:
             if not isinstance(child.tag, str):
                 continue
-            grouped.setdefault(self._ext_key(child.tag, child), []).append(self._extension_value(child))
+            grouped.setdefault(self._ext_key(child.tag, child, nested), []).append(self._extension_value(child))
         return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
 
     def _attrs(self, element: etree._Element, numeric: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -207,6 +226,7 @@ class _Converter:
         """Convert one event element to its JSON form."""
         event: dict[str, Any] = {"type": self._local(element)}
         extensions: list[etree._Element] = []
+        attributes = self._attrs(element)
         for child in element:
             name = self._local(child)
             if not self._is_epcis(child):
@@ -246,11 +266,15 @@ class _Converter:
                 event[name] = (
                     value if existing is None else [*([existing] if isinstance(existing, str) else existing), value]
                 )
-            elif name == "extension":  # EPCIS 1.x style wrapper: flatten
+            elif name in ("extension", "baseExtension"):  # wrappers of namespaced extensions: flattened
+                attributes.update(self._attrs(child))
                 for sub in child:
-                    (extensions if not self._is_epcis(sub) else [sub]).append(sub)
+                    if self._is_epcis(sub):  # a field of a future version (the 2.0 XSD refuses it too)
+                        self._ext_key(sub.tag, sub)
+                    extensions.append(sub)
             else:
                 raise self._fail(child, f"unexpected element {name!r} in {event['type']}")
+        event.update(attributes)
         event.update(self._extensions(extensions))
         return event
 
@@ -285,26 +309,73 @@ def _find_event_list(body: etree._Element) -> etree._Element | None:
     return None
 
 
-def xml_to_json_document(data: bytes) -> dict[str, Any]:
-    """Parse an EPCIS 2.0 XML document and return its EPCIS 2.0 JSON form (a dict).
+def event_elements(root: etree._Element) -> list[etree._Element]:
+    """The event elements of an EPCIS 2.0 document, in order (for naming the event of an XSD error)."""
+    body = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "EPCISBody"), None)
+    event_list = _find_event_list(body) if body is not None else None
+    return [c for c in (event_list if event_list is not None else []) if isinstance(c.tag, str)]
 
-    Raises :class:`EpcisError` for XML that is malformed, uses entities, or is not an
-    EPCIS 2.0 document.
-    """
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse XML safely (no network, no DTD loading, no entity expansion) or raise EpcisError: a DTD that
+    declares entities (billion laughs, external entities) and any entity reference are refused."""
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise EpcisError([Problem(None, "", f"malformed XML: {exc}")]) from exc
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise EpcisError([Problem(None, "", "XML entity declarations are not accepted / không nhận khai báo entity")])
     for node in root.iter():
         if isinstance(node, etree._Entity):
-            raise EpcisError([Problem(None, "", "XML entities are not accepted")])
+            raise EpcisError([Problem(None, "", "XML entities are not accepted / không nhận entity XML")])
+    return root
+
+
+def _checked(root: etree._Element) -> tuple[etree._Element, str]:
+    """The document as an EPCIS 2.0 tree, validated against GS1's XSD, and its kind; an EPCIS 1.x document is
+    validated against the 1.2 XSD and mapped to 2.0 first (:mod:`.xml12`)."""
     q = etree.QName(root)
+    if (q.namespace, q.localname) == (EPCIS_1_NS, "EPCISDocument"):
+        from .xml12 import upgrade  # (imports this module)
+
+        return upgrade(root), "EPCISDocument"
+    schema_name: xsd.SchemaName
     if (q.namespace, q.localname) == (EPCIS_NS, "EPCISDocument"):
-        kind = "EPCISDocument"
+        kind, schema_name = "EPCISDocument", "epcis-2.0"
     elif (q.namespace, q.localname) == (EPCIS_QUERY_NS, "EPCISQueryDocument"):
-        kind = "EPCISQueryDocument"
+        kind, schema_name = "EPCISQueryDocument", "epcis-query-2.0"
     else:
-        raise EpcisError([Problem(None, "", f"not an EPCIS 2.0 document: root element {{{q.namespace}}}{q.localname}")])
+        raise EpcisError(
+            [
+                Problem(
+                    None,
+                    "",
+                    f"not an EPCIS document: root element {{{q.namespace}}}{q.localname} "
+                    f"(expected {{{EPCIS_NS}}}EPCISDocument, {{{EPCIS_1_NS}}}EPCISDocument "
+                    f"or {{{EPCIS_QUERY_NS}}}EPCISQueryDocument)",
+                )
+            ]
+        )
+    problems = xsd.validate(root, schema_name, event_elements(root))
+    if problems:
+        raise EpcisError(problems)
+    return root, kind
+
+
+def xml_to_json_document(data: bytes) -> dict[str, Any]:
+    """Parse an EPCIS XML document (2.0, or 1.x mapped to 2.0), validate it against GS1's XSD and return its
+    EPCIS 2.0 JSON form (a dict).
+
+    Raises :class:`EpcisError` for XML that is malformed, declares or uses entities, is not an EPCIS document,
+    or is not valid under GS1's XSD (each problem naming the event and the element).
+    """
+    root, kind = _checked(parse_xml(data))
+    return json_document(root, kind)
+
+
+def json_document(root: etree._Element, kind: str) -> dict[str, Any]:
+    """The JSON form of a (validated) EPCIS 2.0 XML document tree."""
     conv = _Converter()
     doc: dict[str, Any] = {"type": kind}
     for attr in ("schemaVersion", "creationDate"):
@@ -319,7 +390,12 @@ def xml_to_json_document(data: bytes) -> dict[str, Any]:
         name = etree.QName(element).localname
         if name not in _EVENT_TYPES:
             raise EpcisError([Problem(i, f"/epcisBody/eventList/{i}", f"unknown event type {name!r}")])
-        events.append(conv.event(element))
+        try:
+            events.append(conv.event(element))
+        except EpcisError as exc:  # named by the event it is in
+            raise EpcisError(
+                [Problem(i, f"/epcisBody/eventList/{i}", f"{p.pointer}: {p.message}") for p in exc.problems]
+            ) from exc
     header = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "EPCISHeader"), None)
     if header is not None:
         vocabularies = [v for v in header.iter() if isinstance(v.tag, str) and etree.QName(v).localname == "Vocabulary"]

@@ -102,11 +102,15 @@ def test_xml_is_parsed_safely():
         xml_to_json_document(external)
 
 
-def test_not_epcis_2_xml():
+def test_not_an_epcis_document():  # EPCIS 1.x documents are mapped to 2.0: events/tests/test_xml_both_ways.py
     with pytest.raises(EpcisError) as info:
-        xml_to_json_document(b'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:1"/>')
+        xml_to_json_document(b'<epcis:EPCISCaptureJob xmlns:epcis="urn:epcglobal:epcis:xsd:2"/>')
     assert info.value.problems[0] == Problem(
-        None, "", "not an EPCIS 2.0 document: root element {urn:epcglobal:epcis:xsd:1}EPCISDocument"
+        None,
+        "",
+        "not an EPCIS document: root element {urn:epcglobal:epcis:xsd:2}EPCISCaptureJob (expected "
+        "{urn:epcglobal:epcis:xsd:2}EPCISDocument, {urn:epcglobal:epcis:xsd:1}EPCISDocument or "
+        "{urn:epcglobal:epcis-query:xsd:2}EPCISQueryDocument)",
     )
     with pytest.raises(EpcisError):
         xml_to_json_document(b"<not-closed")
