@@ -1,4 +1,9 @@
-"""The EPCIS 2.0 SimpleEventQuery over stored events: parameters, filters, ordering and keyset pages."""
+"""The EPCIS 2.0 SimpleEventQuery over stored events: parameters, filters, ordering and keyset pages.
+
+The event's own columns are filtered here; sensor data, quantities, error declarations, parties, persistent
+dispositions and `WD_*` in `events.query_filters`. Identifiers (MATCH_*, EQ_readPoint, EQ_bizLocation, WD_*,
+EQ_source_*, …) are compared by canonical key: a URN, a Digital Link and a compressed Digital Link of one key
+find the same events."""
 
 from __future__ import annotations
 
@@ -12,9 +17,13 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from events.choices import EpcRole
-from events.epcis import InvalidIdentifier, key_of, normalise_biz_step, normalise_disposition, parse_key, parse_time
-from events.models import EpcKey, Event, EventEpc
+from events.epcis import InvalidIdentifier, normalise_biz_step, normalise_disposition, parse_key, parse_time
+from events.models import EpcKey, Event, EventEpc, EventValue, ValueField
+from events.query_filters import QueryError, QueryTooLarge, keys, starting, value_filter, whole, within
+from events.query_filters import time as _time
+from events.query_filters import values as _values
 from events.services.keys import gtin_keys
+from events.values import text_of
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -38,23 +47,13 @@ TIME_FIELDS = {
     "LT_recordTime": "record_time__lt",
 }
 EQ_FIELDS = {
-    "EQ_action": "action",
-    "EQ_bizLocation": "biz_location",
     "EQ_eventID": "event_id",
     "EQ_transformationID": "transformation_id",
 }
-PAGING = ("orderBy", "orderDirection", "perPage", "nextPageToken")
+ACTIONS = ("ADD", "OBSERVE", "DELETE")
+PAGING = ("orderBy", "orderDirection", "perPage", "nextPageToken", "eventCountLimit", "maxEventCount")
 SPLIT_READ_POINTS = 16  # EQ_readPoint values asked one by one (two index ranges each); more are asked together
 TOKEN_SALT = "events.query.page"
-
-
-class QueryError(ValueError):
-    """A query parameter the server cannot accept (answered with 400 and the parameter's name)."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-        self.message = message
 
 
 @dataclass
@@ -63,22 +62,25 @@ class Page:
     next_token: str | None
 
 
-def _values(raw: str) -> list[str]:
-    return [v.strip() for v in raw.split("|") if v.strip()]
+__all__ = ["Page", "QueryError", "QueryTooLarge", "filter_events", "page", "read_point_branches", "read_point_in"]
 
 
-def _time(name: str, raw: str) -> Any:
-    try:
-        return parse_time(raw.replace(" ", "+"))  # a '+' in a query string may arrive as a space
-    except ValueError as exc:
-        raise QueryError(name, f"not a timestamp with a time zone: {raw!r}") from exc
+def _raw(params: Any, name: str) -> str:
+    """A parameter's value as the REST binding writes it: a named query's JSON lists joined with '|',
+    numbers and booleans as text."""
+    value = params.get(name, "")
+    if isinstance(value, list | tuple):
+        return "|".join(_raw({name: v}, name) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _key_filter(values: list[str]) -> Q:
     """EpcKey rows matching identifiers (URN or Digital Link) or patterns (urn:epc:idpat:…:*)."""
     exact: list[str] = []
     query = Q()
-    for value in values:
+    for value in keys(values):  # canonical keys: compressed Digital Links too
         try:
             gk = parse_key(value)
         except InvalidIdentifier:
@@ -87,7 +89,7 @@ def _key_filter(values: list[str]) -> Q:
         if gk.kind == "gtin" and gk.gtin14:
             query |= gtin_keys(gk.gtin14)
         else:
-            exact.append(key_of(value))
+            exact.append(value)
     if exact:
         query |= Q(key__in=exact)
     return query
@@ -105,6 +107,34 @@ def read_point_in(values: list[str]) -> Q:
     index (`Event.Meta.indexes`), whose condition the second branch repeats word for word."""
     same, other = _read_point_pair(values)
     return same | other
+
+
+def _spelled(field: int, wanted: list[str], prefixes: list[str] | None = None) -> Q | None:
+    """Events whose place (`field`: READ_POINT or BIZ_LOCATION) was written in another spelling of one of the
+    canonical keys `wanted` (or of a key starting with one of `prefixes`); None when there is none (the usual
+    case: the column's index alone answers, and the plans `by_branches` chooses between stay as they are)."""
+    match = Q(text__in=[text_of(k) for k in wanted])
+    for prefix in prefixes or []:
+        match |= starting("text", prefix)
+    rows = EventValue.objects.filter(Q(field=field) & match)
+    return Q(pk__in=rows.values("event_id")) if rows.exists() else None
+
+
+def _read_point(raw: str) -> tuple[list[str], Q]:
+    """(canonical keys, the filter) of `EQ_readPoint`."""
+    wanted = keys(_values(raw))
+    extra = _spelled(ValueField.READ_POINT, wanted)
+    return wanted, read_point_in(wanted) | extra if extra is not None else read_point_in(wanted)
+
+
+def _within(column: str, field: int, raw: str) -> Q:
+    """`WD_readPoint` / `WD_bizLocation`: the places and those within them (`events.query_filters.within`)."""
+    places, prefixes = within(_values(raw))
+    query = read_point_in(places) if column == "read_point" else Q(biz_location__in=places)
+    for prefix in prefixes:
+        query |= starting(column, prefix)
+    extra = _spelled(field, places, prefixes)
+    return query | extra if extra is not None else query
 
 
 def read_point_branches(values: list[str]) -> list[Q]:
@@ -131,7 +161,7 @@ def filter_events(params: Any, queryset: QuerySet[Event], *, read_point: bool = 
     """Apply the standard query parameters in `params` (a QueryDict or dict of strings); `EQ_readPoint` only
     if `read_point` (`page` asks it branch by branch)."""
     for name in params:
-        raw = params.get(name, "")
+        raw = _raw(params, name)
         if name in PAGING or (name == "EQ_readPoint" and not read_point):
             continue
         if name == "eventType":
@@ -143,7 +173,22 @@ def filter_events(params: Any, queryset: QuerySet[Event], *, read_point: bool = 
         elif name in TIME_FIELDS:
             queryset = queryset.filter(**{TIME_FIELDS[name]: _time(name, raw)})
         elif name == "EQ_readPoint":
-            queryset = queryset.filter(read_point_in(_values(raw)))
+            queryset = queryset.filter(_read_point(raw)[1])
+        elif name == "EQ_bizLocation":
+            wanted = keys(_values(raw))
+            extra = _spelled(ValueField.BIZ_LOCATION, wanted)
+            located = Q(biz_location__in=wanted)
+            queryset = queryset.filter(located | extra if extra is not None else located)
+        elif name == "WD_readPoint":
+            queryset = queryset.filter(_within("read_point", ValueField.READ_POINT, raw))
+        elif name == "WD_bizLocation":
+            queryset = queryset.filter(_within("biz_location", ValueField.BIZ_LOCATION, raw))
+        elif name == "EQ_action":
+            actions = _values(raw)
+            bad = [a for a in actions if a not in ACTIONS]
+            if bad:
+                raise QueryError(name, f"must be ADD, OBSERVE or DELETE, not {bad[0]!r}")
+            queryset = queryset.filter(action__in=actions)
         elif name in EQ_FIELDS:
             queryset = queryset.filter(**{f"{EQ_FIELDS[name]}__in": _values(raw)})
         elif name == "EQ_bizStep":
@@ -153,12 +198,15 @@ def filter_events(params: Any, queryset: QuerySet[Event], *, read_point: bool = 
         elif name in MATCH_ROLES:
             # driven from the identifiers (their EventEpc rows, by the covering (key, role, event) index), never
             # by probing every event in query order: a product whose events are few and old made that a scan
-            keys = EpcKey.objects.filter(_key_filter(_values(raw))).values("pk")
+            found = EpcKey.objects.filter(_key_filter(_values(raw))).values("pk")
             queryset = queryset.filter(
-                pk__in=EventEpc.objects.filter(key__in=keys, role__in=MATCH_ROLES[name]).values("event_id")
+                pk__in=EventEpc.objects.filter(key__in=found, role__in=MATCH_ROLES[name]).values("event_id")
             )
         else:
-            raise QueryError(name, "tham số truy vấn không được hỗ trợ / unsupported query parameter")
+            extra = value_filter(name, raw)
+            if extra is None:
+                raise QueryError(name, "tham số truy vấn không được hỗ trợ / unsupported query parameter")
+            queryset = queryset.filter(extra)
     return queryset
 
 
@@ -179,21 +227,45 @@ def _signature(params: Any) -> str:
     return "&".join(f"{k}={params.get(k)}" for k in sorted(params) if k != "nextPageToken")
 
 
-def page(params: Any, queryset: QuerySet[Event]) -> Page:
-    """One page of `queryset` filtered by `params`, ordered by `orderBy`/`orderDirection` (default: capture
-    order), continuing after `nextPageToken` (a signed keyset position valid only for the same parameters)."""
-    base = queryset
-    queryset = filter_events(params, queryset, read_point=False)
-    order_by = params.get("orderBy") or ""
+def _order(params: Any) -> tuple[str, bool]:
+    """(column, descending) of `orderBy`/`orderDirection` (DESC by default when ordered, as the binding says)."""
+    order_by = _raw(params, "orderBy")
+    if ":" in order_by:
+        raise QueryError(
+            "orderBy", "ordering by an extension field is not supported: extension members are not indexed"
+        )
     if order_by not in ("", "eventTime", "recordTime"):
         raise QueryError("orderBy", "must be eventTime or recordTime")
-    direction = (params.get("orderDirection") or ("DESC" if order_by else "ASC")).upper()
+    direction = (_raw(params, "orderDirection") or ("DESC" if order_by else "ASC")).upper()
     if direction not in ("ASC", "DESC"):
         raise QueryError("orderDirection", "must be ASC or DESC")
-    column = {"eventTime": "event_time", "recordTime": "record_time", "": ""}[order_by]
+    return {"eventTime": "event_time", "recordTime": "record_time", "": ""}[order_by], direction == "DESC"
+
+
+def _limits(params: Any, ordered: bool) -> tuple[int | None, int | None]:
+    """(eventCountLimit, maxEventCount): mutually exclusive; eventCountLimit only with orderBy."""
+    limit = whole("eventCountLimit", _raw(params, "eventCountLimit")) if "eventCountLimit" in params else None
+    most = whole("maxEventCount", _raw(params, "maxEventCount")) if "maxEventCount" in params else None
+    if limit is not None and most is not None:
+        raise QueryError("eventCountLimit", "eventCountLimit and maxEventCount cannot be used together")
+    if limit is not None and not ordered:
+        raise QueryError("eventCountLimit", "eventCountLimit needs orderBy (it keeps the first N in that order)")
+    return limit, most
+
+
+def page(params: Any, queryset: QuerySet[Event]) -> Page:
+    """One page of `queryset` filtered by `params`, ordered by `orderBy`/`orderDirection` (default: capture
+    order), continuing after `nextPageToken` (a signed keyset position valid only for the same parameters).
+
+    `eventCountLimit` N keeps the first N events in that order across the pages (the token counts those
+    served); `maxEventCount` N raises `QueryTooLarge` when more than N events match (asked on the first page)."""
+    base = queryset
+    queryset = filter_events(params, queryset, read_point=False)
+    column, desc = _order(params)
+    limit, most = _limits(params, bool(column))
     per_page = _per_page(params)
-    desc = direction == "DESC"
     token = params.get("nextPageToken")
+    served = 0
     if token:
         try:
             data = signing.loads(token, salt=TOKEN_SALT)
@@ -201,20 +273,30 @@ def page(params: Any, queryset: QuerySet[Event]) -> Page:
             raise QueryError("nextPageToken", "invalid or altered token") from exc
         if data.get("s") != _signature(params):
             raise QueryError("nextPageToken", "the token belongs to a query with other parameters")
-        last_pk, last_value = data["p"], data.get("v")
+        last_pk, last_value, served = data["p"], data.get("v"), data.get("n", 0)
         op = "lt" if desc else "gt"
         if column:
             value = parse_time(last_value)
             queryset = queryset.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": last_pk}))
         else:
             queryset = queryset.filter(**{f"pk__{op}": last_pk})
+    elif most is not None:
+        matching = (
+            queryset.filter(_read_point(_raw(params, "EQ_readPoint"))[1]) if "EQ_readPoint" in params else queryset
+        )
+        if matching[: most + 1].count() > most:
+            raise QueryTooLarge("maxEventCount", f"the query matches more than {most} events")
+    if limit is not None:
+        per_page = min(per_page, limit - served)
     sign = "-" if desc else ""
     ordering = [f"{sign}{column}", f"{sign}pk"] if column else [f"{sign}pk"]
     if "EQ_readPoint" in params:
-        read_points = _values(params.get("EQ_readPoint", ""))
-        ordered = queryset.filter(read_point_in(read_points)).order_by(*ordering)[: per_page + 1]
+        read_points, where = _read_point(_raw(params, "EQ_readPoint"))
+        ordered = queryset.filter(where).order_by(*ordering)[: per_page + 1]
         if by_branches(ordered):
-            rows = _merged(base, queryset, read_point_branches(read_points), ordering, per_page + 1)
+            extra = _spelled(ValueField.READ_POINT, read_points)
+            branches = read_point_branches(read_points) + ([extra] if extra is not None else [])
+            rows = _merged(base, queryset, branches, ordering, per_page + 1)
         else:
             rows = list(ordered)
     else:
@@ -222,9 +304,13 @@ def page(params: Any, queryset: QuerySet[Event]) -> Page:
     next_token = None
     if len(rows) > per_page:
         rows = rows[:per_page]
-        last = rows[-1]
-        position = getattr(last, column).isoformat() if column else None
-        next_token = signing.dumps({"p": last.pk, "v": position, "s": _signature(params)}, salt=TOKEN_SALT)
+        if limit is None or served + per_page < limit:
+            last = rows[-1]
+            position = getattr(last, column).isoformat() if column else None
+            held: dict[str, Any] = {"p": last.pk, "v": position, "s": _signature(params)}
+            if limit is not None:
+                held["n"] = served + per_page
+            next_token = signing.dumps(held, salt=TOKEN_SALT)
     return Page(events=rows, next_token=next_token)
 
 

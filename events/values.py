@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from events.epcis import EventIndex, GS1Key, key_of, normalise_disposition, parse_time
+from events.epcis.identifiers import KeyKind
 from events.models import ValueField
 from stamps.digital_link import InvalidLink, parse_uri
 
@@ -74,7 +75,7 @@ def canonical(value: str) -> str:
     except InvalidLink:
         return value
     if link.primary == "01":
-        kind = "sgtin" if link.serial is not None else "lgtin" if link.lot is not None else "gtin"
+        kind: KeyKind = "sgtin" if link.serial is not None else "lgtin" if link.lot is not None else "gtin"
         return GS1Key(kind, value, gtin14=link.key.zfill(14), lot=link.lot, serial=link.serial).key
     if link.primary == "00":
         return GS1Key("sscc", value, sscc=link.key).key
