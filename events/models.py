@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.choices import CaptureStatus, EdgeKind, EpcLink, EpcRole
@@ -32,8 +34,11 @@ class Capture(models.Model):
     stored_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # when the capture began (the request's time), so that finishedAt is never before it
+    created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # GS1-Capture-Error-Behaviour: "rollback" (nothing stored on an error) or "proceed" (the valid events stored)
+    error_behaviour = models.CharField(max_length=8, default="rollback")
 
     class Meta:
         ordering = ["-id"]
@@ -277,3 +282,105 @@ class EventValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.get_field_display()} {self.sub} {self.text or self.number or self.time}"
+
+
+class NamedQuery(models.Model):
+    """A named EPCIS query (REST binding `/queries`): a view on the events, run as whoever runs it (its results go
+    through `events.visibility` like `/epcis/events`). It belongs to its creator's organisation (`organization`),
+    or, for a person acting for none (an officer, an admin), to that person (`owner`); names are unique within
+    that scope. `query` is the definition as sent (EPCIS query schema: lists, numbers), `params` the same as the
+    query-string parameters of `/epcis/events` that run it."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    organization = models.ForeignKey(
+        "catalog.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    query = models.JSONField(_("truy vấn"), default=dict)
+    params = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="events_query_org_name", condition=Q(organization__isnull=False)
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="events_query_owner_name", condition=Q(organization__isnull=True)
+            ),
+        ]
+        verbose_name = _("truy vấn đặt tên")
+        verbose_name_plural = _("truy vấn đặt tên")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    """A webhook subscription to a named query (`events.subscriptions`): every new matching event (`stream`) or
+    the query's new results on a cron-like `schedule`, POSTed to `dest` as EPCISQueryDocuments signed with
+    `secret` (the client's signatureToken). `last_event_pk` is how far the events have been reported (events
+    with a greater primary key and, when `initial_record_time` is set, recorded since then, are still to come).
+    Results are computed as the subscriber would see them: its API token (`token`, which must still be valid)
+    or its person (`created_by`)."""
+
+    subscription_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    query = models.ForeignKey(NamedQuery, on_delete=models.CASCADE, related_name="subscriptions")
+    dest = models.CharField(_("địa chỉ nhận"), max_length=2000)
+    secret = models.CharField(max_length=500, blank=True)
+    stream = models.BooleanField(default=False)
+    schedule = models.JSONField(default=dict, blank=True)
+    report_if_empty = models.BooleanField(default=False)
+    epc_format = models.CharField(max_length=24, blank=True)
+    initial_record_time = models.DateTimeField(null=True, blank=True)
+    last_event_pk = models.BigIntegerField(default=0)
+    next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_notified_at = models.DateTimeField(null=True, blank=True)
+    token = models.ForeignKey("accounts.ApiToken", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("đăng ký nhận sự kiện")
+        verbose_name_plural = _("đăng ký nhận sự kiện")
+
+    def __str__(self) -> str:
+        return str(self.subscription_id)
+
+
+class SubscriptionDelivery(models.Model):
+    """One EPCISQueryDocument to POST to a subscription's `dest` (`body`, as signed), and how that went: tried
+    `attempts` times, last answered `status_code` (None: no answer, see `error`); retried with exponential backoff
+    (`next_attempt_at`) until the destination answers 2xx (`delivered`) or the attempts run out (`failed`)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=10, default="pending")
+    body = models.TextField()
+    event_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="events_delivery_due")]
+        verbose_name = _("lần gửi sự kiện")
+        verbose_name_plural = _("lần gửi sự kiện")
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} #{self.pk} ({self.state})"
+

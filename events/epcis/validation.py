@@ -30,6 +30,7 @@ __all__ = ["is_date_time", "is_uri", "validate_document", "validate_event", "val
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{|}\x00-\x1f\x7f]*$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 _MAX_MESSAGE = 300
+_MAX_VALUE = 80  # characters of a quoted value kept in a message
 
 EVENT_LIST_PATHS: tuple[tuple[str, ...], ...] = (
     ("epcisBody", "eventList"),
@@ -87,8 +88,18 @@ def _leaf(error: ValidationError) -> ValidationError:
     return error
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+def _shorten(text: str, instance: object = None) -> str:
+    """The message within `_MAX_MESSAGE` characters, never cut before its reason: the offending value it quotes
+    is shortened in the middle first, and then, if it is still too long, the middle of the message."""
+    if len(text) <= _MAX_MESSAGE:
+        return text
+    shown = repr(instance)
+    if len(shown) > _MAX_VALUE and shown in text:
+        text = text.replace(shown, shown[: _MAX_VALUE - 12] + "…" + shown[-11:], 1)
+    if len(text) <= _MAX_MESSAGE:
+        return text
+    half = (_MAX_MESSAGE - 3) // 2
+    return text[:half] + " … " + text[-half:]
 
 
 def _problem(error: ValidationError, base: Sequence[str], index: int | None) -> Problem:
@@ -119,7 +130,7 @@ def _problem(error: ValidationError, base: Sequence[str], index: int | None) -> 
     if base:
         path = [*base, *path] if path[: len(base)] != list(base) else path
     event_index = _event_index(path, ()) if index is None else index
-    return Problem(event_index=event_index, pointer=pointer(path), message=_shorten(message))
+    return Problem(event_index=event_index, pointer=pointer(path), message=_shorten(message, leaf.instance))
 
 
 def _problems(errors: Iterable[ValidationError], index: int | None = None) -> list[Problem]:

@@ -30,6 +30,7 @@ from events.services.authority import Authority
 from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids, write_values
 from events.services.writelock import Combiner, capture_transaction, writer_busy
+from events.webhooks import kick_after_commit
 from ledger import services as ledger
 from ledger.choices import LeafKind
 
@@ -74,6 +75,9 @@ def capture_events(
     source: str = "api",
     validate: bool = True,
     header: dict[str, Any] | None = None,
+    error_behaviour: str = "rollback",
+    errors: list[dict[str, Any]] | None = None,
+    event_count: int | None = None,
 ) -> CaptureResult:
     """Capture EPCIS events (JSON form, as a document's eventList holds them) for `organization`.
 
@@ -94,6 +98,9 @@ def capture_events(
     stored as they come while it prepares the next: see `events.epcis.parallel.prepare_parts` and
     `TRUYXUAT_CAPTURE_PREPARE_WORKERS` (on SQLite, when no other capture holds the write lock; otherwise, and on
     PostgreSQL, the document is prepared whole first, half here and half in the helper: `_prepare_whole`).
+    `error_behaviour` and `errors` are recorded on the capture job: a `proceed` capture
+    (`events.services.proceed`) stores the valid events of a document and reports the refused ones' `errors`,
+    counting the document's `event_count` events.
     """
     if not can_capture(actor, organization):
         raise Forbidden()
@@ -120,7 +127,7 @@ def capture_events(
         )
         with closing(parts):
             part, last = next(parts)
-            args = (actor, organization, ctx, source, now, len(events))
+            args = (actor, organization, ctx, source, now, event_count or len(events), error_behaviour, errors or [])
             authority = Authority(actor, organization)
             if last and not (part.invalid or part.too_long) and _combining():
                 authority.check(part.events)
@@ -265,7 +272,15 @@ class _Store:
     """
 
     def __init__(
-        self, actor: Any, organization: Any, context: list[Any], source: str, now: datetime, event_count: int
+        self,
+        actor: Any,
+        organization: Any,
+        context: list[Any],
+        source: str,
+        now: datetime,
+        event_count: int,
+        error_behaviour: str = "rollback",
+        errors: list[dict[str, Any]] | None = None,
     ) -> None:
         self.actor = actor
         self.organization = organization
@@ -274,6 +289,8 @@ class _Store:
         self.source = source
         self.now = now
         self.event_count = event_count
+        self.error_behaviour = error_behaviour
+        self.errors = errors or []  # events refused by a `proceed` capture, reported on its job
         self.result = CaptureResult(capture=Capture())
         self.counted = False  # whether the job row holds the final counts
         self.offset = 0  # the document index of the next part's first event
@@ -340,7 +357,10 @@ class _Store:
                 Capture(
                     organization=self.organization,
                     source=self.source,
-                    status=CaptureStatus.SUCCESS,
+                    status=CaptureStatus.FAILED if self.errors else CaptureStatus.SUCCESS,
+                    error_behaviour=self.error_behaviour,
+                    errors=self.errors,
+                    created_at=self.now,  # the job began with the request: finishedAt is never before it
                     context=self.context,
                     event_count=self.event_count,
                     stored_count=stored if last else 0,
@@ -357,6 +377,8 @@ class _Store:
     def finish(self) -> CaptureResult:
         result, capture = self.result, self.result.capture
         pages.keys_changed(self.named)  # the lots named and those downstream show the new step at once
+        if result.stored:
+            kick_after_commit()  # streaming subscriptions report the new events (`events.webhooks`)
         if not self.counted:
             capture.stored_count = len(result.stored) + len(result.declared)
             capture.duplicate_count = len(result.duplicates)
@@ -520,14 +542,22 @@ def _append_leaves(rows: list[NewEvent]) -> None:
 
 
 def record_failure(
-    *, organization: Any, problems: list[dict[str, Any]], source: str = "api", event_count: int = 0
+    *,
+    organization: Any,
+    problems: list[dict[str, Any]],
+    source: str = "api",
+    event_count: int = 0,
+    error_behaviour: str = "rollback",
 ) -> Capture:
     """Keep a refused capture job (no events) so `GET /epcis/capture/{id}` can say why it failed."""
+    now = timezone.now()
     return Capture.objects.create(
+        created_at=now,
         organization=organization,
         source=source,
         status=CaptureStatus.FAILED,
         event_count=event_count,
         errors=problems,
-        finished_at=timezone.now(),
+        error_behaviour=error_behaviour,
+        finished_at=now,
     )

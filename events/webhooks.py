@@ -1,0 +1,370 @@
+"""Deliveries of webhook subscriptions (`events.subscriptions`), outside the request, as reports run
+(`reports.services.start_in_background`: a thread after the commit), plus `truyxuat subscriptions` for a worker
+of its own.
+
+One pass (`run_due`) turns new results into deliveries and makes the deliveries that are due:
+- a streaming subscription reports every event recorded since its last report that matches its query and that
+  its subscriber sees; a scheduled one does so at each time of its schedule (an empty report only with
+  `reportIfEmpty`). Events go out in batches of `TRUYXUAT_SUBSCRIPTION_BATCH`, each an EPCISQueryDocument kept
+  as the delivery's body, in the same transaction that moves the subscription's mark (`last_event_pk`) past them;
+- a delivery is POSTed to `dest` with `GS1-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the
+  signatureToken>`, to the address checked when it was resolved (no private or loopback address unless
+  `TRUYXUAT_SUBSCRIPTION_ALLOW_PRIVATE`; redirects are not followed). Any 2xx answer delivers it; otherwise it
+  is tried again after `TRUYXUAT_SUBSCRIPTION_RETRY_SECONDS` × 2^(attempts−1) (at most an hour) until
+  `TRUYXUAT_SUBSCRIPTION_ATTEMPTS` attempts have failed. Every attempt is recorded on the delivery (time,
+  status code or error, attempts), which the subscriber reads at `/epcis/queries/{name}/subscriptions/{id}`.
+
+Captures wake the worker (`kick_after_commit`); a process starts its worker thread only once it has seen a
+subscription (checked at most every `CHECK_SECONDS`), so capture pays nothing while nobody subscribes.
+
+Order of events on PostgreSQL: primary keys are taken before commit, so an event may become visible after one
+with a greater key. Events are reported only once their recordTime is `TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS`
+old there (30 s by default; 0 on SQLite, whose writers commit one at a time), which covers captures shorter than
+that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from events.epcis import CONTEXT_URL
+from events.models import Event, Subscription, SubscriptionDelivery
+
+log = logging.getLogger(__name__)
+
+CHECK_SECONDS = 5.0
+LEASE = timedelta(minutes=2)
+MAX_BACKOFF = 3600.0
+ANSWER_MAX = 65536  # bytes of a destination's answer read (and dropped)
+
+
+class DestinationRefused(ValueError):
+    """A webhook destination that is not an http(s) URL of a public address."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def check_destination(dest: str) -> tuple[str, int, str, str]:
+    """(host, port, path with query, address to connect to) of a webhook URL; raises `DestinationRefused` for
+    another scheme, credentials in the URL, a name that does not resolve, or (unless
+    `TRUYXUAT_SUBSCRIPTION_ALLOW_PRIVATE`) any resolved address that is not public."""
+    parts = urlsplit(dest)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DestinationRefused("cần URL http hoặc https / an http or https URL is required")
+    if parts.username or parts.password:
+        raise DestinationRefused("URL không được chứa tên và mật khẩu / no credentials in the URL")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise DestinationRefused("cổng không hợp lệ / invalid port") from exc
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise DestinationRefused(f"không phân giải được / cannot resolve {parts.hostname[:100]}") from exc
+    addresses = [str(info[4][0]) for info in infos]
+    if not _setting("TRUYXUAT_SUBSCRIPTION_ALLOW_PRIVATE", False):
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            mapped = getattr(ip, "ipv4_mapped", None)
+            if not (mapped or ip).is_global or ip.is_multicast:
+                raise DestinationRefused(
+                    f"địa chỉ nội bộ không được phép / a private or loopback address is not allowed: {address}"
+                )
+    path = parts.path or "/"
+    return parts.hostname, port, path + (f"?{parts.query}" if parts.query else ""), addresses[0]
+
+
+class _Pinned(http.client.HTTPConnection):
+    """HTTP to the address that was checked, whatever the name resolves to by now."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedTLS(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def signature(secret: str, body: bytes) -> str:
+    """The GS1-Signature header value: `sha256=` and the hex HMAC-SHA256 of the body keyed with the secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def post(dest: str, body: bytes, secret: str) -> int:
+    """POST one EPCISQueryDocument; the answer's status (raises `DestinationRefused` or `OSError`)."""
+    host, port, path, address = check_destination(dest)
+    timeout = float(_setting("TRUYXUAT_SUBSCRIPTION_TIMEOUT", 10))
+    tls = urlsplit(dest).scheme == "https"
+    conn = (_PinnedTLS if tls else _Pinned)(host, port, address, timeout)
+    headers = {
+        "Content-Type": "application/ld+json",
+        "GS1-EPCIS-Version": "2.0.0",
+        "GS1-CBV-Version": "2.0.0",
+        "User-Agent": "truyxuat-epcis-subscriptions",
+    }
+    if secret:
+        headers["GS1-Signature"] = signature(secret, body)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        answer = conn.getresponse()
+        answer.read(ANSWER_MAX)
+        return int(answer.status)
+    finally:
+        conn.close()
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long after its `attempts`-th failed attempt a delivery is tried again."""
+    base = float(_setting("TRUYXUAT_SUBSCRIPTION_RETRY_SECONDS", 30))
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), MAX_BACKOFF))
+
+
+def _settled_upto(after: int, now: datetime) -> int:
+    """The greatest event key up to which every event is committed (see the module's note on PostgreSQL)."""
+    default = 0 if connection.vendor == "sqlite" else 30
+    lag = float(_setting("TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS", default))
+    if not lag:
+        return int(Event.objects.aggregate(last=Max("pk"))["last"] or 0)
+    unsettled = Event.objects.filter(pk__gt=after, record_time__gt=now - timedelta(seconds=lag))
+    first = unsettled.aggregate(first=Min("pk"))["first"]
+    if first is not None:
+        return int(first) - 1
+    return int(Event.objects.aggregate(last=Max("pk"))["last"] or 0)
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    from events import selectors
+
+    body = selectors.event_json(event)
+    own = [c for c in event.capture.context or [] if c != CONTEXT_URL]
+    if own and "@context" not in body:  # each event keeps the context it was captured with
+        body = {"@context": [CONTEXT_URL, *own], **body}
+    return body
+
+
+def document(subscription: Subscription, events: list[Event], now: datetime) -> bytes:
+    """The EPCISQueryDocument of one delivery."""
+    doc = {
+        "@context": [CONTEXT_URL],
+        "type": "EPCISQueryDocument",
+        "schemaVersion": "2.0",
+        "creationDate": now.isoformat(),
+        "epcisBody": {
+            "queryResults": {
+                "queryName": subscription.query.name,
+                "subscriptionID": str(subscription.subscription_id),
+                "resultsBody": {"eventList": [_event_json(e) for e in events]},
+            }
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _results(subscription: Subscription, viewer: Any, upto: int) -> list[list[Event]]:
+    """The new matching events the subscriber sees, in batches (each one query page)."""
+    from events import selectors
+    from events.query import page
+    from events.services import corrections
+
+    rows = (
+        selectors.events_for(viewer).select_related("capture").filter(pk__gt=subscription.last_event_pk, pk__lte=upto)
+    )
+    if subscription.initial_record_time is not None:
+        rows = rows.filter(record_time__gte=subscription.initial_record_time)
+    params = {**subscription.query.params, "perPage": str(int(_setting("TRUYXUAT_SUBSCRIPTION_BATCH", 100)))}
+    batches: list[list[Event]] = []
+    while True:
+        result = page(params, rows)
+        if result.events:
+            corrections.attach(result.events)
+            batches.append(result.events)
+        if not result.next_token:
+            return batches
+        params["nextPageToken"] = result.next_token
+
+
+def produce(subscription_pk: int, now: datetime) -> int:
+    """Turn a subscription's new results into deliveries, if it is due (streaming: always; scheduled: at its
+    next run); returns the deliveries made. One transaction: the deliveries and the subscription's new mark."""
+    from events.subscriptions import next_run, parse_schedule, subscriber
+
+    with transaction.atomic():
+        sub = Subscription.objects.select_for_update().select_related("query", "token").filter(pk=subscription_pk)
+        subscription = sub.first()
+        if subscription is None:
+            return 0
+        scheduled = not subscription.stream
+        if scheduled and (subscription.next_run_at is None or subscription.next_run_at > now):
+            return 0
+        viewer = subscriber(subscription)
+        upto = _settled_upto(subscription.last_event_pk, now)
+        batches = _results(subscription, viewer, upto) if viewer is not None and upto else []
+        if scheduled and not batches and subscription.report_if_empty and viewer is not None:
+            batches = [[]]
+        made = [
+            SubscriptionDelivery(
+                subscription=subscription,
+                body=document(subscription, batch, now).decode(),
+                event_count=len(batch),
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for batch in batches
+        ]
+        SubscriptionDelivery.objects.bulk_create(made)
+        fields: dict[str, Any] = {"last_event_pk": max(upto, subscription.last_event_pk)} if viewer else {}
+        if scheduled:
+            fields["next_run_at"] = next_run(parse_schedule(subscription.schedule), now)
+        Subscription.objects.filter(pk=subscription.pk).update(**fields)
+        return len(made)
+
+
+def deliver(delivery_pk: int, now: datetime) -> bool:
+    """Make one attempt of a due delivery (if no other worker holds it); whether it was attempted."""
+    lease = SubscriptionDelivery.objects.filter(pk=delivery_pk, state="pending").filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+    )
+    if not lease.update(leased_until=now + LEASE):
+        return False
+    delivery = SubscriptionDelivery.objects.select_related("subscription").get(pk=delivery_pk)
+    subscription = delivery.subscription
+    status: int | None = None
+    error = ""
+    try:
+        status = post(subscription.dest, delivery.body.encode(), subscription.secret)
+    except DestinationRefused as exc:
+        error = exc.message
+    except (OSError, http.client.HTTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    attempts = delivery.attempts + 1
+    fields: dict[str, Any] = {
+        "attempts": attempts,
+        "status_code": status,
+        "error": error[:500],
+        "last_attempt_at": now,
+        "leased_until": None,
+    }
+    if status is not None and 200 <= status < 300:
+        fields.update(state="delivered", delivered_at=now, next_attempt_at=None)
+        Subscription.objects.filter(pk=subscription.pk).update(last_notified_at=now)
+    elif attempts >= int(_setting("TRUYXUAT_SUBSCRIPTION_ATTEMPTS", 12)):
+        fields.update(state="failed", next_attempt_at=None)
+    else:
+        fields.update(next_attempt_at=now + backoff(attempts))
+    SubscriptionDelivery.objects.filter(pk=delivery_pk).update(**fields)
+    return True
+
+
+def run_due(now: datetime | None = None) -> int:
+    """One pass of the worker: new deliveries for every subscription that is due, then every due attempt;
+    returns the attempts made."""
+    now = now or timezone.now()
+    due = Subscription.objects.filter(Q(stream=True) | Q(next_run_at__lte=now)).values_list("pk", flat=True)
+    for pk in list(due):
+        produce(pk, now)
+    pending = SubscriptionDelivery.objects.filter(state="pending", next_attempt_at__lte=now).order_by("pk")
+    return sum(deliver(pk, now) for pk in list(pending.values_list("pk", flat=True)))
+
+
+def next_wake(now: datetime) -> float | None:
+    """Seconds until the next retry or scheduled run (None: nothing waits but new captures)."""
+    retry = SubscriptionDelivery.objects.filter(state="pending").aggregate(t=Min("next_attempt_at"))["t"]
+    run = Subscription.objects.filter(next_run_at__isnull=False).aggregate(t=Min("next_run_at"))["t"]
+    times = [t for t in (retry, run) if t is not None]
+    return max(0.0, (min(times) - now).total_seconds()) if times else None
+
+
+class Worker:
+    """The process's delivery thread: woken by captures and new subscriptions, else by its next due time."""
+
+    def __init__(self) -> None:
+        self.wake = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.seen_at = -CHECK_SECONDS  # when this process last looked for subscriptions
+        self.any = False
+        self.stopping = False
+
+    def kick(self) -> None:
+        """Wake the thread (starting it once a subscription exists)."""
+        if self.thread is None:
+            moment = time.monotonic()
+            if not self.any and moment - self.seen_at < CHECK_SECONDS:
+                return
+            self.seen_at = moment
+            self.any = self.any or Subscription.objects.exists()
+            if not self.any:
+                return
+            with self.lock:
+                if self.thread is None:
+                    self.thread = threading.Thread(target=self._run, name="epcis-subscriptions", daemon=True)
+                    self.thread.start()
+        self.wake.set()
+
+    def stop(self) -> None:
+        """End the thread (tests: a live server's database goes away with the test)."""
+        thread = self.thread
+        if thread is not None:
+            self.stopping = True
+            self.wake.set()
+            thread.join(timeout=10)
+        self.thread, self.stopping, self.any, self.seen_at = None, False, False, -CHECK_SECONDS
+
+    def _run(self) -> None:
+        while not self.stopping:
+            self.wake.clear()
+            wait: float | None = None
+            try:
+                run_due()
+                wait = next_wake(timezone.now())
+            except Exception:  # never let the thread die; the next wake tries again
+                log.exception("subscription deliveries failed")
+                wait = 60.0
+            finally:
+                connection.close()  # this thread's own connection; it would otherwise linger
+            if not self.stopping:
+                self.wake.wait(timeout=None if wait is None else min(wait + 0.05, 3600.0))
+
+
+worker = Worker()
+
+
+def kick_after_commit() -> None:
+    """Wake the delivery worker once the current transaction commits (a capture stored events, a subscription
+    was made)."""
+    pending = getattr(connection, "run_on_commit", [])
+    if not any(entry[1] == worker.kick for entry in pending):  # once per outermost transaction
+        transaction.on_commit(worker.kick)
