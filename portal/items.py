@@ -1,4 +1,10 @@
-"""Item pages (`/01/<gtin>/21/<serial>`): the stamp's lot story plus counterfeit signals and the check code."""
+"""Item pages (`/01/<gtin>/21/<serial>`): the stamp's lot story plus counterfeit signals and the check code.
+
+A serial the portal never issued under a known lot (or product) falls back to that lot (or product), as a resolver
+walks up the qualifier path (GS1-Conformant resolver standard): 200 with the lot's story, the warning that the
+serial was not issued, and a note saying what is shown (`fallback` in the JSON). A HEAD request or a request for
+links (`linkType`, the linkset) is not a consumer's scan and records none.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from catalog import selectors as catalog
+from portal import linkset
 from portal.selectors import json_ready
 from stamps import selectors as stamps
 from stamps import services as stamp_services
 from stamps.choices import BatchStatus
 from stamps.digital_link import DigitalLink, InvalidLink, parse_path
 from stamps.services.scans import location_token
+from truyxuat.head import is_head
 
 
 def client_address(request: HttpRequest) -> str:
@@ -71,12 +80,45 @@ def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[
             "location_token": location_token(scan) if scan else "",
         }
     )
-    status = 200 if stamp is not None and product is not None else 404
+    fallback = None
+    if stamp is None and product is not None:
+        fallback = "lot" if story else "product"
+    context["fallback"] = fallback
+    status = 200 if product is not None else 404
     return context, status
 
 
+FALLBACK_NOTES = {
+    "lot": gettext_lazy("Số sê-ri này không có trong hệ thống; thông tin dưới đây là của lô hàng."),
+    "product": gettext_lazy("Số sê-ri này không có trong hệ thống; thông tin dưới đây là của sản phẩm."),
+}
+
+
+def _links(link: DigitalLink, context: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The lot's links for the item (its page is the item's, which shows the stamp's state), or without a lot the
+    item page, the product page and the feedback form."""
+    base = settings.TRUYXUAT_PORTAL_URL
+    if context["story"]:
+        return linkset.lot_links(base, context["story"], serial=link.serial)
+    page = base + link.path()
+    title = context["product"].name
+    links = linkset.product_links(base, context["product"].gtin)
+    links[linkset.GS1 + "pip"].insert(0, linkset.link(page, title, hreflang=["vi", "en"]))
+    links[linkset.GS1 + "defaultLink"] = [linkset.link(page, title)]
+    links[linkset.GS1 + "verificationService"] = [linkset.link(page + "#kiem-tra", _("Kiểm tra mã tem"))]
+    return links
+
+
 def item_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
-    context, status = _context(request, link, record=True)
+    for_links = "linkType" in request.GET or linkset.wants_linkset(request)
+    context, status = _context(request, link, record=not (for_links or is_head(request)))
+    if for_links and status == 200:
+        answer = linkset.respond(request, settings.TRUYXUAT_PORTAL_URL + link.path(), _links(link, context))
+        if answer is not None:
+            answer["Access-Control-Allow-Origin"] = "*"
+            answer["Cache-Control"] = "no-store"
+            return answer
+    fallback = context["fallback"]
     if request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", ""):
         signals = context["signals"]
         return JsonResponse(
@@ -85,6 +127,8 @@ def item_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
                     "gtin": link.gtin,
                     "serial": link.serial,
                     "stamp": context["stamp_state"],
+                    "fallback": fallback,
+                    "note": str(FALLBACK_NOTES[fallback]) if fallback else None,
                     "scans": {
                         "count": signals.count,
                         "first_at": signals.first_at,
@@ -97,6 +141,8 @@ def item_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
             status=status,
             json_dumps_params={"ensure_ascii": False},
         )
+    if fallback:
+        context["fallback_note"] = FALLBACK_NOTES[fallback]
     response = render(request, "portal/item.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -1,11 +1,14 @@
 """The GS1 Digital Link resolver: one URL per product, lot, item or place (HTML for people, JSON for machines).
 
-Forms: `/01/<gtin>[/10/<lot>][/21/<serial>]` (GTIN-8/12/13 padded to 14), `/414/<gln>`, `/00/<sscc>`,
-fully compressed (`/AQnYUc1gmiCNV4JG`) and partially compressed (`/01/<gtin>/<compressed>`).
-Negotiation: `?linkType=all` or `Accept: application/linkset+json` → RFC 9264 linkset;
-`?linkType=gs1:pip` (any link type) → redirect to that link; `Accept: application/json` or
-`?format=json` → the public data; otherwise the consumer page. Unknown codes get a friendly 404 page
-that warns the product is not registered.
+Forms: `/01/<gtin>[/10/<lot>][/21/<serial>]` (GTIN-8/12/13 padded to 14), `/414/<gln>`, `/417/<gln>`, `/00/<sscc>`,
+fully compressed (`/AQnYUc1gmiCNV4JG`, answered with `Link: <uncompressed>; rel="owl:sameAs"`) and partially
+compressed (`/01/<gtin>/<compressed>`); the short names of the Digital Link standard (`/gtin/…/lot/…/ser/…`,
+`/sscc/…`, `/gln/…`, `/party/…`) redirect (301) to the numeric form.
+Negotiation (GS1-Conformant resolver 1.2, see portal/linkset.py): `?linkType=linkset|all` or
+`Accept: application/linkset+json` → RFC 9264 linkset; `?linkType=gs1:pip` (any link type) → redirect to that link
+(the default link when there is none of that type); `Accept: application/json` or `?format=json` → the public data;
+otherwise the consumer page. Every key type has its linkset. Unknown codes get a friendly 404 page that warns the
+product is not registered. `/.well-known/gs1resolver` describes the resolver. HEAD: truyxuat/head.py.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -28,7 +31,7 @@ from catalog.models import Facility, Organization
 from portal import cache, items, linkset, optional, units
 from portal.labels import story_labels
 from portal.selectors import json_ready, lot_story, map_features
-from stamps.digital_link import DigitalLink, InvalidLink, parse_path
+from stamps.digital_link import PRIMARY_KEYS, DigitalLink, InvalidLink, parse_path
 
 LINKSET_TYPE = linkset.LINKSET_TYPE
 
@@ -36,7 +39,7 @@ LINKSET_TYPE = linkset.LINKSET_TYPE
 def negotiate(request: HttpRequest) -> str:
     """html, json or linkset."""
     accept = request.headers.get("Accept", "")
-    if request.GET.get("linkType") == "all" or LINKSET_TYPE in accept:
+    if linkset.wants_linkset(request):
         return "linkset"
     if request.GET.get("format") == "json" or ("application/json" in accept and "text/html" not in accept):
         return "json"
@@ -49,8 +52,8 @@ def _raw_path(request: HttpRequest) -> str:
     return raw.split("?", 1)[0] if raw.startswith("/") else request.path
 
 
-def _parse(request: HttpRequest) -> DigitalLink:
-    path = _raw_path(request)
+def _parse(request: HttpRequest, path: str | None = None) -> DigitalLink:
+    path = path or _raw_path(request)
     try:
         return parse_path(path, request.META.get("QUERY_STRING", ""))
     except InvalidLink:
@@ -128,6 +131,14 @@ def resolve(request: HttpRequest, **_kwargs: str) -> HttpResponse:
         link = _parse(request)
     except InvalidLink:
         return not_registered(request, code, "invalid")
+    response = _dispatch(request, link, code)
+    if link.compressed and response.status_code < 400:
+        same = f'<{settings.TRUYXUAT_PORTAL_URL}{link.path()}>; rel="owl:sameAs"'
+        response["Link"] = f"{response['Link']}, {same}" if response.has_header("Link") else same
+    return response
+
+
+def _dispatch(request: HttpRequest, link: DigitalLink, code: str) -> HttpResponse:
     if link.kind == "lot":
         return lot_view(request, link)
     if link.kind == "item":
@@ -141,13 +152,53 @@ def resolve(request: HttpRequest, **_kwargs: str) -> HttpResponse:
     return not_registered(request, code, "unknown", link)
 
 
+# The short names ("convenience alphas") of GS1 Digital Link for the keys and qualifiers resolved here.
+SHORT_NAMES = {"gtin": "01", "lot": "10", "ser": "21", "cpv": "22", "sscc": "00", "gln": "414", "glnx": "254"}
+SHORT_NAMES["party"] = "417"
+
+
+@require_GET
+def short_name(request: HttpRequest, **_kwargs: str) -> HttpResponse:
+    """`/gtin/<gtin>/lot/<lot>` and the like: 301 to the canonical numeric Digital Link, the query kept."""
+    segments = _raw_path(request).strip("/").split("/")
+    numeric = [SHORT_NAMES.get(s, s) if i % 2 == 0 else s for i, s in enumerate(segments)]
+    query = request.META.get("QUERY_STRING", "")
+    try:
+        link = _parse(request, "/" + "/".join(numeric))
+    except InvalidLink:
+        return not_registered(request, _raw_path(request), "invalid")
+    response = HttpResponsePermanentRedirect(link.path() + (f"?{query}" if query else ""))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def resolver_description(request: HttpRequest) -> JsonResponse:
+    """`/.well-known/gs1resolver`: the resolver description file of the GS1-Conformant resolver standard."""
+    base = settings.TRUYXUAT_PORTAL_URL
+    response = JsonResponse(
+        {
+            "name": "Cổng truy xuất nguồn gốc / Traceability portal",
+            "resolverRoot": base,
+            "supportedPrimaryKeys": sorted(PRIMARY_KEYS),
+            "supportedLinkType": [{"namespace": linkset.GS1, "prefix": "gs1:"}],
+            "linkTypeDefaultCanBeLinkset": False,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     assert link.gtin and link.lot
     fmt = negotiate(request)
-    link_type = request.GET.get("linkType")
-    variant = f"{get_language()}:{fmt}"
+    specific = request.GET.get("linkType") not in (None, *linkset.ALL)
+    flavour = ":json" if fmt == "linkset" and linkset.plain_json(request) else ""
+    variant = f"{get_language()}:{fmt}{flavour}"
     key = cache.page_key("lot", link.gtin, link.lot, variant)
-    if not link_type or link_type == "all":
+    if not specific:
         hit = _respond_cached(request, key)
         if hit is not None:
             return hit
@@ -156,17 +207,12 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
         return not_registered(request, link.path(), "unknown", link)
     base = settings.TRUYXUAT_PORTAL_URL
     linkset_url = f"{base}{link.path()}?linkType=all"
-    if link_type and link_type != "all":
-        target = linkset.find(linkset.lot_links(base, story), link_type)
-        if target is None:
-            return not_registered(request, link.path(), "no_link", link)
-        return HttpResponseRedirect(target, status=307)
-    if fmt == "linkset":
-        response: HttpResponse = JsonResponse(
-            linkset.linkset(story["digital_link"], linkset.lot_links(base, story)),
-            content_type=LINKSET_TYPE,
-            json_dumps_params={"ensure_ascii": False},
-        )
+    links = linkset.lot_links(base, story)
+    answer = linkset.respond(request, story["digital_link"], links)
+    if answer is not None and specific:
+        return answer
+    if answer is not None:
+        response: HttpResponse = answer
     elif fmt == "json":
         response = JsonResponse(json_ready(story), json_dumps_params={"ensure_ascii": False})
     else:
@@ -206,12 +252,12 @@ def product_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     lots = list(optional.with_hold_flag(catalog.published_lots().filter(product=product))[:50])
     fmt = negotiate(request)
     base = settings.TRUYXUAT_PORTAL_URL
-    if fmt == "linkset":
-        return JsonResponse(
-            linkset.linkset(base + link.path(), linkset.product_links(base, product.gtin)), content_type=LINKSET_TYPE
-        )
+    linkset_url = f"{base}{link.path()}?linkType=all"
+    answer = linkset.respond(request, base + link.path(), linkset.product_links(base, product.gtin))
+    if answer is not None:
+        return _with_headers(answer, request, linkset_url)
     if fmt == "json":
-        return JsonResponse(
+        response: HttpResponse = JsonResponse(
             {
                 "gtin": product.gtin,
                 "name": product.name,
@@ -228,11 +274,11 @@ def product_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    certificates = product.certificates.all()
-    return _with_headers(
-        render(request, "portal/product.html", {"product": product, "lots": lots, "certificates": certificates}),
-        request,
-    )
+    else:
+        certificates = product.certificates.all()
+        context = {"product": product, "lots": lots, "certificates": certificates}
+        response = render(request, "portal/product.html", context)
+    return _with_headers(response, request, linkset_url)
 
 
 def place_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
@@ -247,8 +293,13 @@ def place_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     if org is None:
         return not_registered(request, link.path(), "unknown", link)
     products = catalog.public_products().filter(organization=org)
+    page = settings.TRUYXUAT_PORTAL_URL + link.path()
+    linkset_url = f"{page}?linkType=all"
+    answer = linkset.respond(request, page, linkset.place_links(page, facility.name if facility else org.name))
+    if answer is not None:
+        return _with_headers(answer, request, linkset_url)
     if negotiate(request) == "json":
-        return JsonResponse(
+        response: HttpResponse = JsonResponse(
             {
                 "gln": gln,
                 "organization": org.name,
@@ -258,9 +309,9 @@ def place_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    return _with_headers(
-        render(request, "portal/place.html", {"org": org, "facility": facility, "products": products}), request
-    )
+    else:
+        response = render(request, "portal/place.html", {"org": org, "facility": facility, "products": products})
+    return _with_headers(response, request, linkset_url)
 
 
 def organization_for(gln: str) -> Organization | None:

@@ -59,19 +59,9 @@ def unit_view(request: HttpRequest, link: DigitalLink, fmt: str, not_registered:
     unit, contents = found
     base = settings.TRUYXUAT_PORTAL_URL
     page = base + link.path()
-    if fmt == "linkset":
-        links = {
-            linkset.GS1 + "pip": [linkset.link(page, str(unit), hreflang=["vi", "en"])],
-            linkset.GS1 + "defaultLink": [linkset.link(page, str(unit))],
-            linkset.GS1 + "traceability": [
-                linkset.link(c["digital_link"], f"{c['product']} {c['lot']}") for c in contents
-            ],
-        }
-        return JsonResponse(
-            linkset.linkset(page, links), content_type=linkset.LINKSET_TYPE, json_dumps_params={"ensure_ascii": False}
-        )
-    if fmt == "json":
-        return JsonResponse(
+    response = linkset.respond(request, page, linkset.unit_links(page, str(unit), contents))
+    if response is None and fmt == "json":
+        response = JsonResponse(
             {
                 "sscc": unit.sscc,
                 "kind": unit.kind,
@@ -82,5 +72,9 @@ def unit_view(request: HttpRequest, link: DigitalLink, fmt: str, not_registered:
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    recalled = [c for c in contents if c["recalled"]]
-    return render(request, "portal/unit.html", {"unit": unit, "contents": contents, "recalled": recalled})
+    elif response is None:
+        recalled = [c for c in contents if c["recalled"]]
+        response = render(request, "portal/unit.html", {"unit": unit, "contents": contents, "recalled": recalled})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Link"] = f'<{page}?linkType=all>; rel="linkset"; type="{linkset.LINKSET_TYPE}"'
+    return response

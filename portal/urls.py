@@ -18,7 +18,10 @@ urlpatterns = [
     path("theo-doi/ngung/<str:token>", watch_views.stop_watch, name="watch-stop"),
     path("kiem-tra-tem", items.check_code, name="check-code"),
     path("quet/vi-tri", items.scan_location, name="scan-location"),
-    # GS1 Digital Link resolver (uncompressed and partially compressed, then fully compressed last).
+    path(".well-known/gs1resolver", resolver.resolver_description, name="gs1resolver"),
+    # GS1 Digital Link resolver (uncompressed and partially compressed, then fully compressed last); the short
+    # names of the standard (/gtin/…/lot/…) redirect to the numeric form.
+    re_path(r"^(?P<path>(?:gtin|sscc|gln|party)/.+)$", resolver.short_name, name="resolve-short"),
     re_path(r"^01/(?P<gtin>\d+)/10/(?P<lot_code>[^/]+)$", resolver.resolve, name="lot"),
     re_path(r"^(?P<path>(?:01|00|414|417)/.+)$", resolver.resolve, name="resolve"),
     re_path(r"^(?P<path>[A-Za-z0-9_-]{10,})$", resolver.resolve, name="resolve-compressed"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "truyxuat.head.HeadAsGetMiddleware",  # HEAD wherever GET works (issue 19)
     "csp.middleware.CSPMiddleware",
     "core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -153,6 +153,8 @@ NOT_PAGES = {
     "check-code": "POST only (the stamp's check code), answers a fragment",
     "scan-location": "POST only",
     "resolve-compressed": "the same views as resolve, from a compressed link (stamps/tests)",
+    "resolve-short": "redirects (301) to resolve (portal/tests/test_resolver_conformance.py)",
+    "gs1resolver": "the resolver description, JSON for machines (portal/tests/test_resolver_conformance.py)",
     "qr": "a PNG image",
     "favicon": "an icon",
     "ledger:checkpoint": "text for machines (C2SP signed note)",

@@ -85,7 +85,7 @@ def test_linkset(client):
         assert entry["https://gs1.org/voc/traceability"][0]["href"].endswith("/proof-bundle")
         assert "/phan-anh/gui?code=" in entry["https://gs1.org/voc/review"][0]["href"]
         assert len(entry["https://gs1.org/voc/certificationInfo"]) == 2
-        assert "https://gs1.org/voc/recallStatus" not in entry
+        assert entry["https://gs1.org/voc/recallStatus"][0]["title"] == "Lô hàng không bị thu hồi"
 
 
 def test_link_type_redirects(client):
