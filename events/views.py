@@ -14,14 +14,13 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts import permissions
 from catalog.models import Organization
 from core.errors import Forbidden
 from core.problems import problem
-from events import selectors
+from events import epc_format, selectors
 from events.auth import TokenActor, bearer_token, capture_error, scope_error, token_actor
 from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
 from events.models import KEY_MAX, Capture
@@ -169,25 +168,22 @@ def capture(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _jobs(request)
     if request.method == "OPTIONS":
-        options = _headers(HttpResponse(status=204))
-        options["GS1-Capture-Error-Behaviour"] = "all"  # both rollback and proceed are offered
-        return options
+        return _headers(HttpResponse(status=204))
     if request.method != "POST":
         return problem(405, "Phương thức không được hỗ trợ / Method not allowed")
     actor, organization, error = _writer(request)
     if error is not None:
         return error
-    behaviour, error = _error_behaviour(request)
-    if error is not None:
-        return error
+    media = _media(request)
+    if media not in JSON_TYPES + XML_TYPES:
+        return problem(
+            415,
+            "Kiểu nội dung không được hỗ trợ / Unsupported media type",
+            "application/ld+json, application/json or application/xml",
+        )
     body, error = _read_body(request)
     if error is not None or body is None:
         return error or _too_large("")
-    media = _sniffed(_media(request), body)
-    if media not in JSON_TYPES + XML_TYPES:
-        return _unsupported("application/ld+json, application/json or application/xml")
-    if behaviour == "proceed":
-        return _capture_proceed(request, actor, organization, body, media)
     try:
         document = parse_document(body, media, validate=False)
     except EpcisError as exc:
@@ -223,74 +219,6 @@ def capture(request: HttpRequest) -> HttpResponse:
     return _headers(response)
 
 
-def _unsupported(expected: str) -> HttpResponse:
-    return problem(
-        415,
-        "Kiểu nội dung không được hỗ trợ / Unsupported media type",
-        expected,
-        type_="epcisException:UnsupportedMediaTypeException",
-    )
-
-
-def _sniffed(media: str, body: bytes) -> str:
-    """The media type of a body sent without Content-Type: JSON(-LD) when it starts as a JSON object does (the
-    EPCIS 2.0 JSON binding's only form), XML when it starts with '<'; otherwise the type sent."""
-    if media:
-        return media
-    start = body.lstrip()[:1]
-    return "application/json" if start == b"{" else "application/xml" if start == b"<" else media
-
-
-def _error_behaviour(request: HttpRequest) -> tuple[str, HttpResponse | None]:
-    """GS1-Capture-Error-Behaviour: rollback (the default: all or nothing) or proceed (the valid events stored)."""
-    value = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip().lower() or "rollback"
-    if value in ("rollback", "proceed"):
-        return value, None
-    return value, problem(
-        400,
-        "Giá trị GS1-Capture-Error-Behaviour không hợp lệ / Invalid GS1-Capture-Error-Behaviour",
-        f"{value[:40]!r}: dùng rollback hoặc proceed / use rollback or proceed",
-        type_="epcisException:ValidationException",
-    )
-
-
-def _capture_proceed(request: HttpRequest, actor: Any, organization: Any, body: bytes, media: str) -> HttpResponse:
-    """Greedy capture: the valid events stored, the others reported on the job (202); nothing storable: 400."""
-    from events.services.proceed import capture_proceed
-
-    try:
-        document = parse_document(body, media, validate=False)
-        if document.kind != "EPCISDocument":
-            return problem(400, "Cần một EPCISDocument / An EPCISDocument is required", f"got {document.kind}")
-        if len(document.events) > settings.TRUYXUAT_CAPTURE_MAX_EVENTS:
-            return _too_large(
-                f"{len(document.events)} events; the limit is {settings.TRUYXUAT_CAPTURE_MAX_EVENTS} per document"
-            )
-        if not _can(actor, organization):
-            return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
-        result, refused = capture_proceed(actor=actor, organization=organization, document=document, source="api")
-    except EpcisError as exc:  # a problem of the document itself: refused whole
-        failed = record_failure(
-            organization=_failure_org(actor, organization), problems=[p.as_dict() for p in exc.problems]
-        )
-        return _invalid(exc, failed)
-    except CaptureForbidden as exc:
-        return _refused(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
-    except CaptureTooLarge as exc:
-        return _too_large(exc.message)
-    if result is None:  # every event refused: nothing stored
-        failed = record_failure(
-            organization=_failure_org(actor, organization),
-            problems=[p.as_dict() for p in refused],
-            event_count=len(document.events),
-            error_behaviour="proceed",
-        )
-        return _invalid(EpcisError(refused), failed)
-    response = JsonResponse(_job(result.capture, result.duplicates, result.declared), status=202)
-    response["Location"] = f"/epcis/capture/{result.capture_id}"
-    return _headers(response)
-
-
 def _can(actor: Any, organization: Any) -> bool:
     from events.auth import can_capture
 
@@ -318,7 +246,7 @@ def _job(
         "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
         "running": job.status == "running",
         "success": job.status == "success",
-        "captureErrorBehaviour": job.error_behaviour,
+        "captureErrorBehaviour": "rollback",
         "errors": job.errors,
         "eventCount": job.event_count,
         "storedCount": job.stored_count,
@@ -384,17 +312,15 @@ def events(request: HttpRequest) -> HttpResponse:
     if denied is not None:
         return denied
     try:
+        fmt = epc_format.requested(request.headers.get(epc_format.HEADER))
         result = selectors.query(request.GET, viewer)
+    except epc_format.UnknownFormat as exc:
+        return _bad_format(exc)
     except QueryError as exc:
-        return problem(
-            400,
-            "Tham số truy vấn không hợp lệ / Invalid query parameter",
-            exc.message,
-            type_="epcisException:QueryParameterException",
-            parameter=exc.parameter,
-        )
-    response = JsonResponse(_query_document(result.events), json_dumps_params={"ensure_ascii": False})
+        return _query_problem(exc)
+    response = JsonResponse(_query_document(result.events, fmt), json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/ld+json"
+    response[epc_format.HEADER] = fmt
     if result.next_token:
         params = request.GET.copy()
         params["nextPageToken"] = result.next_token
@@ -412,20 +338,10 @@ def _context(captures: list[Capture]) -> list[Any]:
     return out
 
 
-def _query_document(rows: list[Any]) -> dict[str, Any]:
-    captures = list({e.capture_id: e.capture for e in rows}.values())
-    return {
-        "@context": _context(captures),
-        "type": "EPCISQueryDocument",
-        "schemaVersion": "2.0",
-        "creationDate": timezone.now().isoformat(),
-        "epcisBody": {
-            "queryResults": {
-                "queryName": "SimpleEventQuery",
-                "resultsBody": {"eventList": [selectors.event_json(e) for e in rows]},
-            }
-        },
-    }
+def _query_document(rows: list[Any], fmt: str = "Never_Translates") -> dict[str, Any]:
+    """The page as an EPCISQueryDocument: each event with its own @context where the page's would change its
+    meaning, its EPCs as `GS1-EPC-Format` asks (`events.selectors.query_document`)."""
+    return selectors.query_document(rows, fmt)
 
 
 def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
@@ -436,32 +352,59 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
     denied = scope_error(viewer, "read")
     if denied is not None:
         return denied
+    try:
+        fmt = epc_format.requested(request.headers.get(epc_format.HEADER))
+    except epc_format.UnknownFormat as exc:
+        return _bad_format(exc)
     valid = len(event_id) <= KEY_MAX and not _CONTROL.search(event_id)  # never sent to the database otherwise
     event = selectors.get_event(event_id, viewer) if valid else None
     if event is None:
         return problem(
             404, "Không tìm thấy / Not found", f"event {event_id[:200]}", type_="epcisException:NoSuchResourceException"
         )
-    body = selectors.event_json(event)
+    body = epc_format.apply(selectors.event_json(event), fmt)
     if "@context" not in body:
         body = {"@context": _context([event.capture]), **body}
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/ld+json"
+    response[epc_format.HEADER] = fmt
     return _headers(response)
+
+
+def _query_problem(exc: QueryError) -> HttpResponse:
+    """400 QueryParameterException naming the parameter, or 413 QueryTooLargeException (maxEventCount)."""
+    title = (
+        "Kết quả truy vấn quá lớn / Query result too large"
+        if exc.status == 413
+        else "Tham số truy vấn không hợp lệ / Invalid query parameter"
+    )
+    return problem(exc.status, title, exc.message, type_=exc.exception, parameter=exc.parameter)
+
+
+def _bad_format(exc: Exception) -> HttpResponse:
+    """400: a GS1-EPC-Format the binding does not define."""
+    return problem(
+        400,
+        "Giá trị GS1-EPC-Format không hợp lệ / Invalid GS1-EPC-Format",
+        f"{str(exc)[:60]!r}: dùng / use {', '.join(epc_format.FORMATS)}",
+        type_="epcisException:QueryParameterException",
+        parameter=epc_format.HEADER,
+    )
 
 
 def _capture_one(request: HttpRequest) -> HttpResponse:
     actor, organization, error = _writer(request)
     if error is not None:
         return error
+    if _media(request) not in JSON_TYPES:
+        return problem(
+            415, "Kiểu nội dung không được hỗ trợ / Unsupported media type", "application/ld+json or application/json"
+        )
     body, error = _read_body(request)
     if error is not None or body is None:
         return error or _too_large("")
-    media = _sniffed(_media(request), body)
-    if media not in JSON_TYPES:
-        return _unsupported("application/ld+json or application/json")
     try:
-        document = parse_event(body, media)
+        document = parse_event(body, _media(request))
     except EpcisError as exc:
         return _invalid(exc)
     event = document.events[0]
