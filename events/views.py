@@ -168,22 +168,25 @@ def capture(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _jobs(request)
     if request.method == "OPTIONS":
-        return _headers(HttpResponse(status=204))
+        options = _headers(HttpResponse(status=204))
+        options["GS1-Capture-Error-Behaviour"] = "all"  # both rollback and proceed are offered
+        return options
     if request.method != "POST":
         return problem(405, "Phương thức không được hỗ trợ / Method not allowed")
     actor, organization, error = _writer(request)
     if error is not None:
         return error
-    media = _media(request)
-    if media not in JSON_TYPES + XML_TYPES:
-        return problem(
-            415,
-            "Kiểu nội dung không được hỗ trợ / Unsupported media type",
-            "application/ld+json, application/json or application/xml",
-        )
+    behaviour, error = _error_behaviour(request)
+    if error is not None:
+        return error
     body, error = _read_body(request)
     if error is not None or body is None:
         return error or _too_large("")
+    media = _sniffed(_media(request), body)
+    if media not in JSON_TYPES + XML_TYPES:
+        return _unsupported("application/ld+json, application/json or application/xml")
+    if behaviour == "proceed":
+        return _capture_proceed(request, actor, organization, body, media)
     try:
         document = parse_document(body, media, validate=False)
     except EpcisError as exc:
@@ -219,6 +222,74 @@ def capture(request: HttpRequest) -> HttpResponse:
     return _headers(response)
 
 
+def _unsupported(expected: str) -> HttpResponse:
+    return problem(
+        415,
+        "Kiểu nội dung không được hỗ trợ / Unsupported media type",
+        expected,
+        type_="epcisException:UnsupportedMediaTypeException",
+    )
+
+
+def _sniffed(media: str, body: bytes) -> str:
+    """The media type of a body sent without Content-Type: JSON(-LD) when it starts as a JSON object does (the
+    EPCIS 2.0 JSON binding's only form), XML when it starts with '<'; otherwise the type sent."""
+    if media:
+        return media
+    start = body.lstrip()[:1]
+    return "application/json" if start == b"{" else "application/xml" if start == b"<" else media
+
+
+def _error_behaviour(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """GS1-Capture-Error-Behaviour: rollback (the default: all or nothing) or proceed (the valid events stored)."""
+    value = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip().lower() or "rollback"
+    if value in ("rollback", "proceed"):
+        return value, None
+    return value, problem(
+        400,
+        "Giá trị GS1-Capture-Error-Behaviour không hợp lệ / Invalid GS1-Capture-Error-Behaviour",
+        f"{value[:40]!r}: dùng rollback hoặc proceed / use rollback or proceed",
+        type_="epcisException:ValidationException",
+    )
+
+
+def _capture_proceed(request: HttpRequest, actor: Any, organization: Any, body: bytes, media: str) -> HttpResponse:
+    """Greedy capture: the valid events stored, the others reported on the job (202); nothing storable: 400."""
+    from events.services.proceed import capture_proceed
+
+    try:
+        document = parse_document(body, media, validate=False)
+        if document.kind != "EPCISDocument":
+            return problem(400, "Cần một EPCISDocument / An EPCISDocument is required", f"got {document.kind}")
+        if len(document.events) > settings.TRUYXUAT_CAPTURE_MAX_EVENTS:
+            return _too_large(
+                f"{len(document.events)} events; the limit is {settings.TRUYXUAT_CAPTURE_MAX_EVENTS} per document"
+            )
+        if not _can(actor, organization):
+            return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
+        result, refused = capture_proceed(actor=actor, organization=organization, document=document, source="api")
+    except EpcisError as exc:  # a problem of the document itself: refused whole
+        failed = record_failure(
+            organization=_failure_org(actor, organization), problems=[p.as_dict() for p in exc.problems]
+        )
+        return _invalid(exc, failed)
+    except CaptureForbidden as exc:
+        return _refused(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
+    except CaptureTooLarge as exc:
+        return _too_large(exc.message)
+    if result is None:  # every event refused: nothing stored
+        failed = record_failure(
+            organization=_failure_org(actor, organization),
+            problems=[p.as_dict() for p in refused],
+            event_count=len(document.events),
+            error_behaviour="proceed",
+        )
+        return _invalid(EpcisError(refused), failed)
+    response = JsonResponse(_job(result.capture, result.duplicates, result.declared), status=202)
+    response["Location"] = f"/epcis/capture/{result.capture_id}"
+    return _headers(response)
+
+
 def _can(actor: Any, organization: Any) -> bool:
     from events.auth import can_capture
 
@@ -246,7 +317,7 @@ def _job(
         "finishedAt": job.finished_at.isoformat() if job.finished_at else None,
         "running": job.status == "running",
         "success": job.status == "success",
-        "captureErrorBehaviour": "rollback",
+        "captureErrorBehaviour": job.error_behaviour,
         "errors": job.errors,
         "eventCount": job.event_count,
         "storedCount": job.stored_count,
@@ -396,15 +467,14 @@ def _capture_one(request: HttpRequest) -> HttpResponse:
     actor, organization, error = _writer(request)
     if error is not None:
         return error
-    if _media(request) not in JSON_TYPES:
-        return problem(
-            415, "Kiểu nội dung không được hỗ trợ / Unsupported media type", "application/ld+json or application/json"
-        )
     body, error = _read_body(request)
     if error is not None or body is None:
         return error or _too_large("")
+    media = _sniffed(_media(request), body)
+    if media not in JSON_TYPES:
+        return _unsupported("application/ld+json or application/json")
     try:
-        document = parse_event(body, _media(request))
+        document = parse_event(body, media)
     except EpcisError as exc:
         return _invalid(exc)
     event = document.events[0]
