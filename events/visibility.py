@@ -1,6 +1,14 @@
 """Who sees which events: a producer its own and published ones; an agency its province; the public
 events of published lots (an event is public when it mentions a lot that is published, or published and
-then recalled, by an approved organisation)."""
+then recalled, by an approved organisation); a receiving partner the shipments addressed to it.
+
+Partners (issue 19 item 5): the organisation a shipping event names in its `destinationList` (by its GLN as a
+party, `/417/<gln>`, or as a place, `/414/<gln>`, or one of its facilities' GLNs, in any spelling: the
+`EventValue` projection holds canonical keys) sees that event before anything is published, and the history of
+what it carries up to the shipment: the events mentioning the shipped objects, or the lots aggregated into a
+shipped logistic unit, whose event time is not after the shipment's. A shipping event declared in error grants
+nothing. Later events of those objects (a shipment of the rest of the lot to someone else) stay hidden.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts import permissions
 from catalog.choices import OrganizationStatus
 from catalog.models import Lot, Organization, Product
 from catalog.selectors import PUBLIC_LOT_STATUSES
 from events.auth import member_organization_ids
+from events.choices import EdgeKind
+from events.epcis import GS1Key, digital_link
 from events.graph import fetch_in
-from events.models import EpcKey, EventEpc
+from events.models import EpcKey, Event, EventEpc, EventValue, LotEdge, ValueField
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class Visibility:
     everything: bool = False
     organization_ids: frozenset[int] = field(default_factory=frozenset)
     province_code: int | None = None
+    partner_keys: frozenset[str] = field(default_factory=frozenset)  # its organisations' GLNs as canonical keys
 
     def event_filter(self) -> Q:
         """A filter on `Event` for the events this viewer sees."""
@@ -36,6 +47,10 @@ class Visibility:
             query |= Q(organization_id__in=self.organization_ids)
         if self.province_code is not None:
             query |= Q(organization__province_code=self.province_code)
+        if self.partner_keys:
+            ships = shipments_to(self.partner_keys)
+            if ships.exists():
+                query |= partner_event_filter(ships)
         return query
 
     def organization_set(self) -> set[int]:
@@ -104,6 +119,47 @@ def public_event_ids(candidates: Iterable[int]) -> set[int]:
     )
 
 
+SHIPPING = "shipping"
+DESTINATION_TYPES = ("", "owning_party", "possessing_party", "location")  # sourceOrDestination types (normal form)
+
+
+def partner_keys(organization_ids: Iterable[int]) -> frozenset[str]:
+    """The canonical keys a destinationList names these organisations by: their GLN as a party and as a place,
+    and their facilities' GLNs."""
+    from catalog.models import Facility
+
+    ids = list(organization_ids)
+    glns = [g for g in Organization.objects.filter(pk__in=ids).values_list("gln", flat=True) if g]
+    places = [*glns, *Facility.objects.filter(organization_id__in=ids).values_list("gln", flat=True)]
+    return frozenset(
+        [digital_link(GS1Key("pgln", "", gln=g)) for g in glns]
+        + [digital_link(GS1Key("sgln", "", gln=g)) for g in places]
+    )
+
+
+def shipments_to(keys: Iterable[str]) -> QuerySet[Event]:
+    """Shipping events whose destinationList names one of `keys` (canonical keys), not declared in error."""
+    named = EventValue.objects.filter(field=ValueField.DESTINATION, sub__in=DESTINATION_TYPES, text__in=sorted(keys))
+    return Event.objects.filter(pk__in=named.values("event_id"), biz_step=SHIPPING, error_declaration__isnull=True)
+
+
+def partner_event_filter(ships: QuerySet[Event]) -> Q:
+    """Events of what `ships` carry, up to each shipment (see the module's note), and the shipments themselves."""
+    later = OuterRef(OuterRef("event__event_time"))
+    shipped_after = EventEpc.objects.filter(
+        key_id=OuterRef("key_id"), event__in=ships, event__event_time__gte=OuterRef("event__event_time")
+    )
+    unit_shipped_after = LotEdge.objects.filter(kind=EdgeKind.AGGREGATION, src_id=OuterRef("key_id")).filter(
+        Exists(EventEpc.objects.filter(key_id=OuterRef("dst_id"), event__in=ships, event__event_time__gte=later))
+    )
+    shipped = EventEpc.objects.filter(event__in=ships).values("key_id")
+    inside = LotEdge.objects.filter(kind=EdgeKind.AGGREGATION, dst_id__in=shipped).values("src_id")
+    mentions = EventEpc.objects.filter(Q(key_id__in=shipped) | Q(key_id__in=inside)).filter(
+        Q(Exists(shipped_after)) | Q(Exists(unit_shipped_after))
+    )
+    return Q(pk__in=ships.values("pk")) | Q(pk__in=mentions.values("event_id"))
+
+
 def visibility_for(viewer: Any) -> Visibility:
     """The visibility of a user, an API token's client, or None/anonymous (the public)."""
     if viewer is None or not permissions.is_authenticated(viewer):
@@ -111,4 +167,5 @@ def visibility_for(viewer: Any) -> Visibility:
     if permissions.is_platform_admin(viewer):
         return Visibility(everything=True)
     province = viewer.agency.province_code if permissions.is_agency_officer(viewer) else None
-    return Visibility(organization_ids=frozenset(member_organization_ids(viewer)), province_code=province)
+    organizations = frozenset(member_organization_ids(viewer))
+    return Visibility(organization_ids=organizations, province_code=province, partner_keys=partner_keys(organizations))
