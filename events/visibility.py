@@ -6,8 +6,9 @@ Partners (issue 19 item 5): the organisation a shipping event names in its `dest
 party, `/417/<gln>`, or as a place, `/414/<gln>`, or one of its facilities' GLNs, in any spelling: the
 `EventValue` projection holds canonical keys) sees that event before anything is published, and the history of
 what it carries up to the shipment: the events mentioning the shipped objects, or the lots aggregated into a
-shipped logistic unit, whose event time is not after the shipment's. A shipping event declared in error grants
-nothing. Later events of those objects (a shipment of the rest of the lot to someone else) stay hidden.
+shipped logistic unit, whose event time is not after the shipment's, except shipments to others. A shipping event
+declared in error grants nothing. Later events of those objects (a shipment of the rest of the lot to someone
+else) stay hidden, and so do the shipments of the same objects to other organisations.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ def partner_event_filter(ships: QuerySet[Event]) -> Q:
     mentions = EventEpc.objects.filter(Q(key_id__in=shipped) | Q(key_id__in=inside)).filter(
         Q(Exists(shipped_after)) | Q(Exists(unit_shipped_after))
     )
-    return Q(pk__in=ships.values("pk")) | Q(pk__in=mentions.values("event_id"))
+    history = Q(pk__in=mentions.values("event_id")) & ~Q(biz_step=SHIPPING)  # not others' shipments of them
+    return Q(pk__in=ships.values("pk")) | history
 
 
 def visibility_for(viewer: Any) -> Visibility:
