@@ -384,3 +384,21 @@ class SubscriptionDelivery(models.Model):
     def __str__(self) -> str:
         return f"{self.subscription_id} #{self.pk} ({self.state})"
 
+
+class CaptureOriginal(models.Model):
+    """A captured document exactly as it was sent, kept beside its capture job when the events were converted
+    from it (EPCIS XML: 2.0, or 1.x mapped to 2.0), written in the capture's transaction; served at
+    `/epcis/capture/<captureID>/original` to those who see the job (`events.services.originals`)."""
+
+    capture = models.OneToOneField(Capture, on_delete=models.CASCADE, related_name="original")
+    media_type = models.CharField(max_length=100)
+    schema_version = models.CharField(_("phiên bản EPCIS"), max_length=8, blank=True)
+    sha256 = models.CharField(max_length=64)
+    body = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("tài liệu gốc")
+        verbose_name_plural = _("tài liệu gốc")
+
+    def __str__(self) -> str:
+        return f"{self.capture_id} ({self.media_type}, {len(self.body)} bytes)"

@@ -11,6 +11,7 @@ _KINDS = "|".join(views_discovery.KINDS)
 urlpatterns: list[URLPattern | URLResolver] = [
     path("capture", views.capture, name="capture"),
     path("capture/<str:capture_id>", views.capture_job, name="capture-job"),
+    path("capture/<str:capture_id>/original", views.capture_original, name="capture-original"),
     path("events", views.events, name="events"),
     path("events/<path:event_id>", views.event_detail, name="event"),
     path("queries", views_queries.queries, name="queries"),

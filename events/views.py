@@ -6,6 +6,7 @@ people with their session, and then CSRF is enforced on every write.
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from typing import Any
@@ -21,6 +22,7 @@ from catalog.models import Organization
 from core.errors import Forbidden
 from core.problems import problem
 from events import epc_format, selectors
+from events.answers import XML_MEDIA, negotiate, not_acceptable, xml_answer
 from events.auth import TokenActor, bearer_token, capture_error, scope_error, token_actor
 from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
 from events.models import KEY_MAX, Capture
@@ -28,6 +30,7 @@ from events.query import QueryError
 from events.services import CaptureTooLarge, capture_document, capture_events, record_failure
 from events.services.authority import CaptureForbidden
 from events.services.corrections import EventIdTaken
+from events.services.originals import capture_with_original, original_for
 
 JSON_TYPES = ("application/json", "application/ld+json")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -201,9 +204,14 @@ def capture(request: HttpRequest) -> HttpResponse:
     if not _can(actor, organization):
         return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
     try:  # validated while it is prepared (a large document partly in a helper process)
-        result = capture_document(
-            actor=actor, organization=organization, document=document, source="api", validate=True
-        )
+        if media in XML_TYPES:  # the XML as sent kept beside the job, in the same transaction (issue 19 item 4)
+            result = capture_with_original(
+                actor=actor, organization=organization, document=document, original=body, media_type=media
+            )
+        else:
+            result = capture_document(
+                actor=actor, organization=organization, document=document, source="api", validate=True
+            )
     except EpcisError as exc:
         return _invalid(
             exc,
@@ -367,6 +375,25 @@ def capture_job(request: HttpRequest, capture_id: str) -> HttpResponse:
     return _headers(JsonResponse(_job(job)))
 
 
+def capture_original(request: HttpRequest, capture_id: str) -> HttpResponse:
+    """GET the document of a capture job exactly as it was sent (kept for XML documents: 2.0, or 1.x mapped to
+    2.0), with its media type; 404 where none was kept or the job is not the caller's to see."""
+    orgs, error = _job_reader(request)
+    if error is not None:
+        return error
+    try:
+        job = Capture.objects.filter(capture_id=uuid.UUID(capture_id)).first()
+    except ValueError:
+        job = None
+    kept = original_for(job) if job is not None and (orgs is None or job.organization_id in orgs) else None
+    if job is None or kept is None:
+        return problem(404, "Không tìm thấy / Not found", f"original document of capture job {capture_id[:100]}")
+    response = HttpResponse(bytes(kept.body), content_type=f"{kept.media_type}; charset=utf-8")
+    response["Digest"] = f"sha-256={base64.b64encode(bytes.fromhex(kept.sha256)).decode()}"
+    response["Content-Disposition"] = f'attachment; filename="{job.capture_id}.xml"'
+    return _headers(response)
+
+
 @csrf_exempt
 def events(request: HttpRequest) -> HttpResponse:
     """GET: the SimpleEventQuery as an EPCISQueryDocument; POST: capture one event → 201 + Location."""
@@ -382,6 +409,9 @@ def events(request: HttpRequest) -> HttpResponse:
     denied = scope_error(viewer, "read")
     if denied is not None:
         return denied
+    answer = negotiate(request)  # JSON-LD, or XML on Accept: application/xml (issue 19 item 4)
+    if answer is None:
+        return _headers(not_acceptable())
     try:
         fmt = epc_format.requested(request.headers.get(epc_format.HEADER))
         result = selectors.query(request.GET, viewer)
@@ -389,8 +419,12 @@ def events(request: HttpRequest) -> HttpResponse:
         return _bad_format(exc)
     except QueryError as exc:
         return _query_problem(exc)
-    response = JsonResponse(_query_document(result.events, fmt), json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/ld+json"
+    document = _query_document(result.events, fmt)
+    if answer in XML_MEDIA:
+        response = xml_answer(_with_contexts(document, result.events), answer)
+    else:
+        response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+        response["Content-Type"] = "application/ld+json"
     response[epc_format.HEADER] = fmt
     if result.next_token:
         params = request.GET.copy()
@@ -398,6 +432,12 @@ def events(request: HttpRequest) -> HttpResponse:
         response["Link"] = f'<{request.path}?{params.urlencode()}>; rel="next"'
         response["GS1-Next-Page-Token"] = result.next_token
     return _headers(response)
+
+
+def _with_contexts(document: dict[str, Any], rows: list[Any]) -> list[tuple[dict[str, Any], list[Any]]]:
+    """The page's events (as the JSON answer has them) each with the @context it was captured under."""
+    events = document["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    return [(event, row.capture.context or []) for event, row in zip(events, rows, strict=True)]
 
 
 def _context(captures: list[Capture]) -> list[Any]:
@@ -423,6 +463,9 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
     denied = scope_error(viewer, "read")
     if denied is not None:
         return denied
+    answer = negotiate(request)
+    if answer is None:
+        return _headers(not_acceptable())
     try:
         fmt = epc_format.requested(request.headers.get(epc_format.HEADER))
     except epc_format.UnknownFormat as exc:
@@ -434,6 +477,10 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
             404, "Không tìm thấy / Not found", f"event {event_id[:200]}", type_="epcisException:NoSuchResourceException"
         )
     body = epc_format.apply(selectors.event_json(event), fmt)
+    if answer in XML_MEDIA:  # an EPCISQueryDocument holding the one event
+        xml = xml_answer([(body, event.capture.context or [])], answer)
+        xml[epc_format.HEADER] = fmt
+        return _headers(xml)
     if "@context" not in body:
         body = {"@context": _context([event.capture]), **body}
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
@@ -523,4 +570,4 @@ def _capture_one(request: HttpRequest) -> HttpResponse:
     return _headers(created)
 
 
-__all__ = ["TokenActor", "capture", "capture_job", "event_detail", "events"]
+__all__ = ["TokenActor", "capture", "capture_job", "capture_original", "event_detail", "events"]
