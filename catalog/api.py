@@ -21,7 +21,7 @@ class OrganizationRef(Schema):
     tax_code: str
 
 
-class OrganizationOut(Schema):
+class PublicOrganizationOut(Schema):
     name: str
     tax_code: str
     gln: str | None
@@ -39,7 +39,7 @@ class ProductRef(Schema):
     ocop_stars: int | None
 
 
-class ProductOut(Schema):
+class PublicProductOut(Schema):
     gtin: str
     name: str
     category: str
@@ -70,7 +70,7 @@ class HoldOut(Schema):
     explanation: str
 
 
-class LotOut(Schema):
+class PublicLotOut(Schema):
     gtin: str
     lot: str
     digital_link: str
@@ -174,13 +174,13 @@ def lot_out(lot: Lot) -> dict[str, Any]:
     }
 
 
-@router.get("/organizations", response=list[OrganizationOut], summary="Approved organisations")
+@router.get("/organizations", response=list[PublicOrganizationOut], summary="Approved organisations")
 @paginate(BoundedPageNumberPagination)
 def list_organizations(request: HttpRequest) -> Any:
     return _Mapped(selectors.public_organizations(), organization_out)
 
 
-@router.get("/products", response=list[ProductOut], summary="Products of approved organisations")
+@router.get("/products", response=list[PublicProductOut], summary="Products of approved organisations")
 @paginate(BoundedPageNumberPagination)
 def list_products(request: HttpRequest, category: str | None = None) -> Any:
     qs = selectors.public_products()
@@ -189,7 +189,7 @@ def list_products(request: HttpRequest, category: str | None = None) -> Any:
     return _Mapped(qs, product_out)
 
 
-@router.get("/lots", response=list[LotOut], summary="Published lots")
+@router.get("/lots", response=list[PublicLotOut], summary="Published lots")
 @paginate(BoundedPageNumberPagination)
 def list_lots(request: HttpRequest, gtin: str | None = None) -> Any:
     qs = selectors.published_lots()

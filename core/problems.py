@@ -6,8 +6,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
+from ninja import Field, Schema
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Schema):
+    """The body of every error answer of the API, as OpenAPI describes it (`application/problem+json`)."""
+
+    type: str = Field(description="about:blank, or an EPCIS exception such as epcisException:QueryParameterException")
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[dict[str, Any]] | None = Field(None, description="One entry per field or event refused")
 
 
 def problem(status: int, title: str, detail: str = "", *, type_: str = "about:blank", **extra: Any) -> JsonResponse:

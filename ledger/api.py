@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 
 from core.errors import NotFound
-from core.problems import problem
+from core.problems import Problem, problem
 from ledger import checkpoints, selectors
 
 router = Router(tags=["ledger"])
@@ -19,6 +19,28 @@ class InclusionOut(Schema):
     tree_size: int
     leaf_hash: str
     hashes: list[str]
+
+
+class BundleRecordOut(Schema):
+    kind: str
+    leaf_index: int
+    canonical: str
+    leaf_hash: str
+    inclusion_proof: list[str]
+
+
+class BundleSubjectOut(Schema):
+    gtin: str
+    lot: str
+    digital_link: str
+
+
+class ProofBundleOut(Schema):
+    origin: str
+    checkpoint: str
+    verifier_key: str
+    records: list[BundleRecordOut]
+    subject: BundleSubjectOut
 
 
 class ConsistencyOut(Schema):
@@ -40,7 +62,7 @@ def _signed_size() -> int:
 
 @router.get(
     "/ledger/proof",
-    response={200: InclusionOut, 400: dict},
+    response={200: InclusionOut, 400: Problem},
     summary="Inclusion proof of a leaf (RFC 9162 audit path, base64)",
 )
 def inclusion_proof(request: HttpRequest, leaf_index: int, tree_size: int | None = None) -> Any:
@@ -57,7 +79,7 @@ def inclusion_proof(request: HttpRequest, leaf_index: int, tree_size: int | None
 
 @router.get(
     "/ledger/consistency",
-    response={200: ConsistencyOut, 400: dict},
+    response={200: ConsistencyOut, 400: Problem},
     summary="Consistency proof between two tree sizes (RFC 9162, base64)",
 )
 def consistency_proof(request: HttpRequest, first: int, second: int | None = None) -> Any:
@@ -101,7 +123,7 @@ def event_refs(lot: Any) -> list[selectors.Ref]:
 @router.get(
     "/lots/{gtin}/{lot}/proof-bundle",
     summary="Offline proof bundle of a published lot",
-    response={200: dict, 404: dict},
+    response={200: ProofBundleOut, 404: Problem},
 )
 def lot_proof_bundle(request: HttpRequest, gtin: str, lot: str) -> Any:
     """Every ledger record about the lot and its trace (lot versions, product, organisation,

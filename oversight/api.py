@@ -114,6 +114,61 @@ class ReportOut(Schema):
     pdf: str | None
 
 
+class QueueLotOut(Schema):
+    id: int
+    gtin: str
+    lot: str
+    organization: str
+
+
+class ReviewQueueOut(Schema):
+    counts: dict[str, int] = Field(description="organization, lot, stamp_batch, master_data: how many wait")
+    lots: list[QueueLotOut]
+
+
+class RecallLotOut(Schema):
+    key: str
+    lot_id: int | None
+    depth: int
+    outside_jurisdiction: bool
+
+
+class RecallPartyOut(Schema):
+    name: str
+    gln: str | None
+    organization_id: int | None
+    acknowledged_at: dt.datetime | None
+    quantity_withdrawn: str | None
+    unit: str
+
+
+class RecallUnitOut(Schema):
+    unit: str
+    withdrawn: str
+    in_scope: str | None
+
+
+class RecallProgressOut(Schema):
+    parties: int
+    acknowledged: int
+    percent: int
+    lots: int
+    catalog_lots: int
+    units: list[RecallUnitOut] = Field(description="Quantities per unit (kg and bags are never added together)")
+
+
+class RecallOut(Schema):
+    id: int
+    code: str
+    status: str
+    hazard_class: str
+    reason: str
+    notice: str
+    lots: list[RecallLotOut]
+    parties: list[RecallPartyOut]
+    progress: RecallProgressOut
+
+
 def _report(job: ReportJob) -> dict[str, Any]:
     base = f"/oversight/bao-cao/{job.pk}/tep/"
     done = job.status == "done"
@@ -129,7 +184,9 @@ def _report(job: ReportJob) -> dict[str, Any]:
     }
 
 
-@router.get("/oversight/reviews/queue", summary="Counts of each review queue and the lots waiting")
+@router.get(
+    "/oversight/reviews/queue", response=ReviewQueueOut, summary="Counts of each review queue and the lots waiting"
+)
 def queue(request: Any) -> dict[str, Any]:
     lots = review_selectors.pending_lots(request.auth)[:100]
     return {
@@ -219,7 +276,7 @@ def _recall(recall: Recall) -> dict[str, Any]:
     }
 
 
-@router.post("/oversight/recalls", response={201: dict}, summary="Start a recall from a lot, a facility or a test")
+@router.post("/oversight/recalls", response={201: RecallOut}, summary="Start a recall from a lot, a facility or a test")
 def start_recall(request: Any, body: RecallIn) -> Status:
     lot = get_object_or_404(Lot, pk=body.lot_id) if body.lot_id else None
     facility = get_object_or_404(Facility, pk=body.facility_id) if body.facility_id else None
@@ -236,7 +293,7 @@ def start_recall(request: Any, body: RecallIn) -> Status:
     return Status(201, _recall(recall))
 
 
-@router.get("/oversight/recalls/{recall_id}", response=dict, summary="A recall: scope, parties, progress")
+@router.get("/oversight/recalls/{recall_id}", response=RecallOut, summary="A recall: scope, parties, progress")
 def recall_detail(request: Any, recall_id: int) -> dict[str, Any]:
     recall = get_object_or_404(Recall, pk=recall_id)
     if not permissions.is_officer_for(request.auth, recall.organization):

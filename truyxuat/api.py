@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
@@ -18,10 +20,22 @@ from events.auth import scope_problem
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
 from stamps.api import router as stamps_router
+from truyxuat import openapi
 from truyxuat.parser import BodyError, LimitedParser
 from workspace.api import router as workspace_router
 
-api = NinjaAPI(
+
+class TruyxuatAPI(NinjaAPI):
+    """django-ninja's API whose OpenAPI document also describes the trace's answer and the EPCIS REST binding
+    (truyxuat/openapi.py)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        openapi.complete(schema)
+        return schema
+
+
+api = TruyxuatAPI(
     title="truyxuat API",
     version="1",
     description="Truy xuất nguồn gốc — public and partner API of the provincial traceability portal.",

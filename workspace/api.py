@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 
 from workspace import selectors
 from workspace.apis import diary, lots, profile
@@ -22,7 +22,17 @@ router.add_router("", lots.router)
 router.add_router("", profile.router)
 
 
-@router.get("/attention", auth=AUTH, summary="What needs attention now (dashboard counts)")
+class AttentionOut(Schema):
+    organization: str
+    pending_receipts: int
+    awaiting_receiver: int
+    expiring_certificates: int
+    blocked_lots: int
+    new_feedback: int
+    draft_lots: int
+
+
+@router.get("/attention", auth=AUTH, response=AttentionOut, summary="What needs attention now (dashboard counts)")
 def attention(request: HttpRequest) -> dict[str, Any]:
     c = caller(request)
     a = selectors.attention(c.organization, c.actor)

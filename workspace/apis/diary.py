@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -58,7 +58,35 @@ def entry_out(entry: DiaryEntry, created: bool) -> dict[str, Any]:
     }
 
 
-@router.get("/diary/templates", summary="Areas, their activity templates and the defaults from the last entries")
+class ActivityOut(Schema):
+    code: str
+    icon: str
+    label: str
+
+
+class TemplateAreaOut(Schema):
+    id: int
+    code: str
+    name: str
+    crop: str
+    template: str
+    activities: list[ActivityOut]
+    suggestions: dict[str, list[str]]
+    harvest_unit: str
+
+
+class TemplatesOut(Schema):
+    areas: list[TemplateAreaOut]
+    defaults: dict[str, dict[str, dict[str, str]]] = Field(
+        description="{area id: {activity: the fields of its last entry}}: a new entry starts from them"
+    )
+
+
+@router.get(
+    "/diary/templates",
+    response=TemplatesOut,
+    summary="Areas, their activity templates and the defaults from the last entries",
+)
 def templates(request: HttpRequest) -> dict[str, Any]:
     org = caller(request).organization
     return {"areas": selectors.areas_with_templates(org), "defaults": selectors.defaults_for(org)}
