@@ -166,7 +166,9 @@ def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
     assert DiaryEntry.objects.filter(organization=org).count() == 7
     assert DiaryEntry.objects.filter(organization=org, source="offline").count() == 1
 
-    # measurement: one entry that repeats the last one (defaults filled in): taps and seconds
+    # measurement: one entry that repeats the last one (defaults filled in): taps and seconds; the sync's own
+    # "Đã lưu" notice goes first, so the one waited for below is this entry's
+    page.wait_for_selector(".toast", state="detached")
     start = time.perf_counter()
     page.click("#activity-tiles [data-activity=fertilising]")  # tap 1
     assert page.input_value("#f-product") == "Phân chuồng hoai"  # default from the last entry
