@@ -8,7 +8,8 @@ event's own ``@context`` (the context it was captured under), declared on the ev
 under different contexts keep their own meaning on one page. A full IRI key is split at its last ``/``, ``#`` or
 ``:`` into namespace and name; keys without a prefix inside an extension value stay without a namespace, as the
 XML form allowed them. Extension objects become child elements (``#text`` / ``@value`` their text), lists repeated
-elements. Names that are not valid XML names have their other characters replaced by ``_``.
+elements. Names that are not valid XML names have their other characters replaced by ``_``, and characters XML
+cannot carry (control characters that JSON strings may hold) by U+FFFD.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ _TYPED_LISTS: dict[str, tuple[str, cbv.Kind]] = {
     "destinationList": ("destination", "sdt"),
 }
 _NOT_NAME = re.compile(r"[^\w.\-]", re.UNICODE)
+_NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9_.\-]")
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _standard_prefixes() -> dict[str, str]:
@@ -131,7 +134,12 @@ def _xml_namespace(iri: str) -> str:
 
 def _ncname(name: str) -> str:
     name = _NOT_NAME.sub("_", name) or "_"
-    return name if name[0].isalpha() or name[0] == "_" else "_" + name
+    name = name if name[0].isalpha() or name[0] == "_" else "_" + name
+    try:
+        etree.QName(name)
+    except ValueError:  # a letter or digit XML names do not allow
+        name = _NOT_ASCII_NAME.sub("_", name)
+    return name
 
 
 def _text(value: Any) -> str:
@@ -139,7 +147,7 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float | int | Decimal):
         return format(Decimal(str(value)), "f")
-    return "" if value is None else str(value)
+    return "" if value is None else _NOT_XML_CHAR.sub("\ufffd", str(value))  # JSON allows what XML cannot carry
 
 
 class _Writer:
@@ -220,7 +228,7 @@ class _Writer:
         element = etree.SubElement(parent, "errorDeclaration")
         etree.SubElement(element, "declarationTime").text = _text(data.get("declarationTime"))
         if data.get("reason"):
-            etree.SubElement(element, "reason").text = cbv.to_urn(str(data["reason"]), "er")
+            etree.SubElement(element, "reason").text = _text(cbv.to_urn(str(data["reason"]), "er"))
         if "correctiveEventIDs" in data:
             ids = etree.SubElement(element, "correctiveEventIDs")
             for event_id in data["correctiveEventIDs"] or []:
@@ -243,14 +251,14 @@ class _Writer:
                     if item.get("uom"):
                         etree.SubElement(quantity, "uom").text = _text(item["uom"])
         elif name in _CBV_TEXT:
-            etree.SubElement(parent, name).text = cbv.to_urn(str(value), _CBV_TEXT[name])
+            etree.SubElement(parent, name).text = _text(cbv.to_urn(str(value), _CBV_TEXT[name]))
         elif name in _TYPED_LISTS:
             child_name, kind = _TYPED_LISTS[name]
             element = etree.SubElement(parent, name)
             for item in value or []:
                 child = etree.SubElement(element, child_name)
                 if item.get("type"):
-                    child.set("type", cbv.to_urn(str(item["type"]), kind))
+                    child.set("type", _text(cbv.to_urn(str(item["type"]), kind)))
                 child.text = _text(item.get(child_name))
         elif name in ("readPoint", "bizLocation"):
             element = etree.SubElement(parent, name)
@@ -260,7 +268,7 @@ class _Writer:
             element = etree.SubElement(parent, name)
             for part in ("unset", "set"):  # the XSD's order
                 for disposition in value.get(part) or []:
-                    etree.SubElement(element, part).text = cbv.to_urn(str(disposition), "disp")
+                    etree.SubElement(element, part).text = _text(cbv.to_urn(str(disposition), "disp"))
         elif name == "sensorElementList":
             element = etree.SubElement(parent, name)
             for sensor in value or []:
