@@ -114,8 +114,8 @@ def params_of(definition: Any) -> dict[str, str]:
             params[name] = "|".join(str(v) for v in value)
         elif isinstance(value, bool):
             params[name] = "true" if value else "false"
-        elif value is None:
-            params[name] = ""
+        elif value is None:  # EPCIS 1.x's void EXISTS_ parameters: present means true
+            params[name] = "true" if name.startswith("EXISTS_") else ""
         elif isinstance(value, str | int | float):
             params[name] = str(value)
         else:

@@ -240,9 +240,10 @@ def _unsupported(expected: str) -> HttpResponse:
 
 
 def _sniffed(media: str, body: bytes) -> str:
-    """The media type of a body sent without Content-Type: JSON(-LD) when it starts as a JSON object does (the
+    """The media type of a body sent without a type of its own (no Content-Type, or text/plain, which HTTP
+    clients such as fetch give a string body by default): JSON(-LD) when it starts as a JSON object does (the
     EPCIS 2.0 JSON binding's only form), XML when it starts with '<'; otherwise the type sent."""
-    if media:
+    if media and media != "text/plain":
         return media
     start = body.lstrip()[:1]
     return "application/json" if start == b"{" else "application/xml" if start == b"<" else media

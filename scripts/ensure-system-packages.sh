@@ -5,6 +5,11 @@ need=()
 for pkg in postgresql chromium mosquitto mosquitto-clients zbar-tools golang-go golang-golang-x-mod-dev poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# node and npm run GS1's epcis2.js SDK against a live server (events/tests/test_epcis2js.py); checked by command, as
+# a NodeSource nodejs (which bundles npm) serves as well as Debian's nodejs and npm
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  need+=(nodejs npm)
+fi
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

@@ -181,12 +181,15 @@ def test_a_refusal_of_a_long_value_keeps_its_reason(client, organization):
     assert len(error["message"]) <= 300
 
 
+@pytest.mark.parametrize("content_type", ["", "text/plain;charset=UTF-8"])
 @pytest.mark.parametrize(("path", "status"), [("/epcis/capture", 202), ("/epcis/events", 201)])
-def test_json_without_content_type_is_json(client, organization, path, status):
+def test_json_without_content_type_is_json(client, organization, path, status, content_type):
     token = token_for(organization)
     event = object_event([lgtin(GTIN_A, "C0")])
     data = body(document([event])) if path == "/epcis/capture" else json.dumps({"@context": [CONTEXT_URL], **event})
-    response = _post(client, token, data if isinstance(data, bytes) else data.encode(), path=path, content_type="")
+    response = _post(
+        client, token, data if isinstance(data, bytes) else data.encode(), path=path, content_type=content_type
+    )
     assert response.status_code == status
     assert Event.objects.count() == 1
 

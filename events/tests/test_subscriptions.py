@@ -317,6 +317,7 @@ def test_a_schedule_reports_at_its_times(client, organization, receiver):
     loud = _subscribe(client, token, {"dest": receiver.url, "schedule": {"minute": "0,30"}, "reportIfEmpty": True})
     assert (quiet.status_code, loud.status_code) == (201, 201)
     due = Subscription.objects.get(subscription_id=loud.json()["subscriptionID"]).next_run_at
+    assert due is not None
     assert (timezone.localtime(due).minute, timezone.localtime(due).second) in ((0, 0), (30, 0))
     assert run_due(due - timedelta(seconds=1)) == 0
     assert run_due(due) == 1  # only the subscription that reports empty results
