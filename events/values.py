@@ -22,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from events.epcis import EventIndex, GS1Key, key_of, normalise_disposition, parse_time
+from events.epcis import EventIndex, GS1Key, InvalidIdentifier, key_of, normalise_disposition, parse_key, parse_time
 from events.epcis.identifiers import KeyKind
 from events.models import ValueField
 from stamps.digital_link import InvalidLink, parse_uri
@@ -64,6 +65,7 @@ QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "out
 _MARKERS = ('"sensorElementList"', 'uantityList"', '"persistentDisposition"')
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical(value: str) -> str:
     """The canonical key of an identifier however it is written: EPC URN, Digital Link on any host, or a
     compressed Digital Link (GS1 Digital Link 1.2 §6; `key_of` reads the first two); anything else as it is."""
@@ -71,8 +73,10 @@ def canonical(value: str) -> str:
     if key != value or not value.startswith(("http://", "https://")):
         return key
     try:
+        if parse_key(value).kind != "other":  # an uncompressed Digital Link already canonical
+            return key
         link = parse_uri(value)
-    except InvalidLink:
+    except (InvalidIdentifier, InvalidLink):
         return value
     if link.primary == "01":
         kind: KeyKind = "sgtin" if link.serial is not None else "lgtin" if link.lot is not None else "gtin"
