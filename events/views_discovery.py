@@ -9,7 +9,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from events import views
+from core.problems import problem
+from events import epc_format, views
 from events.auth import bearer_token, scope_error, token_actor
 from events.choices import INSTANCE_ROLES
 from events.epcis import CONTEXT_URL, normalise_biz_step, normalise_disposition
@@ -68,10 +69,18 @@ def _values(kind: str, viewer: Any) -> Any:
     return seen.exclude(**{column: ""}).values_list(column, flat=True).distinct()
 
 
-def _epc(key: EpcKey, epc_format: str) -> str:
-    if epc_format == "Always_EPC_URN" and key.epc:
-        return key.epc
-    return key.key
+def _format(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """The GS1-EPC-Format asked for (identifiers in the lists: Digital Links, or EPC URNs), or a 400."""
+    try:
+        return epc_format.requested(request.headers.get(epc_format.HEADER)), None
+    except epc_format.UnknownFormat as exc:
+        return "", problem(
+            400,
+            "GS1-EPC-Format không hợp lệ / Invalid GS1-EPC-Format",
+            f"{str(exc)[:60]!r}: {', '.join(epc_format.FORMATS)}",
+            type_="epcisException:QueryParameterException",
+            parameter=epc_format.HEADER,
+        )
 
 
 def collection(request: HttpRequest, kind: str) -> HttpResponse:
@@ -83,15 +92,19 @@ def collection(request: HttpRequest, kind: str) -> HttpResponse:
     viewer, error = _viewer(request)
     if error is not None:
         return error
+    fmt, error = _format(request)
+    if error is not None:
+        return error
     if kind == "epcs":
-        epc_format = request.headers.get("GS1-EPC-Format", "")
-        items, error, token = paged(request, _values(kind, viewer), kind, "id", lambda k: _epc(k, epc_format))
+        items, error, token = paged(
+            request, _values(kind, viewer), kind, "id", lambda k: epc_format.translated(k.key, fmt)
+        )
     else:
         standard = _standard(kind)
         found = _values(kind, viewer) if kind in COLUMN else Event.objects.none().values_list("type", flat=True)
         custom = sorted(set(found) - set(standard)) if standard else None
         if custom is None:  # locations: as many as the events name, paged in the database
-            items, error, token = paged(request, found, kind, COLUMN[kind], lambda v: v)
+            items, error, token = paged(request, found, kind, COLUMN[kind], lambda v: epc_format.translated(v, fmt))
         else:  # a vocabulary: the standard values and the extensions the caller's events use
             items, error, token = _paged_list(request, kind, [*standard, *custom])
     if error is not None:

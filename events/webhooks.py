@@ -165,10 +165,10 @@ def _settled_upto(after: int, now: datetime) -> int:
     return int(Event.objects.aggregate(last=Max("pk"))["last"] or 0)
 
 
-def _event_json(event: Event) -> dict[str, Any]:
-    from events import selectors
+def _event_json(event: Event, fmt: str) -> dict[str, Any]:
+    from events import epc_format, selectors
 
-    body = selectors.event_json(event)
+    body = epc_format.apply(selectors.event_json(event), fmt or "Never_Translates")  # the subscription's format
     own = [c for c in event.capture.context or [] if c != CONTEXT_URL]
     if own and "@context" not in body:  # each event keeps the context it was captured with
         body = {"@context": [CONTEXT_URL, *own], **body}
@@ -186,7 +186,7 @@ def document(subscription: Subscription, events: list[Event], now: datetime) -> 
             "queryResults": {
                 "queryName": subscription.query.name,
                 "subscriptionID": str(subscription.subscription_id),
-                "resultsBody": {"eventList": [_event_json(e) for e in events]},
+                "resultsBody": {"eventList": [_event_json(e, subscription.epc_format) for e in events]},
             }
         },
     }

@@ -227,6 +227,27 @@ def test_stream_delivers_new_matching_events_signed(client, organization, receiv
 
 
 @pytest.mark.django_db
+def test_deliveries_in_the_epc_format_asked(client, organization, receiver):
+    token = token_for(organization)
+    _query(client, token)
+    item = "https://id.gs1.org/01/09521234543213/21/7"
+    refused = _subscribe(client, token, {"dest": receiver.url, "stream": True}, HTTP_GS1_EPC_FORMAT="Sometimes")
+    assert refused.status_code == 400
+    created = _subscribe(client, token, {"dest": receiver.url, "stream": True}, HTTP_GS1_EPC_FORMAT="Always_EPC_URN")
+    assert created.json()["epcFormat"] == "Always_EPC_URN"
+    capture_events(
+        actor=SYSTEM,
+        organization=organization,
+        events=[object_event([], [item], biz_step="shipping", action="OBSERVE")],
+    )
+    run_due(timezone.now())
+    [doc] = receiver.documents()
+    assert doc["epcisBody"]["queryResults"]["resultsBody"]["eventList"][0]["epcList"] == [
+        "urn:epc:id:sgtin:9521234.054321.7"
+    ]
+
+
+@pytest.mark.django_db
 def test_failed_deliveries_are_retried_with_backoff(client, organization, receiver):
     token = token_for(organization)
     _query(client, token)
