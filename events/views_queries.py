@@ -258,7 +258,7 @@ def run_with(request: HttpRequest, forced: dict[str, str]) -> HttpResponse:
     sent = request.GET.copy()
     merged = QueryDict(mutable=True)
     for key in sent:
-        if key not in forced:
+        if key not in forced and key != "organization":  # (a person's choice of scope, not a filter)
             merged.setlist(key, sent.getlist(key))
     for key, value in forced.items():
         merged[key] = value

@@ -196,6 +196,8 @@ def test_people_own_queries_by_organisation_or_themselves(client, world, organiz
     assert NamedQuery.objects.get(name="mine").organization_id == organization.pk
     # the organisation's token sees the query its member made
     assert client.get("/epcis/queries/mine", **_auth(world["a"])).status_code == 200
+    run = client.get(f"/epcis/queries/mine/events?organization={quote(organization.tax_code)}")
+    assert (run.status_code, _lots(run.json())) == (200, ["Q1", "Q2"])
     officer = UserFactory(username="officer", agency=agency)
     client.force_login(officer)
     assert _create(client, "", "mine", {}).status_code == 201

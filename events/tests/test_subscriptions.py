@@ -397,3 +397,19 @@ def test_the_worker_delivers_after_a_capture_commits(client, live_server, organi
         assert SubscriptionDelivery.objects.get().state == "delivered"
     finally:
         worker.stop()
+
+
+@pytest.mark.django_db
+def test_the_worker_command_makes_one_pass(client, organization, receiver):
+    import io
+
+    from django.core.management import call_command
+
+    token = token_for(organization)
+    _query(client, token)
+    _subscribe(client, token, {"dest": receiver.url, "stream": True})
+    _ship(organization, "W1")
+    out = io.StringIO()
+    call_command("subscriptions", "--once", stdout=out)
+    assert out.getvalue().strip() == "1 delivery attempt(s)"
+    assert [_lots(d) for d in receiver.documents()] == [["W1"]]
