@@ -27,12 +27,32 @@ DATABASE_FIXTURES = {
 }
 
 
+def _seeded_rows_survive_flushes(item: pytest.Item) -> None:
+    """A transactional test (live server, `transaction=True`) ends by flushing every table, and with them the rows
+    the data migrations seeded (the priority catalogue, maximum levels, plan indicators, survey forms): a later
+    transactional test would then find them missing or not depending on the order tests ran in. Django's
+    serialized rollback restores them before each such test."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & fixtures
+    )
+    if transactional:
+        kwargs = dict(marker.kwargs) if marker else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 def pytest_collection_modifyitems(config, items):
-    """`TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the
+    """Transactional tests restore the seeded rows (above).
+
+    `TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the
     database. The others (pure cores, parsers, hashing, the Go verifier) cannot reach it — pytest-django refuses
     database access to a test without the `django_db` mark or a database fixture — so a second pass would repeat
     exactly what the SQLite pass ran. A test whose subprocesses use the configured database carries the
     `database_process` mark and is kept. The deselected count is printed by pytest."""
+    for item in items:
+        _seeded_rows_survive_flushes(item)
     if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
         return
     keep: list[pytest.Item] = []
