@@ -113,6 +113,15 @@ class Chain:
             [self.a_key], biz_step="inspecting", action="OBSERVE", time="2026-11-02T15:00:00+07:00", location=FARM
         )
         capture_events(actor=SYSTEM, organization=self.farm, events=[event])
+        self.inspection = event
+        return fresh(self.a, self.b)
+
+    def declare(self) -> dict[str, Any]:
+        """The inspection was recorded in error: EPCIS's error declaration (the event re-stated under its eventID
+        with `errorDeclaration`) takes it out of both lots' chains."""
+        declared = dict(self.inspection)
+        declared["errorDeclaration"] = {"declarationTime": "2026-11-02T16:00:00+07:00", "reason": "incorrect_data"}
+        capture_events(actor=SYSTEM, organization=self.farm, events=[declared])
         return fresh(self.a, self.b)
 
     def certificate(self) -> dict[str, Any]:
@@ -149,6 +158,7 @@ def main() -> None:
         "hold": chain.hold,
         "release": chain.release,
         "capture": chain.capture,
+        "declare": chain.declare,
         "certificate": chain.certificate,
         "recall": chain.recall,
     }

@@ -167,7 +167,8 @@ def _write_and_check(base: str, writer: Writer, kind: str, *paths: str) -> dict[
 
 
 def test_every_kind_of_write_shows_at_once_on_every_worker(site):
-    """In the order a lot's life runs them: publication, hold and release, a captured event, a certificate, recall."""
+    """In the order a lot's life runs them: publication, hold and release, a captured event and its correction (an
+    EPCIS error declaration), a certificate, recall."""
     base, writer = site
     a, b, p = writer.paths["a"], writer.paths["b"], writer.paths["p"]
 
@@ -183,6 +184,9 @@ def test_every_kind_of_write_shows_at_once_on_every_worker(site):
     expected = _write_and_check(base, writer, "capture", a, b)
     for path in (a, b):  # the inspection of lot A is in B's chain too (B was made from A)
         assert [s["biz_step"] for s in expected[path]["chain"]].count("inspecting") == 1
+    expected = _write_and_check(base, writer, "declare", a, b)
+    for path in (a, b):  # declared in error: out of both chains at once
+        assert [s["biz_step"] for s in expected[path]["chain"]].count("inspecting") == 0
 
     expected = _write_and_check(base, writer, "certificate", b)
     assert "VG-COHERENT-1" in [c["number"] for c in expected[b]["certificates"]]
