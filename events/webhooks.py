@@ -222,7 +222,8 @@ def produce(subscription_pk: int, now: datetime) -> int:
     from events.subscriptions import next_run, parse_schedule, subscriber
 
     with transaction.atomic():
-        sub = Subscription.objects.select_for_update().select_related("query", "token").filter(pk=subscription_pk)
+        sub = Subscription.objects.select_for_update(of=("self",)).select_related("query", "token")
+        sub = sub.filter(pk=subscription_pk)
         subscription = sub.first()
         if subscription is None:
             return 0

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from accounts.services import revoke_api_token
-from events.models import Subscription, SubscriptionDelivery
+from events.models import Event, Subscription, SubscriptionDelivery
 from events.services import capture_events
 from events.subscriptions import SubscriptionInvalid, next_run, parse_schedule
 from events.tests.helpers import GTIN_A, body, document, lgtin, object_event, token_for
@@ -73,6 +73,7 @@ def server() -> Iterator[Receiver]:
 def receiver(server: Receiver, settings: Any) -> Receiver:
     settings.TRUYXUAT_SUBSCRIPTION_ALLOW_PRIVATE = True  # the test's receiver is on the loopback address
     settings.TRUYXUAT_SUBSCRIPTION_RETRY_SECONDS = 30
+    settings.TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS = 0  # the lag PostgreSQL needs is tested on its own below
     server.requests.clear()
     server.statuses.clear()
     server.arrived.clear()
@@ -358,6 +359,22 @@ def test_initial_record_time_reports_earlier_events(client, organization, receiv
     _subscribe(client, token, {"dest": receiver.url, "stream": True, "initialRecordTime": "2020-01-01T00:00:00Z"})
     run_due(timezone.now())
     assert [_lots(d) for d in receiver.documents()] == [["E1"]]
+
+
+@pytest.mark.django_db
+def test_events_are_reported_once_settled(client, organization, receiver, settings):
+    """With a settle time (PostgreSQL's default), an event is reported once its recordTime is that old, and
+    later events wait behind the first unsettled one."""
+    settings.TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS = 30
+    token = token_for(organization)
+    _query(client, token)
+    _subscribe(client, token, {"dest": receiver.url, "stream": True})
+    _ship(organization, "N1")
+    recorded = Event.objects.get().record_time
+    assert run_due(recorded + timedelta(seconds=29)) == 0
+    assert SubscriptionDelivery.objects.count() == 0
+    assert run_due(recorded + timedelta(seconds=30)) == 1
+    assert [_lots(d) for d in receiver.documents()] == [["N1"]]
 
 
 def test_schedules() -> None:
