@@ -194,14 +194,7 @@ NOT_PAGES = {
 }
 
 # What the pages still show, by page label: "kind:token". Shrinks to nothing as the pages' owners fix them.
-ALLOWLIST: dict[str, set[str]] = {
-    # bilingual on purpose ("Kiểm tra / Verify"), the English not marked lang="en" (ledger/templates/ledger/verify.html)
-    "ledger:verify": {"english:Proof", "english:Verify"},
-    # the chart 'Sản phẩm theo nhóm ưu tiên' labels the groups by code (oversight/views/reports.py, reports.stats)
-    "oversight:dashboard": {"choice:UT1", "choice:UT2", "choice:UT3"},
-    # a survey's choice answer shown as stored (oversight/templates/oversight/surveys/response.html)
-    "oversight:survey_response": {"choice:household"},
-}
+ALLOWLIST: dict[str, set[str]] = {}
 
 
 def _url_names() -> set[str]:

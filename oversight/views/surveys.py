@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -63,8 +65,14 @@ def fill(request: HttpRequest, form_id: int) -> HttpResponse:
     )
 
 
+def _shown(field: dict[str, Any], value: Any) -> Any:
+    """A choice answer by its label ("Hộ sản xuất, kinh doanh"), never the stored code ("household")."""
+    labels = {c[0]: c[1] for c in field.get("choices", []) if isinstance(c, list | tuple) and len(c) == 2}
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
 @officer_required
 def response(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(SurveyResponse.objects.select_related("form", "organization", "facility"), pk=pk)
-    rows = [(f["label"], item.answers.get(f["name"])) for f in item.form.fields]
+    rows = [(f["label"], _shown(f, item.answers.get(f["name"]))) for f in item.form.fields]
     return render(request, "oversight/surveys/response.html", {"section": "surveys", "item": item, "rows": rows})
