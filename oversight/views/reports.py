@@ -76,7 +76,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [(n, v) for n, v in f["lots"]["published_by_category"]], title=_("Lô công bố trong kỳ theo nhóm")
         ),
         "groups": svg.bar_chart(
-            [(str(PriorityGroup(g).label), v) for g, v in f["products"]["by_group"].items()], title=_("Sản phẩm theo nhóm ưu tiên")
+            [(str(PriorityGroup(g).label), v) for g, v in f["products"]["by_group"].items()],
+            title=_("Sản phẩm theo nhóm ưu tiên"),
         ),
         "wards": svg.bar_chart([(r[0], r[1]) for r in f.get("by_ward", [])[:15]], title=_("Tổ chức theo xã, phường")),
         "map": svg.point_map(points, title=_("Cơ sở có toạ độ")),
