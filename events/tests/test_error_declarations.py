@@ -171,11 +171,11 @@ def test_a_transformation_declared_in_error_leaves_the_trace_and_its_correction_
     result = capture_events(actor=SYSTEM, organization=other_organization, events=[_declaration(wrong), corrective])
     assert result.declared == [{"index": 0, "eventID": made.event_id}]
     assert LotEdge.objects.filter(event=made).count() == 0
-    result = trace(chain.b, direction="backward", viewer=SYSTEM)
-    assert {lot["lot"] for lot in result.lots} == {"A1", "B1"}  # C1 came only through the declared event
-    assert made.pk not in result.event_pks
-    assert Event.objects.get(event_id=CORRECTIVE).pk in result.event_pks
-    assert [e["event_id"] for e in result.edges] == [CORRECTIVE]
+    walked = trace(chain.b, direction="backward", viewer=SYSTEM)
+    assert {lot["lot"] for lot in walked.lots} == {"A1", "B1"}  # C1 came only through the declared event
+    assert made.pk not in walked.event_pks
+    assert Event.objects.get(event_id=CORRECTIVE).pk in walked.event_pks
+    assert [e["event_id"] for e in walked.edges] == [CORRECTIVE]
     forward = trace(chain.c, direction="forward", viewer=SYSTEM)
     assert {lot["lot"] for lot in forward.lots} == {"C1"}
 
