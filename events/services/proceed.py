@@ -10,8 +10,15 @@ from events.epcis import EpcisDocument, EpcisError
 from events.epcis.problems import Problem
 from events.services.authority import CaptureForbidden
 from events.services.capture import CaptureResult, capture_events
+from events.services.corrections import EventIdTaken
 
 _EVENT_POINTER = re.compile(r"^/epcisBody/eventList/(\d+)")
+
+
+_TYPES: dict[type, str] = {
+    CaptureForbidden: "epcisException:SecurityException",
+    EventIdTaken: "epcisException:ResourceAlreadyExistsException",
+}
 
 
 def _renumbered(problem: Problem, originals: list[int]) -> Problem:
@@ -34,6 +41,7 @@ def capture_proceed(
     its size, who may capture) refuses it whole, by raising as `capture_events` does."""
     pairs = list(enumerate(document.events))
     refused: list[Problem] = []
+    types: dict[tuple[int | None, str], str] = {}  # each refusal's exception type, as the job reports it
     header = {k: v for k, v in document.raw.items() if k != "epcisBody"} if isinstance(document.raw, dict) else None
     while pairs:  # each round leaves out at least one event
         try:
@@ -46,7 +54,9 @@ def capture_proceed(
                 validate=True,
                 header=header,
                 error_behaviour="proceed",
-                errors=[p.as_dict() for p in sorted(refused, key=_order)],
+                errors=[
+                    {**p.as_dict(), "type": types[(p.event_index, p.pointer)]} for p in sorted(refused, key=_order)
+                ],
                 event_count=len(document.events),
             )
         except (EpcisError, CaptureForbidden) as exc:
@@ -54,7 +64,10 @@ def capture_proceed(
             if not problems or any(p.event_index is None for p in problems):
                 raise
             originals = [i for i, _event in pairs]
-            refused += [_renumbered(p, originals) for p in problems]
+            kind = _TYPES.get(type(exc), "epcisException:ValidationException")
+            found = [_renumbered(p, originals) for p in problems]
+            types.update({(p.event_index, p.pointer): kind for p in found})
+            refused += found
             bad = {p.event_index for p in problems}
             pairs = [pair for n, pair in enumerate(pairs) if n not in bad]
             continue  # next round: the chain check and taken eventIDs are known only once the rest is valid

@@ -75,6 +75,10 @@ def test_proceed_stores_the_valid_events_and_reports_each_refused_one(client, or
         (2, "/epcisBody/eventList/2/quantityList/0/epcClass"),
     ]
     assert job["errors"][0]["message"] == "'eventTime' is required"
+    assert [e["type"] for e in job["errors"]] == [
+        "epcisException:ValidationException",
+        "epcisException:SecurityException",
+    ]
     assert response.json()["errors"] == job["errors"]  # the 202 answer is the job
 
 
@@ -102,6 +106,7 @@ def test_proceed_with_a_different_event_under_a_taken_event_id(client, organizat
     assert (job["success"], job["storedCount"], job["eventCount"]) == (False, 1, 2)
     assert [(e["event_index"], e["pointer"]) for e in job["errors"]] == [(1, "/epcisBody/eventList/1/eventID")]
     assert "already names a different event" in job["errors"][0]["message"]
+    assert job["errors"][0]["type"] == "epcisException:ResourceAlreadyExistsException"
     assert _stored_lots() == ["T0", "T2"]
 
 
