@@ -27,32 +27,31 @@ DATABASE_FIXTURES = {
 }
 
 
-def _seeded_rows_survive_flushes(item: pytest.Item) -> None:
-    """A transactional test (live server, `transaction=True`) ends by flushing every table, and with them the rows
-    the data migrations seeded (the priority catalogue, maximum levels, plan indicators, survey forms): a later
-    transactional test would then find them missing or not depending on the order tests ran in. Django's
-    serialized rollback restores them before each such test."""
+def _transactional(item: pytest.Item) -> bool:
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & fixtures
-    )
-    if transactional:
-        kwargs = dict(marker.kwargs) if marker else {}
-        kwargs.update(transaction=True, serialized_rollback=True)
-        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+    return bool(marker and marker.kwargs.get("transaction")) or bool({"transactional_db", "live_server"} & fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """A transactional test (live server, `transaction=True`) ends by flushing every table, and with them the rows
+    the data migrations seeded (priority catalogue, analytes and maximum levels, plan indicators, survey forms): a
+    later transactional test would find them or not depending on the order tests ran in. Each transactional test
+    starts with them put back (`core.tests.seeded_province.restore_reference_data`, which fills only empty tables)."""
+    if _transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        from core.tests.seeded_province import restore_reference_data
+
+        restore_reference_data()
 
 
 def pytest_collection_modifyitems(config, items):
-    """Transactional tests restore the seeded rows (above).
-
-    `TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the
+    """`TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the
     database. The others (pure cores, parsers, hashing, the Go verifier) cannot reach it — pytest-django refuses
     database access to a test without the `django_db` mark or a database fixture — so a second pass would repeat
     exactly what the SQLite pass ran. A test whose subprocesses use the configured database carries the
     `database_process` mark and is kept. The deselected count is printed by pytest."""
-    for item in items:
-        _seeded_rows_survive_flushes(item)
     if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
         return
     keep: list[pytest.Item] = []

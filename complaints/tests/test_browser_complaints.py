@@ -6,10 +6,8 @@ link to a page it may open (item 4)."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -22,7 +20,6 @@ from core.models import AuditEntry
 from feedback import services as feedback_services
 from notifications.models import Notification
 from quality import services as quality_services
-from quality.models import Analyte
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -30,12 +27,8 @@ PASSWORD = "correct-horse-battery-9"
 
 @pytest.fixture(autouse=True)
 def _reference_data(settings, tmp_path):
-    """Transactional tests flush the data migrations' rows: put them back."""
+    """Each test its own ledger key (the seeded rows come back by serialized rollback: root conftest)."""
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    if not PriorityCategory.objects.exists():
-        importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
-    if not Analyte.objects.exists():
-        importlib.import_module("quality.migrations.0002_reference_tables").forwards(apps, None)
 
 
 def _complaint(org, message, kind="complaint", overdue_days=0, **contact):

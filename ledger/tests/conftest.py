@@ -23,25 +23,12 @@ def ledger_settings(settings, tmp_path):
     return {"witness_skey": wskey, "witness_vkey": wvkey}
 
 
-def _ensure_priority_catalogue() -> None:
-    """Transactional tests (live server) flush the database, and with it the data migrations' rows."""
-    import importlib
-
-    from django.apps import apps
-
-    from catalog.models import PriorityCategory
-
-    if not PriorityCategory.objects.exists():
-        importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
-
-
 @pytest.fixture
 def published_lot(db, officer):
     """A published lot with its product, organisation and two applicable certificates, via services."""
     from catalog.services import lots as lot_services
     from ledger.services import append_record
 
-    _ensure_priority_catalogue()
     product = ProductFactory()
     org = product.organization
     area = GrowingAreaFactory(organization=org)

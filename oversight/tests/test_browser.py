@@ -8,12 +8,10 @@ the database.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -24,8 +22,6 @@ from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactor
 from conftest import browser_sign_in
 from events.services import capture_events
 from events.tests.helpers import lgtin, object_event, transformation
-from quality.models import Analyte
-from reports.models import Indicator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -33,14 +29,8 @@ PASSWORD = "correct-horse-battery-9"
 
 @pytest.fixture(autouse=True)
 def _reference_data(settings, tmp_path):
-    """Transactional tests flush the data migrations' rows: put them back."""
+    """Each test its own ledger key (the seeded rows come back by serialized rollback: root conftest)."""
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    if not PriorityCategory.objects.exists():
-        importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
-    if not Analyte.objects.exists():
-        importlib.import_module("quality.migrations.0002_reference_tables").forwards(apps, None)
-    if not Indicator.objects.exists():
-        importlib.import_module("reports.migrations.0002_plan_indicators").forwards(apps, None)
 
 
 @pytest.fixture

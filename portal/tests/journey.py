@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 
 from accounts.permissions import SYSTEM
 from catalog import services as catalog_services
-from catalog.models import PriorityCategory
 from catalog.tests.factories import (
     CertificateFactory,
     FacilityFactory,
@@ -22,14 +19,7 @@ from catalog.tests.factories import (
 from ledger.services import append_record
 
 
-def ensure_priority_catalogue() -> None:
-    """Transactional tests (live server) flush the database, and with it the data migrations' rows."""
-    if not PriorityCategory.objects.exists():
-        importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
-
-
 def published_lot(officer: Any, lot_code: str = "CP2611-01") -> Any:
-    ensure_priority_catalogue()
     org = OrganizationFactory(
         name="Hợp tác xã Cà phê Đăk Hà", phone="0260 3820 456", province_code=officer.agency.province_code
     )

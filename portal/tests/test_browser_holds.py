@@ -8,12 +8,10 @@ Screenshots go to $TRUYXUAT_SCREENSHOTS (when set) for a person to look at.
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from accounts.permissions import SYSTEM
 from accounts.tests.factories import UserFactory
@@ -31,10 +29,6 @@ REASON = "Chlorpyrifos ethyl: 0,12 mg/kg, vượt giới hạn cho phép 0,05 mg
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    # Transactional tests flush the data migrations' rows: the priority catalogue first (the maximum levels are
-    # per category; without it the levels for coffee are skipped), then the analytes and levels (idempotent).
-    importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
-    importlib.import_module("quality.migrations.0002_reference_tables").forwards(apps, None)
 
 
 def _shot(page, name):

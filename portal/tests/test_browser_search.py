@@ -4,11 +4,9 @@ with a photo and a shared location reaches the list of the province's officer (1
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from accounts.tests.factories import UserFactory
 from catalog.models import PriorityCategory
@@ -25,10 +23,8 @@ UNKNOWN = "/01/08938505974200/10/GIA-01"
 
 @pytest.fixture(autouse=True)
 def _reference_data(settings, tmp_path):
-    """Transactional tests flush the data migrations' rows: put the priority catalogue back."""
+    """Each test its own ledger key (the seeded rows come back by serialized rollback: root conftest)."""
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    if not PriorityCategory.objects.exists():
-        importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
 
 
 def _phone(browser, **extra):  # type: ignore[no-untyped-def]

@@ -3,21 +3,18 @@ director and downloads a PDF in the state's format; then stops offering a signer
 
 from __future__ import annotations
 
-import importlib
 import io
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.tests.factories import UserFactory
-from catalog.models import PriorityCategory
 from catalog.tests.factories import AgencyFactory
 from conftest import browser_sign_in
 from reports.admin_document import date_words
-from reports.models import Indicator, ReportJob, ReportSigner
+from reports.models import ReportJob, ReportSigner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -25,12 +22,8 @@ PASSWORD = "correct-horse-battery-9"
 
 @pytest.fixture(autouse=True)
 def _reference_data(settings, tmp_path):
-    """Transactional tests flush the data migrations' rows: put them back."""
+    """Each test its own ledger key (the seeded rows come back by serialized rollback: root conftest)."""
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    if not PriorityCategory.objects.exists():
-        importlib.import_module("catalog.migrations.0002_priority_catalogue").forwards(apps, None)
-    if not Indicator.objects.exists():
-        importlib.import_module("reports.migrations.0002_plan_indicators").forwards(apps, None)
 
 
 @pytest.fixture

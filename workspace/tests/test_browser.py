@@ -25,7 +25,6 @@ from catalog.models import Lot, Organization
 from catalog.tests.factories import AgencyFactory, OrganizationFactory
 from diary.models import DiaryEntry
 from logistics.models import Shipment
-from portal.tests.journey import ensure_priority_catalogue
 from rules.models import RuleDecision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +78,6 @@ def _entry(page, activity: str, *, days_ago: int, product: str = "", phi: str = 
 
 
 def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
-    ensure_priority_catalogue()
     url = live_server.url
     agency = AgencyFactory(province_code=51)
     officer = UserFactory(username="canbo", agency=agency)

@@ -10,7 +10,6 @@ from accounts.tests.factories import UserFactory
 from catalog.models import Lot
 from catalog.tests.factories import OrganizationFactory
 from diary.models import DiaryEntry
-from portal.tests.journey import ensure_priority_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Cafe-Dak-Ha-2026!"
@@ -36,7 +35,6 @@ def _next_step(page, key: str) -> None:
 
 
 def test_new_organisation_from_empty_dashboard_to_first_harvest(browser, live_server, tmp_path):
-    ensure_priority_catalogue()
     url = live_server.url
     org = OrganizationFactory(name="Tổ hợp tác Cà phê Thôn 9", status="approved")
     owner = UserFactory(username="ythu", password=PASSWORD)
