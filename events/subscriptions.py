@@ -338,7 +338,7 @@ def subscribe(*, actor: Any, query: NamedQuery, request: SubscriptionRequest) ->
     )
     from events.webhooks import kick_after_commit
 
-    kick_after_commit()
+    kick_after_commit(subscribed=True)
     return subscription
 
 

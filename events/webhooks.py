@@ -335,6 +335,11 @@ class Worker:
                     self.thread.start()
         self.wake.set()
 
+    def subscribed(self) -> None:
+        """A subscription was just made in this process: there is work, whatever the last look found."""
+        self.any = True
+        self.kick()
+
     def stop(self) -> None:
         """End the thread (tests: a live server's database goes away with the test)."""
         thread = self.thread
@@ -363,9 +368,10 @@ class Worker:
 worker = Worker()
 
 
-def kick_after_commit() -> None:
-    """Wake the delivery worker once the current transaction commits (a capture stored events, a subscription
-    was made)."""
+def kick_after_commit(*, subscribed: bool = False) -> None:
+    """Wake the delivery worker once the current transaction commits (a capture stored events, or, with
+    `subscribed`, a subscription was made: the worker then starts without waiting for its next look)."""
+    action = worker.subscribed if subscribed else worker.kick
     pending = getattr(connection, "run_on_commit", [])
-    if not any(entry[1] == worker.kick for entry in pending):  # once per outermost transaction
-        transaction.on_commit(worker.kick)
+    if not any(entry[1] == action for entry in pending):  # once per outermost transaction
+        transaction.on_commit(action)

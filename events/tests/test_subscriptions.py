@@ -395,6 +395,7 @@ def test_the_worker_delivers_after_a_capture_commits(client, live_server, organi
     import urllib.request
 
     token = token_for(organization)
+    worker.stop()  # the process's delivery thread as a new process has it, whatever earlier tests left
     try:
         _query(client, token)
         assert _subscribe(client, token, {"dest": receiver.url, "stream": True}).status_code == 201

@@ -122,7 +122,7 @@ def keys(officer) -> dict[str, Any]:
 
 # --- HEAD ---------------------------------------------------------------------------------------------------------
 
-VOLATILE = {"Set-Cookie", "Content-Security-Policy", "Content-Security-Policy-Report-Only"}
+VOLATILE = {"Set-Cookie", "Content-Security-Policy", "Content-Security-Policy-Report-Only", "Expires", "Date"}
 
 
 def _same_but_body(client: Any, path: str, *, scans: bool = False, **headers: Any) -> tuple[int, int]:
