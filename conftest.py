@@ -51,17 +51,20 @@ def pytest_collection_modifyitems(config, items):
     database. The others (pure cores, parsers, hashing, the Go verifier) cannot reach it — pytest-django refuses
     database access to a test without the `django_db` mark or a database fixture — so a second pass would repeat
     exactly what the SQLite pass ran. A test whose subprocesses use the configured database carries the
-    `database_process` mark and is kept. The deselected count is printed by pytest."""
+    `database_process` mark and is kept. The Chromium journeys (the `browser` fixture) run in the SQLite pass
+    only: they test what the browser shows and does, and every request they make is served by views whose
+    database work the other tests run on PostgreSQL. The deselected count is printed by pytest."""
     if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
         uses_db = (
             item.get_closest_marker("django_db") is not None
             or item.get_closest_marker("database_process") is not None
-            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        )
+            or bool(DATABASE_FIXTURES & fixtures)
+        ) and "browser" not in fixtures
         (keep if uses_db else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)

@@ -133,7 +133,7 @@ def _escalate(actor: Any, pk: int, now: dt.datetime) -> ComplaintCase | None:
     """Mark one overdue, unanswered case escalated and tell the producer and the agency; None when it is not
     (any more) due for escalation. Runs inside the caller's transaction."""
     case = (
-        ComplaintCase.objects.select_for_update()
+        ComplaintCase.objects.select_for_update(of=("self",))
         .select_related("feedback__organization", "feedback__product", "agency")
         .filter(pk=pk, escalated_at__isnull=True, response_due__lt=now, feedback__status__in=OPEN_STATUSES)
         .first()
@@ -221,7 +221,9 @@ def link_case(
     *, actor: Any, case: ComplaintCase, inspection: Inspection | None = None, recall: Recall | None = None
 ) -> ComplaintCase:
     """An officer links a complaint to the inspection or the recall it led to."""
-    case = ComplaintCase.objects.select_for_update().select_related("feedback__organization").get(pk=case.pk)
+    case = (
+        ComplaintCase.objects.select_for_update(of=("self",)).select_related("feedback__organization").get(pk=case.pk)
+    )
     require(permissions.is_officer_for(actor, case.feedback.organization))
     if inspection is None and recall is None:
         raise ValidationError(_("Chọn cuộc kiểm tra hoặc đợt thu hồi."))

@@ -214,8 +214,11 @@ def test_plain_indexes_serve_equality(located, index, field):
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # statistics fixed by the test: without them every index of a 7-row table costs the same and the
+            # planner's pick among them is a tie (it chose the event_time index once a new table came in)
+            cursor.execute("ANALYZE events_event")
             cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Event.objects.filter(**{field: FARM}).only("pk").explain()
+    plan = Event.objects.filter(**{field: FARM}).order_by().only("pk").explain()
     assert index in plan
 
 
@@ -265,6 +268,11 @@ def test_read_point_page_plan(located):
             assert plan.count("USING INDEX events_event_read_point_own (read_point=?)") == 2
             assert "TEMP B-TREE" not in plan and "SCAN events_event" not in plan
         else:
+            # places written as the portal writes them (DOOR is an SGLN URN: events that wrote a place in another
+            # spelling add a branch through `EventValue`, whose plan this test does not pin)
+            *_, (sql, sql_params) = _page_statements({"EQ_readPoint": f"{FARM}|{PLANT}", "perPage": "2"})
+            cursor.execute("ANALYZE events_event")  # statistics fixed by the test (see above)
+            cursor.execute("ANALYZE events_capture")
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute(f"EXPLAIN {sql}", sql_params)
