@@ -172,6 +172,17 @@ def _find(scope: subs.Scope, name: str) -> NamedQuery | None:
     return scope.queries().filter(name=name[:200]).first()
 
 
+def _named(request: HttpRequest, name: str, *, write: bool) -> tuple[Any, NamedQuery | None, HttpResponse | None]:
+    """(actor, the caller's named query `name`, None), or the answer that refuses: who may not, or no such query."""
+    actor, scope, error = caller(request, write=write)
+    if error is not None or scope is None:
+        return actor, None, error or _forbidden()
+    query = _find(scope, name)
+    if query is None:
+        return actor, None, _no_such(f"query {name}")
+    return actor, query, None
+
+
 @csrf_exempt
 def queries(request: HttpRequest) -> HttpResponse:
     """GET: the caller's named queries (paged); POST {"name", "query"}: create one → 201 + Location."""
@@ -227,12 +238,9 @@ def query_detail(request: HttpRequest, name: str) -> HttpResponse:
         return _allow("OPTIONS, GET, DELETE")
     if request.method not in ("GET", "DELETE"):
         return _not_allowed("OPTIONS, GET, DELETE")
-    actor, scope, error = caller(request, write=request.method == "DELETE")
-    if error is not None or scope is None:
+    actor, query, error = _named(request, name, write=request.method == "DELETE")
+    if error is not None or query is None:
         return error or _forbidden()
-    query = _find(scope, name)
-    if query is None:
-        return _no_such(f"query {name}")
     if request.method == "GET":
         return _json(_query_json(query))
     try:
@@ -281,12 +289,9 @@ def query_events(request: HttpRequest, name: str) -> HttpResponse:
         return _allow("OPTIONS, GET")
     if request.method != "GET":
         return _not_allowed("OPTIONS, GET")
-    _actor, scope, error = caller(request, write=False)
-    if error is not None or scope is None:
+    _actor, query, error = _named(request, name, write=False)
+    if error is not None or query is None:
         return error or _forbidden()
-    query = _find(scope, name)
-    if query is None:
-        return _no_such(f"query {name}")
     upgrade = request.headers.get("Upgrade", "").lower()
     if upgrade == "websocket" or WEBSOCKET_PARAMS & set(request.GET):
         return _websocket_refused(query.name)
@@ -353,12 +358,9 @@ def subscriptions(request: HttpRequest, name: str) -> HttpResponse:
         return _allow("OPTIONS, GET, POST")
     if request.method not in ("GET", "POST"):
         return _not_allowed("OPTIONS, GET, POST")
-    actor, scope, error = caller(request, write=request.method == "POST")
-    if error is not None or scope is None:
+    actor, query, error = _named(request, name, write=request.method == "POST")
+    if error is not None or query is None:
         return error or _forbidden()
-    query = _find(scope, name)
-    if query is None:
-        return _no_such(f"query {name}")
     if request.method == "GET":
         rows = query.subscriptions.select_related("query", "token")
         items, error, token = paged(request, rows, f"subscriptions:{query.pk}", "id", _subscription_json)
@@ -400,12 +402,9 @@ def _subscription_problem(message: str) -> HttpResponse:
 def _subscription(
     request: HttpRequest, name: str, subscription_id: str, *, write: bool
 ) -> tuple[Any, Subscription | None, HttpResponse | None]:
-    actor, scope, error = caller(request, write=write)
-    if error is not None or scope is None:
+    actor, query, error = _named(request, name, write=write)
+    if error is not None or query is None:
         return actor, None, error or _forbidden()
-    query = _find(scope, name)
-    if query is None:
-        return actor, None, _no_such(f"query {name}")
     try:
         key = uuid.UUID(subscription_id)
     except ValueError:
