@@ -21,13 +21,9 @@ from django.utils.translation import gettext as _
 
 from catalog import selectors as catalog
 from catalog.models import Lot, Organization, Product
-from catalog.services.common import field
-from core import audit
-from core.choices import AuditAction
-from core.uploads import IMAGE_TYPES, check_upload
 from feedback.choices import FeedbackKind
 from feedback.models import Feedback
-from feedback.services import MAX_MESSAGE, check_rate, new_tracking_code
+from feedback.services import MAX_MESSAGE, check_rate, new_tracking_code, store
 from stamps.digital_link import DigitalLink, InvalidLink, parse_path, parse_uri
 
 MAX_CODE = 200
@@ -132,11 +128,4 @@ def report_counterfeit(
         contact=str(data.get("contact") or "").strip()[:120],
         address_hash=hashed,
     )
-    if photo is not None:
-        field("photo", lambda f: check_upload(f, IMAGE_TYPES), photo)
-        item.photo = photo  # type: ignore[assignment]
-    while Feedback.objects.filter(tracking_code=item.tracking_code).exists():
-        item.tracking_code = new_tracking_code()
-    item.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=item, organization_id=owner.pk)
-    return item
+    return store(actor=actor, item=item, photo=photo, organization_id=owner.pk)

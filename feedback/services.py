@@ -107,13 +107,19 @@ def submit_feedback(
         contact=str(data.get("contact", "")).strip()[:120],
         address_hash=hashed,
     )
+    return store(actor=actor, item=item, photo=photo, organization_id=product.organization_id)
+
+
+def store(*, actor: Any, item: Feedback, photo: Any, organization_id: int) -> Feedback:
+    """Save a new feedback (any kind) inside the caller's transaction: its photo checked like every upload, a
+    tracking code no other feedback has, and its audit entry."""
     if photo is not None:
         field("photo", lambda f: check_upload(f, IMAGE_TYPES), photo)
-        item.photo = photo  # type: ignore[assignment]
+        item.photo = photo
     while Feedback.objects.filter(tracking_code=item.tracking_code).exists():
         item.tracking_code = new_tracking_code()
     item.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=item, organization_id=product.organization_id)
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=item, organization_id=organization_id)
     return item
 
 
