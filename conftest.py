@@ -91,6 +91,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Tests hash with Argon2 at its smallest cost (core.tests.hashers); production settings keep the default
+    cost, which `core/tests/test_site.py` checks on the settings module itself."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["core.tests.hashers.FastArgon2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Vietnamese: a request in English through the test client leaves its language

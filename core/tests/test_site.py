@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from truyxuat import settings as production_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,7 +36,9 @@ def test_english_available(client, db):
 
 def test_settings_defaults():
     assert settings.LANGUAGE_CODE == "vi"
-    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    # the settings module itself: the suite hashes with a cheap Argon2 (conftest._fast_password_hasher)
+    assert production_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert settings.PASSWORD_HASHERS == ["core.tests.hashers.FastArgon2PasswordHasher"]
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
 
 
