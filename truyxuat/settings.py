@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp",  # second factor (TOTP) for agency officers and platform admins (accounts.otp)
     "django_otp.plugins.otp_totp",
     "ninja",  # serves Swagger UI from its bundled static files, so /api/docs works offline
+    "django_tasks",  # jobs outside the request (reports, deliveries, pushes); `truyxuat worker` runs them
+    "django_tasks_db",  # …stored in the database by default: no extra server, nothing lost when a worker dies
     "core",
     "accounts",
     "catalog",
@@ -76,6 +78,10 @@ INSTALLED_APPS = [
     "surveys",
     "oversight",
 ]
+
+# Jobs: django-tasks with its database backend (the embedded default and the production one: a job row commits in
+# the same transaction as the write that asks for it). Services enqueue; `truyxuat worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
