@@ -66,7 +66,7 @@ def seed_province() -> Seeded:
     from notifications.services import request_product_watch
     from quality.models import Violation
     from quality.services.inspections import plan_inspection
-    from quality.services.tests import record_lab_test
+    from quality.services.lab_tests import record_lab_test
     from recalls.services import start_recall
     from reports.models import ReportJob
     from reviews.models import Review

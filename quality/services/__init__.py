@@ -8,7 +8,7 @@ from quality.services.inspections import (
     record_inspection,
     update_violation,
 )
-from quality.services.tests import lots_to_hold, max_level_for, record_lab_test, release_hold, set_max_level
+from quality.services.lab_tests import lots_to_hold, max_level_for, record_lab_test, release_hold, set_max_level
 
 __all__ = [
     "confirm_follow_up",
