@@ -13,7 +13,7 @@ from accounts import permissions
 from catalog.models import Product
 from catalog.selectors import digital_link
 from catalog.services.common import can_write, require
-from stamps import labels, secrets
+from stamps import secrets, sheets
 from stamps.choices import BatchStatus
 from stamps.epc import encode_sgtin96
 from stamps.models import StampBatch
@@ -38,7 +38,7 @@ def company_prefix_length(product: Product) -> int:
     return len(found.value) if found else 7
 
 
-def batch_labels(batch: StampBatch) -> Iterator[labels.Label]:
+def batch_labels(batch: StampBatch) -> Iterator[sheets.Label]:
     codes = secrets.read_codes(batch.pk)
     if batch.status != BatchStatus.APPROVED:
         raise ValidationError(_("Chỉ in được lô tem đã cấp."))
@@ -49,7 +49,7 @@ def batch_labels(batch: StampBatch) -> Iterator[labels.Label]:
     product = batch.product
     lot_code = batch.lot.lot_code if batch.lot else ""
     for serial in batch.stamps.order_by("id").values_list("serial", flat=True).iterator(chunk_size=2000):
-        yield labels.Label(
+        yield sheets.Label(
             url=digital_link(product.gtin, lot_code or None, serial),
             product=product.name,
             lot=lot_code,
@@ -73,11 +73,11 @@ def render_batch(
     if first is None:
         raise ValidationError(_("Lô tem không có tem nào."))
 
-    def all_items() -> Iterator[labels.Label]:
+    def all_items() -> Iterator[sheets.Label]:
         yield first
         yield from items
 
-    return labels.render(
+    return sheets.render(
         all_items(),
         batch.quantity,
         out,

@@ -17,7 +17,7 @@ from accounts.permissions import SYSTEM
 from catalog import services as catalog_services
 from portal.tests.journey import published_lot
 from stamps import printing, secrets, services
-from stamps.labels import LAYOUTS
+from stamps.sheets import LAYOUTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

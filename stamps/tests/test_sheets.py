@@ -13,7 +13,7 @@ from catalog.selectors import digital_link
 from catalog.tests.factories import LotFactory, ProductFactory
 from core.errors import Forbidden
 from stamps import printing, secrets, services
-from stamps.labels import LAYOUTS
+from stamps.sheets import LAYOUTS
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Printable label sheets (reportlab): A4 sticker layouts and a roll format.
+"""Printable label sheets (reportlab), one name apart from `portal/labels.py` (the story page's translated texts):
+A4 sticker layouts and a roll format.
 
 Each label carries the item's Digital Link as a QR code, the product name, lot, serial, the short check
 code and the portal's address. Text is set in DejaVu Sans (Vietnamese diacritics) when the system has it.
