@@ -54,6 +54,7 @@ def pytest_collection_modifyitems(config, items):
     `database_process` mark and is kept. The Chromium journeys (the `browser` fixture) run in the SQLite pass
     only: they test what the browser shows and does, and every request they make is served by views whose
     database work the other tests run on PostgreSQL. The deselected count is printed by pytest."""
+    _long_first(items)
     if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
         return
     keep: list[pytest.Item] = []
@@ -69,6 +70,30 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _group(item: pytest.Item) -> int:
+    """pytest-django's order (Django's): database tests, then transactional ones (they flush tables), then the
+    rest. Kept as it is."""
+    if _transactional(item):
+        return 1
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return 0 if item.get_closest_marker("django_db") is not None or "db" in fixtures else 2
+
+
+def _long(item: pytest.Item) -> bool:
+    """A test that drives Chromium or a live server, or whose module starts processes (servers, the Go verifier,
+    Node): seconds each, where most tests take milliseconds."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    module = getattr(item, "module", None)
+    return bool({"browser", "live_server"} & fixtures) or (module is not None and "subprocess" in vars(module))
+
+
+def _long_first(items: list[pytest.Item]) -> None:
+    """Within each of pytest-django's groups, the long tests go first (a stable sort: the order is otherwise the
+    collection's), so that `-n 2` workers don't end with one of them running a long test alone while the other
+    waits. Order never changes what a test sees: each test sets up what it needs."""
+    items.sort(key=lambda item: (_group(item), not _long(item)))
 
 
 @pytest.fixture(scope="session")
