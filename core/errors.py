@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Forbidden", "NotFound", "PermissionDenied", "ValidationError"]
+__all__ = ["Forbidden", "NotFound", "PermissionDenied", "Throttled", "ValidationError"]
 
 
 class Forbidden(PermissionDenied):
@@ -17,3 +17,8 @@ class Forbidden(PermissionDenied):
 
 class NotFound(Exception):
     """The record does not exist or is not visible to the caller."""
+
+
+class Throttled(Exception):
+    """Too many requests from one network address (or against one code) recently: try again later. One class for
+    every such limit (feedback and counterfeit reports, stamp checks, product watches); the pages answer 429."""

@@ -17,6 +17,7 @@ from catalog.models import Lot, Product
 from catalog.services.common import field, require
 from core import audit
 from core.choices import AuditAction
+from core.errors import Throttled
 from core.uploads import IMAGE_TYPES, check_upload
 from feedback.choices import FeedbackKind, FeedbackStatus
 from feedback.models import Feedback, FeedbackAnswer
@@ -26,10 +27,6 @@ PER_HOUR = 5
 PER_DAY = 20
 MAX_MESSAGE = 4000
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-class Throttled(Exception):
-    """This network address sent too much feedback recently."""
 
 
 def new_tracking_code() -> str:

@@ -25,7 +25,7 @@ from accounts import permissions
 from catalog.models import Organization, Product
 from core import audit
 from core.choices import AuditAction
-from core.errors import Forbidden
+from core.errors import Forbidden, Throttled
 from notifications.models import Notification, ProductWatch
 from stamps.secrets import address_hash
 
@@ -98,10 +98,6 @@ def email_after_commit(subject: str, body: str, recipients: Iterable[str]) -> No
             _send(subject, body, [address])
 
     transaction.on_commit(send)
-
-
-class Throttled(Exception):
-    """Too many watch requests from one network address; try again later."""
 
 
 WATCH_REQUESTS_PER_HOUR = 10

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import Throttled
 from stamps import secrets
 from stamps.choices import CheckResult
 from stamps.models import Scan, Stamp
@@ -18,10 +19,6 @@ from stamps.models import Scan, Stamp
 CHECK_ATTEMPTS_PER_ADDRESS_HOUR = 10
 CHECK_ATTEMPTS_PER_STAMP_HOUR = 60
 LOCATION_SALT = "stamps.scan-location"
-
-
-class Throttled(Exception):
-    """Too many attempts: try again later."""
 
 
 def record_scan(*, gtin: str, address: str, serial: str = "", lot_code: str = "", stamp: Stamp | None = None) -> Scan:
