@@ -175,7 +175,10 @@ class LotEdge(models.Model):
 
 
 class Shipment(models.Model):
-    """An object's trip from one party to another: the shipping event and, once it arrives, the receiving one.
+    """An object's trip from one party to another as the EPCIS events record it, whoever captured them: the shipping
+    event and, once it arrives, the receiving one. Trace, recall and visibility read it. Not to be confused with
+    `logistics.Shipment`, the dispatch a producer fills in on the workspace (sender, receiver or buyer, its lines
+    and status), whose events end up here.
 
     `source` and `destination` are canonical party keys (GLN Digital Links) from sourceList/destinationList
     (owning party first, then possessing party, then location), or the event's business location.
