@@ -16,6 +16,9 @@ class LeafKind(models.TextChoices):
     LOT_HOLD = "lot_hold", pgettext_lazy("ledger record", "Tạm giữ lô")
     REVIEW = "review", _("Quyết định phê duyệt")
     RULE_DECISION = "rule_decision", _("Quyết định quy tắc")
+    # Stamp batches were appended as REVIEW until issue 17; those leaves keep that kind (a leaf is never rewritten,
+    # and neither its hash nor the audit reads the kind: the audit finds a record by `record_type`).
+    STAMP_BATCH = "stamp_batch", _("Lô tem")
 
 
 class AlarmKind(models.TextChoices):

@@ -23,4 +23,4 @@ def batch_payload(batch: StampBatch) -> dict[str, Any]:
 
 
 def register_all() -> None:
-    register(LeafKind.REVIEW, StampBatch, batch_payload)
+    register(LeafKind.STAMP_BATCH, StampBatch, batch_payload)
