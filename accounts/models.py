@@ -117,7 +117,3 @@ class PasswordResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%d/%m/%Y %H:%M})"
-
-    @property
-    def is_usable(self) -> bool:
-        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -210,13 +210,6 @@ class GrowingArea(SearchTextMixin, TimeStampedModel):
                 ward = ""
         return [*super().search_parts(), ward]
 
-    @property
-    def area_mismatch_percent(self) -> float:
-        declared = float(self.declared_area_ha)
-        if declared == 0:
-            return 0.0
-        return abs(float(self.computed_area_ha) - declared) / declared * 100
-
 
 class Product(SearchTextMixin, TimeStampedModel):
     """A traded product identified by a GTIN."""

@@ -50,24 +50,6 @@ def public_lot(gtin: str, lot_code: str) -> Lot | None:
     return published_lots().prefetch_related(areas).filter(product__gtin=gtin, lot_code=lot_code).first()
 
 
-def search_public(query: str) -> tuple[QuerySet[Product], QuerySet[Lot]]:
-    """Products and lots matching a code (GTIN, lot code, tax code) or a name."""
-    query = query.strip()
-    products = public_products()
-    lots = published_lots()
-    if not query:
-        return products.none(), lots.none()
-    digits = query.isdigit()
-    if digits and len(query) in (8, 12, 13, 14):
-        gtin = query.zfill(14)
-        return products.filter(gtin=gtin), lots.filter(product__gtin=gtin)
-    product_q = Q(name__icontains=query) | Q(brand__icontains=query) | Q(organization__name__icontains=query)
-    if digits:
-        product_q |= Q(organization__tax_code__startswith=query)
-    lot_q = Q(lot_code__iexact=query) | Q(product__name__icontains=query)
-    return products.filter(product_q), lots.filter(lot_q)
-
-
 def certificates_for_lot(lot: Lot) -> QuerySet[Certificate]:
     """Certificates that speak for a lot: its product's, its origin areas', and its producer's own."""
     return Certificate.objects.filter(

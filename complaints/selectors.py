@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import ComplaintCase
@@ -24,8 +24,3 @@ def open_cases(officer: Any) -> QuerySet[ComplaintCase]:
 
 def overdue_cases(officer: Any) -> QuerySet[ComplaintCase]:
     return open_cases(officer).filter(response_due__lt=timezone.now())
-
-
-def for_lot_or_product(case: ComplaintCase) -> Q:
-    fb = case.feedback
-    return Q(lot=fb.lot_id) if fb.lot_id else Q(product=fb.product_id)

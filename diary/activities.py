@@ -151,7 +151,3 @@ def template_for(crop: str) -> CropTemplate:
         if any(k in text for k in template.keywords):
             return template
     return GENERIC
-
-
-def is_livestock(crop: str) -> bool:
-    return template_for(crop).activities == _LIVESTOCK

@@ -99,11 +99,6 @@ def token_actor(request: Any) -> TokenActor | None:
     return TokenActor(token) if token is not None else None
 
 
-def viewer_of(request: Any) -> Any:
-    """The caller for read permissions: a token's client, else the session user (maybe anonymous)."""
-    return token_actor(request) or request.user
-
-
 def member_organization_ids(actor: Any) -> set[int]:
     """Organisations whose own (unpublished) events the actor sees."""
     if isinstance(actor, TokenActor):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import QuerySet
 
-from catalog.models import Organization, Product
+from catalog.models import Organization
 from feedback.choices import FeedbackKind
 from feedback.models import Feedback
 
@@ -22,11 +22,6 @@ def by_tracking_code(code: str) -> Feedback | None:
 
 def for_organization(organization: Organization) -> QuerySet[Feedback]:
     return Feedback.objects.filter(organization=organization).select_related("product", "lot")
-
-
-def rating_summary(product: Product) -> dict[str, float | int | None]:
-    agg = Feedback.objects.filter(product=product, rating__isnull=False).aggregate(avg=Avg("rating"), n=Count("id"))
-    return {"average": round(agg["avg"], 1) if agg["avg"] else None, "count": agg["n"]}
 
 
 def counterfeit_reports(officer: Any) -> QuerySet[Feedback]:

@@ -24,7 +24,3 @@ def visible_for(user: Any) -> QuerySet[Notification]:
 def unread_for(user: Any) -> QuerySet[Notification]:
     """The user's notifications neither read nor dismissed, newest first (the dashboard's news)."""
     return visible_for(user).filter(read_at__isnull=True)
-
-
-def for_object(instance: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(object_type=instance._meta.label_lower, object_id=str(instance.pk))

@@ -52,8 +52,3 @@ def period(kind: str, year: int, number: int = 1) -> Period:
 
 def current_quarter(today: dt.date) -> Period:
     return period(PeriodKind.QUARTER, today.year, (today.month - 1) // 3 + 1)
-
-
-def previous_quarter(today: dt.date) -> Period:
-    q = (today.month - 1) // 3 + 1
-    return period(PeriodKind.QUARTER, today.year - 1, 4) if q == 1 else period(PeriodKind.QUARTER, today.year, q - 1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min
 
-from stamps.choices import BatchStatus, CheckResult
+from stamps.choices import CheckResult
 from stamps.models import Scan, Stamp
 
 # An item is one bag on one shelf: a handful of people scan it in one town. Beyond these, warn.
@@ -38,10 +38,6 @@ def stamp_for(gtin: str, serial: str) -> Stamp | None:
         .filter(gtin=gtin, serial=serial)
         .first()
     )
-
-
-def is_valid_stamp(stamp: Stamp | None) -> bool:
-    return stamp is not None and stamp.batch.status == BatchStatus.APPROVED
 
 
 def scan_signals(gtin: str, serial: str) -> ScanSignals:
