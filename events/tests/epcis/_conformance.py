@@ -9,18 +9,20 @@ from typing import Any
 
 
 def _conformance_dir() -> Path:
-    """`$TRUYXUAT_CONFORMANCE_DIR`, else the nearest `shared/conformance` beside an ancestor of this checkout
-    (the workplace keeps it at `../shared`), else the workplace's own copy. Missing material fails loudly:
-    an empty parameter list would otherwise skip the conformance tests silently."""
+    """`$TRUYXUAT_CONFORMANCE_DIR`, else the nearest `shared/conformance` beside an ancestor of this checkout (the
+    workplace keeps it at `../shared`; a clone anywhere under the workplace finds it). No machine path is written
+    here. Missing material fails loudly, naming where it was looked for: an empty parameter list would otherwise
+    skip the conformance tests silently."""
     configured = os.environ.get("TRUYXUAT_CONFORMANCE_DIR")
     candidates = [Path(configured)] if configured else []
     candidates += [parent / "shared" / "conformance" for parent in Path(__file__).resolve().parents]
-    candidates.append(Path("/work/shared/conformance"))
     for candidate in candidates:
         if (candidate / "epcis" / "EPCIS-JSON-Schema.json").is_file():
             return candidate
     raise RuntimeError(
-        "GS1 conformance material not found: set TRUYXUAT_CONFORMANCE_DIR to the shared/conformance folder"
+        "GS1 conformance material not found (looked for epcis/EPCIS-JSON-Schema.json in "
+        + ", ".join(str(c) for c in candidates)
+        + "): set TRUYXUAT_CONFORMANCE_DIR to the shared/conformance folder"
     )
 
 
