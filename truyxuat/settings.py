@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",  # jobs outside the request (reports, deliveries, pushes); `truyxuat worker` runs them
     "django_tasks_db",  # …stored in the database by default: no extra server, nothing lost when a worker dies
     "core",
+    "core.jobs",  # the workers' heartbeats: jobs of a killed worker run again (core.jobs.worker)
     "accounts",
     "catalog",
     "ledger",
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 # Jobs: django-tasks with its database backend (the embedded default and the production one: a job row commits in
 # the same transaction as the write that asks for it). Services enqueue; `truyxuat worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# A RUNNING job whose worker has not written its heartbeat for this long (it beats every sixth of it) is run again.
+TRUYXUAT_JOB_LEASE_SECONDS = float(os.environ.get("TRUYXUAT_JOB_LEASE_SECONDS", "60"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
