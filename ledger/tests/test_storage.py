@@ -125,9 +125,14 @@ def test_database_refuses_updates_and_deletes(sql, django_capture_on_commit_call
 
 @pytest.mark.django_db
 def test_head_may_grow():
+    """The head guard refuses only shrinking: an update that keeps or grows the size goes through (an append
+    grows it the same way)."""
     with transaction.atomic():
         append("lot", _canon(0))
-    _raw("UPDATE ledger_ledgerhead SET size = size + 0")  # not shrinking: allowed
+    _raw("UPDATE ledger_ledgerhead SET size = size + 0")
+    assert LedgerHead.objects.get(pk=1).size == 1
+    _raw("UPDATE ledger_ledgerhead SET size = size + 2")
+    assert LedgerHead.objects.get(pk=1).size == 3
 
 
 @pytest.mark.django_db(transaction=True)
