@@ -222,12 +222,17 @@ def capture(request: HttpRequest) -> HttpResponse:
             ),
         )
     except CaptureForbidden as exc:
-        return _refused(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
+        return _refused(exc, record_failure(organization=organization, problems=_security(exc)))
     except CaptureTooLarge as exc:
         return _too_large(exc.message)
     response = JsonResponse(_job(result.capture, result.duplicates, result.declared), status=202)
     response["Location"] = f"/epcis/capture/{result.capture_id}"
     return _headers(response)
+
+
+def _security(exc: CaptureForbidden) -> list[dict[str, Any]]:
+    """The refused events' problems as the capture job keeps them, each with its exception type."""
+    return [{**p.as_dict(), "type": "epcisException:SecurityException"} for p in exc.problems]
 
 
 def _unsupported(expected: str) -> HttpResponse:
@@ -283,7 +288,7 @@ def _capture_proceed(request: HttpRequest, actor: Any, organization: Any, body: 
         )
         return _invalid(exc, failed)
     except CaptureForbidden as exc:
-        return _refused(exc, record_failure(organization=organization, problems=[p.as_dict() for p in exc.problems]))
+        return _refused(exc, record_failure(organization=organization, problems=_security(exc)))
     except CaptureTooLarge as exc:
         return _too_large(exc.message)
     if result is None:  # every event refused: nothing stored
@@ -317,6 +322,46 @@ def _failure_org(actor: Any, organization: Any) -> Any:
     return memberships[0] if len(memberships) == 1 else None
 
 
+VALIDATION = "epcisException:ValidationException"
+_JOB_ERRORS = {  # a refused event's exception type: (status, title)
+    VALIDATION: (400, "Sự kiện không hợp lệ / Invalid event"),
+    "epcisException:SecurityException": (
+        403,
+        "Sự kiện nêu hàng ngoài chuỗi của tổ chức / The event names goods outside the organisation's chain",
+    ),
+    "epcisException:ResourceAlreadyExistsException": (
+        409,
+        "Mã sự kiện đã dùng cho sự kiện khác / The eventID names another event",
+    ),
+}
+_EVENT_FIELD = re.compile(r"^/epcisBody/eventList/\d+/?")
+
+
+def job_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One error of a capture job as the REST binding's `CaptureJob.errors` has it: an RFC 7807 problem (`type`,
+    `title`, `status`, `detail`) naming the event (`event_index`, its place in the document's eventList) and the
+    field (`pointer` into the document, `field` the path inside the event), with the reason (`message`)."""
+    type_ = str(error.get("type") or VALIDATION)
+    status, title = _JOB_ERRORS.get(type_, _JOB_ERRORS[VALIDATION])
+    index = error.get("event_index")
+    pointer = str(error.get("pointer") or "")
+    message = str(error.get("message") or "")
+    where = f"event {index}: " if isinstance(index, int) else ""
+    out: dict[str, Any] = {
+        "type": type_,
+        "title": title,
+        "status": status,
+        "detail": f"{where}{pointer or '/'}: {message}",
+        "event_index": index if isinstance(index, int) else None,
+        "pointer": pointer,
+        "message": message,
+    }
+    field = _EVENT_FIELD.sub("", pointer, count=1) if isinstance(index, int) and _EVENT_FIELD.match(pointer) else ""
+    if field:
+        out["field"] = field
+    return out
+
+
 def _job(
     job: Capture, duplicates: list[dict[str, Any]] | None = None, declared: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -327,7 +372,7 @@ def _job(
         "running": job.status == "running",
         "success": job.status == "success",
         "captureErrorBehaviour": job.error_behaviour,
-        "errors": job.errors,
+        "errors": [job_error(e) for e in job.errors or []],
         "eventCount": job.event_count,
         "storedCount": job.stored_count,
         "duplicateCount": job.duplicate_count,
