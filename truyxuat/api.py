@@ -17,6 +17,7 @@ from core.errors import NotFound
 from core.problems import problem, validation_problem
 from events.api import router as events_router
 from events.auth import scope_problem
+from iot.ui.api import router as iot_router
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
 from stamps.api import router as stamps_router
@@ -48,6 +49,7 @@ api.add_router("/v1/", ledger_router)
 api.add_router("/v1/", oversight_router)
 api.add_router("/v1/", stamps_router)
 api.add_router("/v1/workspace/", workspace_router)
+api.add_router("/v1/iot/", iot_router)
 
 
 @api.exception_handler(ValidationError)

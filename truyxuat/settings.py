@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "complaints",
     "surveys",
     "oversight",
+    "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
 ]
 
 # Jobs: django-tasks with its database backend (the embedded default and the production one: a job row commits in

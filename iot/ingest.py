@@ -1,0 +1,156 @@
+"""Storing readings: one service for every way they arrive (HTTP batches, LoRaWAN webhooks, the MQTT bridge).
+
+All or nothing per call: a sample of an unknown, revoked or other organisation's device, a quantity the device
+does not measure, or a time too far in the future or the past refuses the whole call with a clear message, and
+nothing is stored. Stored readings are deduplicated on (device, quantity, time) by the table's unique constraint
+(`ON CONFLICT DO NOTHING`, one `executemany`), so a logger that uploads the same file twice, or an MQTT message
+delivered twice, is stored once. A reading is acknowledged (HTTP answer, MQTT bridge's commit) only after the
+transaction that stores it has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core import audit
+from core.choices import AuditAction
+from iot import conf
+from iot.models import Credential, Device
+from iot.payloads import Parsed, Sample
+from iot.secrets import check_secret
+
+INSERT = (
+    "INSERT INTO iot_reading (device_id, quantity, time, value, received_at, skewed) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (device_id, quantity, time) DO NOTHING"
+)
+
+
+@dataclass
+class Stored:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    skewed: int = 0
+    excursions: int = 0
+
+
+class Refused(ValidationError):
+    """The call stores nothing; `message` is Vietnamese / English."""
+
+
+def authenticate(identifier: str, secret: str) -> Device | None:
+    """The active device whose live credential matches, else None."""
+    device = Device.objects.filter(identifier=identifier, status="active").select_related("organization").first()
+    if device is None:
+        return None
+    hashes = Credential.objects.filter(device=device, revoked_at=None).values_list("secret_hash", flat=True)
+    return device if any(check_secret(secret, h) for h in hashes) else None
+
+
+def resolve(organization_id: int, parsed: Parsed, default: Device | None) -> dict[int, tuple[Device, list[Sample]]]:
+    """Group samples by device: a sample naming a device (identifier or DevEUI) must name one of the caller's
+    organisation's active devices; a device credential (`default`) may send only its own."""
+    names = {s.device for s in parsed.samples if s.device is not None} | {k for k in parsed.battery if k}
+    found: dict[str, Device] = {}
+    if names:
+        upper = {n.upper().replace(":", "").replace("-", "") for n in names}
+        for device in Device.objects.filter(identifier__in=names) | Device.objects.filter(dev_eui__in=upper):
+            found[device.identifier] = device
+            if device.dev_eui:
+                found[device.dev_eui] = device
+    groups: dict[int, tuple[Device, list[Sample]]] = {}
+    for sample in parsed.samples:
+        key = sample.device
+        named = default if key is None else found.get(key) or found.get(key.upper().replace(":", "").replace("-", ""))
+        if named is None:
+            raise Refused(f"Thiết bị không có trong sổ đăng ký / unknown device: {key or '(none)'}")
+        if named.organization_id != organization_id or (default is not None and named.pk != default.pk):
+            raise Refused(f"Thiết bị không thuộc tổ chức / device of another organisation: {key}")
+        if named.status != "active":
+            raise Refused(f"Thiết bị đã bị thu hồi / device revoked: {named.identifier}")
+        groups.setdefault(named.pk, (named, []))[1].append(sample)
+    return groups
+
+
+def _check(device: Device, samples: list[Sample], now: dt.datetime, live: bool) -> list[tuple[Any, ...]]:
+    """Rows for the insert: times in range, quantities the device measures; skew flagged."""
+    oldest = now - dt.timedelta(days=conf.max_past_days())
+    newest = now + dt.timedelta(seconds=conf.max_future_seconds())
+    skew = dt.timedelta(seconds=conf.skew_seconds())
+    measures = {str(q) for q in device.quantities}
+    adapt = connection.ops.adapt_datetimefield_value
+    received = adapt(now)
+    rows = []
+    for s in samples:
+        when = s.time or now
+        if when > newest:
+            raise Refused(f"Thời điểm ở tương lai / time in the future: {device.identifier} {when.isoformat()}")
+        if when < oldest:
+            raise Refused(f"Thời điểm quá cũ / time too far in the past: {device.identifier} {when.isoformat()}")
+        if s.quantity.name not in measures:
+            raise Refused(f"Thiết bị không đo {s.quantity.name} / the device does not measure {s.quantity.name}")
+        skewed = when - now > skew or (live and s.time is not None and now - when > skew)
+        rows.append((device.pk, s.quantity.code, adapt(when), s.value, received, skewed))
+    return rows
+
+
+@transaction.atomic
+def store(
+    *,
+    actor: Any,
+    groups: dict[int, tuple[Device, list[Sample]]],
+    battery: dict[str | None, float] | None = None,
+    live: bool = False,
+    source: str = "http",
+    now: dt.datetime | None = None,
+) -> Stored:
+    """Store every group's samples (see the module's docstring); then the thresholds are evaluated on them
+    (`iot.conditions.evaluate`) in the same transaction. `live`: samples sent as they were measured (MQTT,
+    LoRaWAN), whose device clock is flagged when it is off by more than the skew allowance."""
+    from iot import conditions
+
+    now = now or timezone.now()
+    result = Stored()
+    per_device: list[tuple[Device, list[Sample], int]] = []
+    all_rows: list[tuple[Any, ...]] = []
+    for device, samples in groups.values():
+        rows = _check(device, samples, now, live)
+        result.skewed += sum(1 for r in rows if r[5])
+        all_rows.extend(rows)
+        per_device.append((device, samples, len(rows)))
+    result.received = len(all_rows)
+    with connection.cursor() as cursor:
+        cursor.executemany(INSERT, all_rows)
+        result.stored = max(cursor.rowcount, 0) if cursor.rowcount is not None else len(all_rows)
+    result.duplicates = result.received - result.stored
+    battery = battery or {}
+    for device, samples, count in per_device:
+        level = battery.get(device.identifier, battery.get(device.dev_eui or "", battery.get(None)))
+        fields: dict[str, Any] = {"last_seen_at": now, "silent_alerted_at": None}
+        if level is not None:
+            fields["battery"] = level
+        Device.objects.filter(pk=device.pk).update(**fields)
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=device,
+            organization_id=device.organization_id,
+            after={"readings": count, "source": source},
+            reason=f"readings via {source}",
+        )
+        result.excursions += conditions.evaluate(device, samples, now)
+    return result
+
+
+def group_by_quantity(samples: list[Sample]) -> dict[str, list[Sample]]:
+    out: dict[str, list[Sample]] = defaultdict(list)
+    for s in samples:
+        out[s.quantity.name].append(s)
+    return out
