@@ -32,7 +32,7 @@ def catalogue(products_per_org: int, lots_per_product: int, year: int) -> dict[s
     from django.utils import timezone
 
     from catalog.models import Lot, Organization, PriorityCategory, Product
-    from catalog.validators import with_check_digit
+    from gs1.keys import with_check_digit
     from quality.models import Analyte, Inspection, LabTest, Violation
 
     rng = random.Random(7)

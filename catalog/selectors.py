@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus
 from catalog.models import Certificate, GrowingArea, Lot, Organization, Product
+from gs1.digital_link import product_link
 
 PUBLIC_LOT_STATUSES = (LotStatus.PUBLISHED, LotStatus.RECALLED)
 
 
 def digital_link(gtin: str, lot_code: str | None = None, serial: str | None = None) -> str:
     """The GS1 Digital Link URI of a product, lot or item on this portal."""
-    uri = f"{settings.TRUYXUAT_PORTAL_URL}/01/{gtin}"
-    if lot_code:
-        uri += f"/10/{quote(lot_code, safe='')}"
-    if serial:
-        uri += f"/21/{quote(serial, safe='')}"
-    return uri
+    return product_link(settings.TRUYXUAT_PORTAL_URL, gtin, lot_code, serial)
 
 
 def public_organizations() -> QuerySet[Organization]:

@@ -1,6 +1,6 @@
 """Building the EPCIS 2.0 events of the producer workspace and capturing them through `events.services`.
 
-Identifiers (GS1 Digital Link on id.gs1.org, the canonical key form of `events.epcis.identifiers`):
+Identifiers (GS1 Digital Link on id.gs1.org, the canonical key form of `gs1.identifiers`):
 - a lot: `https://id.gs1.org/01/<gtin14>/10/<lot>` (LGTIN);
 - a logistic unit: `https://id.gs1.org/00/<sscc>`;
 - a party: `https://id.gs1.org/417/<gln>` (an organisation's GLN; a buyer without one is `urn:uuid:<id>`);
@@ -19,8 +19,9 @@ from shapely.geometry import shape
 
 from catalog.models import Facility, GrowingArea, Lot, Organization
 from diary.activities import DIARY_NS, DIARY_PREFIX
-from events.epcis import CONTEXT_URL, GS1Key, digital_link
+from events.epcis import CONTEXT_URL
 from events.epcis.cbv import FARM_BIZSTEPS, farm_step_uri
+from gs1.identifiers import GS1Key, digital_link
 
 CONTEXT: list[Any] = [CONTEXT_URL, {DIARY_PREFIX: DIARY_NS}]
 

@@ -19,8 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
-from events.epcis import GS1Key, InvalidIdentifier, epc_class_urn, epc_urn, parse_key
-from events.values import canonical
+from gs1.identifiers import GS1Key, InvalidIdentifier, canonical_key, epc_class_urn, epc_urn, parse_key
 
 HEADER = "GS1-EPC-Format"
 DIGITAL_LINK = "Always_GS1_Digital_Link"
@@ -50,7 +49,7 @@ def requested(value: str | None) -> str:
 
 def _key(value: str) -> GS1Key | None:
     try:
-        parsed = parse_key(canonical(value))
+        parsed = parse_key(canonical_key(value))
     except InvalidIdentifier:
         return None
     return None if parsed.kind == "other" else parsed

@@ -17,13 +17,14 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from events.choices import EpcRole
-from events.epcis import InvalidIdentifier, normalise_biz_step, normalise_disposition, parse_key, parse_time
+from events.epcis import normalise_biz_step, normalise_disposition, parse_time
 from events.models import EpcKey, Event, EventEpc, EventValue, ValueField
 from events.query_filters import QueryError, QueryTooLarge, keys, starting, value_filter, whole, within
 from events.query_filters import time as _time
 from events.query_filters import values as _values
 from events.services.keys import gtin_keys
 from events.values import text_of
+from gs1.identifiers import InvalidIdentifier, parse_key
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000

@@ -3,7 +3,7 @@
 
 Sensor data, quantities, persistent dispositions, sources, destinations and business transactions are read
 from the `EventValue` projection (`events.values`); error declarations from `ErrorDeclaration`. Every
-identifier is compared by its canonical key (`events.values.canonical`: an EPC URN, a Digital Link on any host
+identifier is compared by its canonical key (`gs1.identifiers.canonical_key`: an EPC URN, a Digital Link on any host
 and a compressed Digital Link of one key are the same).
 
 `WD_readPoint` / `WD_bizLocation` ("with descendants", §8.2.7.1 and §6.5): master data here is the
@@ -28,11 +28,10 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from events.epcis import InvalidIdentifier, normalise, normalise_disposition, parse_key, parse_time
+from events.epcis import normalise, normalise_disposition, parse_time
 from events.models import ErrorDeclaration, EventValue, ValueField
-from events.values import canonical, hex_binary, measurement_type, text_of
-
-GS1 = "https://id.gs1.org"
+from events.values import hex_binary, measurement_type, text_of
+from gs1.identifiers import GS1Key, InvalidIdentifier, canonical_key, digital_link, parse_key
 
 
 class QueryError(ValueError):
@@ -98,8 +97,8 @@ def _having(field: int, **lookups: Any) -> Q:
 
 
 def keys(raw_values: list[str]) -> list[str]:
-    """Canonical keys of identifiers however written (`events.values.canonical`), in order, without repeats."""
-    return list(dict.fromkeys(canonical(v) for v in raw_values))
+    """Canonical keys of identifiers however written (`gs1.identifiers.canonical_key`), in order, without repeats."""
+    return list(dict.fromkeys(canonical_key(v) for v in raw_values))
 
 
 def starting(column: str, prefix: str) -> Q:
@@ -117,7 +116,7 @@ def within(raw_values: list[str]) -> tuple[list[str], list[str]]:
     places: list[str] = []
     glns: list[str] = []
     for value in raw_values:
-        key = canonical(value)
+        key = canonical_key(value)
         places.append(key)
         try:
             parsed = parse_key(key)
@@ -126,9 +125,9 @@ def within(raw_values: list[str]) -> tuple[list[str], list[str]]:
         if parsed.gln and (parsed.kind == "pgln" or (parsed.kind == "sgln" and not parsed.extension)):
             glns.append(parsed.gln)
     facility_glns = list(Facility.objects.filter(organization__gln__in=glns).values_list("gln", flat=True))
-    for gln in [*glns, *facility_glns]:
-        places.append(f"{GS1}/414/{gln}")
-    prefixes = [f"{GS1}/414/{gln}/254/" for gln in dict.fromkeys([*glns, *facility_glns])]
+    sites = [digital_link(GS1Key("sgln", "", gln=gln)) for gln in [*glns, *facility_glns]]
+    places.extend(sites)
+    prefixes = [f"{site}/254/" for site in dict.fromkeys(sites)]
     return list(dict.fromkeys(places)), prefixes
 
 

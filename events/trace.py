@@ -15,13 +15,14 @@ from django.conf import settings
 from core.collector import collector_paused
 from core.errors import NotFound
 from events.choices import EDGE_KIND_NAMES
-from events.epcis import key_of
 from events.graph import EdgeRow, fetch_in, walk, without_declared
 from events.models import EpcKey
 from events.trace_chain import Mention, event_codes, leading_out, mentions
 from events.visibility import Visibility, public_event_ids, public_key_ids, visibility_for
+from gs1.digital_link import DEFAULT_BASE
+from gs1.identifiers import key_of
 
-GS1_BASE = "https://id.gs1.org"
+GS1_BASE = DEFAULT_BASE
 _KIND_NAMES = {int(kind): name for kind, name in EDGE_KIND_NAMES.items()}
 LotRow = tuple[int, str, str, str, str, str, str]  # id, key, kind, epc, gtin, lot code, serial
 

@@ -22,13 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from events.epcis import EventIndex, GS1Key, InvalidIdentifier, key_of, normalise_disposition, parse_key, parse_time
-from events.epcis.identifiers import KeyKind
+from events.epcis import EventIndex, normalise_disposition, parse_time
 from events.models import ValueField
-from stamps.digital_link import InvalidLink, parse_uri
+from gs1.identifiers import canonical_key
 
 # (field, sub, text, number, time)
 Value = tuple[int, str, str, float | None, datetime | None]
@@ -63,31 +61,6 @@ _METADATA_TIMES = (("time", ValueField.TIME), ("startTime", ValueField.START_TIM
 QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 # substrings of the canonical JSON that tell whether it needs reading at all (most events have none)
 _MARKERS = ('"sensorElementList"', 'uantityList"', '"persistentDisposition"')
-
-
-@lru_cache(maxsize=1 << 16)
-def canonical(value: str) -> str:
-    """The canonical key of an identifier however it is written: EPC URN, Digital Link on any host, or a
-    compressed Digital Link (GS1 Digital Link 1.2 §6; `key_of` reads the first two); anything else as it is."""
-    key = key_of(value)
-    if key != value or not value.startswith(("http://", "https://")):
-        return key
-    try:
-        if parse_key(value).kind != "other":  # an uncompressed Digital Link already canonical
-            return key
-        link = parse_uri(value)
-    except (InvalidIdentifier, InvalidLink):
-        return value
-    if link.primary == "01":
-        kind: KeyKind = "sgtin" if link.serial is not None else "lgtin" if link.lot is not None else "gtin"
-        return GS1Key(kind, value, gtin14=link.key.zfill(14), lot=link.lot, serial=link.serial).key
-    if link.primary == "00":
-        return GS1Key("sscc", value, sscc=link.key).key
-    if link.primary == "414":
-        return GS1Key("sgln", value, gln=link.key, extension=link.qualifiers.get("254")).key
-    if link.primary == "417":
-        return GS1Key("pgln", value, gln=link.key).key
-    return value
 
 
 def text_of(value: str, limit: int = TEXT_MAX) -> str:
@@ -195,8 +168,8 @@ def values_of(body: str, idx: EventIndex) -> list[Value]:
         (idx.biz_transactions, ValueField.BIZ_TRANSACTION),
     ):
         for party in parties:
-            out.add((field, text_of(party.type or "", SUB_MAX), text_of(canonical(party.id)), None, None))
+            out.add((field, text_of(party.type or "", SUB_MAX), text_of(canonical_key(party.id)), None, None))
     for place, field in ((idx.read_point, ValueField.READ_POINT), (idx.biz_location, ValueField.BIZ_LOCATION)):
-        if place and canonical(place) != place:
-            out.add((field, "", text_of(canonical(place)), None, None))
+        if place and canonical_key(place) != place:
+            out.add((field, "", text_of(canonical_key(place)), None, None))
     return sorted(out, key=lambda v: (v[0], v[1], v[2], v[3] or 0.0, v[4].timestamp() if v[4] else 0.0))

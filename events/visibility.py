@@ -25,9 +25,9 @@ from catalog.models import Lot, Organization, Product
 from catalog.selectors import PUBLIC_LOT_STATUSES
 from events.auth import member_organization_ids
 from events.choices import EdgeKind
-from events.epcis import GS1Key, digital_link
 from events.graph import fetch_in
 from events.models import EpcKey, Event, EventEpc, EventValue, LotEdge, ValueField
+from gs1.identifiers import GS1Key, digital_link
 
 
 @dataclass(frozen=True)

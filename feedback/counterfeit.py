@@ -24,7 +24,7 @@ from catalog.models import Lot, Organization, Product
 from feedback.choices import FeedbackKind
 from feedback.models import Feedback
 from feedback.services import MAX_MESSAGE, check_rate, new_tracking_code, store
-from stamps.digital_link import DigitalLink, InvalidLink, parse_path, parse_uri
+from gs1.digital_link import DigitalLink, InvalidLink, parse_path, parse_uri
 
 MAX_CODE = 200
 MAX_PLACE = 255

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 
-from ledger.canonical import canonical_bytes
+from gs1.canonical import canonical_bytes
 
 
 @dataclass(frozen=True)

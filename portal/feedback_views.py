@@ -14,8 +14,8 @@ from accounts.permissions import is_authenticated
 from catalog import selectors as catalog
 from feedback import selectors, services
 from feedback.choices import FeedbackKind
+from gs1.digital_link import InvalidLink, parse_path
 from portal.items import client_address
-from stamps.digital_link import InvalidLink, parse_path
 
 
 class FeedbackForm(forms.Form):

@@ -19,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from truyxuat.head import is_head
 
 from catalog import selectors as catalog
+from gs1.digital_link import DigitalLink, InvalidLink, parse_path
 from portal import linkset
 from portal.selectors import json_ready
 from stamps import selectors as stamps
 from stamps import services as stamp_services
 from stamps.choices import BatchStatus
-from stamps.digital_link import DigitalLink, InvalidLink, parse_path
 from stamps.services.scans import location_token
-from truyxuat.head import is_head
 
 
 def client_address(request: HttpRequest) -> str:

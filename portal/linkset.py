@@ -14,6 +14,8 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from gs1.digital_link import product_link
+
 GS1 = "https://gs1.org/voc/"
 LINKSET_TYPE = "application/linkset+json"
 ALL = ("linkset", "all")
@@ -26,9 +28,7 @@ def link(href: str, title: str, type_: str = "text/html", **extra: Any) -> dict[
 def lot_links(base: str, story: dict[str, Any], serial: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Link types → targets for a lot (or an item of it)."""
     gtin, lot = story["gtin"], story["lot"]
-    page = f"{base}/01/{gtin}/10/{quote(lot, safe='')}"
-    if serial:
-        page += f"/21/{quote(serial, safe='')}"
+    page = product_link(base, gtin, lot, serial)
     code = quote(page[len(base) :], safe="")
     links: dict[str, list[dict[str, Any]]] = {
         GS1 + "pip": [link(page, _("Thông tin sản phẩm và nguồn gốc"), hreflang=["vi", "en"])],
@@ -72,7 +72,7 @@ def lot_links(base: str, story: dict[str, Any], serial: str | None = None) -> di
 
 
 def product_links(base: str, gtin: str) -> dict[str, list[dict[str, Any]]]:
-    page = f"{base}/01/{gtin}"
+    page = product_link(base, gtin)
     return {
         GS1 + "pip": [link(page, _("Thông tin sản phẩm"), hreflang=["vi", "en"])],
         GS1 + "defaultLink": [link(page, _("Thông tin sản phẩm"))],

@@ -28,10 +28,10 @@ from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 from catalog.models import Facility, Organization
+from gs1.digital_link import PRIMARY_KEYS, DigitalLink, InvalidLink, parse_path, product_path
 from portal import cache, items, linkset, optional, units
 from portal.labels import story_labels
 from portal.selectors import json_ready, lot_story, map_features
-from stamps.digital_link import PRIMARY_KEYS, DigitalLink, InvalidLink, parse_path
 
 LINKSET_TYPE = linkset.LINKSET_TYPE
 
@@ -62,9 +62,7 @@ def _parse(request: HttpRequest, path: str | None = None) -> DigitalLink:
         if len(parts) > 4 and parts[0] == "01" and parts[2] == "10":
             rest = "/".join(parts[3:])
             lot, _sep, serial = rest.rpartition("/21/") if "/21/" in rest else (rest, "", "")
-            from urllib.parse import quote
-
-            rebuilt = f"/01/{parts[1]}/10/{quote(lot, safe='')}" + (f"/21/{quote(serial, safe='')}" if serial else "")
+            rebuilt = product_path(parts[1], lot, serial)
             return parse_path(rebuilt, request.META.get("QUERY_STRING", ""))
         raise
 

@@ -10,9 +10,9 @@ from django.shortcuts import render
 
 from catalog import selectors as catalog
 from catalog.choices import OrganizationStatus
+from gs1.digital_link import DigitalLink
 from logistics.models import LogisticUnit, LogisticUnitContent
 from portal import linkset
-from stamps.digital_link import DigitalLink
 
 
 def unit_contents(unit: LogisticUnit) -> list[dict[str, Any]]:

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 
 from catalog import selectors
 from catalog.models import PriorityCategory
+from gs1.digital_link import InvalidLink, parse_uri
 from portal import optional
 from portal import search as finder
-from stamps.digital_link import InvalidLink, parse_uri
 
 PAGE_SIZE = 20
 

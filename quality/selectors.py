@@ -131,9 +131,9 @@ def hold_facts(hold: LotHold) -> dict[str, Any]:
 
 
 def _lot_key(lot: Lot) -> str:
-    from events.epcis import key_of
+    from gs1.identifiers import lot_key
 
-    return key_of(f"https://id.gs1.org/01/{lot.product.gtin}/10/{lot.lot_code}")
+    return lot_key(lot.product.gtin, lot.lot_code)
 
 
 def _key_ids(lots: list[Lot]) -> dict[int, int]:

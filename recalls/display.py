@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from catalog.choices import QuantityUnit
 from catalog.models import Facility, Product
 from core.templatetags.numbers import qty
-from events.epcis import InvalidIdentifier, key_of, parse_key
 from events.services.recall import parties_by_key
+from gs1.identifiers import InvalidIdentifier, key_of, parse_key
 from recalls.scope import add_quantity
 
 ROOT, AFFECTED, OUTSIDE, ROUTE = "#b3261e", "#1b6b3a", "#7b4fa0", "#c77d1a"

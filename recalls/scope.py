@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -28,8 +27,8 @@ from accounts import permissions
 from catalog.choices import LotStatus, QuantityUnit
 from catalog.models import Facility, Lot, Organization
 from catalog.services.common import require
-from events.epcis import key_of
 from events.services import recall_scope
+from gs1.identifiers import lot_key as gs1_lot_key
 from quality.models import LabTest
 from quality.services import lots_to_hold
 from recalls.choices import RecallOrigin
@@ -60,7 +59,7 @@ class ScopeChanged(Exception):
 
 def lot_key(lot: Lot) -> str:
     """The canonical identifier key of a catalogue lot (the LGTIN Digital Link on id.gs1.org)."""
-    return key_of(f"https://id.gs1.org/01/{lot.product.gtin}/10/{quote(lot.lot_code, safe='')}")
+    return gs1_lot_key(lot.product.gtin, lot.lot_code)
 
 
 @dataclass

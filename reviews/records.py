@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ledger.canonical import canonical_bytes
+from gs1.canonical import canonical_bytes
 from reviews.models import Review
 
 

@@ -13,9 +13,9 @@ from accounts import permissions
 from catalog.models import Product
 from catalog.selectors import digital_link
 from catalog.services.common import can_write, require
+from gs1.binary import encode_sgtin96
 from stamps import secrets, sheets
 from stamps.choices import BatchStatus
-from stamps.epc import encode_sgtin96
 from stamps.models import StampBatch
 
 

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-
 from catalog.demo import plot_polygon
+
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, PriorityCategory, Product
-from catalog.validators import tax_code_check_digit, with_check_digit
+from catalog.validators import tax_code_check_digit
+from gs1.keys import with_check_digit
 
 
 def _tax_code(n: int) -> str:

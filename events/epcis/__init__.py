@@ -1,4 +1,4 @@
-"""Pure-Python EPCIS 2.0 core: parsing, validation, CBV, GS1 keys, event hash, canonical form.
+"""Pure-Python EPCIS 2.0 core: parsing, validation, CBV, event hash, canonical form (GS1 keys: `gs1`).
 
 No Django here; the capture and query services in ``events`` build on this package.
 """
@@ -7,7 +7,6 @@ from .canonical import canonical_bytes, with_defaults
 from .cbv import FARM_BIZSTEPS, TRUYXUAT_BIZSTEP_NS, normalise, normalise_biz_step, normalise_disposition
 from .extract import EventIndex, Party, extract, parse_time
 from .hashing import event_hash, event_hashes, prehash_string
-from .identifiers import GS1Key, InvalidIdentifier, digital_link, epc_class_urn, epc_urn, key_of, parse_key
 from .parse import EpcisDocument, decode_json, document_from_json, parse_document, parse_event
 from .problems import EpcisError, Problem
 from .schema import CONTEXT_URL, epcis_context_document, epcis_schema
@@ -21,28 +20,21 @@ __all__ = [
     "EpcisDocument",
     "EpcisError",
     "EventIndex",
-    "GS1Key",
-    "InvalidIdentifier",
     "Party",
     "Problem",
     "canonical_bytes",
     "decode_json",
-    "digital_link",
     "document_from_json",
-    "epc_class_urn",
-    "epc_urn",
     "epcis_context_document",
     "epcis_schema",
     "event_hash",
     "event_hashes",
     "extract",
-    "key_of",
     "normalise",
     "normalise_biz_step",
     "normalise_disposition",
     "parse_document",
     "parse_event",
-    "parse_key",
     "parse_time",
     "prehash_string",
     "validate_document",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ledger.canonical import canonical_bytes  # one definition for events and ledger leaves
+from gs1.canonical import canonical_bytes  # one definition for events and ledger leaves
 
 __all__ = ["canonical_bytes", "with_defaults"]
 

@@ -3,7 +3,7 @@
 :func:`extract` reads one event (EPCIS 2.0 JSON form, as sent) and returns an
 :class:`EventIndex` that the Django side stores in indexed columns; the event JSON itself
 stays untouched.  Each EPC/class is also given as its canonical
-:attr:`~events.epcis.identifiers.GS1Key.key`, so URN and Digital Link forms meet.
+:attr:`~gs1.identifiers.GS1Key.key`, so URN and Digital Link forms meet.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from gs1.identifiers import key_of
+
 from . import cbv
-from .identifiers import key_of
 
 __all__ = ["EventIndex", "Party", "extract", "parse_time"]
 

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
-from events.epcis import EventIndex, GS1Key, InvalidIdentifier, digital_link, epc_urn, parse_key
+from events.epcis import EventIndex
 from events.graph import fetch_in
 from events.models import EpcKey, EventValue
 from events.services.bulk import db_datetime, insert_rows
 from events.values import values_of
+from gs1.identifiers import GS1Key, InvalidIdentifier, digital_link, epc_urn, lot_key, parse_key
 
 CHUNK = 2000
 TABLE = EpcKey._meta.db_table
@@ -88,12 +89,6 @@ def _link_new(rows: list[list[Any]]) -> None:
     lots = {(g, c): pk for pk, g, c in fetch_in(sql, sorted({g for g, _c in wanted}), chunk=CHUNK) if (g, c) in wanted}
     for r in rows:
         r[7] = lots.get((r[3], r[4]))
-
-
-def lot_key(gtin: str, lot_code: str) -> str:
-    """The canonical key capture stores for a lot: its Digital Link on id.gs1.org, lot code %-escaped
-    (the same string `events.epcis.key_of` gives for the lot's EPC URN or any Digital Link of it)."""
-    return digital_link(GS1Key("lgtin", "", gtin14=gtin, lot=lot_code))
 
 
 def gtin_keys(gtin14: str) -> Q:

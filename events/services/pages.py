@@ -13,7 +13,8 @@ from typing import Any
 
 from core import generations
 from events.graph import fetch_in, reach
-from events.services.keys import existing_key_ids, lot_key
+from events.services.keys import existing_key_ids
+from gs1.identifiers import lot_key
 
 # Beyond this many identifiers (a bulk import), bump the whole site once rather than walk and bump each lot.
 MAX_LOTS = 2000

@@ -10,10 +10,10 @@ from functools import cached_property
 from typing import Any
 
 from catalog.models import Facility, Organization
-from events.epcis import InvalidIdentifier, key_of, parse_key
 from events.graph import fetch_in, reach
 from events.models import EpcKey
 from events.trace import key_rows, lot_nodes
+from gs1.identifiers import InvalidIdentifier, key_of, parse_key
 
 
 def downstream(roots: list[int], max_depth: int | None = None) -> dict[int, int]:

@@ -11,13 +11,13 @@ import pytest
 from accounts.permissions import SYSTEM
 from catalog.selectors import digital_link as portal_link
 from catalog.tests.factories import LotFactory, ProductFactory
-from events.epcis import key_of
-from events.epcis.identifiers import check_digit
 from events.models import EpcKey, Event
 from events.query import filter_events, read_point_in
 from events.services import capture_events
-from events.services.keys import gtin_keys, lot_key
+from events.services.keys import gtin_keys
 from events.tests.helpers import object_event
+from gs1.identifiers import key_of, lot_key
+from gs1.keys import check_digit
 
 pytestmark = pytest.mark.django_db
 

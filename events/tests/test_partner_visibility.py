@@ -10,9 +10,9 @@ import pytest
 
 from accounts.permissions import SYSTEM
 from catalog.tests.factories import FacilityFactory, LotFactory, OrganizationFactory, ProductFactory
-from events.epcis import GS1Key, epc_urn
 from events.services import capture_events
 from events.tests.helpers import aggregation, lgtin, object_event, token_for
+from gs1.identifiers import GS1Key, epc_urn
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,13 @@ from django.db import transaction
 
 from accounts.permissions import SYSTEM
 from catalog.tests.factories import FacilityFactory, OrganizationFactory
-from events.epcis import GS1Key, epc_urn, event_hash, key_of, parse_document
+from events.epcis import event_hash, parse_document
 from events.models import Capture, Event
 from events.services import capture_document, capture_events
 from events.tests.epcis._conformance import JSON_DIR
 from events.tests.helpers import object_event, token_for
-from stamps.compression import compress
+from gs1.compression import compress
+from gs1.identifiers import GS1Key, epc_urn, key_of
 
 SAMPLES = {  # name: (file under GS1's JSON examples, index of the event in it)
     "s1": ("WithSensorData/SensorDataExample1.jsonld", 0),

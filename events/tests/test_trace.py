@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.permissions import SYSTEM
 from core.errors import NotFound
 from events import selectors
-from events.epcis import epc_class_urn, key_of, parse_key
 from events.models import EpcKey, LotEdge, Shipment
 from events.tests.conftest import PLANT, SHOP, SSCC
+from gs1.identifiers import epc_class_urn, key_of, parse_key
 
 pytestmark = pytest.mark.django_db
 

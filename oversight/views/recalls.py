@@ -29,7 +29,7 @@ from complaints.models import ComplaintCase
 from core.errors import Forbidden
 from core.forms import read_field
 from core.numbers import RECEIVED_QUANTITY
-from events.epcis import key_of
+from gs1.identifiers import key_of
 from oversight import svg
 from oversight.views.common import add_errors, flash_errors, forbidden, officer_required, paginate, querystring
 from quality.models import LabTest

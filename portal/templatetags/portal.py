@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django import template
 
+from gs1.digital_link import product_path
 from portal.labels import category_label
 
 register = template.Library()
@@ -15,12 +15,7 @@ register = template.Library()
 @register.simple_tag
 def dl_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
     """The Digital Link path of a product, lot or item (lot and serial percent-encoded, '/' included)."""
-    path = f"/01/{gtin}"
-    if lot:
-        path += f"/10/{quote(lot, safe='')}"
-    if serial:
-        path += f"/21/{quote(serial, safe='')}"
-    return path
+    return product_path(gtin, lot, serial)
 
 
 @register.filter

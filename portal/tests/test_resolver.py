@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from catalog import services as catalog_services
+from gs1.digital_link import parse_path
 from portal.tests.factories import published_lot
-from stamps.digital_link import parse_path
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.permissions import SYSTEM
 from catalog import services as catalog_services
 from catalog.tests.factories import FacilityFactory
+from gs1.digital_link import parse_path
 from logistics.models import LogisticUnit, LogisticUnitContent
 from portal.tests.factories import published_lot
 from stamps import services as stamp_services
-from stamps.digital_link import parse_path
 from stamps.models import Scan
 
 pytestmark = pytest.mark.django_db

@@ -18,10 +18,10 @@ from catalog.models import Lot, Product
 from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
+from gs1.binary import MAX_SERIAL
 from ledger.services import append_record
 from stamps import secrets
 from stamps.choices import BatchStatus, LabelLayout
-from stamps.epc import MAX_SERIAL
 from stamps.models import Stamp, StampBatch
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from catalog.tests.factories import LotFactory, ProductFactory
 from core.errors import Forbidden
 from core.models import AuditEntry
+from gs1.binary import decode_sgtin96
 from ledger.models import LedgerLeaf
 from stamps import secrets, services
-from stamps.epc import decode_sgtin96
 from stamps.models import Stamp, StampBatch
 from stamps.printing import batch_epcs
 from stamps.tests.factories import StampBatchFactory

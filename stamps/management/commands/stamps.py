@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.permissions import SYSTEM
 from catalog.selectors import published_lots
+from gs1.binary import decode_sgtin96
 from stamps import printing, services
 from stamps.choices import LabelLayout
-from stamps.epc import decode_sgtin96
 from stamps.models import StampBatch
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stamps.compression import CompressionError, compress, decompress
-from stamps.digital_link import InvalidLink, parse_path, parse_uri
+from gs1.compression import CompressionError, compress, decompress
+from gs1.digital_link import InvalidLink, parse_path, parse_uri
 
 # (compressed segment, uncompressed path): examples from GS1's Digital Link compression toolkit.
 GS1_EXAMPLES = [

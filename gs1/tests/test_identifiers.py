@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from events.epcis import GS1Key, InvalidIdentifier, digital_link, epc_class_urn, epc_urn, key_of, parse_key
+from gs1.identifiers import GS1Key, InvalidIdentifier, digital_link, epc_class_urn, epc_urn, key_of, parse_key
 
 
 @pytest.mark.parametrize(
@@ -80,6 +80,6 @@ def test_other_passes_through(other: str):
 def test_check_digit_as_biip(payload):
     from biip.checksums import gs1_standard_check_digit
 
-    from events.epcis.identifiers import check_digit
+    from gs1.keys import check_digit
 
     assert check_digit(payload) == gs1_standard_check_digit(payload)
