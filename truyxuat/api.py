@@ -16,6 +16,7 @@ from catalog.api import router as catalog_router
 from core.errors import NotFound
 from core.problems import problem, validation_problem
 from events.api import router as events_router
+from exchange.api import router as exchange_router
 from events.auth import scope_problem
 from iot.ui.api import router as iot_router
 from ledger.api import router as ledger_router
@@ -45,6 +46,7 @@ api = TruyxuatAPI(
 )
 api.add_router("/v1/", catalog_router)
 api.add_router("/v1/", events_router)
+api.add_router("/v1/", exchange_router)
 api.add_router("/v1/", ledger_router)
 api.add_router("/v1/", oversight_router)
 api.add_router("/v1/", stamps_router)

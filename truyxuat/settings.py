@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "surveys",
+    "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
 ]
@@ -353,3 +354,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
+
+# --- exchanges (issue 22: exchange/) ------------------------------------------------------------------------------
+# EUDR: a forest-cover layer at the cut-off (31 December 2020) as a GeoJSON file in WGS84; none configured means the
+# deforestation check says so instead of guessing. Declared and boundary areas may differ by this many percent.
+TRUYXUAT_EUDR_FOREST_LAYER = os.environ.get("TRUYXUAT_EUDR_FOREST_LAYER", "").strip()
+TRUYXUAT_EUDR_AREA_TOLERANCE = float(os.environ.get("TRUYXUAT_EUDR_AREA_TOLERANCE", "10"))
+# The national traceability portal: its endpoint (empty: records are queued, nothing is sent), an API key and/or a
+# client certificate (PEM files), and how many attempts before a record goes to the dead-letter list.
+TRUYXUAT_NATIONAL_PORTAL_URL = os.environ.get("TRUYXUAT_NATIONAL_PORTAL_URL", "").strip()
+TRUYXUAT_NATIONAL_PORTAL_KEY = os.environ.get("TRUYXUAT_NATIONAL_PORTAL_KEY", "").strip()
+TRUYXUAT_NATIONAL_PORTAL_CERT = os.environ.get("TRUYXUAT_NATIONAL_PORTAL_CERT", "").strip()
+TRUYXUAT_NATIONAL_PORTAL_CERT_KEY = os.environ.get("TRUYXUAT_NATIONAL_PORTAL_CERT_KEY", "").strip()
+TRUYXUAT_NATIONAL_PORTAL_ATTEMPTS = int(os.environ.get("TRUYXUAT_NATIONAL_PORTAL_ATTEMPTS", "6"))
+TRUYXUAT_NATIONAL_PORTAL_BACKOFF = float(os.environ.get("TRUYXUAT_NATIONAL_PORTAL_BACKOFF", "30"))
+# Open data: where releases are written, and the licence they are published under.
+TRUYXUAT_OPEN_DATA_DIR = Path(os.environ.get("TRUYXUAT_OPEN_DATA_DIR", DATA_DIR / "opendata")).resolve()
+TRUYXUAT_OPEN_DATA_LICENSE = os.environ.get("TRUYXUAT_OPEN_DATA_LICENSE", "CC-BY-4.0").strip()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("epcis/", include("events.urls")),
+    path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)
     path("", include("stamps.urls")),
     path("", include("portal.urls")),
 ]

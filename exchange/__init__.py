@@ -1,0 +1,1 @@
+"""Exchanges with outside systems (issue 22): EUDR due diligence, the national portal, open data, FSMA 204."""

@@ -1,0 +1,106 @@
+"""The exchanges' API: the exporter's EUDR checks, package and DDS reference; the open-data pull (paged)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from exchange.eudr import package as eudr_package
+from exchange.eudr.assess import assess
+from exchange.eudr.services import prepare, record_reference
+from exchange.models import DueDiligenceStatement
+from exchange.opendata.datasets import DATASETS
+from exchange.opendata.services import pull
+from logistics.models import Shipment
+from workspace.auth import AUTH, caller
+
+router = Router(tags=["exchange"])
+
+
+class StatementIn(Schema):
+    hs_code: str = ""
+
+
+class ReferenceIn(Schema):
+    reference_number: str
+    verification_number: str = ""
+
+
+class StatementOut(Schema):
+    id: int
+    status: str
+    hs_code: str
+    plot_count: int
+    geojson_sha256: str
+    reference_number: str
+    verification_number: str
+
+
+class OpenDataPage(Schema):
+    dataset: str
+    items: list[dict[str, Any]]
+    cursor: str
+    more: bool
+
+
+def _shipment(request: HttpRequest, public_id: uuid.UUID) -> Shipment:
+    return get_object_or_404(Shipment, public_id=public_id, sender=caller(request).organization)
+
+
+@router.get("/eudr/shipments/{public_id}", auth=AUTH, summary="EUDR checks of a shipment (plots, geometry, forest)")
+def eudr_checks(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    return eudr_package.checks(assess(_shipment(request, public_id), caller(request).actor))
+
+
+@router.get("/eudr/shipments/{public_id}/geojson", auth=AUTH, summary="The plots as the EU system's GeoJSON file")
+def eudr_geojson(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    a = assess(_shipment(request, public_id), caller(request).actor)
+    return HttpResponse(a.geojson(), content_type="application/geo+json")
+
+
+@router.get("/eudr/shipments/{public_id}/package", auth=AUTH, summary="The package: GeoJSON, PDF, proof bundle (zip)")
+def eudr_zip(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    shipment = _shipment(request, public_id)
+    statement = DueDiligenceStatement.objects.filter(shipment=shipment).first()
+    data = eudr_package.package(
+        assess(shipment, caller(request).actor), statement.reference_number if statement else ""
+    )
+    return HttpResponse(data, content_type="application/zip")
+
+
+@router.post("/eudr/shipments/{public_id}/statements", auth=AUTH, response={201: StatementOut})
+def eudr_prepare(request: HttpRequest, public_id: uuid.UUID, body: StatementIn) -> tuple[int, DueDiligenceStatement]:
+    statement, _a = prepare(actor=caller(request).actor, shipment=_shipment(request, public_id), hs_code=body.hs_code)
+    return 201, statement
+
+
+@router.post("/eudr/statements/{pk}/reference", auth=AUTH, response=StatementOut)
+def eudr_reference(request: HttpRequest, pk: int, body: ReferenceIn) -> DueDiligenceStatement:
+    statement = get_object_or_404(DueDiligenceStatement, pk=pk, organization=caller(request).organization)
+    return record_reference(
+        actor=caller(request).actor,
+        statement=statement,
+        reference_number=body.reference_number,
+        verification_number=body.verification_number,
+    )
+
+
+@router.get("/open-data", summary="Open datasets and their fields")
+def open_datasets(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"name": d.name, "title": d.title, "fields": [{"name": n, "type": t, "description": x} for n, t, x in d.fields]}
+        for d in DATASETS.values()
+    ]
+
+
+@router.get(
+    "/open-data/{dataset}", response=OpenDataPage, summary="A page of a dataset's published records after a cursor"
+)
+def open_data_page(request: HttpRequest, dataset: str, since: str = "", limit: int = 100) -> dict[str, Any]:
+    """Records published (or changed) after `since`, oldest first; ask again with the answer's `cursor` while
+    `more` is true. Only published records of approved organisations, never personal data."""
+    return pull(dataset, since, limit)

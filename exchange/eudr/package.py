@@ -1,0 +1,109 @@
+"""The package an exporter hands to the EU Information System: GeoJSON, a PDF summary, the ledger proof bundle."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from exchange.eudr.assess import CUTOFF, Assessment
+from ledger.selectors import proof_bundle
+from reports.admin_document import FONT, FONT_BOLD, register_fonts
+
+
+def checks(a: Assessment) -> dict[str, Any]:
+    """The checks as data (checks.json in the package, and the API's answer)."""
+    return {
+        "shipment": str(a.shipment.public_id),
+        "ok": a.ok,
+        "errors": a.errors,
+        "commodity": a.commodity,
+        "hs_code": a.hs_code,
+        "quantities": {unit: str(q) for unit, q in a.quantities.items()},
+        "production_period": [a.period[0].isoformat(), a.period[1].isoformat()] if a.period else None,
+        "deforestation_cutoff": CUTOFF.isoformat(),
+        "forest_layer": a.forest_layer or None,
+        "plots": [
+            {
+                "code": p.area.code,
+                "name": p.area.name,
+                "producer": p.area.organization.name,
+                "declared_area_ha": str(p.area.declared_area_ha),
+                "ok": p.ok,
+                "problems": [{"code": x.code, "vi": x.vi, "en": x.en} for x in p.problems],
+                "forest_overlap_ha": p.overlap_ha,
+                "lots": [f"{lot.product.gtin}/{lot.lot_code}" for lot in p.lots],
+            }
+            for p in a.plots
+        ],
+        "failing_lots": [
+            {"gtin": lot.product.gtin, "lot": lot.lot_code, "plot": area.code, "reasons": reasons}
+            for lot, area, reasons in a.failing_lots()
+        ],
+    }
+
+
+def summary_pdf(a: Assessment, reference: str = "") -> bytes:
+    """A one-to-few-page summary in Vietnamese with English, on the project's fonts."""
+    register_fonts()
+    body = ParagraphStyle("b", fontName=FONT, fontSize=10.5, leading=13.5)
+    head = ParagraphStyle("h", parent=body, fontName=FONT_BOLD, fontSize=14, leading=18)
+    small = ParagraphStyle("s", parent=body, fontSize=9, leading=11)
+    s = a.shipment
+    period = f"{a.period[0]:%d/%m/%Y} – {a.period[1]:%d/%m/%Y}" if a.period else "—"
+    quantities = "; ".join(f"{q} {unit}" for unit, q in a.quantities.items())
+    layer = a.forest_layer or "chưa cấu hình lớp rừng / no forest layer configured"
+    rows = [
+        ["Bên gửi / Operator", s.sender.name],
+        ["Chuyến hàng / Shipment", str(s.public_id)],
+        ["Ngày gửi / Shipped", f"{timezone.localtime(s.shipped_at):%d/%m/%Y}"],
+        ["Mặt hàng, mã HS / Commodity, HS code", f"{a.commodity} — {a.hs_code}"],
+        ["Khối lượng / Quantity", quantities],
+        ["Thời gian sản xuất / Production period", period],
+        ["Số thửa / Plots", str(len(a.plots))],
+        ["Mốc phá rừng / Deforestation cut-off", f"{CUTOFF:%d/%m/%Y}"],
+        ["Lớp rừng / Forest layer", layer],
+        ["Số tham chiếu DDS / DDS reference", reference or "—"],
+        ["Kết quả / Result", "Đạt / Passed" if a.ok else "Không đạt / Failed"],
+    ]
+    table = Table(
+        [[Paragraph(escape(k), small), Paragraph(escape(v), body)] for k, v in rows], colWidths=[60 * mm, 110 * mm]
+    )
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story: list[Any] = [Paragraph("HỒ SƠ THẨM ĐỊNH EUDR / EUDR DUE-DILIGENCE SUMMARY", head), Spacer(1, 6), table]
+    story += [Spacer(1, 10), Paragraph("Thửa đất / Plots", head)]
+    plot_rows = [["Mã / Code", "Chủ / Producer", "ha", "Kiểm tra / Checks"]]
+    for p in a.plots:
+        plot_rows.append(
+            [p.area.code, p.area.organization.name, str(p.area.declared_area_ha), "; ".join(p.reasons()) or "Đạt / OK"]
+        )
+    plots = Table(
+        [[Paragraph(escape(c), small) for c in r] for r in plot_rows],
+        colWidths=[35 * mm, 50 * mm, 15 * mm, 70 * mm],
+        repeatRows=1,
+    )
+    plots.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(plots)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title="EUDR due diligence", author=s.sender.name).build(story)
+    return out.getvalue()
+
+
+def package(a: Assessment, reference: str = "") -> bytes:
+    """The zip: plots.geojson, checks.json, summary.pdf and proof-bundle.json (the chain's ledger records)."""
+    bundle = proof_bundle(a.ledger_refs(), subject={"eudr_shipment": str(a.shipment.public_id)})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("plots.geojson", a.geojson())
+        zf.writestr("checks.json", json.dumps(checks(a), ensure_ascii=False, indent=1))
+        zf.writestr("summary.pdf", summary_pdf(a, reference))
+        zf.writestr("proof-bundle.json", json.dumps(bundle, ensure_ascii=False))
+    return out.getvalue()

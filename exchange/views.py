@@ -1,0 +1,170 @@
+"""Pages of the exchanges: the exporter's EUDR pages, the officer's national-portal outbox, the open-data page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exchange.choices import PortalStatus
+from exchange.eudr import package as eudr_package
+from exchange.eudr.assess import CUTOFF, assess
+from exchange.eudr.services import prepare, record_reference
+from exchange.models import DueDiligenceStatement, OpenDataRelease, PortalRecord
+from exchange.national.services import replay
+from exchange.opendata.datasets import DATASETS
+from logistics.models import Shipment
+from oversight.views.common import error_messages, officer_required, paginate
+from workspace.views.common import member_view
+
+
+def _shipment(request: HttpRequest, public_id: Any) -> Shipment:
+    return get_object_or_404(Shipment.objects.select_related("sender"), public_id=public_id, sender=request.org)  # type: ignore[attr-defined]
+
+
+def _map(plots: list[Any]) -> dict[str, Any]:
+    """The plots as SVG polygons in a 300×300 box (lon → x, lat → y upwards), coloured by their result."""
+    rings = []
+    for p in plots:
+        g = p.area.boundary if isinstance(p.area.boundary, dict) else {}
+        if g.get("type") == "Polygon":
+            rings.append((p, g["coordinates"][0]))
+        elif g.get("type") == "MultiPolygon":
+            rings += [(p, poly[0]) for poly in g["coordinates"]]
+        elif g.get("type") == "Point":
+            x, y = g["coordinates"][:2]
+            rings.append((p, [[x, y]]))
+    xs = [c[0] for _, r in rings for c in r]
+    ys = [c[1] for _, r in rings for c in r]
+    if not xs:
+        return {"shapes": []}
+    x0, y0 = min(xs), min(ys)
+    span = max(max(xs) - x0, max(ys) - y0) or 0.001
+    shapes = []
+    for p, ring in rings:
+        points = " ".join(f"{10 + (x - x0) / span * 280:.1f},{290 - (y - y0) / span * 280:.1f}" for x, y in ring)
+        shapes.append({"points": points, "ok": p.ok, "title": f"{p.area.name} ({p.area.code})", "dot": len(ring) == 1})
+    return {"shapes": shapes}
+
+
+@member_view
+def eudr_list(request: HttpRequest) -> HttpResponse:
+    shipments = Shipment.objects.filter(sender=request.org).order_by("-shipped_at")  # type: ignore[attr-defined]
+    statements = DueDiligenceStatement.objects.filter(organization=request.org).select_related("shipment")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "exchange/eudr_list.html",
+        {"page": paginate(request, shipments), "statements": statements[:20], "nav": "eudr"},
+    )
+
+
+@member_view
+def eudr_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    shipment = _shipment(request, public_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reference":
+                statement = get_object_or_404(
+                    DueDiligenceStatement, pk=request.POST.get("statement", "0"), shipment=shipment
+                )
+                record_reference(
+                    actor=request.user,
+                    statement=statement,
+                    reference_number=request.POST.get("reference_number", ""),
+                    verification_number=request.POST.get("verification_number", ""),
+                )
+                messages.success(request, _("Đã lưu số tham chiếu DDS."))
+            else:
+                prepare(actor=request.user, shipment=shipment, hs_code=request.POST.get("hs_code", ""))
+                messages.success(request, _("Đã lập hồ sơ. Hãy tải gói dữ liệu và nộp lên hệ thống của EU."))
+            return redirect("exchange:eudr_detail", public_id=shipment.public_id)
+        except ValidationError as exc:
+            errors = error_messages(exc)
+    a = assess(shipment, request.user)
+    statements = DueDiligenceStatement.objects.filter(shipment=shipment)
+    return render(
+        request,
+        "exchange/eudr_detail.html",
+        {
+            "shipment": shipment,
+            "a": a,
+            "map": _map(a.plots),
+            "statements": statements,
+            "errors": errors,
+            "cutoff": CUTOFF,
+            "nav": "eudr",
+        },
+    )
+
+
+@member_view
+def eudr_download(request: HttpRequest, public_id: Any) -> HttpResponse:
+    shipment = _shipment(request, public_id)
+    a = assess(shipment, request.user)
+    statement = DueDiligenceStatement.objects.filter(shipment=shipment).first()
+    data = eudr_package.package(a, statement.reference_number if statement else "")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="eudr-{shipment.public_id}.zip"'
+    return response
+
+
+@officer_required
+def national_records(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    records = PortalRecord.objects.all()
+    if status in PortalStatus.values:
+        records = records.filter(status=status)
+    counts = {s.value: PortalRecord.objects.filter(status=s.value).count() for s in PortalStatus}
+    return render(
+        request,
+        "exchange/national.html",
+        {
+            "page": paginate(request, records),
+            "status": status,
+            "statuses": [(s.value, s.label, counts[s.value]) for s in PortalStatus],
+            "section": "exchange",
+        },
+    )
+
+
+@officer_required
+@require_POST
+def national_replay(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(PortalRecord, pk=pk)
+    try:
+        replay(actor=request.user, record=record)
+        messages.success(request, _("Đã xếp lại bản ghi để gửi."))
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    return redirect("exchange:national")
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    release = OpenDataRelease.objects.prefetch_related("files").first()
+    return render(
+        request,
+        "exchange/open_data.html",
+        {
+            "datasets": [(d.name, d.title, d.fields) for d in DATASETS.values()],
+            "release": release,
+            "license": settings.TRUYXUAT_OPEN_DATA_LICENSE,
+        },
+    )
+
+
+def open_data_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    from pathlib import Path
+
+    release = get_object_or_404(OpenDataRelease, pk=pk)
+    if name != "datapackage.json" and not release.files.filter(path=name).exists():
+        raise Http404
+    return FileResponse(open(Path(release.directory) / name, "rb"), as_attachment=True, filename=name)
