@@ -16,6 +16,30 @@ class EmailResetForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
 
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Enqueue the e-mail (`accounts.jobs`) instead of sending it in the request."""
+        from django.utils.translation import get_language
+
+        from accounts.jobs import email_password_reset
+
+        email_password_reset.enqueue(
+            context["user"].pk,
+            to_email,
+            context["domain"],
+            context["site_name"],
+            context["protocol"] == "https",
+            get_language() or "vi",
+            [subject_template_name, email_template_name],
+        )
+
 
 class NewPasswordForm(SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:

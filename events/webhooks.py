@@ -1,6 +1,5 @@
-"""Deliveries of webhook subscriptions (`events.subscriptions`), outside the request, as reports run
-(`reports.services.start_in_background`: a thread after the commit), plus `truyxuat subscriptions` for a worker
-of its own.
+"""Deliveries of webhook subscriptions (`events.subscriptions`), outside the request: a job (`deliver_due`,
+`core.jobs`) that `truyxuat worker` runs, plus `truyxuat subscriptions --once` for a pass from cron.
 
 One pass (`run_due`) turns new results into deliveries and makes the deliveries that are due:
 - a streaming subscription reports every event recorded since its last report that matches its query and that
@@ -14,8 +13,12 @@ One pass (`run_due`) turns new results into deliveries and makes the deliveries 
   `TRUYXUAT_SUBSCRIPTION_ATTEMPTS` attempts have failed. Every attempt is recorded on the delivery (time,
   status code or error, attempts), which the subscriber reads at `/epcis/queries/{name}/subscriptions/{id}`.
 
-Captures wake the worker (`kick_after_commit`); a process starts its worker thread only once it has seen a
-subscription (checked at most every `CHECK_SECONDS`), so capture pays nothing while nobody subscribes.
+A capture that stores events, while a streaming subscription exists, enqueues `deliver_due` in its own
+transaction (`kick_after_commit`: once per transaction, and not when one is already waiting), as does a new
+subscription; each run enqueues the next for the next retry, scheduled run or event to settle (`next_wake`). Runs
+are at least once: a delivery is leased while it is POSTed (`LEASE`), so a second run does not POST it again
+meanwhile, and a worker killed mid-POST leaves the delivery to be tried again once the lease ends (the receiver
+may then get that document twice, as at-least-once delivery allows).
 
 Order of events on PostgreSQL: primary keys are taken before commit, so an event may become visible after one
 with a greater key. Events are reported only once their recordTime is `TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS`
@@ -33,8 +36,6 @@ import json
 import logging
 import socket
 import ssl
-import threading
-import time
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,12 +45,12 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from core.jobs import enqueue_once, job
 from events.epcis import CONTEXT_URL
 from events.models import Event, Subscription, SubscriptionDelivery
 
 log = logging.getLogger(__name__)
 
-CHECK_SECONDS = 5.0
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = 3600.0
 ANSWER_MAX = 65536  # bytes of a destination's answer read (and dropped)
@@ -152,10 +153,14 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** (attempts - 1), MAX_BACKOFF))
 
 
+def _lag() -> float:
+    default = 0 if connection.vendor == "sqlite" else 30
+    return float(_setting("TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS", default))
+
+
 def _settled_upto(after: int, now: datetime) -> int:
     """The greatest event key up to which every event is committed (see the module's note on PostgreSQL)."""
-    default = 0 if connection.vendor == "sqlite" else 30
-    lag = float(_setting("TRUYXUAT_SUBSCRIPTION_SETTLE_SECONDS", default))
+    lag = _lag()
     if not lag:
         return int(Event.objects.aggregate(last=Max("pk"))["last"] or 0)
     unsettled = Event.objects.filter(pk__gt=after, record_time__gt=now - timedelta(seconds=lag))
@@ -301,77 +306,46 @@ def run_due(now: datetime | None = None) -> int:
 
 
 def next_wake(now: datetime) -> float | None:
-    """Seconds until the next retry or scheduled run (None: nothing waits but new captures)."""
-    retry = SubscriptionDelivery.objects.filter(state="pending").aggregate(t=Min("next_attempt_at"))["t"]
+    """Seconds until the next retry, scheduled run or unsettled event (None: nothing waits but new captures).
+    A delivery leased by a run counts from the end of its lease (its run may have died with its worker)."""
+    pending = SubscriptionDelivery.objects.filter(state="pending")
+    free = pending.filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+    retry = free.aggregate(t=Min("next_attempt_at"))["t"]
+    held = pending.filter(leased_until__gte=now).aggregate(t=Min("leased_until"))["t"]
     run = Subscription.objects.filter(next_run_at__isnull=False).aggregate(t=Min("next_run_at"))["t"]
-    times = [t for t in (retry, run) if t is not None]
+    times = [t for t in (retry, held, run) if t is not None]
+    lag = _lag()
+    mark = Subscription.objects.filter(stream=True).aggregate(m=Min("last_event_pk"))["m"] if lag else None
+    if mark is not None:  # events not yet reported because they had not settled
+        first = Event.objects.filter(pk__gt=mark).aggregate(t=Min("record_time"))["t"]
+        if first is not None and first + timedelta(seconds=lag) > now:
+            times.append(first + timedelta(seconds=lag))
     return max(0.0, (min(times) - now).total_seconds()) if times else None
 
 
-class Worker:
-    """The process's delivery thread: woken by captures and new subscriptions, else by its next due time."""
-
-    def __init__(self) -> None:
-        self.wake = threading.Event()
-        self.lock = threading.Lock()
-        self.thread: threading.Thread | None = None
-        self.seen_at = -CHECK_SECONDS  # when this process last looked for subscriptions
-        self.any = False
-        self.stopping = False
-
-    def kick(self) -> None:
-        """Wake the thread (starting it once a subscription exists)."""
-        if self.thread is None:
-            moment = time.monotonic()
-            if not self.any and moment - self.seen_at < CHECK_SECONDS:
-                return
-            self.seen_at = moment
-            self.any = self.any or Subscription.objects.exists()
-            if not self.any:
-                return
-            with self.lock:
-                if self.thread is None:
-                    self.thread = threading.Thread(target=self._run, name="epcis-subscriptions", daemon=True)
-                    self.thread.start()
-        self.wake.set()
-
-    def subscribed(self) -> None:
-        """A subscription was just made in this process: there is work, whatever the last look found."""
-        self.any = True
-        self.kick()
-
-    def stop(self) -> None:
-        """End the thread (tests: a live server's database goes away with the test)."""
-        thread = self.thread
-        if thread is not None:
-            self.stopping = True
-            self.wake.set()
-            thread.join(timeout=10)
-        self.thread, self.stopping, self.any, self.seen_at = None, False, False, -CHECK_SECONDS
-
-    def _run(self) -> None:
-        while not self.stopping:
-            self.wake.clear()
-            wait: float | None = None
-            try:
-                run_due()
-                wait = next_wake(timezone.now())
-            except Exception:  # never let the thread die; the next wake tries again
-                log.exception("subscription deliveries failed")
-                wait = 60.0
-            finally:
-                connection.close()  # this thread's own connection; it would otherwise linger
-            if not self.stopping:
-                self.wake.wait(timeout=None if wait is None else min(wait + 0.05, 3600.0))
+@job(attempts=10, backoff=30, max_backoff=600)
+def deliver_due() -> int:
+    """The delivery job: one pass (`run_due`), then the next run enqueued for when something is next due."""
+    attempts = run_due()
+    now = timezone.now()
+    wait = next_wake(now)
+    if wait is not None:
+        enqueue_once(deliver_due, run_after=now + timedelta(seconds=wait + 0.05))
+    return attempts
 
 
-worker = Worker()
+def _requested() -> None:
+    """Marks a transaction that has enqueued `deliver_due` already (a no-op after its commit)."""
 
 
 def kick_after_commit(*, subscribed: bool = False) -> None:
-    """Wake the delivery worker once the current transaction commits (a capture stored events, or, with
-    `subscribed`, a subscription was made: the worker then starts without waiting for its next look)."""
-    action = worker.subscribed if subscribed else worker.kick
+    """Have the new events delivered: enqueue `deliver_due` in the current transaction, so it runs once it has
+    committed (captures: only while a streaming subscription exists; `subscribed`: a subscription was just made)."""
     pending = getattr(connection, "run_on_commit", [])
-    if not any(entry[1] == action for entry in pending):  # once per outermost transaction
-        transaction.on_commit(action)
+    if any(entry[1] is _requested for entry in pending):  # once per outermost transaction
+        return
+    if not subscribed and not Subscription.objects.filter(stream=True).exists():
+        return
+    enqueue_once(deliver_due)
+    if connection.in_atomic_block:
+        transaction.on_commit(_requested)

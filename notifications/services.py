@@ -1,7 +1,8 @@
-"""Notifying organisations and consumers: a row in the workspace now, an e-mail after the transaction commits.
+"""Notifying organisations and consumers: a row in the workspace now, an e-mail as a job.
 
-`notify_organization(...)` is what domain apps call inside their own transaction; the e-mail goes through
-Django's mail backend once the write has committed, and a mail failure never undoes the write.
+`notify_organization(...)` is what domain apps call inside their own transaction; the e-mail is a job
+(`notifications.jobs`) enqueued in that transaction, so it is sent (by `truyxuat worker`, through Django's mail
+backend) only if the write commits, and a mail failure never undoes the write: the job is tried again later.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -46,17 +46,6 @@ def _absolute(link: str) -> str:
     return f"{settings.TRUYXUAT_PORTAL_URL}{link}" if link.startswith("/") else link
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> bool:
-    if not recipients:
-        return False
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    except Exception:  # a mail server outage must not break the officer's work; it is logged and retried by hand
-        log.exception("notification e-mail to %s failed", recipients)
-        return False
-    return True
-
-
 def notify_organization(
     organization: Organization,
     *,
@@ -67,7 +56,7 @@ def notify_organization(
     about: Any = None,
     email: bool = True,
 ) -> Notification:
-    """Record a notification for every member of `organization`; e-mail it after commit (idempotent per row)."""
+    """Record a notification for every member of `organization`; its e-mail is a job committed with it."""
     notification = Notification.objects.create(
         organization=organization,
         kind=kind,
@@ -77,27 +66,22 @@ def notify_organization(
         object_type=about._meta.label_lower if about is not None else "",
         object_id=str(about.pk) if about is not None else "",
     )
-    if email:
-        recipients = organization_emails(organization)
+    recipients = organization_emails(organization) if email else []
+    if recipients:
+        from notifications.jobs import email_notification
 
-        def send() -> None:
-            text = body + (f"\n\n{_absolute(link)}" if link else "")
-            if _send(title, text, recipients):
-                Notification.objects.filter(pk=notification.pk).update(emailed_to=recipients)
-
-        transaction.on_commit(send)
+        text = body + (f"\n\n{_absolute(link)}" if link else "")
+        email_notification.enqueue(notification.pk, recipients, title[:255], text)
     return notification
 
 
 def email_after_commit(subject: str, body: str, recipients: Iterable[str]) -> None:
-    """Send one plain e-mail per recipient (consumers must not see each other's addresses) after commit."""
-    addresses = sorted(set(recipients))
+    """Send one plain e-mail per recipient (consumers must not see each other's addresses): a job each, committed
+    with the caller's transaction."""
+    from notifications.jobs import email_one
 
-    def send() -> None:
-        for address in addresses:
-            _send(subject, body, [address])
-
-    transaction.on_commit(send)
+    for address in sorted(set(recipients)):
+        email_one.enqueue(subject, body, address)
 
 
 WATCH_REQUESTS_PER_HOUR = 10

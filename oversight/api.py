@@ -318,8 +318,7 @@ def dashboard(
     "/oversight/reports", response={202: ReportOut}, summary="Ask for a periodic report (generated in the background)"
 )
 def request_report(request: Any, body: ReportIn) -> Status:
-    job = report_services.request_report(actor=request.auth, **body.dict())
-    report_services.start_in_background(job)
+    job = report_services.request_report(actor=request.auth, **body.dict())  # its job enqueued with it
     return Status(202, _report(job))
 
 

@@ -1,21 +1,21 @@
 """Periodic reports (request, then generate with progress) and entered indicator figures.
 
-`request_report(...)` stores the job (atomic, audited); `generate(job)` computes the figures, renders the XLSX
-and the PDF and stores them, updating `progress` as it goes (each update commits on its own, so the page that
-polls the job sees it move). `start_in_background(job)` runs `generate` in a thread after the request's commit.
+`request_report(...)` stores the report (atomic, audited) and enqueues its job (`reports.jobs.generate_report`)
+in the same transaction; `truyxuat worker` runs it: `generate(job)` computes the figures, renders the XLSX and the
+PDF and stores them, updating `progress` as it goes (each update commits on its own, so the page that polls the
+report sees it move).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -93,6 +93,9 @@ def request_report(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=job)
+    from reports.jobs import generate_report
+
+    generate_report.enqueue(job.pk)  # commits with the report, or not at all
     return job
 
 
@@ -174,18 +177,6 @@ def _generate(job: ReportJob) -> ReportJob:
         _set(job, 100, str(exc)[:255] or exc.__class__.__name__, status=JobStatus.FAILED)
         job.refresh_from_db()
     return job
-
-
-def start_in_background(job: ReportJob) -> None:
-    """Generate the report in a thread once the current transaction has committed."""
-
-    def run() -> None:
-        try:
-            generate(ReportJob.objects.get(pk=job.pk))
-        finally:
-            connection.close()  # this thread's own connection; it would otherwise linger (CONN_MAX_AGE)
-
-    transaction.on_commit(lambda: threading.Thread(target=run, name=f"report-{job.pk}", daemon=True).start())
 
 
 @transaction.atomic

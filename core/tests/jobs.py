@@ -8,12 +8,20 @@ Jobs run one at a time in order (priority, then when due, then when enqueued), e
 `run_task` (so the retry policy applies), until none is due. `until` runs jobs due by then too (a retry after
 its backoff, a scheduled run); with `raise_errors` (the default) a job that raises makes `run_jobs` raise
 `JobFailed` with the job's traceback, after the policy has been applied to its row.
+
+Live-server tests (a page that waits for a job) take the `jobs_worker` fixture: a thread of the test process runs
+due jobs as they come, like `truyxuat worker` beside `truyxuat serve`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -59,3 +67,36 @@ def run_jobs(*, until: dt.datetime | None = None, raise_errors: bool = True, lim
         if raise_errors and found.traceback and found.status != "SUCCESSFUL":
             raise JobFailed(f"{found.task_path}: {found.traceback}")
     raise JobFailed(f"more than {limit} job runs: a job that enqueues itself for now?")
+
+
+@contextmanager
+def jobs_in_background(poll: float = 0.05) -> Iterator[list[BaseException]]:
+    """Run due jobs in a thread until the block ends; yields the list of errors met (a failed job's included)."""
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def loop() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    if not run_jobs():
+                        stop.wait(poll)
+                except Exception as exc:  # kept for the test to see; the loop goes on
+                    errors.append(exc)
+                    stop.wait(poll)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=loop, name="test-jobs", daemon=True)
+    thread.start()
+    try:
+        yield errors
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+@pytest.fixture
+def jobs_worker() -> Iterator[list[BaseException]]:
+    with jobs_in_background() as errors:
+        yield errors

@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from accounts.services import revoke_api_token
+from core.tests.jobs import jobs_worker  # noqa: F401  (a worker beside the live server)
 from events.models import Event, Subscription, SubscriptionDelivery
 from events.services import capture_events
 from events.subscriptions import SubscriptionInvalid, next_run, parse_schedule
 from events.tests.helpers import GTIN_A, body, document, lgtin, object_event, token_for
-from events.webhooks import run_due, worker
+from events.webhooks import run_due
 
 SECRET = "13df38d8275b13f05704629e5f1cf3d45d6132d5"
 GTIN_B = "08938502000013"
@@ -390,31 +391,28 @@ def test_schedules() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("jobs_worker")
 def test_the_worker_delivers_after_a_capture_commits(client, live_server, organization, receiver):
-    """Through a live server: the capture's commit wakes the delivery thread, which POSTs the new event."""
+    """Through a live server: the capture commits a delivery job, which the worker runs: it POSTs the new event."""
     import urllib.request
 
     token = token_for(organization)
-    worker.stop()  # the process's delivery thread as a new process has it, whatever earlier tests left
-    try:
-        _query(client, token)
-        assert _subscribe(client, token, {"dest": receiver.url, "stream": True}).status_code == 201
-        request = urllib.request.Request(
-            f"{live_server.url}/epcis/capture",
-            data=body(document([object_event([lgtin(GTIN_A, "LIVE")], biz_step="shipping", action="OBSERVE")])),
-            headers={"Content-Type": "application/ld+json", "Authorization": f"Bearer {token}"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            assert answer.status == 202
-        assert receiver.arrived.wait(timeout=30), "no delivery arrived"
-        assert [_lots(d) for d in receiver.documents()] == [["LIVE"]]
-        deadline = time.monotonic() + 30
-        while not SubscriptionDelivery.objects.filter(state="delivered").exists() and time.monotonic() < deadline:
-            receiver.arrived.wait(timeout=0.1)
-        assert SubscriptionDelivery.objects.get().state == "delivered"
-    finally:
-        worker.stop()
+    _query(client, token)
+    assert _subscribe(client, token, {"dest": receiver.url, "stream": True}).status_code == 201
+    request = urllib.request.Request(
+        f"{live_server.url}/epcis/capture",
+        data=body(document([object_event([lgtin(GTIN_A, "LIVE")], biz_step="shipping", action="OBSERVE")])),
+        headers={"Content-Type": "application/ld+json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 202
+    assert receiver.arrived.wait(timeout=30), "no delivery arrived"
+    assert [_lots(d) for d in receiver.documents()] == [["LIVE"]]
+    deadline = time.monotonic() + 30
+    while not SubscriptionDelivery.objects.filter(state="delivered").exists() and time.monotonic() < deadline:
+        receiver.arrived.wait(timeout=0.1)
+    assert SubscriptionDelivery.objects.get().state == "delivered"
 
 
 @pytest.mark.django_db

@@ -163,8 +163,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             flash_errors(request, exc)
-        else:
-            services.start_in_background(job)
+        else:  # its job was enqueued with it; `truyxuat worker` makes it while the report's page shows progress
             return redirect("oversight:report", job.pk)
     q = current_quarter(today)
     page = paginate(request, ReportJob.objects.select_related("created_by"))

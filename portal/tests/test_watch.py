@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from core.models import AuditEntry
+from core.tests.jobs import run_jobs
 from notifications.models import ProductWatch
 from notifications.services import WATCH_REQUESTS_PER_HOUR
 from portal.tests.factories import published_lot
@@ -38,6 +39,7 @@ def test_double_opt_in(client, django_capture_on_commit_callbacks):
     assert r.status_code == 200 and 'id="watch-sent"' in r.content.decode()
     watch = ProductWatch.objects.get()
     assert (watch.email, watch.confirmed_at, watch.product_id) == ("khach@example.vn", None, lot.product_id)
+    assert run_jobs() == 1  # the confirmation e-mail is a job
     assert [m.to for m in mail.outbox] == [["khach@example.vn"]]
     path = _confirm_path(mail.outbox[0])
     shown = client.get(path)  # a mail scanner opening the link confirms nothing
@@ -61,7 +63,7 @@ def test_asking_again_does_not_mail_again_at_once(client, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         _ask(client, lot.product.gtin)
         _ask(client, lot.product.gtin)
-    assert len(mail.outbox) == 1 and ProductWatch.objects.count() == 1
+    assert run_jobs() == 1 and len(mail.outbox) == 1 and ProductWatch.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -73,7 +75,7 @@ def test_bad_requests_store_nothing(client, data, status, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(f"/theo-doi/{lot.product.gtin}", data)
     assert r.status_code == status
-    assert ProductWatch.objects.count() == 0 and mail.outbox == []
+    assert ProductWatch.objects.count() == 0 and run_jobs() == 0 and mail.outbox == []
 
 
 def test_unknown_product_and_token_are_404(client):

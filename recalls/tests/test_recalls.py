@@ -13,6 +13,7 @@ from catalog.models import Lot
 from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, ProductFactory
 from core.errors import Forbidden
 from core.models import AuditEntry
+from core.tests.jobs import run_jobs
 from events.tests.conftest import chain  # noqa: F401 — the farm → processor → shop chain fixture
 from ledger.models import LedgerLeaf
 from notifications.models import Notification, ProductWatch
@@ -60,6 +61,7 @@ def test_recall_from_lot_reaches_downstream_lot_and_parties(
     assert recall.shipments.count() >= 2
     assert Notification.objects.filter(kind="recall", organization=other_organization).count() == 1
     assert recall.consumers_notified == 1
+    run_jobs()  # the e-mails are jobs committed with the recall
     recipients = sorted(to for m in mail.outbox for to in m.to)
     assert "khach@example.vn" in recipients and "nhamay@example.vn" in recipients
     assert "chua-xac-nhan@example.vn" not in recipients

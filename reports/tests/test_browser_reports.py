@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import AgencyFactory
 from conftest import browser_sign_in
+from core.tests.jobs import jobs_worker  # noqa: F401  (the report's job runs while the page waits)
 from reports.admin_document import date_words
 from reports.models import ReportJob, ReportSigner
 
@@ -36,6 +37,7 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.mark.usefixtures("jobs_worker")
 def test_report_signed_by_the_chosen_signer(page, tmp_path):
     page.click("nav.sub >> text=Báo cáo")
     page.fill("#signer-form input[name=on_behalf_of]", "KT. GIÁM ĐỐC")

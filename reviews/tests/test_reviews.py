@@ -12,10 +12,12 @@ from catalog.models import Lot, Organization, PriorityCategory
 from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
 from core.errors import Forbidden
 from core.models import AuditEntry
+from core.tests.jobs import run_jobs
 from ledger.models import LedgerLeaf
 from notifications.models import Notification
 from reviews import selectors, services
 from reviews.models import Review, ReviewPolicy
+from workflows import publication
 
 ACTORS = ["anonymous", "consumer", "other_producer", "producer", "officer"]
 
@@ -77,6 +79,7 @@ def test_approve_lot_publishes_records_ledger_and_notifies(officer, submitted_lo
     note = Notification.objects.get(organization=submitted_lot.product.organization)
     assert note.kind == "review"
     assert submitted_lot.lot_code in note.title
+    assert run_jobs() == 1  # the e-mail is a job committed with the decision
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["htx@example.vn"]
     assert selectors.pending_lots(officer).count() == 0
@@ -153,8 +156,8 @@ def test_auto_approval_policy_publishes_low_risk_lot(
         product=ProductFactory(organization=organization, category=category, risk_class="high"), origin_areas=[area]
     )
     with django_capture_on_commit_callbacks(execute=True):
-        catalog_services.submit_lot(actor=producer, lot=low)
-        catalog_services.submit_lot(actor=producer, lot=high)
+        publication.submit_lot(actor=producer, lot=low)
+        publication.submit_lot(actor=producer, lot=high)
     low.refresh_from_db()
     high.refresh_from_db()
     assert low.status == "published"

@@ -1,8 +1,9 @@
-"""`truyxuat subscriptions`: the webhook delivery worker in a process of its own (`events.webhooks`).
+"""`truyxuat subscriptions`: webhook deliveries without the job worker (`events.webhooks`).
 
-Each server process also delivers in a thread woken by captures; this command is for what no capture wakes:
-scheduled subscriptions and retries after a restart. `--once` makes one pass (a cron job), otherwise it runs until
-stopped, sleeping until the next retry or scheduled run (at most `--idle` seconds, to see new subscriptions)."""
+`truyxuat worker` delivers already (the `deliver_due` job, enqueued by captures and subscriptions and by itself for
+retries and schedules); this command is for a node that runs no worker, or for a look by hand. `--once` makes one
+pass (a cron job), otherwise it runs until stopped, sleeping until the next retry or scheduled run (at most
+`--idle` seconds). Both may run at once: a delivery is leased while it is POSTed."""
 
 from __future__ import annotations
 
