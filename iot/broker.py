@@ -49,20 +49,24 @@ def sync(directory: Path | None = None) -> int:
     from iot.models import Credential
 
     directory = directory or conf.mqtt_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     rows = list(
         Credential.objects.filter(revoked_at=None, device__status="active")
         .order_by("device__identifier")
         .values_list("device__identifier", "secret_hash")
     )
+    write_files(directory, rows)
+    reload(directory)
+    return len(rows)
+
+
+def write_files(directory: Path, rows: list[tuple[str, str]]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
     platform_hash_file = directory / "platform.hash"
     if not platform_hash_file.exists():
-        platform_hash_file.write_text(hash_secret(conf.bridge_secret()))
+        platform_hash_file.write_text(hash_secret(conf.bridge_secret(directory)))
     passwd, acl = render(rows, platform_hash_file.read_text().strip())
     _write(directory / "passwd", passwd)
     _write(directory / "acl", acl)
-    reload(directory)
-    return len(rows)
 
 
 def reload(directory: Path) -> bool:
@@ -102,12 +106,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(directory: Path, port: int = 0, host: str = "127.0.0.1") -> Broker:
-    """Run Mosquitto on `host:port` (0: a free port) with the registry's password and ACL files; returns once it
-    accepts connections."""
+def start(directory: Path, port: int = 0, host: str = "127.0.0.1", from_registry: bool = True) -> Broker:
+    """Run Mosquitto on `host:port` (0: a free port) with the registry's password and ACL files (or, without
+    `from_registry`, the platform's user alone until the next `sync`); returns once it accepts connections.
+    `directory` must be the MQTT directory the platform writes (`TRUYXUAT_MQTT_DIR`)."""
     port = port or free_port()
-    directory.mkdir(parents=True, exist_ok=True)
-    sync(directory)
+    if from_registry:
+        sync(directory)
+    else:
+        write_files(directory, [])
     config = directory / "mosquitto.conf"
     config.write_text(
         f"listener {port} {host}\n"

@@ -43,9 +43,9 @@ def mqtt_dir() -> Path:
     return Path(str(get("TRUYXUAT_MQTT_DIR", Path(settings.DATA_DIR) / "mqtt")))
 
 
-def bridge_secret() -> str:
+def bridge_secret(directory: Path | None = None) -> str:
     """The platform's own broker password (subscribes to every device topic); kept in the MQTT directory."""
-    path = mqtt_dir() / "platform.secret"
+    path = (directory or mqtt_dir()) / "platform.secret"
     if not path.exists():
         from iot.secrets import new_secret
 

@@ -46,3 +46,22 @@ def sensor(producer, organization, cold_room):
 @pytest.fixture(autouse=True)
 def _mqtt_dir(settings, tmp_path):
     settings.TRUYXUAT_MQTT_DIR = tmp_path / "mqtt"
+
+
+@pytest.fixture(scope="session")
+def _mosquitto(tmp_path_factory):
+    from iot import broker
+
+    if not broker.available():
+        pytest.fail("Mosquitto is not installed (scripts/ensure-system-packages.sh installs it)")
+    directory = tmp_path_factory.mktemp("mqtt")
+    running = broker.start(directory, from_registry=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def mqtt_broker(_mosquitto, settings):
+    """The session's broker; the platform writes its files (settings.TRUYXUAT_MQTT_DIR) for this test."""
+    settings.TRUYXUAT_MQTT_DIR = _mosquitto.directory
+    return _mosquitto
