@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from biip import ParseError
-from biip.checksums import gs1_standard_check_digit
 from biip.gln import Gln
 from biip.gtin import Gtin
 from django.core.exceptions import ValidationError
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Polygon, shape
 from shapely.validation import explain_validity
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+
+from gs1.keys import with_check_digit  # noqa: F401  (re-exported: demo/ imports it from here)
 
 TAX_CODE_RE = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
 _MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -107,11 +108,6 @@ def validate_gln(value: str) -> str:
     except ParseError as exc:
         raise ValidationError(_("GLN %(value)s sai chữ số kiểm tra.") % {"value": value}, code="gln") from exc
     return value
-
-
-def with_check_digit(payload: str) -> str:
-    """Append the GS1 mod-10 check digit to a numeric payload."""
-    return payload + str(gs1_standard_check_digit(payload))
 
 
 def validate_province(code: int) -> Province:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from catalog.models import Gs1Sequence, Organization
-from catalog.validators import validate_province, validate_ward, with_check_digit
+from catalog.validators import validate_province, validate_ward
 from core.errors import Forbidden
+from gs1.keys import KeyExhausted, key_at
 
 
 def require(condition: bool) -> None:
@@ -56,16 +57,21 @@ def save_unique(instance: Any, messages: dict[str, str]) -> None:
         raise ValidationError(next(iter(messages.values()))) from exc
 
 
-def allocate_key(prefix: str, key_type: str) -> str:
-    """Allocate the next GTIN-13 or GLN under `prefix` (the caller holds a transaction)."""
+def allocate_key(prefix: str, key_type: str, extension: int = 0) -> str:
+    """Allocate the next GTIN-13 ("gtin"), GLN ("gln") or SSCC ("sscc", after its `extension` digit) under `prefix`.
+
+    The prefix's `Gs1Sequence` row for the key type counts (locked: the caller holds a transaction); the
+    digits are `gs1.keys.key_at`'s."""
     seq, _created = Gs1Sequence.objects.select_for_update().get_or_create(prefix=prefix, key_type=key_type)
-    width = 12 - len(prefix)
-    value = seq.next_value
-    if value >= 10**width:
-        raise ValidationError(_("Đã hết mã dưới tiền tố GS1 %(prefix)s.") % {"prefix": prefix})
-    seq.next_value = value + 1
+    try:
+        key = key_at(prefix, key_type, seq.next_value, extension)
+    except KeyExhausted as exc:
+        if key_type == "sscc":
+            raise ValidationError(_("Đã hết mã SSCC dưới tiền tố GS1 %(prefix)s.") % {"prefix": prefix}) from exc
+        raise ValidationError(_("Đã hết mã dưới tiền tố GS1 %(prefix)s.") % {"prefix": prefix}) from exc
+    seq.next_value += 1
     seq.save(update_fields=["next_value"])
-    return with_check_digit(f"{prefix}{value:0{width}d}")
+    return key
 
 
 def prefix_for(org: Organization) -> str:

@@ -8,9 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from catalog.models import Gs1Sequence, Lot, Organization
-from catalog.services.common import prefix_for
-from catalog.validators import with_check_digit
+from catalog.models import Lot, Organization
+from catalog.services.common import allocate_key, prefix_for
 from core.forms import required_number
 from core.numbers import QUANTITY
 
@@ -34,21 +33,9 @@ def lot_of(value: Any, name: str = "lot") -> Lot:
 
 
 def allocate_sscc(organization: Organization, extension: int = 0) -> str:
-    """The next SSCC (18 digits: extension digit, GS1 company prefix, serial reference, check digit).
-
-    Uses the organisation's own prefix or the provincial one, with the catalogue's `Gs1Sequence` row
-    for that prefix and key type "sscc" (`catalog.services.common.allocate_key` makes 13-digit keys only).
-    The caller holds a transaction.
-    """
-    prefix = prefix_for(organization)
-    seq, _created = Gs1Sequence.objects.select_for_update().get_or_create(prefix=prefix, key_type="sscc")
-    width = 16 - len(prefix)
-    value = seq.next_value
-    if value >= 10**width:
-        raise ValidationError(_("Đã hết mã SSCC dưới tiền tố GS1 %(prefix)s.") % {"prefix": prefix})
-    seq.next_value = value + 1
-    seq.save(update_fields=["next_value"])
-    return with_check_digit(f"{extension}{prefix}{value:0{width}d}")
+    """The next SSCC (18 digits: extension digit, GS1 company prefix, serial reference, check digit) under the
+    organisation's own prefix or the provincial one (`catalog.services.common.allocate_key`)."""
+    return allocate_key(prefix_for(organization), "sscc", extension)
 
 
 def fmt_qty(value: Decimal) -> str:
