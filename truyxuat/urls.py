@@ -18,6 +18,7 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
+    path("iot/", include("iot.ui.urls")),
     path("epcis/", include("events.urls")),
     path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)
     path("", include("stamps.urls")),
