@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -14,36 +14,34 @@ from logistics.models import Shipment, ShipmentLine, TransformationInput, YieldF
 MAX_DEPTH = 50
 
 
-def upstream_lots(lot: Lot) -> list[Lot]:
-    """Every lot `lot` was made from, through processing, nearest first (the lot itself excluded)."""
+def lineage(lot: Lot, direction: Literal["upstream", "downstream"]) -> list[Lot]:
+    """The lots `lot` was made from through processing (upstream), or that were made from it (downstream),
+    directly or not, nearest first (the lot itself excluded; at most `MAX_DEPTH` steps)."""
     seen = {lot.pk}
     frontier = [lot.pk]
     ordered: list[int] = []
     for _depth in range(MAX_DEPTH):
-        rows = TransformationInput.objects.filter(transformation__outputs__in=frontier).values_list("lot_id", flat=True)
-        frontier = [pk for pk in set(rows) if pk not in seen]
+        if direction == "upstream":
+            found = set(TransformationInput.objects.filter(transformation__outputs__in=frontier).values_list("lot_id"))
+        else:
+            found = set(Lot.objects.filter(made_by__inputs__lot__in=frontier).values_list("pk"))
+        frontier = [pk for (pk,) in found if pk not in seen]
         if not frontier:
             break
         seen.update(frontier)
         ordered.extend(sorted(frontier))
     by_pk = Lot.objects.select_related("product__organization").in_bulk(ordered)
     return [by_pk[pk] for pk in ordered]
+
+
+def upstream_lots(lot: Lot) -> list[Lot]:
+    """Every lot `lot` was made from, through processing, nearest first (the lot itself excluded)."""
+    return lineage(lot, "upstream")
 
 
 def downstream_lots(lot: Lot) -> list[Lot]:
     """Every lot made (directly or not) from `lot`."""
-    seen = {lot.pk}
-    frontier = [lot.pk]
-    ordered: list[int] = []
-    for _depth in range(MAX_DEPTH):
-        rows = Lot.objects.filter(made_by__inputs__lot__in=frontier).values_list("pk", flat=True)
-        frontier = [pk for pk in set(rows) if pk not in seen]
-        if not frontier:
-            break
-        seen.update(frontier)
-        ordered.extend(sorted(frontier))
-    by_pk = Lot.objects.select_related("product__organization").in_bulk(ordered)
-    return [by_pk[pk] for pk in ordered]
+    return lineage(lot, "downstream")
 
 
 def _sum(qs: QuerySet, field: str) -> Decimal:
