@@ -26,6 +26,7 @@ from functools import cache, partial, update_wrapper
 from typing import Any
 from urllib.parse import unquote
 
+from .formats import is_date_time, is_uri
 from .schema import epcis_schema
 
 __all__ = ["document_validator", "event_validator", "fast_schema", "is_valid", "speed_up"]
@@ -94,8 +95,6 @@ _OPTIONS: dict[str, Any] = {
 
 
 def _formats() -> dict[str, Callable[[Any], bool]]:
-    from .validation import is_date_time, is_uri
-
     return {"uri": is_uri, "date-time": is_date_time}
 
 

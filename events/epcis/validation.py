@@ -12,9 +12,7 @@ sub-error supplies the message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -22,13 +20,12 @@ from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from .fastschema import document_validator, event_validator, is_valid
+from .formats import is_date_time, is_uri
 from .problems import Problem, pointer
 from .schema import epcis_schema
 
 __all__ = ["is_date_time", "is_uri", "validate_document", "validate_event", "validator"]
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{|}\x00-\x1f\x7f]*$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 _MAX_MESSAGE = 300
 _MAX_VALUE = 80  # characters of a quoted value kept in a message
 
@@ -37,24 +34,6 @@ EVENT_LIST_PATHS: tuple[tuple[str, ...], ...] = (
     ("epcisBody", "queryResults", "resultsBody", "eventList"),
 )
 """Where the event list sits in an EPCISDocument and an EPCISQueryDocument."""
-
-
-def is_uri(value: object) -> bool:
-    """``format: uri`` as EPCIS uses it: an absolute URI (scheme ``:`` rest, no spaces, no control characters)."""
-    return not isinstance(value, str) or bool(_URI.match(value))
-
-
-def is_date_time(value: object) -> bool:
-    """``format: date-time``: an RFC 3339 timestamp *with* a time zone."""
-    if not isinstance(value, str):
-        return True
-    if not _DATE_TIME.match(value):
-        return False
-    try:
-        datetime.fromisoformat(value.replace("z", "Z").replace("t", "T", 1))
-    except ValueError:
-        return False
-    return True
 
 
 @cache

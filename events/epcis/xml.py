@@ -23,12 +23,11 @@ from lxml import etree
 from . import cbv, xsd
 from .problems import EpcisError, Problem
 from .schema import CONTEXT_URL
+from .xml12 import upgrade
+from .xsd import EPCIS_1_NS, EPCIS_NS, EPCIS_QUERY_NS, event_elements, find_event_list
 
 __all__ = ["EPCIS_1_NS", "EPCIS_NS", "EPCIS_QUERY_NS", "event_elements", "parse_xml", "xml_to_json_document"]
 
-EPCIS_1_NS = "urn:epcglobal:epcis:xsd:1"
-EPCIS_NS = "urn:epcglobal:epcis:xsd:2"
-EPCIS_QUERY_NS = "urn:epcglobal:epcis-query:xsd:2"
 _MASTERDATA_NS = "urn:epcglobal:epcis-masterdata:xsd:2"
 _SBDH_NS = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -302,20 +301,6 @@ class _Converter:
         return {"type": element.get("type"), "vocabularyElementList": elements}
 
 
-def _find_event_list(body: etree._Element) -> etree._Element | None:
-    for element in body.iter():
-        if isinstance(element.tag, str) and etree.QName(element).localname == "EventList":
-            return element
-    return None
-
-
-def event_elements(root: etree._Element) -> list[etree._Element]:
-    """The event elements of an EPCIS 2.0 document, in order (for naming the event of an XSD error)."""
-    body = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "EPCISBody"), None)
-    event_list = _find_event_list(body) if body is not None else None
-    return [c for c in (event_list if event_list is not None else []) if isinstance(c.tag, str)]
-
-
 def parse_xml(data: bytes) -> etree._Element:
     """Parse XML safely (no network, no DTD loading, no entity expansion) or raise EpcisError: a DTD that
     declares entities (billion laughs, external entities) and any entity reference are refused."""
@@ -337,8 +322,6 @@ def _checked(root: etree._Element) -> tuple[etree._Element, str]:
     validated against the 1.2 XSD and mapped to 2.0 first (:mod:`.xml12`)."""
     q = etree.QName(root)
     if (q.namespace, q.localname) == (EPCIS_1_NS, "EPCISDocument"):
-        from .xml12 import upgrade  # (imports this module)
-
         return upgrade(root), "EPCISDocument"
     schema_name: xsd.SchemaName
     if (q.namespace, q.localname) == (EPCIS_NS, "EPCISDocument"):
@@ -384,7 +367,7 @@ def json_document(root: etree._Element, kind: str) -> dict[str, Any]:
     body = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "EPCISBody"), None)
     if body is None:
         raise EpcisError([Problem(None, "/epcisBody", "the document has no EPCISBody")])
-    event_list = _find_event_list(body)
+    event_list = find_event_list(body)
     events = []
     for i, element in enumerate(c for c in (event_list if event_list is not None else []) if isinstance(c.tag, str)):
         name = etree.QName(element).localname

@@ -30,7 +30,7 @@ from lxml import etree
 
 from . import xsd
 from .problems import EpcisError, Problem
-from .xml import EPCIS_1_NS, EPCIS_NS, event_elements
+from .xsd import EPCIS_1_NS, EPCIS_NS, event_elements
 
 __all__ = ["events_1x", "upgrade"]
 

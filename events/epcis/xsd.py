@@ -21,7 +21,20 @@ from lxml import etree
 
 from .problems import Problem
 
-__all__ = ["SchemaName", "event_pointer", "schema", "validate"]
+__all__ = [
+    "EPCIS_1_NS",
+    "EPCIS_NS",
+    "EPCIS_QUERY_NS",
+    "SchemaName",
+    "event_elements",
+    "event_pointer",
+    "schema",
+    "validate",
+]
+
+EPCIS_1_NS = "urn:epcglobal:epcis:xsd:1"
+EPCIS_NS = "urn:epcglobal:epcis:xsd:2"
+EPCIS_QUERY_NS = "urn:epcglobal:epcis-query:xsd:2"
 
 SchemaName = Literal["epcis-2.0", "epcis-query-2.0", "epcis-1.2"]
 
@@ -115,3 +128,17 @@ def validate(root: etree._Element, name: SchemaName, events: list[etree._Element
                 break
         problems.append(Problem(index, pointer, f"XSD ({name}), line {entry.line}: {entry.message}"))
     return problems
+
+
+def find_event_list(body: etree._Element) -> etree._Element | None:
+    for element in body.iter():
+        if isinstance(element.tag, str) and etree.QName(element).localname == "EventList":
+            return element
+    return None
+
+
+def event_elements(root: etree._Element) -> list[etree._Element]:
+    """The event elements of an EPCIS 2.0 document, in order (for naming the event of an XSD error)."""
+    body = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "EPCISBody"), None)
+    event_list = find_event_list(body) if body is not None else None
+    return [c for c in (event_list if event_list is not None else []) if isinstance(c.tag, str)]
