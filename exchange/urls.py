@@ -8,6 +8,7 @@ urlpatterns = [
     path("trao-doi/eudr/", views.eudr_list, name="eudr"),
     path("trao-doi/eudr/<uuid:public_id>/", views.eudr_detail, name="eudr_detail"),
     path("trao-doi/eudr/<uuid:public_id>/goi.zip", views.eudr_download, name="eudr_download"),
+    path("trao-doi/fsma-204/", views.fsma_sheet, name="fsma"),
     path("trao-doi/cong-quoc-gia/", views.national_records, name="national"),
     path("trao-doi/cong-quoc-gia/<int:pk>/gui-lai", views.national_replay, name="national_replay"),
     path("du-lieu-mo/", views.open_data, name="open_data"),

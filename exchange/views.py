@@ -168,3 +168,45 @@ def open_data_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     if name != "datapackage.json" and not release.files.filter(path=name).exists():
         raise Http404
     return FileResponse(open(Path(release.directory) / name, "rb"), as_attachment=True, filename=name)
+
+
+def _fsma_sheet(request: HttpRequest, actor: Any) -> tuple[Any, str]:
+    """The sheet asked for by `lot` (GTIN/lot code) or `start`/`end` (dd/mm/yyyy or ISO dates), or an error."""
+    import datetime as dt
+
+    from exchange import fsma
+
+    lot = request.GET.get("lot", "").strip()
+    if lot:
+        gtin, _sep, code = lot.partition("/")
+        if not (gtin.isdigit() and len(gtin) == 14 and code):
+            return None, _("Ghi lô theo dạng GTIN/số lô, ví dụ 08930000000017/L01.")
+        return fsma.for_lot(gtin, code, actor), ""
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        return None, _("Chọn một lô, hoặc ngày bắt đầu và ngày kết thúc.") if request.GET else ""
+    if end < start or (end - start).days > 366:
+        return None, _("Khoảng ngày không hợp lệ (tối đa một năm).")
+    return fsma.for_range(start, end, actor), ""
+
+
+@member_view
+def fsma_sheet(request: HttpRequest) -> HttpResponse:
+    from exchange import fsma
+
+    sheet, error = _fsma_sheet(request, request.user)
+    fmt = request.GET.get("format", "")
+    if sheet is not None and fmt in ("xlsx", "csv"):
+        data = fsma.to_xlsx(sheet) if fmt == "xlsx" else fsma.to_csv(sheet)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+        response = HttpResponse(data, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="fsma204.{fmt}"'
+        return response
+    return render(
+        request,
+        "exchange/fsma.html",
+        {"sheet": sheet, "error": error, "columns": fsma.COLUMNS, "query": request.GET.urlencode(), "nav": "fsma"},
+        status=400 if error else 200,
+    )

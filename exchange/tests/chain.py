@@ -9,7 +9,7 @@ from typing import Any
 
 from accounts.models import Membership
 from accounts.tests.factories import UserFactory
-from catalog.models import GrowingArea, Organization
+from catalog.models import GrowingArea, Organization, PriorityCategory
 from catalog.tests.factories import GrowingAreaFactory, OrganizationFactory, ProductFactory
 from diary.tests.factories import days_ago
 from logistics import services
@@ -42,7 +42,8 @@ def member(org: Organization, name: str) -> Any:
     return user
 
 
-def coffee_export(hectares: tuple[float, float] = (3.0, 6.5)) -> Chain:
+def coffee_export(hectares: tuple[float, float] = (3.0, 6.5), category: str = "coffee") -> Chain:
+    kind = PriorityCategory.objects.get(code=category)
     roaster = OrganizationFactory(name="Công ty Rang xay Đăk Hà", kind="processor")
     roaster_user = member(roaster, "rangxay")
     coops, areas, harvests = [], [], []
@@ -58,7 +59,7 @@ def coffee_export(hectares: tuple[float, float] = (3.0, 6.5)) -> Chain:
             computed_area_ha=Decimal(str(ha)),
             boundary=plot_polygon(lat, lon, ha),
         )
-        product = ProductFactory(organization=coop, name=f"Cà phê nhân {i + 1}")
+        product = ProductFactory(organization=coop, name=f"Cà phê nhân {i + 1}", category=kind)
         lot = services.harvest(
             actor=user,
             organization=coop,
@@ -73,7 +74,7 @@ def coffee_export(hectares: tuple[float, float] = (3.0, 6.5)) -> Chain:
         coops.append(coop)
         areas.append(area)
         harvests.append(lot)
-    roasted_product = ProductFactory(organization=roaster, name="Cà phê rang xay Đăk Hà")
+    roasted_product = ProductFactory(organization=roaster, name="Cà phê rang xay Đăk Hà", category=kind)
     made = services.transform(
         actor=roaster_user,
         organization=roaster,

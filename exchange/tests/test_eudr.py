@@ -16,7 +16,8 @@ from exchange.eudr import geo
 from exchange.eudr.assess import assess
 from exchange.eudr.package import package
 from exchange.eudr.services import prepare, record_reference
-from exchange.tests.chain import coffee_export, plot_polygon
+from exchange.models import DueDiligenceStatement
+from exchange.tests.chain import coffee_export, member, plot_polygon
 from ledger.bundle import verify_bundle
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "eudr_geojson.schema.json").read_text())
@@ -140,3 +141,26 @@ def test_a_shipment_mixing_commodities_is_refused(chain):
     ShipmentLine.objects.create(shipment=chain.shipment, lot=lot, quantity=1)
     a = assess(chain.shipment, chain.roaster_user)
     assert not a.ok and a.errors == ["Chuyến hàng trộn nhiều mặt hàng EUDR: coffee, rubber."]
+
+
+def test_the_exporters_page_prepares_records_the_reference_and_downloads(chain, client, settings):
+    settings.TRUYXUAT_EUDR_FOREST_LAYER = ""
+    client.force_login(chain.roaster_user)
+    url = f"/trao-doi/eudr/{chain.shipment.public_id}/"
+    page = client.get(url).content.decode()
+    assert "Vùng cà phê 1" in page and "Vùng cà phê 2" in page and "Chưa cấu hình lớp bản đồ rừng" in page
+    assert client.post(url, {"action": "prepare", "hs_code": "0901 21"}).status_code == 302
+    statement = DueDiligenceStatement.objects.get()
+    assert (statement.hs_code, statement.status) == ("090121", "prepared")
+    bad = client.post(url, {"action": "reference", "statement": statement.pk, "reference_number": "x"})
+    assert bad.status_code == 200 and "Số tham chiếu gồm 6–64" in bad.content.decode()
+    client.post(url, {"action": "reference", "statement": statement.pk, "reference_number": "26VNX0000001AB"})
+    statement.refresh_from_db()
+    assert statement.reference_number == "26VNX0000001AB"
+    download = client.get(f"{url}goi.zip")
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    api = client.get(f"/api/v1/eudr/shipments/{chain.shipment.public_id}")
+    assert api.status_code == 200 and api.json()["ok"] is True and len(api.json()["plots"]) == 2
+    other = member(chain.coops[0], "khac")  # a member of another organisation
+    client.force_login(other)
+    assert client.get(url).status_code == 404

@@ -61,3 +61,12 @@ def test_an_incremental_pull_after_new_publications_returns_only_them(published)
     new = pull("lots", rest["cursor"], 100)
     assert [x["lot_code"] for x in new["items"]] == ["MOI"]
     assert pull("lots", new["cursor"], 100)["items"] == []
+
+
+def test_the_public_page_and_the_pull_endpoint(published, client):
+    page = client.get("/du-lieu-mo/").content.decode()
+    assert "CC-BY-4.0" in page and "Lô hàng đã công bố" in page
+    answer = client.get("/api/v1/open-data/lots", {"limit": 2})
+    assert answer.status_code == 200 and [x["lot_code"] for x in answer.json()["items"]] == ["A0", "A1"]
+    assert client.get("/api/v1/open-data/lots", {"since": "hôm qua"}).status_code == 422
+    assert client.get("/api/v1/open-data/people").status_code == 422
