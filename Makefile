@@ -48,6 +48,7 @@ run: install var/secret_key
 	@echo "  Quản trị / Admin:          http://127.0.0.1:8000/admin/"
 	@echo "  API docs:                  http://127.0.0.1:8000/api/docs"
 	@echo "  Health:                    http://127.0.0.1:8000/healthz"
+	@echo "  Jobs / Tác vụ nền:         truyxuat worker (started with the server)"
 	@echo ""
 	@TRUYXUAT_SECRET_KEY=$$(cat var/secret_key) $(BIN)/truyxuat serve --port 8000
 

@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs, only those missing. Runs as root (CI) or via sudo.
 set -euo pipefail
 need=()
-for pkg in postgresql chromium mosquitto mosquitto-clients zbar-tools golang-go golang-golang-x-mod-dev poppler-utils; do
+# redis-server: the shared cache of several nodes (TRUYXUAT_REDIS_URL), started by tests on a free loopback port
+for pkg in postgresql chromium mosquitto mosquitto-clients zbar-tools golang-go golang-golang-x-mod-dev poppler-utils redis-server; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # node and npm run GS1's epcis2.js SDK against a live server (events/tests/test_epcis2js.py); checked by command, as

@@ -1,7 +1,8 @@
 """Coherent public pages: after each kind of write made by another process, every worker answers the new facts.
 
 The real server (`truyxuat serve`, 3 workers) on a fresh data dir (and a fresh PostgreSQL database when the
-suite runs on PostgreSQL); the writes are made through the service layer by a separate process
+suite runs on PostgreSQL), its caches in a real Redis (`TRUYXUAT_REDIS_URL`, as several machines share them); the
+writes are made through the service layer by a separate process
 (`coherence_helper`), as an officer's request on another worker or machine would make them. Before each write
 every worker has the page cached (warm-up requests); right after it, 20 consecutive requests for each changed
 lot's JSON must all equal the lot's JSON rendered fresh from the database, and the HTML must show the change on
@@ -15,12 +16,14 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from core.tests.redis import redis_url  # noqa: F401  (a real redis-server for the session)
 from core.tests.test_serve import ROOT, TRUYXUAT, _free_port, _request
 
 pytestmark = pytest.mark.database_process  # the served workers use PostgreSQL in the PostgreSQL pass
@@ -85,10 +88,11 @@ def _database(url: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def site(tmp_path_factory: pytest.TempPathFactory, redis_url: str):  # type: ignore[no-untyped-def]  # noqa: F811
     data_dir: Path = tmp_path_factory.mktemp("coherence")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_", "PYTEST_"))}
     env |= {"TRUYXUAT_DATA_DIR": str(data_dir), "TRUYXUAT_SECRET_KEY": "coherence-test-" + "k" * 40}
+    env |= {"TRUYXUAT_REDIS_URL": redis_url, "TRUYXUAT_SERVE_WORKER": "0"}
     postgres = os.environ.get("TRUYXUAT_DATABASE_URL", "")
     database = _database(postgres)
     if database:
@@ -194,3 +198,34 @@ def test_every_kind_of_write_shows_at_once_on_every_worker(site):
     expected = _write_and_check(base, writer, "recall", a, b)
     assert expected[a]["recalled"] is True and expected[b]["recalled"] is True
     assert all('id="thu-hoi"' in _html(base, b) for _ in range(REQUESTS))
+
+
+def test_the_rate_limit_counts_across_workers(site, redis_url):  # noqa: F811
+    """Watch requests from one address, each on a new connection (any of the 3 worker processes): the limit of
+    `WATCH_REQUESTS_PER_HOUR` holds for them together. And the pages were cached in Redis, not in the workers."""
+    import re
+    from http.cookiejar import CookieJar
+    from urllib.parse import urlencode
+    from urllib.request import HTTPCookieProcessor, build_opener
+
+    import redis
+
+    from notifications.services import WATCH_REQUESTS_PER_HOUR
+
+    base, writer = site
+    gtin = writer.paths["a"].split("/")[2]
+    opener = build_opener(HTTPCookieProcessor(CookieJar()))
+    form = opener.open(f"{base}/theo-doi/{gtin}", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+
+    def ask(n: int) -> int:
+        data = urlencode({"csrfmiddlewaretoken": token, "email": f"n{n}@example.vn"}).encode()
+        try:
+            return int(opener.open(f"{base}/theo-doi/{gtin}", data=data, timeout=10).status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    statuses = [ask(n) for n in range(WATCH_REQUESTS_PER_HOUR + 2)]
+    assert statuses == [200] * WATCH_REQUESTS_PER_HOUR + [429, 429]
+    keys = redis.Redis.from_url(redis_url).keys("truyxuat:portal:*")
+    assert keys, "no page was cached in Redis"
