@@ -191,7 +191,7 @@ def shipment_rows(shipments: Sequence[Any], lots: list[dict[str, Any]]) -> list[
 def map_data(
     parties: Iterable[Any], shipments: Sequence[Any], origin_org_id: int | None, outside: set[int]
 ) -> dict[str, Any]:
-    """What the map draws (`oversight.svg.point_map` keywords): each affected organisation's places labelled with
+    """What the map draws (`core.charts.point_map` keywords): each affected organisation's places labelled with
     its name (and the place's name under it), shipments as lines between places, a legend."""
     parties = list(parties)
     org_ids = {p.organization.pk for p in parties if p.organization is not None}

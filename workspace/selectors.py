@@ -20,10 +20,19 @@ from logistics.choices import ShipmentStatus
 from logistics.selectors import pending_receipts, shipments_for
 from rules.definitions import BY_CODE
 from rules.models import RuleDecision
-from workspace.charts import months_back
 
 EXPIRY_WARNING_DAYS = 60
 LIST_LIMIT = 10  # rows of each kind of to-do on the dashboard; the full lists are one tap away
+
+
+def months_back(today: dt.date, n: int) -> list[dt.date]:
+    """The first days of the last `n` months, oldest first, ending with the current month."""
+    first = today.replace(day=1)
+    out = []
+    for _i in range(n):
+        out.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(out))
 
 
 @dataclass

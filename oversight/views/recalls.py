@@ -26,11 +26,11 @@ from accounts import permissions
 from catalog.choices import QuantityUnit
 from catalog.models import Facility, Lot
 from complaints.models import ComplaintCase
+from core import charts
 from core.errors import Forbidden
 from core.forms import read_field
 from core.numbers import RECEIVED_QUANTITY
 from gs1.identifiers import key_of
-from oversight import svg
 from oversight.views.common import add_errors, flash_errors, forbidden, officer_required, paginate, querystring
 from quality.models import LabTest
 from quality.selectors import with_hold_flag
@@ -71,7 +71,7 @@ class RecallForm(forms.Form):
 
 
 def draw_map(data: dict[str, Any]) -> Any:
-    return svg.point_map(
+    return charts.point_map(
         data["points"],
         lines=data["lines"],
         legend=data["legend"],

@@ -16,10 +16,10 @@ from vietnam_provinces import Ward
 
 from catalog.choices import PriorityGroup
 from catalog.models import Facility, PriorityCategory
+from core import charts as svg
 from core import files
 from core.forms import read_field
 from core.numbers import INDICATOR_VALUE
-from oversight import svg
 from oversight.views.common import flash_errors, officer_required, paginate
 from reports import indicators as indicator_progress
 from reports import services, signers, stats

@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH, HEIGHT, TAP = 360, 740, 44
 TILES = "https://{s}.tiles.example.test/{z}/{x}/{y}.png"
 # Known and left to the page's owner (listed in the report of issue 15): the dashboard's SVG charts are drawn for a
-# wide screen and scaled down, their axis labels to about 5 px on this phone (workspace/charts.py). Only SVG text may
+# wide screen and scaled down, their axis labels to about 5 px on this phone (core/charts.py). Only SVG text may
 # be small there; the test fails when they are fixed, so that this line goes too.
 SMALL_SVG_TEXT = {"workspace:dashboard"}
 

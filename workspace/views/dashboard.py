@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from catalog.choices import LotStatus
+from core.charts import column_chart
 from workspace import selectors
-from workspace.charts import bar_chart
 from workspace.views.common import SESSION_KEY, member_view, memberships
 
 
@@ -32,8 +32,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "attention": selectors.attention(org, request.user),
         "lot_summary": lot_summary(selectors.lot_counts(org)),
-        "lots_chart": bar_chart(selectors.lots_per_month(org), _("Số lô hàng theo tháng")),
-        "scans_chart": bar_chart(selectors.scans_per_month(org), _("Lượt quét tem theo tháng"), "#1a5fb4"),
+        "lots_chart": column_chart(selectors.lots_per_month(org), _("Số lô hàng theo tháng")),
+        "scans_chart": column_chart(selectors.scans_per_month(org), _("Lượt quét tem theo tháng"), "#1a5fb4"),
         "orgs": memberships(request.user),
         "nav": "home",
     }

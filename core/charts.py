@@ -1,15 +1,26 @@
-"""Server-rendered SVG: bar charts and a point map (no JavaScript, works offline and in PDF reports)."""
+"""Server-rendered SVG charts: horizontal bars, columns by month, a point map (no JavaScript; readable on any phone,
+works offline). The one chart module: the oversight reports and recall maps and the producer's dashboard use it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
+MAP_WIDTH, MAP_HEIGHT, MARGIN = 720, 460, 40
 PALETTE = ["#1b6b3a", "#2e7d9a", "#c77d1a", "#7b4fa0", "#b3261e", "#5f6368", "#3f8f5a", "#a05a2c"]
+
+
+def _svg(width: float, height: float, title: str, attrs: str = "") -> str:
+    """The opening `<svg>` of a chart: its frame and its accessible name."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}"{attrs}>'
+    )
 
 
 def bar_chart(rows: Sequence[tuple[str, float]], *, title: str = "", width: int = 560, unit: str = "") -> SafeString:
@@ -18,10 +29,7 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str = "", width: int 
     height = max(1, len(rows)) * (bar_h + gap) + (30 if title else 8)
     top = 26 if title else 4
     peak = max([v for _l, v in rows] + [1])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="sans-serif" font-size="12">'
-    ]
+    parts = [_svg(width, height, title, ' font-family="sans-serif" font-size="12"')]
     if title:
         parts.append(f'<text x="0" y="16" font-weight="bold" font-size="13">{escape(title)}</text>')
     for i, (label, value) in enumerate(rows):
@@ -36,6 +44,73 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str = "", width: int 
     if not rows:
         parts.append(f'<text x="{label_w}" y="{top + 15}" fill="#5f6368">—</text>')
     parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def column_chart(points: Iterable[tuple[str, int]], title: str, colour: str = "#1b6b3a") -> SafeString:
+    """Vertical bars, one per (label, value), the value written above each bar (a small chart for a phone)."""
+    data = list(points)
+    width, height, top, bottom = 340, 160, 18, 24
+    peak = max((v for _l, v in data), default=0) or 1
+    step = width / max(len(data), 1)
+    bar = step * 0.7
+    parts = [_svg(width, height, title, ' class="chart"') + f"<title>{escape(title)}</title>"]
+    for i, (label, value) in enumerate(data):
+        h = (height - top - bottom) * value / peak
+        x = i * step + (step - bar) / 2
+        y = height - bottom - h
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}" rx="2"/>')
+        parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" font-size="10" text-anchor="middle">{value}</text>')
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - 8}" font-size="9" text-anchor="middle">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def bubble_map(
+    places: Sequence[tuple[Decimal, Decimal, int, str]], *, title: str, empty: str, css: str = ""
+) -> SafeString:
+    """Counts placed on a map (latitude, longitude, count, label): one circle per place sized by its count, the
+    count written inside and the label beside it; a frame with the latitude/longitude span; `empty` when none."""
+    parts = [
+        _svg(MAP_WIDTH, MAP_HEIGHT, title, f' font-family="sans-serif" font-size="14" class="{escape(css)}"'),
+        f'<rect x="0" y="0" width="{MAP_WIDTH}" height="{MAP_HEIGHT}" fill="#f4f7f2" stroke="#dadce0"/>',
+    ]
+    if not places:
+        parts.append(
+            f'<text x="{MAP_WIDTH / 2}" y="{MAP_HEIGHT / 2}" text-anchor="middle" fill="#5f6368">'
+            f"{escape(empty)}</text></svg>"
+        )
+        return mark_safe("".join(parts))
+    lats = [float(p[0]) for p in places]
+    lons = [float(p[1]) for p in places]
+    pad = 0.05
+    min_lat, max_lat, min_lon, max_lon = min(lats) - pad, max(lats) + pad, min(lons) - pad, max(lons) + pad
+    span = max(max_lat - min_lat, max_lon - min_lon)
+    inner_w, inner_h = MAP_WIDTH - 2 * MARGIN, MAP_HEIGHT - 2 * MARGIN
+    scale = min(inner_w, inner_h) / span
+    peak = max(p[2] for p in places)
+    for lat, lon, count, label in sorted(places, key=lambda p: -p[2]):
+        x = MARGIN + (float(lon) - min_lon) * scale + (inner_w - span * scale) / 2
+        y = MAP_HEIGHT - MARGIN - (float(lat) - min_lat) * scale - (inner_h - span * scale) / 2
+        radius = 10 + 14 * (count / peak) ** 0.5
+        title = escape(f"{label} — {count}" if label else str(count))
+        parts.append(
+            f'<g class="place"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#b3261e" fill-opacity="0.8" '
+            f'stroke="#fff" stroke-width="2"><title>{title}</title></circle>'
+            f'<text x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle" fill="#fff" font-weight="bold">{count}</text>'
+        )
+        if label:
+            parts.append(
+                f'<text x="{x + radius + 4:.1f}" y="{y + 5:.1f}" fill="#1d1d1b" paint-order="stroke" stroke="#fff" '
+                f'stroke-width="3">{escape(label[:32])}</text>'
+            )
+        parts.append("</g>")
+    parts.append(
+        f'<text x="{MAP_WIDTH - 8}" y="{MAP_HEIGHT - 10}" text-anchor="end" fill="#5f6368" font-size="12">'
+        f"{min_lat:.2f}–{max_lat:.2f}°N · {min_lon:.2f}–{max_lon:.2f}°E</text></svg>"
+    )
     return mark_safe("".join(parts))
 
 
@@ -59,10 +134,7 @@ def point_map(
     bottom left.
     """
     coords = [(p["lat"], p["lon"]) for p in points] + [c for line in lines for c in line]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="sans-serif" font-size="{font_size}">'
-    ]
+    parts = [_svg(width, height, title, f' font-family="sans-serif" font-size="{font_size}"')]
     if not coords:
         parts.append(f'<text x="20" y="30" fill="#5f6368">{escape(title)} —</text></svg>')
         return mark_safe("".join(parts))
