@@ -11,6 +11,7 @@ transaction that stores it has committed.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -146,7 +147,21 @@ def store(
             reason=f"readings via {source}",
         )
         result.excursions += conditions.evaluate(device, samples, now)
+    _keep_maintained()
     return result
+
+
+_last_scheduled = -1e9
+
+
+def _keep_maintained() -> None:
+    """A maintenance run waits whenever readings arrive (looked at most every 30 s per process)."""
+    global _last_scheduled
+    if time.monotonic() - _last_scheduled > 30:
+        from iot import tasks
+
+        tasks.schedule()
+        _last_scheduled = time.monotonic()
 
 
 def group_by_quantity(samples: list[Sample]) -> dict[str, list[Sample]]:

@@ -243,3 +243,13 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot_id} {self.place_name} {self.start}"
+
+
+class Mark(models.Model):
+    """How far the maintenance job has got (`received`: readings that arrived up to then are aggregated)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at}"

@@ -20,8 +20,14 @@ def test_register_device_secret_once_then_threshold(client, producer, organizati
     assert page.status_code == 200 and "Đăng ký thiết bị" in page.content.decode()
     answer = client.post(
         "/iot/",
-        {"action": "device", "name": "Cảm biến kho", "identifier": "kho-02", "kind": "cold_room",
-         "quantities": ["temperature"], "place": f"facility:{cold_room.pk}"},
+        {
+            "action": "device",
+            "name": "Cảm biến kho",
+            "identifier": "kho-02",
+            "kind": "cold_room",
+            "quantities": ["temperature"],
+            "place": f"facility:{cold_room.pk}",
+        },
     )
     text = answer.content.decode()
     assert answer.status_code == 200 and 'id="device-secret"' in text
@@ -33,13 +39,23 @@ def test_register_device_secret_once_then_threshold(client, producer, organizati
     assert "Mã thiết bị gồm 3–64 chữ thường" in refused.content.decode()
     client.post(
         "/iot/",
-        {"action": "profile", "name": "Kho 2–8 °C", "place": f"facility:{cold_room.pk}", "quantity": "temperature",
-         "low": "2", "high": "8", "min_minutes": "15", "hold_lots": "1"},
+        {
+            "action": "profile",
+            "name": "Kho 2–8 °C",
+            "place": f"facility:{cold_room.pk}",
+            "quantity": "temperature",
+            "low": "2",
+            "high": "8",
+            "min_minutes": "15",
+            "hold_lots": "1",
+        },
     )
     profile = Profile.objects.get()
     assert (profile.low, profile.high, profile.min_minutes, profile.facility) == (2.0, 8.0, 15, cold_room)
-    bad = client.post("/iot/", {"action": "profile", "place": f"facility:{cold_room.pk}", "quantity": "temperature",
-                                "low": "9", "high": "8"})
+    bad = client.post(
+        "/iot/",
+        {"action": "profile", "place": f"facility:{cold_room.pk}", "quantity": "temperature", "low": "9", "high": "8"},
+    )
     assert bad.status_code == 400 and "lớn hơn ngưỡng thấp nhất" in bad.content.decode()
 
 
@@ -50,8 +66,12 @@ def test_device_chart_csv_and_live_stream(client, producer, sensor, cold_room, m
         {"time": (now - dt.timedelta(minutes=10 - i)).isoformat(), "quantity": "temperature", "value": 3 + i / 2}
         for i in range(5)
     ]
-    client.post("/api/v1/iot/readings", json.dumps({"readings": readings}), content_type="application/json",
-                HTTP_AUTHORIZATION=basic(device.identifier, secret))
+    client.post(
+        "/api/v1/iot/readings",
+        json.dumps({"readings": readings}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic(device.identifier, secret),
+    )
     assert Reading.objects.count() == 5
     client.force_login(producer)
     page = client.get(f"/iot/thiet-bi/{device.identifier}/?zoom=tuan")
