@@ -67,7 +67,8 @@ def canonical(i: int) -> bytes:
 def build(leaves: int, batch: int, report: dict) -> None:
     from django.db import transaction
 
-    from ledger.services import Item, append_many, tree_size
+    from ledger.services import Item, append_many
+    from ledger.tree import tree_size
 
     start = tree_size()
     t_start = time.perf_counter()

@@ -31,7 +31,8 @@ def child(args: argparse.Namespace) -> None:
         setup_django(d)
         from django.db import connection, transaction
 
-        from ledger.services import Item, append, append_many, tree_size
+        from ledger.services import Item, append, append_many
+        from ledger.tree import tree_size
 
         report: dict = {"database": connection.vendor, "batches": {}}
         for batch in (100, 1000, 10_000):

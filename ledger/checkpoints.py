@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.walsync import sqlite_path, wal_sync
 from ledger import note
 from ledger.models import LedgerCheckpoint, LedgerHead, WitnessCosignature
+from ledger.tree import root_hash
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,6 @@ def sign_checkpoint() -> LedgerCheckpoint | None:
     Idempotent and safe to call from several workers: checkpoint sizes are unique and Ed25519
     signatures are deterministic, so two workers signing the same head produce the same note.
     """
-    from ledger.services import root_hash
-
     path = sqlite_path(connection)
     if path is not None:  # captures commit before their fsync (core.walsync): sign only what is on disk
         wal_sync.sync(path)

@@ -10,7 +10,7 @@ from typing import Any
 from ledger import bundle as bundle_mod
 from ledger import checkpoints, merkle, note, tiles
 from ledger.models import LedgerCheckpoint, LedgerLeaf
-from ledger.services import DbHashReader
+from ledger.tree import DbHashReader
 
 Ref = tuple[str, str]  # (record_type, record_id), e.g. ("catalog.lot", "12")
 

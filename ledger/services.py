@@ -28,7 +28,9 @@ from django.utils import timezone
 
 from core.db import raw_cursor
 from ledger import merkle
+from ledger.checkpoints import after_commit_signer
 from ledger.models import LedgerHash, LedgerHead, LedgerLeaf
+from ledger.tree import DbHashReader
 
 log = logging.getLogger(__name__)
 
@@ -52,34 +54,6 @@ def leaf_digest(canonical_bytes: bytes) -> bytes:
 def leaf_hash_of(canonical_bytes: bytes) -> bytes:
     """RFC 9162 leaf hash of a record: SHA-256(0x00 || SHA-256(canonical))."""
     return _sha256(b"\x00" + _sha256(canonical_bytes).digest()).digest()
-
-
-class DbHashReader:
-    """:class:`ledger.merkle.HashReader` over :class:`~ledger.models.LedgerHash`: one query per call."""
-
-    def __init__(self, using: str = "default") -> None:
-        self.using = using
-
-    def read_hashes(self, indexes: Sequence[int]) -> list[bytes]:
-        if not indexes:
-            return []
-        table = LedgerHash._meta.db_table
-        wanted = sorted(set(indexes))
-        found: dict[int, bytes] = {}
-        from django.db import connections
-
-        with raw_cursor(connections[self.using]) as (cur, mark):
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                cur.execute(
-                    f'SELECT "index", hash FROM {table} WHERE "index" IN ({",".join([mark] * len(chunk))})', chunk
-                )
-                for i, h in cur.fetchall():
-                    found[i] = bytes(h)
-        try:
-            return [found[i] for i in indexes]
-        except KeyError as exc:
-            raise IndexError(f"stored hash {exc.args[0]} is missing") from None
 
 
 def _lock_head() -> int:
@@ -173,8 +147,6 @@ def append_record(instance: models.Model) -> int:
 
 
 def _checkpoint_after_commit() -> None:
-    from ledger.checkpoints import after_commit_signer
-
     after_commit_signer.after_commit()
 
 
@@ -184,12 +156,3 @@ def _schedule_checkpoint() -> None:
     if any(entry[1] is _checkpoint_after_commit for entry in pending):
         return
     transaction.on_commit(_checkpoint_after_commit)
-
-
-def tree_size() -> int:
-    head = LedgerHead.objects.filter(pk=1).first()
-    return head.size if head else 0
-
-
-def root_hash(size: int) -> bytes:
-    return merkle.tree_hash(size, DbHashReader())

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from truyxuat.head import is_head
 
 from catalog import selectors as catalog
+from core.head import is_head
 from gs1.digital_link import DigitalLink, InvalidLink, parse_path
 from portal import linkset
 from portal.selectors import json_ready
+from portal.story import cached_story, page_context
 from stamps import selectors as stamps
 from stamps import services as stamp_services
 from stamps.choices import BatchStatus
@@ -42,8 +43,6 @@ def client_address(request: HttpRequest) -> str:
 
 def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[dict[str, Any], int]:
     assert link.gtin and link.serial
-    from portal.resolver import cached_story, page_context
-
     stamp = stamps.stamp_for(link.gtin, link.serial)
     product = stamp.batch.product if stamp else catalog.public_products().filter(gtin=link.gtin).first()
     lot = None

@@ -8,14 +8,12 @@ Negotiation (GS1-Conformant resolver 1.2, see portal/linkset.py): `?linkType=lin
 `Accept: application/linkset+json` → RFC 9264 linkset; `?linkType=gs1:pip` (any link type) → redirect to that link
 (the default link when there is none of that type); `Accept: application/json` or `?format=json` → the public data;
 otherwise the consumer page. Every key type has its linkset. Unknown codes get a friendly 404 page that warns the
-product is not registered. `/.well-known/gs1resolver` describes the resolver. HEAD: truyxuat/head.py.
+product is not registered. `/.well-known/gs1resolver` describes the resolver. HEAD: core/head.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -30,8 +28,8 @@ from catalog import selectors as catalog
 from catalog.models import Facility, Organization
 from gs1.digital_link import PRIMARY_KEYS, DigitalLink, InvalidLink, parse_path, product_path
 from portal import cache, items, linkset, optional, units
-from portal.labels import story_labels
-from portal.selectors import json_ready, lot_story, map_features
+from portal.selectors import json_ready
+from portal.story import cached_story, page_context
 
 LINKSET_TYPE = linkset.LINKSET_TYPE
 
@@ -218,29 +216,6 @@ def lot_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         _store(key, response, linkset_url)
     return _with_headers(response, request, linkset_url)
-
-
-def cached_story(gtin: str, lot_code: str) -> dict[str, Any] | None:
-    """The lot's story in the current language, from the data cache when a page variant was not cached yet."""
-    key = cache.page_key("story", gtin, lot_code, get_language() or "vi")
-    story = cache.get_data(key)
-    if story is None:
-        lot = catalog.public_lot(gtin, lot_code)
-        if lot is None:
-            return None
-        story = lot_story(lot)
-        cache.put_data(key, story)
-    return story
-
-
-def page_context(story: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "story": story,
-        "map_json": json.dumps(map_features(story), ensure_ascii=False),
-        "valid_certificates": sum(1 for c in story["certificates"] if c["state"] == "valid"),
-        "T": story_labels(),
-        **extra,
-    }
 
 
 def product_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:

@@ -21,6 +21,7 @@ from events.auth import scope_problem
 from iot.ui.api import router as iot_router
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
+from portal.proofs import router as proofs_router
 from stamps.api import router as stamps_router
 from truyxuat import openapi
 from truyxuat.parser import BodyError, LimitedParser
@@ -48,6 +49,7 @@ api.add_router("/v1/", catalog_router)
 api.add_router("/v1/", events_router)
 api.add_router("/v1/", exchange_router)
 api.add_router("/v1/", ledger_router)
+api.add_router("/v1/", proofs_router)
 api.add_router("/v1/", oversight_router)
 api.add_router("/v1/", stamps_router)
 api.add_router("/v1/workspace/", workspace_router)

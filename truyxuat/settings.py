@@ -90,7 +90,7 @@ TRUYXUAT_JOB_LEASE_SECONDS = float(os.environ.get("TRUYXUAT_JOB_LEASE_SECONDS", 
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "truyxuat.head.HeadAsGetMiddleware",  # HEAD wherever GET works (issue 19)
+    "core.head.HeadAsGetMiddleware",  # HEAD wherever GET works (issue 19)
     "csp.middleware.CSPMiddleware",
     "core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

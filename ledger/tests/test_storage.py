@@ -9,10 +9,11 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from ledger import merkle, services
+from ledger import merkle, services, tree
 from ledger.checkpoints import latest
 from ledger.models import LedgerCheckpoint, LedgerHash, LedgerHead, LedgerLeaf
-from ledger.services import DbHashReader, Item, append, append_many
+from ledger.services import Item, append, append_many
+from ledger.tree import DbHashReader
 
 
 def _canon(i: int) -> bytes:
@@ -52,7 +53,7 @@ def test_append_and_append_many_store_leaves_and_all_stored_hashes():
     assert db_hashes == store.read_hashes(range(store.hash_count))
     reader = DbHashReader()
     for size in (1, 2, 255, 256, 257, 512, 513):
-        assert services.root_hash(size) == store.tree_hash(size)
+        assert tree.root_hash(size) == store.tree_hash(size)
     assert merkle.inclusion_proof(300, n, reader) == merkle.inclusion_proof(300, n, store)
     assert merkle.consistency_proof(100, n, reader) == merkle.consistency_proof(100, n, store)
 
@@ -169,7 +170,7 @@ def test_concurrent_appends_are_serialised():
     assert [i for i, _ in rows] == list(range(n))
     store = merkle.MemoryHashStore()
     store.extend([services.leaf_hash_of(bytes(d)) for _, d in rows])
-    assert services.root_hash(n) == store.tree_hash()
+    assert tree.root_hash(n) == store.tree_hash()
     assert [bytes(h) for h in LedgerHash.objects.order_by("index").values_list("hash", flat=True)] == store.read_hashes(
         range(store.hash_count)
     )
