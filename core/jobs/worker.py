@@ -54,20 +54,24 @@ def after_run(row_id: Any, now: dt.datetime | None = None) -> str:
     return READY
 
 
-def reclaim(now: dt.datetime | None = None) -> int:
+def reclaim(now: dt.datetime | None = None, restarted: str = "") -> int:
     """Take back RUNNING jobs whose worker has not beaten within the lease (killed, frozen, its machine gone):
-    READY again at once, or FAILED if that was their last attempt. Returns how many were taken back."""
+    READY again at once, or FAILED if that was their last attempt. Returns how many were taken back.
+
+    `restarted`: a worker id starting now, whose RUNNING jobs were left by an earlier process under the same id
+    (`--worker-id host-1` under systemd) and are taken back at once."""
     now = now or timezone.now()
     since = now - lease()
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True))
+    alive = set(WorkerBeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True)) - {restarted}
     taken = 0
     with exclusive_transaction(DBTaskResult.objects.db):
-        stale = DBTaskResult.objects.filter(status=RUNNING, started_at__lt=since).select_for_update(skip_locked=True)
+        stale = DBTaskResult.objects.filter(status=RUNNING).select_for_update(skip_locked=True)
         for row in stale:
-            if row.worker_ids and row.worker_ids[-1] in alive:
+            last = row.worker_ids[-1] if row.worker_ids else ""
+            if last in alive or (last != restarted and row.started_at and row.started_at >= since):
                 continue
             rule = policy(row.task_path)
-            lost = f"worker {row.worker_ids[-1] if row.worker_ids else '?'} stopped beating during the job"
+            lost = f"worker {last or '?'} stopped beating during the job"
             if len(row.worker_ids) >= rule.attempts:
                 fields: dict[str, Any] = {"status": FAILED, "finished_at": now}
             else:
@@ -117,6 +121,7 @@ class Worker(DbWorker):
 
     # -- the loop ------------------------------------------------------------------------------------------
     def run(self) -> None:
+        reclaim(restarted=self.worker_id)  # what an earlier process under this id left RUNNING
         self.beat()
         beater = threading.Thread(target=self._beating, name="job-heartbeat", daemon=True)
         beater.start()

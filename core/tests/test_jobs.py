@@ -104,3 +104,13 @@ def test_a_dead_workers_job_is_taken_back(settings: object) -> None:
     states = dict(DBTaskResult.objects.values_list("args_kwargs__args__0", "status"))
     assert states == {"dead": "READY", "alive": "RUNNING", "spent": "FAILED"}
     assert run_jobs() == 1 and runs == ["dead"]
+
+
+def test_a_restarted_worker_takes_back_what_its_id_left_running() -> None:
+    now = timezone.now()
+    left = flaky.enqueue("left", 0)
+    WorkerBeat.objects.create(worker_id="host-1", started_at=now, beat_at=now)  # the earlier process's last beat
+    DBTaskResult.objects.filter(pk=left.id).update(status="RUNNING", started_at=now, worker_ids=["host-1"])
+    assert reclaim(now) == 0  # its beat is fresh: it looks alive
+    assert reclaim(now, restarted="host-1") == 1  # but a process starting under that id knows better
+    assert DBTaskResult.objects.get(pk=left.id).status == "READY"
