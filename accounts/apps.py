@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Tài khoản")
-
-    def ready(self) -> None:
-        from accounts import checks  # noqa: F401  (registers the deploy check on demo passwords)

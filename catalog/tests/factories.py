@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from catalog.demo import plot_polygon
+from demo.catalog import plot_polygon
 
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, PriorityCategory, Product
 from catalog.validators import tax_code_check_digit

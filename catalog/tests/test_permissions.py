@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from catalog import services
-from catalog.demo import plot_polygon
+from demo.catalog import plot_polygon
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 from catalog.tests.factories import GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
 from core.errors import Forbidden

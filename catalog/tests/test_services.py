@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Membership
 from accounts.tests.factories import UserFactory
 from catalog import services
-from catalog.demo import plot_polygon
+from demo.catalog import plot_polygon
 from catalog.models import Certificate, GrowingArea, Lot, Organization, Product
 from catalog.tests.factories import GrowingAreaFactory, LotFactory, ProductFactory
 from core.models import AuditEntry

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from catalog.demo import plot_polygon
+from demo.catalog import plot_polygon
 from catalog.validators import (
     geodesic_area_ha,
     normalize_gtin,

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from catalog.demo import tax_code
+from demo.catalog import tax_code
 from catalog.models import Facility, GrowingArea, Lot, Organization, Product
 
 PASSWORD = "Ca-phe-Dak-Ha-2026!"

@@ -20,7 +20,7 @@ from PIL import Image
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from catalog import services as catalog_services
-from catalog.demo import plot_polygon, tax_code
+from demo.catalog import plot_polygon, tax_code
 from catalog.models import Lot, Organization
 from catalog.tests.factories import AgencyFactory, OrganizationFactory
 from diary.models import DiaryEntry

@@ -16,7 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.demo import plot_polygon
+from demo.catalog import plot_polygon
 from catalog.models import GrowingArea, Lot
 from core.models import AuditEntry
 from core.numbers import Limits, NumberError, parse

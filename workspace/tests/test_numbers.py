@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from catalog.demo import plot_polygon
+from demo.catalog import plot_polygon
 from catalog.models import GrowingArea, Lot
 from diary.models import DiaryEntry
 from diary.tests.factories import days_ago, farm

@@ -7,8 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo import DemoBuilder, DemoRefused
-from catalog.demo_data import USERS
+from demo.catalog import DemoBuilder, DemoRefused
+from demo.data import USERS
+from demo.diary import build_demo_diary
+from demo.events import build_event_chains
 
 
 class Command(BaseCommand):
@@ -26,14 +28,10 @@ class Command(BaseCommand):
                 "{created} bản ghi mới.".format(**counts)
             )
         )
-        from events.demo import build_event_chains
-
         chains = build_event_chains(log=lambda line: self.stdout.write(line))
         self.stdout.write(
             f"Sự kiện EPCIS / EPCIS events: {chains['stored']} mới / new, {chains['already']} đã có / already there."
         )
-        from diary.demo import build_demo_diary
-
         entries = build_demo_diary(log=lambda line: self.stdout.write(line))
         self.stdout.write(f"Nhật ký điện tử / Farm diary: {entries} mục mới / new entries.")
         self.stdout.write("Tài khoản demo / Demo logins:")

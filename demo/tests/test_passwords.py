@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 
-from accounts.checks import demo_passwords
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from catalog.demo_data import USERS
 from catalog.models import Organization
 from catalog.tests.factories import OrganizationFactory
 from core.models import AuditEntry
+from demo.checks import demo_passwords
+from demo.data import USERS
 
 
 def test_demo_password_is_an_error_unless_demo_node(db, settings):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.demo import DemoBuilder
 from catalog.models import Lot
 from catalog.selectors import digital_link
+from demo.catalog import DemoBuilder
+from demo.events import PIGS_GTIN, build_event_chains
 from events import selectors
-from events.demo import PIGS_GTIN, build_event_chains
 from events.models import Capture, Event
 
 pytestmark = pytest.mark.django_db

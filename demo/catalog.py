@@ -19,9 +19,9 @@ from accounts.models import Membership, User
 from accounts.permissions import SYSTEM
 from catalog import services
 from catalog.choices import LotStatus
-from catalog.demo_data import CERTIFICATES, FACILITIES, GROWING_AREAS, LOTS, ORGANIZATIONS, PRODUCTS, USERS
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 from catalog.validators import tax_code_check_digit, with_check_digit
+from demo.data import CERTIFICATES, FACILITIES, GROWING_AREAS, LOTS, ORGANIZATIONS, PRODUCTS, USERS
 
 
 def tax_code(base: str) -> str:

@@ -10,6 +10,9 @@ from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 from django.db.models import Q
 
+from accounts.models import User
+from demo.data import USERS
+
 
 @register(Tags.security, deploy=True)
 def demo_passwords(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -22,9 +25,6 @@ def demo_passwords(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     """
     if settings.TRUYXUAT_DEMO:
         return []
-    from accounts.models import User
-    from catalog.demo_data import USERS
-
     passwords = sorted({password for _username, password, *_rest in USERS})
     usernames = [username for username, *_rest in USERS]
     try:
