@@ -22,6 +22,7 @@ from catalog.choices import LotStatus
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 from catalog.validators import tax_code_check_digit, with_check_digit
 from demo.data import CERTIFICATES, FACILITIES, GROWING_AREAS, LOTS, ORGANIZATIONS, PRODUCTS, USERS
+from workflows import publication
 
 
 def tax_code(base: str) -> str:
@@ -256,7 +257,7 @@ class DemoBuilder:
                 origin_areas=origin,
             )
             if status in ("submitted", "published"):
-                lot = services.submit_lot(actor=SYSTEM, lot=lot)
+                lot = publication.submit_lot(actor=SYSTEM, lot=lot)
             if status == "published":
-                services.publish_lot(actor=officer, lot=lot, reason="Dữ liệu demo")
+                publication.publish_lot(actor=officer, lot=lot, reason="Dữ liệu demo")
             self.created += 1

@@ -6,8 +6,8 @@ declared in error: captured again with the same eventID plus an `errorDeclaratio
 event; the farmer's words in `txd:reasonText`), and, for a correction, the corrective entry's event is captured
 with it — one capture, both in the ledger (`events.services.corrections` stores the declaration as its own
 leaf and withdraws the declared event from the genealogy). The rules re-check the lots either entry touches
-in the same transaction (`entry_corrected`, heard by `rules`), so a corrected pre-harvest interval unblocks
-or blocks a lot at once.
+in the same transaction (`workflows.chain.correct_entry` and `void_entry` call `rules.rechecks`), so a
+corrected pre-harvest interval unblocks or blocks a lot at once.
 
 Who: the entry's author, or an owner of its organisation (members of other organisations, other staff and
 agency officers may not). Harvest entries make lots: `logistics.services.corrections` corrects those (and
@@ -33,7 +33,6 @@ from diary.activities import DIARY_PREFIX
 from diary.choices import Activity, Correction, EntrySource
 from diary.models import DiaryEntry
 from diary.services import clean_entry, entry_event
-from diary.signals import entry_corrected
 from events.models import Event
 
 REASON_MAX = 1000
@@ -166,7 +165,6 @@ def correct_entry(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason
         actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, organization_id=org_id, reason=text
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=new, organization_id=org_id, reason=text)
-    entry_corrected.send(sender=DiaryEntry, original=entry, corrective=new, actor=actor)
     return new
 
 
@@ -195,5 +193,4 @@ def void_entry(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
         organization_id=entry.organization_id,
         reason=text,
     )
-    entry_corrected.send(sender=DiaryEntry, original=entry, corrective=None, actor=actor)
     return entry

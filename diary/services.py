@@ -1,4 +1,8 @@
-"""Diary writes: record an entry (idempotent by the phone's `client_id`), each one an EPCIS ObjectEvent."""
+"""Diary writes: record an entry (idempotent by the phone's `client_id`), each one an EPCIS ObjectEvent.
+
+The event is the record: `record_entry` builds the entry's event from the checked fields, captures it, and the
+row the pages list is written from the stored event by `diary.projection` (as for an event a partner captures).
+"""
 
 from __future__ import annotations
 
@@ -9,158 +13,46 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalog.choices import QuantityUnit
 from catalog.models import GrowingArea, Lot, Organization
 from catalog.services.common import can_write, require
-from core import audit, numbers
+from core import audit
 from core.choices import AuditAction
-from core.forms import read, read_plain
-from core.numbers import parse_plain
 from core.uploads import IMAGE_TYPES, check_upload
-from diary import epcis
-from diary.activities import ACTIVITY_SPECS, DIARY_PREFIX, DOSE, INGREDIENT, INPUT, PHI, QUANTITY, WITHDRAWAL
+from diary import epcis, projection
+from diary.activities import ACTIVITY_SPECS, DIARY_PREFIX
 from diary.choices import Activity, EntrySource
+from diary.cleaning import (
+    CLOCK_SKEW,
+    COORDINATE,
+    MAX_BACKDATE_DAYS,
+    MAX_WAIT_DAYS,
+    clean_entry,
+    field_messages,
+    parse_when,
+)
 from diary.models import DiaryEntry
-from diary.signals import entry_recorded
 from diary.uploads import check_voice
+from events.models import Event
 
-MAX_WAIT_DAYS = 365
-COORDINATE = numbers.Limits(max_digits=12, decimal_places=9, min_value=Decimal(-180), max_value=Decimal(180))
-MAX_BACKDATE_DAYS = 400
-CLOCK_SKEW = dt.timedelta(minutes=15)
+__all__ = [
+    "CLOCK_SKEW",
+    "COORDINATE",
+    "MAX_BACKDATE_DAYS",
+    "MAX_WAIT_DAYS",
+    "clean_entry",
+    "create_harvest_entry",
+    "entry_event",
+    "field_messages",
+    "parse_when",
+    "record_entry",
+]
 
 
 def _err(name: str, message: str) -> ValidationError:
     return ValidationError({name: [message]})
-
-
-def parse_when(value: Any) -> dt.datetime:
-    """A datetime (aware) from a datetime, a date (07:00 local time; today's date never later than now) or ISO text."""
-    if isinstance(value, str):
-        value = value.strip()
-        parsed: Any = parse_datetime(value) if "T" in value or " " in value else parse_date(value)
-        value = parsed
-    if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    if isinstance(value, dt.date):
-        moment = timezone.make_aware(dt.datetime.combine(value, dt.time(7, 0)))
-        # Today's date entered before 07:00 (a harvest at dawn): the work is done, so it was not later than now.
-        return min(moment, timezone.now()) if value == timezone.localdate() else moment
-    raise _err("occurred_at", _("Cần nhập ngày giờ thực hiện."))
-
-
-def _quantity(value: Any, confirmed: Any) -> Decimal | None:
-    """The quantity as the farmer typed it (the form, or the phone's multipart post): the Vietnamese way,
-    `core.numbers`; "1.200" is stored only with `quantity_confirm` equal to the text (else: a question)."""
-    if isinstance(value, Decimal):
-        return read_plain("quantity", value, numbers.QUANTITY, required=False)
-    try:
-        return read(value, numbers.QUANTITY, confirmed=None if confirmed is None else str(confirmed))
-    except ValidationError as exc:
-        raise _err("quantity", exc.messages[0]) from None
-
-
-def _decimal(name: str, value: Any, *, positive: bool = True) -> Decimal | None:
-    """A coordinate sent by the phone's GPS: a plain decimal."""
-    try:
-        return parse_plain(value, COORDINATE)
-    except numbers.NumberError:
-        raise _err(name, _("Phải là một số.")) from None
-
-
-def _days(name: str, value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        days = int(str(value))
-    except ValueError:
-        raise _err(name, _("Số ngày phải là số nguyên.")) from None
-    if not 0 <= days <= MAX_WAIT_DAYS:
-        raise _err(name, _("Số ngày phải từ 0 đến %(max)s.") % {"max": MAX_WAIT_DAYS})
-    return days
-
-
-def field_messages() -> dict[str, str]:
-    """What a missing required field is told (the phone repeats these checks before queueing, in these words)."""
-    return {
-        INPUT: _("Cần ghi tên vật tư (thuốc, phân, thức ăn, vắc xin)."),
-        PHI: _("Cần ghi thời gian cách ly trước thu hoạch (ngày), in trên nhãn thuốc."),
-        WITHDRAWAL: _("Cần ghi thời gian ngưng thuốc (ngày) trước khi xuất bán."),
-        QUANTITY: _("Cần ghi số lượng."),
-        "days_integer": _("Số ngày phải là số nguyên."),
-        "days_range": _("Số ngày phải từ 0 đến %(max)s.") % {"max": MAX_WAIT_DAYS},
-    }
-
-
-def clean_entry(organization: Organization, data: dict[str, Any]) -> dict[str, Any]:
-    """Check one entry's fields (shared by the form, the API, the offline sync and imports)."""
-    area = data.get("growing_area")
-    if not isinstance(area, GrowingArea):
-        area = (
-            GrowingArea.objects.filter(organization=organization, pk=int(str(area))).first()
-            if str(area).isdigit()
-            else None
-        )
-        if area is None and data.get("growing_area_code"):
-            area = GrowingArea.objects.filter(organization=organization, code=data["growing_area_code"]).first()
-    if area is None or area.organization_id != organization.pk:
-        raise _err("growing_area", _("Chọn một vùng trồng hoặc đàn của tổ chức."))
-    activity = str(data.get("activity") or "")
-    if activity not in Activity.values:
-        raise _err("activity", _("Chọn công việc."))
-    spec = ACTIVITY_SPECS[activity]
-    when = parse_when(data.get("occurred_at") or timezone.now())
-    now = timezone.now()
-    if when > now + CLOCK_SKEW:
-        raise _err("occurred_at", _("Ngày thực hiện không được ở tương lai."))
-    if when < now - dt.timedelta(days=MAX_BACKDATE_DAYS):
-        raise _err("occurred_at", _("Chỉ ghi được việc trong vòng %(days)s ngày qua.") % {"days": MAX_BACKDATE_DAYS})
-    values: dict[str, Any] = {
-        "growing_area": area,
-        "activity": activity,
-        "occurred_at": when,
-        "note": str(data.get("note") or "").strip()[:4000],
-        "product_name": "",
-        "active_ingredient": "",
-        "dose": "",
-        "phi_days": None,
-        "withdrawal_days": None,
-        "quantity": None,
-        "unit": "",
-    }
-    if INPUT in spec.fields:
-        values["product_name"] = str(data.get("product_name") or "").strip()[:160]
-    if INGREDIENT in spec.fields:
-        values["active_ingredient"] = str(data.get("active_ingredient") or "").strip()[:160]
-    if DOSE in spec.fields:
-        values["dose"] = str(data.get("dose") or "").strip()[:60]
-    if PHI in spec.fields:
-        values["phi_days"] = _days("phi_days", data.get("phi_days"))
-    if WITHDRAWAL in spec.fields:
-        values["withdrawal_days"] = _days("withdrawal_days", data.get("withdrawal_days"))
-    if QUANTITY in spec.fields:
-        values["quantity"] = _quantity(data.get("quantity"), data.get("quantity_confirm"))
-        unit = str(data.get("unit") or "") or (QuantityUnit.KG if values["quantity"] is not None else "")
-        if unit and unit not in QuantityUnit.values:
-            raise _err("unit", _("Đơn vị không hợp lệ."))
-        values["unit"] = unit
-    messages = field_messages()
-    for name in spec.required:
-        if values.get(name) in (None, ""):
-            raise _err(name, messages.get(name, _("Thông tin bắt buộc.")))
-    lat, lon = data.get("latitude"), data.get("longitude")
-    if lat not in (None, "") and lon not in (None, ""):
-        lat_d, lon_d = _decimal("latitude", lat, positive=False), _decimal("longitude", lon, positive=False)
-        assert lat_d is not None and lon_d is not None
-        if not (-90 <= lat_d <= 90 and -180 <= lon_d <= 180):
-            raise _err("latitude", _("Toạ độ nằm ngoài phạm vi WGS84."))
-        values["latitude"], values["longitude"] = round(lat_d, 6), round(lon_d, 6)
-    return values
 
 
 def entry_event(entry: DiaryEntry) -> dict[str, Any]:
@@ -185,7 +77,7 @@ def entry_event(entry: DiaryEntry) -> dict[str, Any]:
         "withdrawalDays": entry.withdrawal_days,
         "quantity": str(entry.quantity) if entry.quantity is not None else None,
         "unit": entry.unit,
-        "note": entry.note[:500],
+        "note": entry.note,
     }
     for key, value in extras.items():
         if value not in (None, ""):
@@ -197,19 +89,29 @@ def entry_event(entry: DiaryEntry) -> dict[str, Any]:
     return event
 
 
-def _attach(entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile | None) -> None:
+def _check_files(photo: UploadedFile | None, voice: UploadedFile | None) -> None:
     if photo is not None:
         try:
             check_upload(photo, IMAGE_TYPES)
         except ValidationError as exc:
             raise ValidationError({"photo": exc.messages}) from exc
-        entry.photo = photo  # type: ignore[assignment]
     if voice is not None:
         try:
             check_voice(voice)
         except ValidationError as exc:
             raise ValidationError({"voice": exc.messages}) from exc
+
+
+def _put(entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile | None) -> None:
+    if photo is not None:
+        entry.photo = photo  # type: ignore[assignment]
+    if voice is not None:
         entry.voice = voice  # type: ignore[assignment]
+
+
+def _attach(entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile | None) -> None:
+    _check_files(photo, voice)
+    _put(entry, photo, voice)
 
 
 def _complete_attachments(
@@ -271,28 +173,22 @@ def record_entry(
     values = clean_entry(organization, data)
     if values["activity"] == Activity.HARVESTING:
         raise _err("activity", _("Thu hoạch tạo lô hàng: dùng mục Thu hoạch."))
-    entry = DiaryEntry(
-        client_id=client_id,
+    event = entry_event(DiaryEntry(client_id=client_id, organization=organization, **values))
+    _check_files(photo, voice)  # before anything is written
+    epcis.capture(actor=actor, organization=organization, events=[event], source="diary")
+    written = projection.project_events(
+        actor=actor,
         organization=organization,
+        events=Event.objects.filter(event_id=event["eventID"]).select_related("capture"),
         source=source if source in EntrySource.values else EntrySource.WEB,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-        **values,
+        before_save=lambda entry: _put(entry, photo, voice),
     )
-    _attach(entry, photo, voice)
-    entry.event_id = f"urn:uuid:{client_id}"
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        # Two copies of one offline entry raced; the first one won.
-        stored = DiaryEntry.objects.filter(client_id=client_id, organization=organization).first()
-        if stored is None:
-            raise
-        return stored, False
-    epcis.capture(actor=actor, organization=organization, events=[entry_event(entry)], source="diary")
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=entry, organization_id=organization.pk)
-    entry_recorded.send(sender=DiaryEntry, entry=entry, actor=actor)
-    return entry, True
+    if written:
+        return written[0], True
+    stored = DiaryEntry.objects.filter(client_id=client_id, organization=organization).first()
+    if stored is None:  # the event stored, yet not a diary entry of this organisation: nothing half-written
+        raise _err("activity", _("Không ghi được mục nhật ký này."))
+    return stored, False  # two copies of one offline entry raced; the first one won
 
 
 def create_harvest_entry(

@@ -7,8 +7,6 @@ class EventsConfig(AppConfig):
     verbose_name = _("Sự kiện EPCIS")
 
     def ready(self) -> None:
-        from events import signals
         from events.records import register_all
 
         register_all()
-        signals.connect()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from events.models import KEY_MAX, Capture
 from events.query import QueryError
 from events.services import CaptureTooLarge, capture_document, capture_events, record_failure
 from events.services.authority import CaptureForbidden
+from events.services.capture import AfterCapture
 from events.services.corrections import EventIdTaken
 from events.services.originals import capture_with_original, original_for
 
@@ -166,8 +168,10 @@ def _invalid(exc: EpcisError, capture: Capture | None = None) -> HttpResponse:
 
 
 @csrf_exempt
-def capture(request: HttpRequest) -> HttpResponse:
-    """POST an EPCIS document (JSON/JSON-LD or XML) → 202 + Location of the capture job; GET lists jobs."""
+def capture(request: HttpRequest, after: Sequence[AfterCapture] = ()) -> HttpResponse:
+    """POST an EPCIS document (JSON/JSON-LD or XML) → 202 + Location of the capture job; GET lists jobs.
+
+    `after`: the steps the URL map adds to every capture (`events.urls.patterns`, `AfterCapture`)."""
     if request.method == "GET":
         return _jobs(request)
     if request.method == "OPTIONS":
@@ -189,7 +193,7 @@ def capture(request: HttpRequest) -> HttpResponse:
     if media not in JSON_TYPES + XML_TYPES:
         return _unsupported("application/ld+json, application/json or application/xml")
     if behaviour == "proceed":
-        return _capture_proceed(request, actor, organization, body, media)
+        return _capture_proceed(request, actor, organization, body, media, after)
     try:
         document = parse_document(body, media, validate=False)
     except EpcisError as exc:
@@ -206,11 +210,11 @@ def capture(request: HttpRequest) -> HttpResponse:
     try:  # validated while it is prepared (a large document partly in a helper process)
         if media in XML_TYPES:  # the XML as sent kept beside the job, in the same transaction (issue 19 item 4)
             result = capture_with_original(
-                actor=actor, organization=organization, document=document, original=body, media_type=media
+                actor=actor, organization=organization, document=document, original=body, media_type=media, after=after
             )
         else:
             result = capture_document(
-                actor=actor, organization=organization, document=document, source="api", validate=True
+                actor=actor, organization=organization, document=document, source="api", validate=True, after=after
             )
     except EpcisError as exc:
         return _invalid(
@@ -267,7 +271,9 @@ def _error_behaviour(request: HttpRequest) -> tuple[str, HttpResponse | None]:
     )
 
 
-def _capture_proceed(request: HttpRequest, actor: Any, organization: Any, body: bytes, media: str) -> HttpResponse:
+def _capture_proceed(
+    request: HttpRequest, actor: Any, organization: Any, body: bytes, media: str, after: Sequence[AfterCapture] = ()
+) -> HttpResponse:
     """Greedy capture: the valid events stored, the others reported on the job (202); nothing storable: 400."""
     from events.services.proceed import capture_proceed
 
@@ -281,7 +287,9 @@ def _capture_proceed(request: HttpRequest, actor: Any, organization: Any, body: 
             )
         if not _can(actor, organization):
             return problem(403, "Không có quyền / Forbidden", str(Forbidden()))
-        result, refused = capture_proceed(actor=actor, organization=organization, document=document, source="api")
+        result, refused = capture_proceed(
+            actor=actor, organization=organization, document=document, source="api", after=after
+        )
     except EpcisError as exc:  # a problem of the document itself: refused whole
         failed = record_failure(
             organization=_failure_org(actor, organization), problems=[p.as_dict() for p in exc.problems]
@@ -441,10 +449,11 @@ def capture_original(request: HttpRequest, capture_id: str) -> HttpResponse:
 
 
 @csrf_exempt
-def events(request: HttpRequest) -> HttpResponse:
-    """GET: the SimpleEventQuery as an EPCISQueryDocument; POST: capture one event → 201 + Location."""
+def events(request: HttpRequest, after: Sequence[AfterCapture] = ()) -> HttpResponse:
+    """GET: the SimpleEventQuery as an EPCISQueryDocument; POST: capture one event → 201 + Location (with the URL
+    map's `after` steps, as `capture`)."""
     if request.method == "POST":
-        return _capture_one(request)
+        return _capture_one(request, after)
     if request.method == "OPTIONS":
         return _headers(HttpResponse(status=204))
     if request.method != "GET":
@@ -556,7 +565,7 @@ def _bad_format(exc: Exception) -> HttpResponse:
     )
 
 
-def _capture_one(request: HttpRequest) -> HttpResponse:
+def _capture_one(request: HttpRequest, after: Sequence[AfterCapture] = ()) -> HttpResponse:
     actor, organization, error = _writer(request)
     if error is not None:
         return error
@@ -579,6 +588,7 @@ def _capture_one(request: HttpRequest) -> HttpResponse:
             context=document.context,
             source="api-event",
             validate=False,
+            after=after,
         )
     except CaptureForbidden as exc:
         return _refused(exc)

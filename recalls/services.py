@@ -39,6 +39,7 @@ from recalls.scope import ScopeChanged, build_scope, lot_key, origin_organizatio
 from reports.admin_document import abbreviation, number_text
 from reports.numbering import take_number
 from reports.signers import chosen
+from rules import rechecks
 
 __all__ = ["ScopeChanged", "acknowledge", "close_recall", "default_notice", "lot_key", "root_lots", "start_recall"]
 
@@ -155,6 +156,7 @@ def start_recall(
     recalled = scope.recalled
     for match in recalled:
         recall_lot(actor=actor, lot=match, reason=f"{recall.code}: {reason}")
+    rechecks.after_recall(recalled)  # lots made from a recalled one are held by the recalled-input rule
     # every lot in the scope (all downstream of the roots) shows the recall on its next request, in any process
     generations.bump_lots((s.gtin, s.lot_code) for s in scope.lots)
     RecallShipment.objects.bulk_create(

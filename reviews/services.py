@@ -167,11 +167,3 @@ def auto_review_lot(lot: Lot) -> Review | None:
         reason=_("Tự động duyệt theo chính sách của nhóm %(category)s.") % {"category": lot.product.category.name},
         automatic=True,
     )
-
-
-def on_lot_submitted(sender: Any, lot: Lot, **kwargs: Any) -> None:
-    """Receiver of `catalog.signals.lot_submitted` (after commit): auto-approve when allowed; never raise."""
-    try:
-        auto_review_lot(lot)
-    except Exception:  # the submission stands; the lot simply waits in the queue for an officer
-        log.exception("auto review of lot %s failed", lot.pk)

@@ -56,7 +56,7 @@ def _approve_org(actor: Any, org: Organization, reason: str) -> None:
 
 
 def _publish_lot(actor: Any, lot: Lot, reason: str) -> None:
-    from catalog.services import publish_lot
+    from rules.publication import publish_lot  # the publication workflow: the rules, then the status
 
     publish_lot(actor=actor, lot=lot, reason=reason)
 

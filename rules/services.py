@@ -99,13 +99,6 @@ def check_lot(*, actor: Any, lot: Lot, trigger: str = Trigger.CHECK) -> list[Ver
     return evaluate_and_record(lot, trigger=trigger, actor=actor, force=trigger != Trigger.CHECK, first_passes=True)
 
 
-def publication_check(lot: Lot, stage: str) -> list[str]:
-    """Registered in `catalog.services.lots.PUBLICATION_CHECKS`: the reasons (with the remedy) that block."""
-    trigger = Trigger.PUBLISH if stage == "publish" else Trigger.SUBMIT
-    verdicts = evaluate_and_record(lot, trigger=trigger, force=False)
-    return [f"{v.reason} {v.remedy}" for v in verdicts if v.blocks]
-
-
 def reevaluate(lots: list[Lot], *, trigger: str, actor: Any = None) -> None:
     """After an event: the lots and everything made from them (recorded only where a verdict changed)."""
     seen: set[int] = set()

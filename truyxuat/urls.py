@@ -5,7 +5,9 @@ from django.urls import include, path
 
 from core import files as core_files
 from core import views as core_views
+from events.urls import patterns as epcis_patterns
 from truyxuat.api import api
+from workflows.chain import CAPTURE_STEPS
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,7 +21,8 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("iot/", include("iot.ui.urls")),
-    path("epcis/", include("events.urls")),
+    # Every capture route runs the domain projections in its transaction (events imports none of them).
+    path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),
     path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)
     path("", include("stamps.urls")),
     path("", include("portal.urls")),

@@ -26,8 +26,7 @@ from catalog.models import GrowingArea, Organization, Product
 from core.forms import read
 from core.numbers import QUANTITY, Limits, format_number
 from diary.choices import Activity, EntrySource
-from diary.services import record_entry
-from logistics.services import harvest
+from workflows import chain
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
@@ -212,12 +211,14 @@ def _apply(actor: Any, org: Organization, report: ImportReport) -> None:
         try:
             with transaction.atomic():
                 if report.kind == "diary":
-                    _entry, created = record_entry(
+                    _entry, created = chain.record_entry(
                         actor=actor, organization=org, data=_diary_data(org, row, areas), source=EntrySource.IMPORT
                     )
                     report.written += int(created)
                 else:
-                    harvest(actor=actor, organization=org, data=_lot_data(org, row, areas), source=EntrySource.IMPORT)
+                    chain.harvest(
+                        actor=actor, organization=org, data=_lot_data(org, row, areas), source=EntrySource.IMPORT
+                    )
                     report.written += 1
         except ValidationError as exc:
             report.errors.append((number, _message(exc)))

@@ -5,11 +5,11 @@ Views, the API, forms and commands parse input and call exactly one of these.
 
 from catalog.services.lots import (
     create_lot,
+    mark_published,
+    mark_submitted,
     missing_for_publication,
-    publish_lot,
     recall_lot,
     return_lot_to_draft,
-    submit_lot,
 )
 from catalog.services.organizations import (
     add_member,
@@ -30,11 +30,11 @@ __all__ = [
     "create_lot",
     "create_organization",
     "create_product",
+    "mark_published",
+    "mark_submitted",
     "missing_for_publication",
-    "publish_lot",
     "recall_lot",
     "register_organization",
     "return_lot_to_draft",
-    "submit_lot",
     "suspend_organization",
 ]

@@ -1,9 +1,12 @@
-"""Lot services: create, submit for review, publish, recall."""
+"""Lot services: create, mark submitted for review, mark published, return to draft, recall.
+
+`mark_submitted` and `mark_published` change the status only; the publication workflow
+(`rules.publication`, `workflows.publication`) evaluates the rules, records their verdicts and calls them when
+nothing blocks."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +19,6 @@ from accounts import permissions
 from catalog.choices import LotStatus, OrganizationStatus, QuantityUnit
 from catalog.models import GrowingArea, Lot, Product
 from catalog.services.common import can_write, require, save_unique
-from catalog.signals import lot_submitted
 from catalog.validators import validate_lot_code
 from core import audit
 from core.choices import AuditAction
@@ -97,28 +99,13 @@ def missing_for_publication(lot: Lot) -> list[str]:
     return missing
 
 
-# Extension point: other apps add checks that can refuse a submission or publication without the catalogue
-# importing them (`rules` registers the pre-harvest interval, certificate-claim and recalled-input rules in its
-# AppConfig.ready). A check is called as `check(lot, stage)` with stage "submit" or "publish", inside the
-# service's transaction, and returns the reasons (user-facing text) the lot cannot go on; [] lets it pass.
-PUBLICATION_CHECKS: list[Callable[[Lot, str], list[str]]] = []
-
-
-def register_publication_check(check: Callable[[Lot, str], list[str]]) -> None:
-    """Add a publication check (idempotent: registering the same function twice keeps one)."""
-    if check not in PUBLICATION_CHECKS:
-        PUBLICATION_CHECKS.append(check)
-
-
-def _refuse_if_incomplete(lot: Lot, stage: str = "submit") -> None:
+def refuse_if_incomplete(lot: Lot) -> None:
+    """Raise ValidationError (code `incomplete`) naming what a published lot must carry and this one lacks."""
     missing = missing_for_publication(lot)
     if missing:
         raise ValidationError(
             _("Chưa thể công bố: còn thiếu %(fields)s.") % {"fields": ", ".join(missing)}, code="incomplete"
         )
-    reasons = [reason for check in PUBLICATION_CHECKS for reason in check(lot, stage)]
-    if reasons:
-        raise ValidationError(reasons, code="blocked_by_rule")
 
 
 def _locked(lot: Lot) -> Lot:
@@ -148,31 +135,46 @@ def _change_status(
     return lot
 
 
-@transaction.atomic
-def submit_lot(*, actor: Any, lot: Lot) -> Lot:
-    """The producer submits a draft lot for the agency's review."""
+def locked(lot: Lot) -> Lot:
+    """The lot, locked for this transaction (a workflow reads it once, then marks it)."""
+    return _locked(lot)
+
+
+def check_submittable(actor: Any, lot: Lot) -> None:
+    """Raise unless `actor` may submit the (locked) draft lot now: permission, status, organisation, completeness."""
     require(can_write(actor, lot.product.organization))
-    lot = _locked(lot)
     if lot.status != LotStatus.DRAFT:
         raise ValidationError(_("Chỉ gửi duyệt được lô đang ở trạng thái nháp."))
     if lot.product.organization.status != OrganizationStatus.APPROVED:
         raise ValidationError(_("Tổ chức chưa được duyệt nên chưa gửi duyệt lô được."))
-    _refuse_if_incomplete(lot)
-    submitted = _change_status(actor, lot, LotStatus.SUBMITTED, AuditAction.SUBMIT, submitted_at=timezone.now())
-    transaction.on_commit(lambda: lot_submitted.send(sender=Lot, lot=submitted))
-    return submitted
+    refuse_if_incomplete(lot)
 
 
-@transaction.atomic
-def publish_lot(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
-    """An agency officer of the province approves a submitted lot for the public pages."""
-    lot = _locked(lot)
+def check_publishable(actor: Any, lot: Lot) -> None:
+    """Raise unless `actor` (an officer of the province) may publish the (locked) lot now."""
     require(permissions.is_officer_for(actor, lot.product.organization))
     if lot.status not in (LotStatus.SUBMITTED, LotStatus.DRAFT):
         raise ValidationError(_("Lô này không ở trạng thái chờ công bố."))
     if lot.product.organization.status != OrganizationStatus.APPROVED:
         raise ValidationError(_("Tổ chức sản xuất chưa được duyệt."))
-    _refuse_if_incomplete(lot, "publish")
+    refuse_if_incomplete(lot)
+
+
+@transaction.atomic
+def mark_submitted(*, actor: Any, lot: Lot) -> Lot:
+    """The draft lot goes to the agency's review (status, audit entry). Called by the publication workflow once the
+    rules let it (`workflows.publication.submit_lot`); checks again what `check_submittable` checks."""
+    lot = _locked(lot)
+    check_submittable(actor, lot)
+    return _change_status(actor, lot, LotStatus.SUBMITTED, AuditAction.SUBMIT, submitted_at=timezone.now())
+
+
+@transaction.atomic
+def mark_published(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
+    """An officer's approval for the public pages (status, audit entry, ledger leaf). Called by the publication
+    workflow once the rules let it (`rules.publication.publish_lot`)."""
+    lot = _locked(lot)
+    check_publishable(actor, lot)
     return _change_status(
         actor, lot, LotStatus.PUBLISHED, AuditAction.PUBLISH, reason, ledger=True, published_at=timezone.now()
     )

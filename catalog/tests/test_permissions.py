@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from catalog import services
-from demo.catalog import plot_polygon
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 from catalog.tests.factories import GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
 from core.errors import Forbidden
 from core.models import AuditEntry
+from demo.catalog import plot_polygon
 from ledger.models import LedgerLeaf
 
 ACTORS = ["anonymous", "consumer", "other_producer", "producer", "officer"]
@@ -114,7 +114,7 @@ def test_submit_lot(actors, organization, name):
     lot = LotFactory(
         product=ProductFactory(organization=organization), origin_areas=[GrowingAreaFactory(organization=organization)]
     )
-    _check(actors, name, {"producer"}, lambda actor: services.submit_lot(actor=actor, lot=lot))
+    _check(actors, name, {"producer"}, lambda actor: services.mark_submitted(actor=actor, lot=lot))
 
 
 @pytest.mark.parametrize("name", ACTORS)
@@ -124,7 +124,7 @@ def test_publish_lot(actors, organization, name):
         status="submitted",
         origin_areas=[GrowingAreaFactory(organization=organization)],
     )
-    _check(actors, name, {"officer"}, lambda actor: services.publish_lot(actor=actor, lot=lot))
+    _check(actors, name, {"officer"}, lambda actor: services.mark_published(actor=actor, lot=lot))
 
 
 @pytest.mark.parametrize("name", ACTORS)

@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Membership
 from accounts.tests.factories import UserFactory
 from catalog import services
-from demo.catalog import plot_polygon
 from catalog.models import Certificate, GrowingArea, Lot, Organization, Product
 from catalog.tests.factories import GrowingAreaFactory, LotFactory, ProductFactory
 from core.models import AuditEntry
+from demo.catalog import plot_polygon
 from ledger.models import LedgerLeaf
 from ledger.records import record_bytes
 
@@ -265,7 +265,7 @@ def test_publication_refused_naming_what_is_missing(producer, officer, organizat
     product = ProductFactory(organization=organization, brand="", image=None)
     lot = LotFactory(product=product, expiry_date=None, status="submitted")
     with pytest.raises(ValidationError) as info:
-        services.publish_lot(actor=officer, lot=lot)
+        services.mark_published(actor=officer, lot=lot)
     assert info.value.messages == [
         "Chưa thể công bố: còn thiếu ảnh sản phẩm, vùng trồng nguồn gốc, nhãn hiệu, hạn sử dụng."
     ]
@@ -278,8 +278,8 @@ def test_submit_and_publish_record_ledger_leaf(producer, officer, organization):
     lot = LotFactory(
         product=ProductFactory(organization=organization), origin_areas=[GrowingAreaFactory(organization=organization)]
     )
-    services.submit_lot(actor=producer, lot=lot)
-    services.publish_lot(actor=officer, lot=lot)
+    services.mark_submitted(actor=producer, lot=lot)
+    services.mark_published(actor=officer, lot=lot)
     lot.refresh_from_db()
     assert lot.status == "published"
     assert lot.published_at is not None
@@ -298,4 +298,4 @@ def test_pending_organization_cannot_submit(producer, organization):
         product=ProductFactory(organization=organization), origin_areas=[GrowingAreaFactory(organization=organization)]
     )
     with pytest.raises(ValidationError, match="chưa được duyệt"):
-        services.submit_lot(actor=producer, lot=lot)
+        services.mark_submitted(actor=producer, lot=lot)

@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from demo.catalog import tax_code
 from catalog.models import Facility, GrowingArea, Lot, Organization, Product
+from demo.catalog import tax_code
 
 PASSWORD = "Ca-phe-Dak-Ha-2026!"
 
@@ -60,9 +60,6 @@ def seed_province() -> Seeded:
     from complaints.services import route
     from diary.models import DiaryEntry
     from feedback.services import submit_feedback
-    from logistics.services.harvest import harvest
-    from logistics.services.processing import pack
-    from logistics.services.shipments import create_shipment
     from notifications.services import request_product_watch
     from quality.models import Violation
     from quality.services.inspections import plan_inspection
@@ -75,6 +72,7 @@ def seed_province() -> Seeded:
     from stamps.services.batches import approve_batch, request_batch
     from surveys.models import SurveyForm
     from surveys.services import submit_response
+    from workflows.chain import create_shipment, harvest, pack
 
     restore_reference_data()
     call_command("demo", stdout=io.StringIO())

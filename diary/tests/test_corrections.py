@@ -13,15 +13,16 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.tests.factories import UserFactory
 from core.models import AuditEntry
-from diary import corrections, selectors
+from diary import selectors
 from diary.models import DiaryEntry
-from diary.services import record_entry
 from diary.tests.factories import days_ago, farm
 from events.models import ErrorDeclaration, Event
 from ledger.models import LedgerLeaf
-from logistics import services as logistics
 from rules import selectors as rules_selectors
 from rules.models import RuleDecision
+from workflows import chain
+from workflows import chain as logistics
+from workflows.chain import record_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +59,7 @@ def test_a_correction_keeps_the_original_declares_its_event_in_error_and_capture
     entry = _spray(producer_staff, organization, area, ago=5, phi=14)
     original = Event.objects.get(event_id=entry.event_id)
     stored = (original.body, original.event_hash)
-    new = corrections.correct_entry(
-        actor=producer_staff, entry=entry, data={"phi_days": "3"}, reason="Nhãn thuốc ghi 3 ngày"
-    )
+    new = chain.correct_entry(actor=producer_staff, entry=entry, data={"phi_days": "3"}, reason="Nhãn thuốc ghi 3 ngày")
     entry.refresh_from_db()
     assert (entry.correction, entry.correction_reason, entry.corrected_by) == (
         "corrected",
@@ -88,7 +87,7 @@ def test_a_correction_keeps_the_original_declares_its_event_in_error_and_capture
 def test_a_void_marks_the_entry_and_declares_its_event_did_not_occur(producer, organization, coffee):
     area, _product = coffee
     entry = _spray(producer, organization, area, ago=2, phi=7)
-    corrections.void_entry(actor=producer, entry=entry, reason="Ghi nhầm vùng")
+    chain.void_entry(actor=producer, entry=entry, reason="Ghi nhầm vùng")
     entry.refresh_from_db()
     assert (entry.correction, entry.correction_entry) == ("voided", None)
     declaration = ErrorDeclaration.objects.get(event__event_id=entry.event_id)
@@ -102,8 +101,8 @@ def test_the_reason_is_required_and_nothing_is_written_without_it(producer, orga
     area, _product = coffee
     entry = _spray(producer, organization, area, ago=2, phi=7)
     for call in (
-        lambda: corrections.correct_entry(actor=producer, entry=entry, data={"phi_days": "3"}, reason=reason),
-        lambda: corrections.void_entry(actor=producer, entry=entry, reason=reason),
+        lambda: chain.correct_entry(actor=producer, entry=entry, data={"phi_days": "3"}, reason=reason),
+        lambda: chain.void_entry(actor=producer, entry=entry, reason=reason),
     ):
         with pytest.raises(ValidationError) as info:
             call()
@@ -116,11 +115,11 @@ def test_an_entry_is_corrected_once_and_bad_values_are_refused(producer, organiz
     area, _product = coffee
     entry = _spray(producer, organization, area, ago=2, phi=7)
     with pytest.raises(ValidationError) as info:
-        corrections.correct_entry(actor=producer, entry=entry, data={"phi_days": "900"}, reason="x")
+        chain.correct_entry(actor=producer, entry=entry, data={"phi_days": "900"}, reason="x")
     assert list(info.value.message_dict) == ["phi_days"]
-    corrections.void_entry(actor=producer, entry=entry, reason="không phun")
+    chain.void_entry(actor=producer, entry=entry, reason="không phun")
     with pytest.raises(ValidationError):
-        corrections.correct_entry(actor=producer, entry=entry, data={"phi_days": "3"}, reason="x")
+        chain.correct_entry(actor=producer, entry=entry, data={"phi_days": "3"}, reason="x")
     assert ErrorDeclaration.objects.count() == 1
 
 
@@ -142,8 +141,8 @@ def test_permission_matrix(who, allowed, organization, producer, producer_staff,
         "officer": officer,
     }[who]
     for call in (
-        lambda: corrections.correct_entry(actor=actor, entry=entry, data={"phi_days": "3"}, reason="sai"),
-        lambda: corrections.void_entry(actor=actor, entry=entry, reason="sai"),
+        lambda: chain.correct_entry(actor=actor, entry=entry, data={"phi_days": "3"}, reason="sai"),
+        lambda: chain.void_entry(actor=actor, entry=entry, reason="sai"),
     ):
         if allowed:
             call()
@@ -160,7 +159,7 @@ def test_a_corrected_pre_harvest_interval_unblocks_the_lot_at_once(producer, org
     entry = _spray(producer, organization, area, ago=5, phi=14)
     lot = _harvest(producer, organization, area, product)
     assert [v.rule.code for v in rules_selectors.current_blockers(lot)] == ["pre_harvest_interval"]
-    corrections.correct_entry(actor=producer, entry=entry, data={"phi_days": "3"}, reason="Nhãn ghi 3 ngày")
+    chain.correct_entry(actor=producer, entry=entry, data={"phi_days": "3"}, reason="Nhãn ghi 3 ngày")
     assert rules_selectors.current_blockers(lot) == []
     latest = RuleDecision.objects.filter(lot=lot, rule="pre_harvest_interval").latest("id")
     assert (latest.outcome, latest.trigger) == ("pass", "diary")
@@ -171,7 +170,7 @@ def test_a_corrected_date_blocks_a_lot_that_passed(producer, organization, coffe
     entry = _spray(producer, organization, area, ago=20, phi=14)
     lot = _harvest(producer, organization, area, product)
     assert rules_selectors.current_blockers(lot) == []
-    corrections.correct_entry(
+    chain.correct_entry(
         actor=producer, entry=entry, data={"occurred_at": days_ago(5).isoformat()}, reason="Phun ngày khác"
     )
     decision = RuleDecision.objects.get(lot=lot, rule="pre_harvest_interval")
@@ -183,7 +182,7 @@ def test_a_voided_spraying_unblocks_the_lot(producer, organization, coffee):
     area, product = coffee
     entry = _spray(producer, organization, area, ago=5, phi=14)
     lot = _harvest(producer, organization, area, product)
-    corrections.void_entry(actor=producer, entry=entry, reason="Không phun lần này")
+    chain.void_entry(actor=producer, entry=entry, reason="Không phun lần này")
     assert rules_selectors.current_blockers(lot) == []
     assert RuleDecision.objects.filter(lot=lot).latest("id").outcome == "pass"
 
@@ -193,4 +192,4 @@ def test_harvest_entries_are_corrected_on_the_lot_not_here(producer, organizatio
     lot = _harvest(producer, organization, area, product)
     entry = DiaryEntry.objects.get(lot=lot)
     with pytest.raises(ValidationError):
-        corrections.correct_entry(actor=producer, entry=entry, data={"quantity": "90"}, reason="cân lại")
+        chain.correct_entry(actor=producer, entry=entry, data={"quantity": "90"}, reason="cân lại")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +62,12 @@ class CaptureResult:
         return str(self.capture.capture_id)
 
 
+AfterCapture = Callable[[Any, Any, CaptureResult], None]
+"""A step the caller adds to a capture, run with (actor, organization, result) inside the capture's transaction
+once its events and declarations are stored (e.g. writing the rows screens list from those events). Passed
+explicitly by the caller (`capture_events(after=...)`); `events` knows nothing of what the steps write."""
+
+
 def _now_text(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -78,6 +84,7 @@ def capture_events(
     error_behaviour: str = "rollback",
     errors: list[dict[str, Any]] | None = None,
     event_count: int | None = None,
+    after: Sequence[AfterCapture] = (),
 ) -> CaptureResult:
     """Capture EPCIS events (JSON form, as a document's eventList holds them) for `organization`.
 
@@ -100,7 +107,8 @@ def capture_events(
     PostgreSQL, the document is prepared whole first, half here and half in the helper: `_prepare_whole`).
     `error_behaviour` and `errors` are recorded on the capture job: a `proceed` capture
     (`events.services.proceed`) stores the valid events of a document and reports the refused ones' `errors`,
-    counting the document's `event_count` events.
+    counting the document's `event_count` events. Each step of `after` is called with (actor, organization, the
+    result) in the transaction, after the events are stored (see `AfterCapture`).
     """
     if not can_capture(actor, organization):
         raise Forbidden()
@@ -127,7 +135,17 @@ def capture_events(
         )
         with closing(parts):
             part, last = next(parts)
-            args = (actor, organization, ctx, source, now, event_count or len(events), error_behaviour, errors or [])
+            args = (
+                actor,
+                organization,
+                ctx,
+                source,
+                now,
+                event_count or len(events),
+                error_behaviour,
+                errors or [],
+                tuple(after),
+            )
             authority = Authority(actor, organization)
             if last and not (part.invalid or part.too_long) and _combining():
                 authority.check(part.events)
@@ -182,7 +200,13 @@ def _raise_problems(parts: list[Prepared]) -> NoReturn:
 
 
 def capture_document(
-    *, actor: Any, organization: Any, document: EpcisDocument, source: str = "api", validate: bool = False
+    *,
+    actor: Any,
+    organization: Any,
+    document: EpcisDocument,
+    source: str = "api",
+    validate: bool = False,
+    after: Sequence[AfterCapture] = (),
 ) -> CaptureResult:
     """Capture the events of a parsed EPCIS document (validated here with `validate`); see `capture_events`."""
     return capture_events(
@@ -192,6 +216,7 @@ def capture_document(
         context=document.context,
         source=source,
         validate=validate,
+        after=after,
         header={k: v for k, v in document.raw.items() if k != "epcisBody"} if isinstance(document.raw, dict) else None,
     )
 
@@ -281,6 +306,7 @@ class _Store:
         event_count: int,
         error_behaviour: str = "rollback",
         errors: list[dict[str, Any]] | None = None,
+        after: Sequence[AfterCapture] = (),
     ) -> None:
         self.actor = actor
         self.organization = organization
@@ -291,6 +317,7 @@ class _Store:
         self.event_count = event_count
         self.error_behaviour = error_behaviour
         self.errors = errors or []  # events refused by a `proceed` capture, reported on its job
+        self.after = after  # the caller's steps (`AfterCapture`), run by `finish`
         self.result = CaptureResult(capture=Capture())
         self.counted = False  # whether the job row holds the final counts
         self.offset = 0  # the document index of the next part's first event
@@ -402,6 +429,8 @@ class _Store:
             self.org_id,
             f"[{self.actor.username}]" if isinstance(self.actor, TokenActor) else "",
         )
+        for step in self.after:
+            step(self.actor, self.organization, result)
         return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -20,7 +21,7 @@ from events.auth import can_capture
 from events.epcis import EpcisDocument
 from events.epcis.xml import EPCIS_1_NS
 from events.models import Capture, CaptureOriginal
-from events.services.capture import CaptureResult, capture_document
+from events.services.capture import AfterCapture, CaptureResult, capture_document
 from events.services.writelock import capture_transaction
 
 __all__ = ["capture_with_original", "keep_original", "original_for", "schema_version_of"]
@@ -71,12 +72,19 @@ def keep_original(*, actor: Any, capture: Capture, original: bytes, media_type: 
 
 
 def capture_with_original(
-    *, actor: Any, organization: Any, document: EpcisDocument, original: bytes, media_type: str, source: str = "api"
+    *,
+    actor: Any,
+    organization: Any,
+    document: EpcisDocument,
+    original: bytes,
+    media_type: str,
+    source: str = "api",
+    after: Sequence[AfterCapture] = (),
 ) -> CaptureResult:
     """`capture_document` (validated while prepared) and the original kept beside the job, all or nothing."""
     with capture_transaction():
         result = capture_document(
-            actor=actor, organization=organization, document=document, source=source, validate=True
+            actor=actor, organization=organization, document=document, source=source, validate=True, after=after
         )
         keep_original(actor=actor, capture=result.capture, original=original, media_type=media_type)
     return result

@@ -4,12 +4,13 @@ document and report the others, event by event, on the capture job."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from events.epcis import EpcisDocument, EpcisError
 from events.epcis.problems import Problem
 from events.services.authority import CaptureForbidden
-from events.services.capture import CaptureResult, capture_events
+from events.services.capture import AfterCapture, CaptureResult, capture_events
 from events.services.corrections import EventIdTaken
 
 _EVENT_POINTER = re.compile(r"^/epcisBody/eventList/(\d+)")
@@ -30,7 +31,12 @@ def _renumbered(problem: Problem, originals: list[int]) -> Problem:
 
 
 def capture_proceed(
-    *, actor: Any, organization: Any, document: EpcisDocument, source: str = "api"
+    *,
+    actor: Any,
+    organization: Any,
+    document: EpcisDocument,
+    source: str = "api",
+    after: Sequence[AfterCapture] = (),
 ) -> tuple[CaptureResult | None, list[Problem]]:
     """Capture the events of `document` that can be stored, leaving out those refused (invalid, naming goods
     outside the organisation's chain, or a different event under a taken eventID), as one capture job that
@@ -58,6 +64,7 @@ def capture_proceed(
                     {**p.as_dict(), "type": types[(p.event_index, p.pointer)]} for p in sorted(refused, key=_order)
                 ],
                 event_count=len(document.events),
+                after=after,
             )
         except (EpcisError, CaptureForbidden) as exc:
             problems = exc.problems

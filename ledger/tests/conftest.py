@@ -26,8 +26,8 @@ def ledger_settings(settings, tmp_path):
 @pytest.fixture
 def published_lot(db, officer):
     """A published lot with its product, organisation and two applicable certificates, via services."""
-    from catalog.services import lots as lot_services
     from ledger.services import append_record
+    from workflows import publication
 
     product = ProductFactory()
     org = product.organization
@@ -42,6 +42,6 @@ def published_lot(db, officer):
 
         with transaction.atomic():
             append_record(obj)
-    lot_services.publish_lot(actor=officer, lot=lot)
+    publication.publish_lot(actor=officer, lot=lot)
     lot.refresh_from_db()
     return lot

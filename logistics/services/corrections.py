@@ -3,7 +3,7 @@
 As for diary entries (`diary.corrections`, whose helpers these use): the record found wrong stays, marked with
 the reason; its event is declared in error (`errorDeclaration`, CBV `incorrect_data` / `did_not_occur`, with
 `correctiveEventIDs`) and the corrective event is captured with it, both in the ledger; the rules re-check the
-lots at once (`lots_changed`). Who: the record's author or an owner of the organisation.
+lots at once (`workflows.chain`, which calls these). Who: the record's author or an owner of the organisation.
 
 * A harvest (one area's share of a lot, a `DiaryEntry` of activity harvesting) is corrected in quantity and
   date while its lot is a draft: the lot's quantity becomes the sum of its standing shares and its production
@@ -40,7 +40,6 @@ from logistics.choices import ShipmentStatus
 from logistics.models import Shipment, ShipmentLine
 from logistics.selectors import available
 from logistics.services.common import err, fmt_qty, positive
-from logistics.signals import lots_changed
 
 CORRECTABLE_SHIPMENTS = (ShipmentStatus.PENDING, ShipmentStatus.HANDED_OVER)
 
@@ -145,7 +144,6 @@ def correct_harvest(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reas
         reason=text,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=new, organization_id=entry.organization_id)
-    lots_changed.send(sender=Lot, lots=[lot], actor=actor, trigger="harvest")
     return new
 
 
@@ -177,7 +175,6 @@ def void_harvest(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
         organization_id=entry.organization_id,
         reason=text,
     )
-    lots_changed.send(sender=Lot, lots=[lot], actor=actor, trigger="harvest")
     return entry
 
 
@@ -223,7 +220,6 @@ def _reship(actor: Any, shipment: Shipment, line: ShipmentLine, reason: str, tex
         organization_id=shipment.sender_id,
         reason=text,
     )
-    lots_changed.send(sender=Lot, lots=[line.lot], actor=actor, trigger="shipping")
 
 
 def _mark_line(line: ShipmentLine, actor: Any, state: str, text: str) -> None:

@@ -22,10 +22,10 @@ from diary import epcis
 from diary.choices import Activity, EntrySource
 from diary.models import DiaryEntry
 from diary.services import create_harvest_entry, parse_when
+from events.services.keys import link_lot
 from logistics.models import LotClaim
 from logistics.services import yields
 from logistics.services.common import err, positive
-from logistics.signals import lots_changed
 
 
 def next_lot_code(product: Product, day: Any, prefix: str = "TH") -> str:
@@ -113,6 +113,7 @@ def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], sou
         data={"lot_code": code, "production_date": day, "quantity": total, "unit": unit},
         origin_areas=[a for a, _q in areas],
     )
+    link_lot(lot.pk, product.gtin, lot.lot_code)  # events that named the lot before it was registered
     set_claims(lot, claims)
     yields.flag(actor=actor, lot=lot, found=beyond)
     events = []
@@ -147,7 +148,6 @@ def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], sou
             source=source,
         )
     epcis.capture(actor=actor, organization=organization, events=events, source="harvest")
-    lots_changed.send(sender=Lot, lots=[lot], actor=actor, trigger="harvest")
     return lot
 
 
@@ -165,5 +165,4 @@ def update_claims(*, actor: Any, lot: Lot, claims: list[str]) -> Lot:
         after={"claims": sorted(claims)},
         organization_id=lot.product.organization_id,
     )
-    lots_changed.send(sender=Lot, lots=[lot], actor=actor, trigger="claims")
     return lot

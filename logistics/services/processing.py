@@ -17,12 +17,12 @@ from core import audit
 from core.choices import AuditAction
 from diary import epcis
 from diary.services import parse_when
+from events.services.keys import link_lot
 from logistics.choices import Process, UnitKind
 from logistics.models import LogisticUnit, LogisticUnitContent, Transformation, TransformationInput
 from logistics.selectors import available
 from logistics.services.common import allocate_sscc, err, fmt_qty, lot_of, positive
 from logistics.services.harvest import next_lot_code, set_claims
-from logistics.signals import lots_changed
 
 MAX_UNITS_PER_CALL = 500
 
@@ -115,6 +115,7 @@ def transform(*, actor: Any, organization: Organization, data: dict[str, Any]) -
             },
             origin_areas=list(areas.values()),
         )
+        link_lot(lot.pk, product.gtin, lot.lot_code)  # events that named the lot before it was registered
         if data.get("claims"):
             set_claims(lot, [str(c) for c in data["claims"]])
         outputs.append(lot)
@@ -135,7 +136,6 @@ def transform(*, actor: Any, organization: Organization, data: dict[str, Any]) -
     transformation.save(update_fields=["event_id"])
     epcis.capture(actor=actor, organization=organization, events=[event], source="processing")
     audit.record(actor=actor, action=AuditAction.CREATE, instance=transformation, organization_id=organization.pk)
-    lots_changed.send(sender=Lot, lots=outputs, actor=actor, trigger="transformation")
     return transformation
 
 
@@ -207,5 +207,4 @@ def pack(*, actor: Any, organization: Organization, data: dict[str, Any]) -> lis
         units.append(unit)
         audit.record(actor=actor, action=AuditAction.CREATE, instance=unit, organization_id=organization.pk)
     epcis.capture(actor=actor, organization=organization, events=events, source="packing")
-    lots_changed.send(sender=Lot, lots=[lot for lot, _q in contents], actor=actor, trigger="packing")
     return units

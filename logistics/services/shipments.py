@@ -25,7 +25,6 @@ from logistics.choices import ShipmentStatus
 from logistics.models import LogisticUnit, Shipment, ShipmentLine
 from logistics.services.common import err
 from logistics.services.processing import check_inputs
-from logistics.signals import lots_changed
 
 PHONE = re.compile(r"^\+?[0-9 .]{8,15}$")
 
@@ -130,7 +129,6 @@ def create_shipment(*, actor: Any, organization: Organization, data: dict[str, A
             shipment,
             ", ".join(f"{lot.product.name} {lot.lot_code} × {amount}" for lot, amount, _u in lines),
         )
-    lots_changed.send(sender=Lot, lots=[lot for lot, _q, _u in lines], actor=actor, trigger="shipping")
     return shipment
 
 
@@ -235,7 +233,6 @@ def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | No
         shipment,
         note,
     )
-    lots_changed.send(sender=Lot, lots=[ln.lot for ln in lines], actor=actor, trigger="receiving")
     return shipment
 
 

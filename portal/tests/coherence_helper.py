@@ -24,7 +24,6 @@ from accounts.tests.factories import UserFactory
 from catalog import selectors as catalog
 from catalog.models import Lot, PriorityCategory
 from catalog.services import products as product_services
-from catalog.services.lots import publish_lot
 from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
 from events.services import capture_events
 from events.tests.helpers import lgtin, object_event, transformation
@@ -32,6 +31,7 @@ from portal.selectors import json_ready, lot_story
 from quality import services as quality
 from quality.models import LotHold
 from recalls import services as recalls
+from workflows.publication import publish_lot
 
 FARM = "https://id.gs1.org/414/8938501000007"
 

@@ -17,6 +17,7 @@ from catalog.tests.factories import (
     ProductFactory,
 )
 from ledger.services import append_record
+from workflows import publication
 
 
 def published_lot(officer: Any, lot_code: str = "CP2611-01") -> Any:
@@ -45,8 +46,8 @@ def published_lot(officer: Any, lot_code: str = "CP2611-01") -> Any:
         },
         origin_areas=[area],  # type: ignore[list-item]
     )
-    catalog_services.submit_lot(actor=SYSTEM, lot=lot)
-    lot = catalog_services.publish_lot(actor=officer, lot=lot, reason="Đủ hồ sơ")
+    publication.submit_lot(actor=SYSTEM, lot=lot)
+    lot = publication.publish_lot(actor=officer, lot=lot, reason="Đủ hồ sơ")
     capture_chain(lot, farm, shop)
     return lot
 

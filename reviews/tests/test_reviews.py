@@ -17,6 +17,7 @@ from ledger.models import LedgerLeaf
 from notifications.models import Notification
 from reviews import selectors, services
 from reviews.models import Review, ReviewPolicy
+from workflows import publication
 
 ACTORS = ["anonymous", "consumer", "other_producer", "producer", "officer"]
 
@@ -155,8 +156,8 @@ def test_auto_approval_policy_publishes_low_risk_lot(
         product=ProductFactory(organization=organization, category=category, risk_class="high"), origin_areas=[area]
     )
     with django_capture_on_commit_callbacks(execute=True):
-        catalog_services.submit_lot(actor=producer, lot=low)
-        catalog_services.submit_lot(actor=producer, lot=high)
+        publication.submit_lot(actor=producer, lot=low)
+        publication.submit_lot(actor=producer, lot=high)
     low.refresh_from_db()
     high.refresh_from_db()
     assert low.status == "published"

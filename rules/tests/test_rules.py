@@ -10,14 +10,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from catalog.services import recall_lot, submit_lot
+from catalog.services import recall_lot
 from catalog.tests.factories import CertificateFactory, GrowingAreaFactory, ProductFactory
-from diary.services import record_entry
 from diary.tests.factories import days_ago, farm, spraying
 from ledger.models import LedgerLeaf
-from logistics import services as logistics
-from rules import selectors, services
+from rules import rechecks, selectors, services
 from rules.models import RuleDecision
+from workflows import chain as logistics
+from workflows.chain import record_entry
+from workflows.publication import submit_lot
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_harvest_inside_pre_harvest_interval_blocks_with_reason_and_date(produce
     assert lot.status == "draft"
 
 
-def test_spraying_outside_the_interval_passes_and_nothing_is_written(producer, organization, coffee):
+def test_spraying_outside_the_interval_passes_and_nothing_is_written_before_submission(producer, organization, coffee):
     area, product = coffee
     spraying(organization, area, ago=20, phi=14)
     lot = _harvest(producer, organization, area, product)
@@ -64,7 +65,14 @@ def test_spraying_outside_the_interval_passes_and_nothing_is_written(producer, o
     submit_lot(actor=producer, lot=lot)
     lot.refresh_from_db()
     assert lot.status == "submitted"
-    assert set(RuleDecision.objects.filter(lot=lot).values_list("outcome", flat=True)) == set()
+    # the submission keeps every verdict as its evidence (the workspace's submission always did)
+    recorded = RuleDecision.objects.filter(lot=lot).values_list("rule", "outcome", "trigger")
+    assert sorted(recorded) == [
+        ("certificate_claim", "pass", "submit"),
+        ("pre_harvest_interval", "pass", "submit"),
+        ("recalled_input", "pass", "submit"),
+        ("withdrawal_period", "pass", "submit"),
+    ]
 
 
 def test_a_spraying_recorded_late_blocks_a_lot_already_harvested(producer, organization, coffee):
@@ -159,6 +167,7 @@ def test_recalled_input_holds_the_lots_made_from_it(producer, organization, coff
         },
     ).outputs.get()
     recall_lot(actor=officer, lot=green, reason="Dư lượng vượt ngưỡng")
+    rechecks.after_recall([green])  # as `recalls.services.start_recall` calls it
     decision = RuleDecision.objects.get(lot=roasted, rule="recalled_input")
     assert decision.outcome == "hold"
     assert green.lot_code in decision.reason

@@ -14,9 +14,10 @@ from ninja.pagination import paginate
 
 from core import files
 from core.params import DB_INT_MAX, BoundedPageNumberPagination
-from diary import selectors, services
+from diary import selectors
 from diary.choices import EntrySource
 from diary.models import DiaryEntry
+from workflows import chain
 from workspace.apis.schemas import EntryOut
 from workspace.auth import AUTH, caller
 
@@ -106,7 +107,7 @@ def create_entry(
     c = caller(request)
     data = payload.dict()
     source = data.pop("source", EntrySource.API)
-    entry, created = services.record_entry(
+    entry, created = chain.record_entry(
         actor=c.actor, organization=c.organization, data=data, photo=photo, voice=voice, source=source
     )
     return Status(201 if created else 200, entry_out(entry, created))

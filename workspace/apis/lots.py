@@ -9,13 +9,13 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from catalog.models import Lot
-from catalog.services import submit_lot
 from core.errors import NotFound
 from core.params import BoundedPageNumberPagination
 from logistics import selectors as logistics_selectors
 from logistics import services as logistics
 from logistics.models import Shipment
 from rules import services as rules
+from workflows import chain, publication
 from workspace.apis.schemas import (
     ClaimsIn,
     HarvestIn,
@@ -74,7 +74,7 @@ def harvest(request: HttpRequest, payload: HarvestIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["areas"] = [{"growing_area": a["growing_area"], "quantity": a["quantity"]} for a in data["areas"]]
-    lot = logistics.harvest(actor=c.actor, organization=c.organization, data=data)
+    lot = chain.harvest(actor=c.actor, organization=c.organization, data=data)
     return Status(201, lot_out(lot))
 
 
@@ -83,7 +83,7 @@ def transform(request: HttpRequest, payload: TransformIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["inputs"] = _quantities(payload.inputs)
-    t = logistics.transform(actor=c.actor, organization=c.organization, data=data)
+    t = chain.transform(actor=c.actor, organization=c.organization, data=data)
     return Status(201, [lot_out(lot) for lot in t.outputs.all()])
 
 
@@ -92,13 +92,13 @@ def pack(request: HttpRequest, payload: PackIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["contents"] = _quantities(payload.contents)
-    units = logistics.pack(actor=c.actor, organization=c.organization, data=data)
+    units = chain.pack(actor=c.actor, organization=c.organization, data=data)
     return Status(201, [u.sscc for u in units])
 
 
 @router.put("/lots/{lot_id}/claims", response=LotOut, summary="Set the certificates a draft lot claims")
 def set_claims(request: HttpRequest, lot_id: int, payload: ClaimsIn) -> dict[str, Any]:
-    lot = logistics.update_claims(actor=caller(request).actor, lot=_own_lot(request, lot_id), claims=payload.claims)
+    lot = chain.update_claims(actor=caller(request).actor, lot=_own_lot(request, lot_id), claims=payload.claims)
     return lot_out(lot)
 
 
@@ -111,8 +111,7 @@ def check(request: HttpRequest, lot_id: int) -> list[dict[str, Any]]:
 @router.post("/lots/{lot_id}/submit", response=LotOut, summary="Submit a draft lot for the agency's review")
 def submit(request: HttpRequest, lot_id: int) -> dict[str, Any]:
     lot = _own_lot(request, lot_id)
-    rules.check_lot(actor=caller(request).actor, lot=lot, trigger="submit")
-    return lot_out(submit_lot(actor=caller(request).actor, lot=lot))
+    return lot_out(publication.submit_lot(actor=caller(request).actor, lot=lot))
 
 
 @router.get("/shipments", response=list[ShipmentOut], summary="Shipments sent or received by the organisation")
@@ -129,7 +128,7 @@ def create_shipment(request: HttpRequest, payload: ShipmentIn) -> Status[Any]:
     c = caller(request)
     data = payload.dict()
     data["lines"] = _quantities(payload.lines)
-    shipment = logistics.create_shipment(actor=c.actor, organization=c.organization, data=data)
+    shipment = chain.create_shipment(actor=c.actor, organization=c.organization, data=data)
     return Status(201, shipment_out(shipment))
 
 
@@ -140,7 +139,7 @@ def get_shipment(request: HttpRequest, public_id: str) -> dict[str, Any]:
 
 @router.post("/shipments/{public_id}/confirm", response=ShipmentOut, summary="Receiver confirms receipt")
 def confirm(request: HttpRequest, public_id: str, payload: ReceiptIn) -> dict[str, Any]:
-    shipment = logistics.confirm_receipt(
+    shipment = chain.confirm_receipt(
         actor=caller(request).actor, shipment=_shipment(request, public_id), data=payload.dict()
     )
     return shipment_out(shipment)

@@ -20,12 +20,13 @@ from PIL import Image
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from catalog import services as catalog_services
-from demo.catalog import plot_polygon, tax_code
 from catalog.models import Lot, Organization
 from catalog.tests.factories import AgencyFactory, OrganizationFactory
+from demo.catalog import plot_polygon, tax_code
 from diary.models import DiaryEntry
 from logistics.models import Shipment
 from rules.models import RuleDecision
+from workflows import publication
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Cafe-Dak-Ha-2026!"
@@ -234,7 +235,7 @@ def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
     page.wait_for_selector("text=Đã gửi duyệt lúc")
     dried.refresh_from_db()
     assert dried.status == "submitted"
-    catalog_services.publish_lot(actor=officer, lot=dried, reason="Đủ hồ sơ")
+    publication.publish_lot(actor=officer, lot=dried, reason="Đủ hồ sơ")
     page.goto(f"{url}/workspace/lots/{dried.pk}/")
     page.click("text=Đề nghị cấp tem cho lô này")
     page.fill("#t-qty", "65")

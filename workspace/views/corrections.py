@@ -23,12 +23,11 @@ from django.views.decorators.http import require_http_methods
 from catalog.choices import QuantityUnit
 from core.forms import read
 from core.numbers import QUANTITY
-from diary import corrections as diary_corrections
 from diary.activities import ACTIVITY_SPECS
 from diary.choices import Activity
 from diary.models import DiaryEntry
 from logistics.models import ShipmentLine
-from logistics.services import corrections as logistics_corrections
+from workflows import chain
 from workspace.views.common import error_status, member_view, run
 
 FIELDS = ("product_name", "active_ingredient", "dose", "phi_days", "withdrawal_days", "quantity", "unit", "note")
@@ -65,7 +64,7 @@ def correct_entry(request: HttpRequest, client_id: UUID) -> HttpResponse:
         action = _action(request)
         call: Any
         if action == "void":
-            void = logistics_corrections.void_harvest if harvest else diary_corrections.void_entry
+            void = chain.void_harvest if harvest else chain.void_entry
             call = partial(void, actor=request.user, entry=entry, reason=reason)
             _done, errors = run(
                 request, call, _("Đã huỷ bản ghi. Các lô liên quan đã được kiểm tra lại."), _confirmed(request)
@@ -74,14 +73,10 @@ def correct_entry(request: HttpRequest, client_id: UUID) -> HttpResponse:
             amount, refused = _typed_quantity(data)
             if amount is not None:
                 data["quantity"] = str(amount)
-            call = partial(
-                logistics_corrections.correct_harvest, actor=request.user, entry=entry, data=data, reason=reason
-            )
+            call = partial(chain.correct_harvest, actor=request.user, entry=entry, data=data, reason=reason)
             _done, errors = run(request, call, _("Đã lưu bản sửa. Lô được kiểm tra lại."), refused)
         else:
-            call = partial(
-                diary_corrections.correct_entry, actor=request.user, entry=entry, data=_entry_data(data), reason=reason
-            )
+            call = partial(chain.correct_entry, actor=request.user, entry=entry, data=_entry_data(data), reason=reason)
             _done, errors = run(request, call, _("Đã lưu bản sửa. Các lô liên quan đã được kiểm tra lại."))
         if not errors:
             if harvest and entry.lot_id:
@@ -146,12 +141,12 @@ def correct_line(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not line.correction:
         reason = request.POST.get("reason", "")
         if _action(request) == "void":
-            call = partial(logistics_corrections.void_shipment_line, actor=request.user, line=line, reason=reason)
+            call = partial(chain.void_shipment_line, actor=request.user, line=line, reason=reason)
             _done, errors = run(request, call, _("Đã huỷ dòng hàng."), _confirmed(request))
         else:
             amount, refused = _typed_quantity(request.POST.dict())
             call = partial(
-                logistics_corrections.correct_shipment_line,
+                chain.correct_shipment_line,
                 actor=request.user,
                 line=line,
                 quantity=amount,

@@ -18,6 +18,7 @@ from catalog.models import GrowingArea
 from diary import selectors, services
 from diary.activities import ACTIVITY_SPECS
 from diary.choices import Activity
+from workflows import chain
 from workspace.views.common import error_status, member_view, page_of, run
 
 SW_VERSION = "ws-v2"  # a new version makes phones fetch the changed diary.js (static files are cache-first)
@@ -40,7 +41,7 @@ def diary(request: HttpRequest) -> HttpResponse:
         data = request.POST.dict()
         _entry, errors = run(
             request,
-            lambda: services.record_entry(
+            lambda: chain.record_entry(
                 actor=request.user,
                 organization=org,
                 data=data,

@@ -13,17 +13,17 @@ from django.views.decorators.http import require_POST
 from catalog.choices import CertificateKind, LotStatus, QuantityUnit
 from catalog.models import Facility, GrowingArea, Lot, Product
 from catalog.selectors import digital_link
-from catalog.services import missing_for_publication, submit_lot
+from catalog.services import missing_for_publication
 from core.forms import NumberReader
 from core.numbers import QUANTITY
 from diary.models import DiaryEntry
 from logistics import selectors as logistics_selectors
-from logistics import services as logistics
 from logistics.choices import Process, UnitKind
 from logistics.models import LogisticUnit, ShipmentLine
 from quality.selectors import active_holds, with_hold_flag
 from rules import selectors as rules_selectors
 from rules import services as rules
+from workflows import chain, publication
 from workspace.views.common import error_status, member_view, page_of, run
 
 
@@ -88,10 +88,14 @@ def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_view
 def lot_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Run the rules (their decisions are recorded even when they block), then submit for review."""
+    """The publication workflow: the rules (their decisions are recorded even when they block), then the
+    submission for review."""
     lot = _lot(request, pk)
-    rules.check_lot(actor=request.user, lot=lot, trigger="submit")
-    run(request, lambda: submit_lot(actor=request.user, lot=lot), _("Đã gửi lô cho cơ quan quản lý duyệt."))
+    run(
+        request,
+        lambda: publication.submit_lot(actor=request.user, lot=lot),
+        _("Đã gửi lô cho cơ quan quản lý duyệt."),
+    )
     return redirect("workspace:lot", pk=lot.pk)
 
 
@@ -112,7 +116,7 @@ def lot_claims(request: HttpRequest, pk: int) -> HttpResponse:
     lot = _lot(request, pk)
     run(
         request,
-        lambda: logistics.update_claims(actor=request.user, lot=lot, claims=request.POST.getlist("claims")),
+        lambda: chain.update_claims(actor=request.user, lot=lot, claims=request.POST.getlist("claims")),
         _("Đã cập nhật chứng nhận công bố."),
     )
     return redirect("workspace:lot", pk=lot.pk)
@@ -153,7 +157,7 @@ def harvest(request: HttpRequest) -> HttpResponse:
         }
         lot, errors = run(
             request,
-            lambda: logistics.harvest(actor=request.user, organization=org, data=data),
+            lambda: chain.harvest(actor=request.user, organization=org, data=data),
             _("Đã tạo lô hàng."),
             number.errors,
             check_all=True,
@@ -214,7 +218,7 @@ def process(request: HttpRequest) -> HttpResponse:
         }
         t, errors = run(
             request,
-            lambda: logistics.transform(actor=request.user, organization=org, data=data),
+            lambda: chain.transform(actor=request.user, organization=org, data=data),
             _("Đã ghi chế biến."),
             number.errors,
             check_all=True,
@@ -250,7 +254,7 @@ def pack(request: HttpRequest) -> HttpResponse:
         }
         units, errors = run(
             request,
-            lambda: logistics.pack(actor=request.user, organization=org, data=data),
+            lambda: chain.pack(actor=request.user, organization=org, data=data),
             _("Đã đóng gói."),
             number.errors,
             check_all=True,

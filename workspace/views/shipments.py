@@ -13,6 +13,7 @@ from core.forms import CONFIRM_SUFFIX, NumberReader
 from core.numbers import QUANTITY, RECEIVED_QUANTITY
 from logistics import selectors, services
 from logistics.models import LogisticUnit, Shipment
+from workflows import chain
 from workspace.views.common import error_status, member_view, page_of, run
 
 
@@ -61,7 +62,7 @@ def ship(request: HttpRequest) -> HttpResponse:
         }
         shipment, errors = run(
             request,
-            lambda: services.create_shipment(actor=request.user, organization=org, data=data),
+            lambda: chain.create_shipment(actor=request.user, organization=org, data=data),
             _("Đã ghi chuyến hàng."),
             number.errors,
         )
@@ -118,7 +119,7 @@ def shipment_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     _s, errors = run(
         request,
-        lambda: services.confirm_receipt(actor=request.user, shipment=shipment, data=data),
+        lambda: chain.confirm_receipt(actor=request.user, shipment=shipment, data=data),
         _("Đã xác nhận nhận hàng: hàng đã thuộc trách nhiệm của bạn."),
         number.errors,
     )

@@ -1,0 +1,39 @@
+"""Publication of a lot: submission for review and an officer's publication, each one call.
+
+`submit_lot`: the rules evaluated and recorded, then refused or `catalog.mark_submitted`
+(`rules.publication.submit_lot`), then, after commit, the review policy's automatic approval
+(`reviews.services.auto_review_lot`). `publish_lot` is the rules' publication step as it is
+(`rules.publication.publish_lot`; a review decision calls it too).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from catalog.models import Lot
+from reviews.services import auto_review_lot
+from rules import publication
+from rules.publication import publish_lot
+
+log = logging.getLogger(__name__)
+
+__all__ = ["publish_lot", "submit_lot"]
+
+
+def _auto_review(lot: Lot) -> None:
+    """After the submission commits: approve it when the province's policy for its category allows; never raise
+    (the submission stands; the lot then waits in the officers' queue)."""
+    try:
+        auto_review_lot(lot)
+    except Exception:
+        log.exception("auto review of lot %s failed", lot.pk)
+
+
+def submit_lot(*, actor: Any, lot: Lot) -> Lot:
+    """The producer submits a draft lot: see the module."""
+    submitted = publication.submit_lot(actor=actor, lot=lot)
+    transaction.on_commit(lambda: _auto_review(submitted))
+    return submitted
