@@ -32,42 +32,44 @@ def _touched(since: dt.datetime, until: dt.datetime) -> set[tuple[int, int, dt.d
     return {(d, q, h) for d, q, h in rows}
 
 
-def _aggregate_hour(device_id: int, quantity: int, hour: dt.datetime) -> list[Aggregate]:
-    values = Reading.objects.filter(
-        device_id=device_id, quantity=quantity, time__gte=hour, time__lt=hour + dt.timedelta(hours=1)
-    ).values_list("time", "value")
+Row = tuple[int, int, str, dt.datetime, float, float, float, int]
+
+
+def _aggregate(device_id: int, quantity: int, hours: set[dt.datetime]) -> list[Row]:
+    """Hourly and per-minute aggregates of `hours` of one device's quantity, from one range read of its readings."""
+    first, last = min(hours), max(hours) + dt.timedelta(hours=1)
+    values = (
+        Reading.objects.filter(device_id=device_id, quantity=quantity, time__gte=first, time__lt=last)
+        .order_by()
+        .values_list("time", "value")
+    )
     minutes: dict[dt.datetime, list[float]] = defaultdict(list)
-    for when, value in values:
-        minutes[when.replace(second=0, microsecond=0)].append(value)
-    if not minutes:
-        return []
-    every = [v for vs in minutes.values() for v in vs]
-    out = [
-        Aggregate(
-            device_id=device_id,
-            quantity=quantity,
-            bucket="h",
-            start=hour,
-            min=min(every),
-            max=max(every),
-            mean=sum(every) / len(every),
-            count=len(every),
-        )
-    ]
+    for when, value in values.iterator(chunk_size=10000):
+        hour = when.replace(minute=0, second=0, microsecond=0)
+        if hour in hours:
+            minutes[when.replace(second=0, microsecond=0)].append(value)
+    by_hour: dict[dt.datetime, list[float]] = defaultdict(list)
+    out: list[Row] = []
+    for start, vs in sorted(minutes.items()):
+        by_hour[start.replace(minute=0)].extend(vs)
+        out.append((device_id, quantity, "m", start, min(vs), max(vs), sum(vs) / len(vs), len(vs)))
     out += [
-        Aggregate(
-            device_id=device_id,
-            quantity=quantity,
-            bucket="m",
-            start=m,
-            min=min(vs),
-            max=max(vs),
-            mean=sum(vs) / len(vs),
-            count=len(vs),
-        )
-        for m, vs in sorted(minutes.items())
+        (device_id, quantity, "h", start, min(vs), max(vs), sum(vs) / len(vs), len(vs)) for start, vs in by_hour.items()
     ]
     return out
+
+
+def _upsert(rows: list[Row]) -> None:
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO iot_aggregate (device_id, quantity, bucket, start, {q('min')}, {q('max')}, mean, {q('count')}) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (device_id, quantity, bucket, start) DO UPDATE SET "
+        f"{q('min')} = excluded.{q('min')}, {q('max')} = excluded.{q('max')}, mean = excluded.mean, "
+        f"{q('count')} = excluded.{q('count')}"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(d, qn, b, adapt(t), lo, hi, mean, n) for d, qn, b, t, lo, hi, mean, n in rows])
 
 
 def downsample(now: dt.datetime | None = None) -> int:
@@ -76,14 +78,11 @@ def downsample(now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         mark, _created = Mark.objects.select_for_update().get_or_create(name="received", defaults={"at": EPOCH})
         hours = _touched(mark.at, now)
-        rows = [a for d, q, h in sorted(hours) for a in _aggregate_hour(d, q, h)]
-        for i in range(0, len(rows), 2000):
-            Aggregate.objects.bulk_create(
-                rows[i : i + 2000],
-                update_conflicts=True,
-                unique_fields=["device", "quantity", "bucket", "start"],
-                update_fields=["min", "max", "mean", "count"],
-            )
+        series: dict[tuple[int, int], set[dt.datetime]] = defaultdict(set)
+        for d, q, h in hours:
+            series[(d, q)].add(h)
+        rows = [a for (d, q), hs in sorted(series.items()) for a in _aggregate(d, q, hs)]
+        _upsert(rows)
         mark.at = now
         mark.save(update_fields=["at"])
     return len(hours)
