@@ -37,8 +37,7 @@ OPEN_STATUSES = ("new", "in_progress")
 
 
 def response_days(kind: str) -> int:
-    days = getattr(settings, "TRUYXUAT_COMPLAINT_RESPONSE_DAYS", {}) or {}
-    return int(days.get(kind, DEFAULT_DAYS.get(kind, 5)))
+    return int(settings.TRUYXUAT_COMPLAINT_RESPONSE_DAYS.get(kind, DEFAULT_DAYS.get(kind, 5)))
 
 
 def agency_for(org: Organization) -> Organization | None:

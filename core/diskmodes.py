@@ -37,11 +37,8 @@ def private_paths(settings: Any) -> list[Path]:
     for cache in settings.CACHES.values():
         if cache.get("BACKEND", "").endswith("FileBasedCache"):
             paths.append(Path(cache["LOCATION"]))
-    key_file = getattr(settings, "TRUYXUAT_LEDGER_KEY_FILE", None)
-    if key_file:
-        paths.append(Path(key_file))
-    codes = getattr(settings, "TRUYXUAT_STAMP_CODES_DIR", None)
-    paths.append(Path(codes) if codes else Path(settings.DATA_DIR) / "stamp-codes")
+    paths.append(Path(settings.TRUYXUAT_LEDGER_KEY_FILE))
+    paths.append(Path(settings.TRUYXUAT_STAMP_CODES_DIR))
     unique: list[Path] = []
     for path in paths:
         if path not in unique:

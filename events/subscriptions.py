@@ -307,7 +307,7 @@ def subscribe(*, actor: Any, query: NamedQuery, request: SubscriptionRequest) ->
     _require(actor, scope_of(query))
     dest, schedule, initial = _checked(request)
     now = timezone.now()
-    limit = getattr(settings, "TRUYXUAT_SUBSCRIPTIONS_PER_QUERY", 100)
+    limit = settings.TRUYXUAT_SUBSCRIPTIONS_PER_QUERY
     if query.subscriptions.count() >= limit:
         raise SubscriptionInvalid(f"Tối đa {limit} đăng ký mỗi truy vấn / at most {limit} subscriptions per query")
     last = 0 if initial is not None else Event.objects.aggregate(last=Max("pk"))["last"] or 0

@@ -28,9 +28,6 @@ from ledger.tree import root_hash
 
 log = logging.getLogger(__name__)
 
-DEFAULT_INTERVAL = 10  # seconds: sign at least this often when the log grew
-DEFAULT_THROTTLE = 1.0  # seconds: at most one checkpoint per this long is signed after commits (per process)
-
 
 class SigningKeyError(RuntimeError):
     """The ledger's signing key is missing or unusable."""
@@ -45,7 +42,7 @@ def key_file() -> Path:
 
 
 def interval() -> float:
-    return float(getattr(settings, "TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL", DEFAULT_INTERVAL))
+    return float(settings.TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL)
 
 
 def throttle() -> float:
@@ -54,9 +51,7 @@ def throttle() -> float:
     ``settings.TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE``; the default is 1 s, and 0 under tests so that
     each test sees its own checkpoint at once (the throttle's own tests set it).
     """
-    default = 0.0 if getattr(settings, "TESTING", False) else DEFAULT_THROTTLE
-    value = float(getattr(settings, "TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE", default))
-    return max(0.0, min(value, interval()))
+    return max(0.0, min(float(settings.TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE), interval()))
 
 
 def write_key(path: Path, name: str, *, force: bool = False) -> str:

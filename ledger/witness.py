@@ -50,7 +50,7 @@ class CosignatureRejected(ValueError):
 
 
 def witness_keys() -> list[note.Verifier]:
-    keys = getattr(settings, "TRUYXUAT_LEDGER_WITNESS_KEYS", ())
+    keys = settings.TRUYXUAT_LEDGER_WITNESS_KEYS
     if isinstance(keys, str):
         keys = [k for k in keys.replace(",", " ").split() if k]
     out = []

@@ -34,7 +34,7 @@ from stamps.services.scans import location_token
 
 def client_address(request: HttpRequest) -> str:
     """The consumer's network address (behind a trusted proxy, the first X-Forwarded-For hop)."""
-    if getattr(settings, "TRUYXUAT_TRUST_X_FORWARDED_FOR", False):
+    if settings.TRUYXUAT_TRUST_X_FORWARDED_FOR:
         forwarded = request.headers.get("X-Forwarded-For", "")
         if forwarded:
             return forwarded.split(",")[0].strip()

@@ -24,7 +24,7 @@ CODE_LENGTH = 6
 
 
 def _key(purpose: str) -> bytes:
-    base = getattr(settings, "TRUYXUAT_STAMP_KEY", "") or settings.SECRET_KEY
+    base = settings.TRUYXUAT_STAMP_KEY or settings.SECRET_KEY
     return hashlib.sha256(f"truyxuat/{purpose}/{base}".encode()).digest()
 
 
@@ -50,8 +50,7 @@ def address_hash(address: str) -> str:
 
 
 def codes_dir() -> Path:
-    configured = getattr(settings, "TRUYXUAT_STAMP_CODES_DIR", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "stamp-codes"
+    return Path(settings.TRUYXUAT_STAMP_CODES_DIR)
 
 
 def codes_path(batch_id: int) -> Path:

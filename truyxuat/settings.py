@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "surveys",
-    "demo",  # the demo province (`truyxuat demo`), built through the domain services
     "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
@@ -384,3 +383,33 @@ TRUYXUAT_NATIONAL_PORTAL_BACKOFF = float(os.environ.get("TRUYXUAT_NATIONAL_PORTA
 # Open data: where releases are written, and the licence they are published under.
 TRUYXUAT_OPEN_DATA_DIR = Path(os.environ.get("TRUYXUAT_OPEN_DATA_DIR", DATA_DIR / "opendata")).resolve()
 TRUYXUAT_OPEN_DATA_LICENSE = os.environ.get("TRUYXUAT_OPEN_DATA_LICENSE", "CC-BY-4.0").strip()
+
+# --- settings that were read with getattr() and a default in code (issue 17) -------------------------------------
+# Stamps: the key the check codes and scan-address hashes are derived from (empty: SECRET_KEY), and where an approved
+# batch's plain check codes wait to be printed (0600 files, erased once the batch is printed).
+TRUYXUAT_STAMP_KEY = os.environ.get("TRUYXUAT_STAMP_KEY", "")
+TRUYXUAT_STAMP_CODES_DIR = Path(os.environ.get("TRUYXUAT_STAMP_CODES_DIR", DATA_DIR / "stamp-codes"))
+# SQLite: checkpoint the write-ahead log in a background thread shortly after capture commits (off under tests,
+# which ask for it where they test it).
+TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT = _env_bool("TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT", not TESTING)
+# EPCIS: at most this many subscriptions per named query.
+TRUYXUAT_SUBSCRIPTIONS_PER_QUERY = int(os.environ.get("TRUYXUAT_SUBSCRIPTIONS_PER_QUERY", "100"))
+# Ledger checkpoints: signed at least every INTERVAL seconds when the log grew, and after commits at most once per
+# THROTTLE seconds per process (capped by INTERVAL; 0 under tests, so each test sees its checkpoint at once).
+TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL = float(os.environ.get("TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL", "10"))
+TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE = float(
+    os.environ.get("TRUYXUAT_LEDGER_CHECKPOINT_THROTTLE", "0" if TESTING else "1")
+)
+# Witnesses whose cosignatures the log accepts: cosignature/v1 verifier keys, separated by commas or spaces.
+TRUYXUAT_LEDGER_WITNESS_KEYS = os.environ.get("TRUYXUAT_LEDGER_WITNESS_KEYS", "").replace(",", " ").split()
+# Days an organisation has to answer, by kind ("complaint=5,counterfeit=2,feedback=10"; a kind not named keeps
+# its default: complaints.services.DEFAULT_DAYS).
+TRUYXUAT_COMPLAINT_RESPONSE_DAYS = {
+    kind.strip(): int(days)
+    for kind, _eq, days in (
+        pair.partition("=") for pair in os.environ.get("TRUYXUAT_COMPLAINT_RESPONSE_DAYS", "").split(",") if "=" in pair
+    )
+}
+# The portal takes a consumer's address (scan records, rate limits) from the first X-Forwarded-For hop: only behind
+# a proxy that sets it (otherwise anyone could claim any address).
+TRUYXUAT_TRUST_X_FORWARDED_FOR = _env_bool("TRUYXUAT_TRUST_X_FORWARDED_FOR")

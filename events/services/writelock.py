@@ -221,15 +221,14 @@ def background_checkpoints() -> bool:
     """``settings.TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT`` (default on; off under tests unless asked for)."""
     from django.conf import settings
 
-    default = not getattr(settings, "TESTING", False)
-    return bool(getattr(settings, "TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT", default))
+    return bool(settings.TRUYXUAT_SQLITE_BACKGROUND_CHECKPOINT)
 
 
 def group_commit() -> bool:
     """``settings.TRUYXUAT_SQLITE_GROUP_COMMIT`` (default on): see `core.walsync`."""
     from django.conf import settings
 
-    return bool(getattr(settings, "TRUYXUAT_SQLITE_GROUP_COMMIT", True))
+    return bool(settings.TRUYXUAT_SQLITE_GROUP_COMMIT)
 
 
 SYNCHRONOUS_LEVEL = "_truyxuat_synchronous"  # attribute of the connection wrapper: (raw connection, its level)
