@@ -22,6 +22,18 @@ from truyxuat.openapi_epcis import EPCIS_PATHS, EPCIS_SCHEMAS
 __all__ = ["EPCIS_PATHS", "TraceOut", "complete"]
 
 
+class OpenDataFieldOut(BaseModel):
+    name: str
+    type: str = Field(description="The Frictionless Table Schema field type")
+    description: str
+
+
+class OpenDatasetOut(BaseModel):
+    name: str = Field(description="The dataset's name in /api/v1/open-data/{dataset}")
+    title: str
+    fields: list[OpenDataFieldOut]
+
+
 class TraceLotOut(BaseModel):
     key: str = Field(description="The canonical key: a GS1 Digital Link on id.gs1.org, or an EPC URN")
     kind: str = Field(description="lgtin (a lot), sgtin (an item), sscc, …")
@@ -94,7 +106,7 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the trace's response schema, the EPCIS operations and the shared schemas to ninja's document."""
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas.update(_schemas(Problem, TraceOut))
+    schemas.update(_schemas(Problem, TraceOut, OpenDatasetOut))
     schemas.update(EPCIS_SCHEMAS)
     components.setdefault("securitySchemes", {}).update(
         {
@@ -108,6 +120,9 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
                 "200": {"description": "OK", "content": {"application/json": {"schema": _ref("TraceOut")}}},
                 **_problems(400, 401, 403, 404),
             }
+        ok = item.get("get", {}).get("responses", {}).get(200, {})  # (ninja's status keys are integers here)
+        if path.endswith("/v1/open-data") and ok and not ok.get("content"):  # exchange/api.py declares no model
+            ok["content"] = {"application/json": {"schema": {"type": "array", "items": _ref("OpenDatasetOut")}}}
     schema["paths"].update(EPCIS_PATHS)
     for item in schema["paths"].values():
         for operation in item.values():

@@ -68,6 +68,7 @@ def test_a_generated_client_reads_every_operation(client, live_server, world, ge
         "gtin": lot.product.gtin,
         "lot": lot.lot_code,
         "lot_id": str(own.pk),
+        "dataset": "organizations",
         "recall_id": str(world["recall"].pk),
         "job_id": str(world["job"].pk),
         "event_id": EVENT_ID,
@@ -103,7 +104,7 @@ def test_a_generated_client_reads_every_operation(client, live_server, world, ge
             officer_client
             if "/oversight/" in path
             else token_client
-            if "/workspace/" in path or path.startswith("/epcis/") or path.endswith("/trace")
+            if "/workspace/" in path or "/iot/" in path or path.startswith("/epcis/") or path.endswith("/trace")
             else anonymous
         )
         response = module.sync_detailed(client=caller, **kwargs)
