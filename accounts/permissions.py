@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 
 from accounts.choices import MemberRole
+from core.errors import Forbidden
 
 if TYPE_CHECKING:
     from catalog.models import Organization
+
+
+class Actor(Protocol):
+    """Who acts: a person (`accounts.User`, or Django's `AnonymousUser` before signing in), an organisation's
+    machine client (`TokenActor`) or the operator at the command line (`SYSTEM`).
+
+    Services take the actor as it comes and ask the predicates below what it may do; what only a person has
+    (memberships, an agency) is read through them, never assumed.
+    """
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def username(self) -> str: ...
 
 
 def is_authenticated(user: Any) -> bool:
@@ -65,6 +87,17 @@ def can_manage_organization(user: Any, organization: Organization) -> bool:
     return is_owner(user, organization) and organization.status != "suspended"
 
 
+def can_write(actor: Any, org: Organization) -> bool:
+    """Members of a non-suspended organisation, or a platform admin, may record its data."""
+    return can_edit_organization_data(actor, org) or is_platform_admin(actor)
+
+
+def require(condition: bool) -> None:
+    """Refuse the action (403) unless `condition` holds."""
+    if not condition:
+        raise Forbidden()
+
+
 def can_issue_reset_code(actor: Any, user: Any) -> bool:
     """Who may give a person a one-time password reset code: the owner of an organisation the person belongs to,
     an officer of that organisation's province, a platform admin. Officers' and admins' own accounts are reset
@@ -104,3 +137,31 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
+
+
+class TokenActor:
+    """An organisation's machine client, authenticated by one of its API tokens.
+
+    It acts for that organisation only, within its token's scopes: with `capture` it may capture the
+    organisation's events, with `read` it sees what a member would see. Audit entries name the token's prefix
+    (there is no user row).
+    """
+
+    is_token = True
+    is_authenticated = True
+    is_superuser = False
+    is_active = True
+    pk = None
+    id = None
+    agency_id = None
+
+    def __init__(self, token: Any) -> None:
+        self.token = token
+        self.organization = token.organization
+        self.username = f"token:{token.prefix}"
+
+    def __str__(self) -> str:
+        return self.username
+
+    def has_scope(self, scope: str) -> bool:
+        return bool(self.token.has_scope(scope))

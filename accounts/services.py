@@ -114,7 +114,7 @@ def create_api_token(
     from catalog.choices import OrganizationStatus
     from catalog.models import Organization
 
-    if getattr(actor, "is_token", False):  # a token's machine client (events.auth.TokenActor)
+    if getattr(actor, "is_token", False):  # a token's machine client (accounts.permissions.TokenActor)
         raise TokenCannotCreateTokens()
     # Owners and admins (the status check below says why a suspended organisation's owner is refused).
     if not (permissions.is_owner(actor, organization) or permissions.is_platform_admin(actor)):

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_write, require
 from catalog.models import GrowingArea, Lot, Organization
-from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
 from core.uploads import IMAGE_TYPES, check_upload

@@ -7,37 +7,10 @@ from typing import Any
 from django.http import JsonResponse
 
 from accounts import permissions
+from accounts.permissions import TokenActor
 from accounts.services import MissingScope, authenticate_token
 from catalog.choices import OrganizationStatus
 from core.problems import problem
-
-
-class TokenActor:
-    """An organisation's machine client, authenticated by one of its API tokens.
-
-    It acts for that organisation only, within its token's scopes: with `capture` it may capture the
-    organisation's events, with `read` it sees what a member would see. Audit entries name the token's prefix
-    (there is no user row).
-    """
-
-    is_token = True
-    is_authenticated = True
-    is_superuser = False
-    is_active = True
-    pk = None
-    id = None
-    agency_id = None
-
-    def __init__(self, token: Any) -> None:
-        self.token = token
-        self.organization = token.organization
-        self.username = f"token:{token.prefix}"
-
-    def __str__(self) -> str:
-        return self.username
-
-    def has_scope(self, scope: str) -> bool:
-        return bool(self.token.has_scope(scope))
 
 
 def require_scope(actor: Any, *scopes: str) -> None:

@@ -20,10 +20,10 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.permissions import TokenActor
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
-from events.auth import TokenActor
 from events.epcis import parse_time
 from events.models import Event, NamedQuery, Subscription
 

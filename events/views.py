@@ -19,12 +19,13 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts import permissions
+from accounts.permissions import TokenActor
 from catalog.models import Organization
 from core.errors import Forbidden
 from core.problems import problem
 from events import epc_format, selectors
 from events.answers import XML_MEDIA, negotiate, not_acceptable, xml_answer
-from events.auth import TokenActor, bearer_token, capture_error, scope_error, token_actor
+from events.auth import bearer_token, capture_error, scope_error, token_actor
 from events.epcis import CONTEXT_URL, EpcisError, parse_document, parse_event
 from events.models import KEY_MAX, Capture
 from events.query import QueryError

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.models import Lot, Product
-from catalog.services.common import field, require
+from catalog.services.common import field
 from core import audit
 from core.choices import AuditAction
 from core.errors import Throttled

@@ -24,9 +24,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.choices import LotStatus, QuantityUnit
 from catalog.models import Facility, Lot, Organization
-from catalog.services.common import require
 from events.services import recall_scope
 from gs1.identifiers import lot_key as gs1_lot_key
 from quality.models import LabTest

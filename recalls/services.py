@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.choices import QuantityUnit
 from catalog.models import Facility, Lot, Organization
 from catalog.selectors import digital_link
 from catalog.services import recall_lot
-from catalog.services.common import require
 from core import audit, generations
 from core.choices import AuditAction
 from core.forms import message

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from catalog.services.common import require
+from accounts.permissions import require
 from core import audit
 from core.choices import AuditAction
 from core.numbers import INDICATOR_VALUE

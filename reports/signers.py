@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from catalog.services.common import require
+from accounts.permissions import require
 from core import audit
 from core.choices import AuditAction
 from reports.admin_document import vn_upper

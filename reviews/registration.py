@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.models import Organization
-from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
 from core.uploads import DOCUMENT_TYPES, check_upload

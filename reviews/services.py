@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
-from accounts.permissions import SYSTEM
+from accounts.permissions import SYSTEM, require
 from catalog.choices import LotStatus, OrganizationStatus
 from catalog.models import Lot, PriorityCategory
 from catalog.services import missing_for_publication
-from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
 from ledger.services import append_record

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from accounts import permissions
+from accounts.permissions import can_write, require
 from catalog.models import Lot
-from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
 from ledger.services import append_record

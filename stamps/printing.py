@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import can_write, require
 from catalog.models import Product
 from catalog.selectors import digital_link
-from catalog.services.common import can_write, require
 from gs1.binary import encode_sgtin96
 from stamps import secrets, sheets
 from stamps.choices import BatchStatus

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.choices import FacilityKind, OrganizationKind, OrganizationStatus
 from catalog.models import Facility, Organization
-from catalog.services.common import allocate_key, prefix_for, require, validate_address
+from catalog.services.common import allocate_key, prefix_for, validate_address
 from catalog.validators import validate_tax_code
 from core import audit
 from core.choices import AuditAction

@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from accounts.permissions import SYSTEM
+from accounts.permissions import SYSTEM, TokenActor
 from accounts.services import (
     TOKEN_DEFAULT_DAYS,
     TOKEN_MAX_DAYS,
@@ -26,7 +26,6 @@ from accounts.services import (
 from accounts.tests.factories import UserFactory
 from core.errors import Forbidden
 from core.models import AuditEntry
-from events.auth import TokenActor
 
 
 def _run(*args):

@@ -9,22 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts import permissions
 from catalog.models import Gs1Sequence, Organization
 from catalog.validators import validate_province, validate_ward
-from core.errors import Forbidden
 from gs1.keys import KeyExhausted, key_at
-
-
-def require(condition: bool) -> None:
-    """Refuse the action (403) unless `condition` holds."""
-    if not condition:
-        raise Forbidden()
-
-
-def can_write(actor: Any, org: Organization) -> bool:
-    """Members of a non-suspended organisation, or a platform admin, may record its data."""
-    return permissions.can_edit_organization_data(actor, org) or permissions.is_platform_admin(actor)
 
 
 def validate_address(province_code: int, ward_code: int | None) -> None:

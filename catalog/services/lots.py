@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import can_write, require
 from catalog.choices import LotStatus, OrganizationStatus, QuantityUnit
 from catalog.models import GrowingArea, Lot, Product
-from catalog.services.common import can_write, require, save_unique
+from catalog.services.common import save_unique
 from catalog.validators import validate_lot_code
 from core import audit
 from core.choices import AuditAction

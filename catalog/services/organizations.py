@@ -13,16 +13,10 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.choices import MemberRole
 from accounts.models import Membership
+from accounts.permissions import require
 from catalog.choices import OrganizationKind, OrganizationStatus
 from catalog.models import Organization
-from catalog.services.common import (
-    allocate_key,
-    field,
-    prefix_for,
-    require,
-    save_unique,
-    validate_address,
-)
+from catalog.services.common import allocate_key, field, prefix_for, save_unique, validate_address
 from catalog.validators import validate_gln, validate_tax_code
 from core import audit
 from core.choices import AuditAction

@@ -9,16 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_write, require
 from catalog.models import Facility, GrowingArea, Organization
-from catalog.services.common import (
-    allocate_key,
-    can_write,
-    field,
-    prefix_for,
-    require,
-    save_unique,
-    validate_address,
-)
+from catalog.services.common import allocate_key, field, prefix_for, save_unique, validate_address
 from catalog.validators import validate_code_text, validate_gln, validate_polygon
 from core import audit
 from core.choices import AuditAction

@@ -10,16 +10,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_write, require
 from catalog.choices import CertificateScope
 from catalog.models import Certificate, Organization, PriorityCategory, Product
-from catalog.services.common import (
-    allocate_key,
-    can_write,
-    field,
-    prefix_for,
-    require,
-    save_unique,
-)
+from catalog.services.common import allocate_key, field, prefix_for, save_unique
 from catalog.validators import normalize_gtin
 from core import audit
 from core.choices import AuditAction

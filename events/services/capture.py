@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from accounts.permissions import TokenActor
 from core.choices import AuditAction
 from core.collector import collector_paused
 from core.db import raw_cursor
 from core.errors import Forbidden
 from core.models import AuditEntry
-from events.auth import TokenActor, can_capture
+from events.auth import can_capture
 from events.choices import CaptureStatus
 from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
 from events.epcis.parallel import HELPER_PARTS, HELPER_SHARE, prepare_parts

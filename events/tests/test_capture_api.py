@@ -8,11 +8,10 @@ from urllib.parse import quote
 import pytest
 from django.db.models import F
 
-from accounts.permissions import SYSTEM
+from accounts.permissions import SYSTEM, TokenActor
 from accounts.services import create_api_token
 from core import audit
 from core.models import AuditEntry
-from events.auth import TokenActor
 from events.models import Capture, Event, EventEpc, LotEdge
 from events.services import capture_events
 from events.tests.helpers import GTIN_A, body, document, lgtin, object_event, token_for, transformation

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_write, require
 from catalog.choices import CertificateKind, QuantityUnit
 from catalog.models import GrowingArea, Lot, Organization, Product
 from catalog.services import create_lot
-from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
 from diary import epcis

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_write, require
 from catalog.choices import LotStatus, QuantityUnit
 from catalog.models import Facility, Lot, Organization, Product
 from catalog.services import create_lot
-from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
 from diary import epcis

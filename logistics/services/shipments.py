@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_write, require
 from catalog.choices import OrganizationKind
 from catalog.models import Lot, Organization
-from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
 from core.forms import message

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.models import Facility, Organization
-from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
 from core.numbers import FINE_VND

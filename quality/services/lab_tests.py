@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import require
 from catalog.choices import LotStatus
 from catalog.models import Facility, GrowingArea, Lot, Organization, PriorityCategory
-from catalog.services.common import require
 from core import audit
 from core.choices import AuditAction
 from core.uploads import DOCUMENT_TYPES, check_upload

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import can_write, require
 from catalog.choices import LotStatus, OrganizationStatus
 from catalog.models import Lot, Product
-from catalog.services.common import can_write, require
 from core import audit
 from core.choices import AuditAction
 from gs1.binary import MAX_SERIAL
