@@ -1,8 +1,9 @@
 """Routing consumer feedback to the producer and the agency, response deadlines, escalation, and links to an
 inspection or a recall.
 
-Feedback arrives through `feedback.services.submit_feedback`; a post_save receiver routes each new item here
-after its transaction commits. Deadlines (working days are not modelled; calendar days) come from
+Feedback arrives through `submit_feedback` and `report_counterfeit` here: the feedback app stores it, then its
+routing is called explicitly after the transaction commits (a failed routing leaves the feedback stored; the
+escalation command routes it later). Deadlines (working days are not modelled; calendar days) come from
 `TRUYXUAT_COMPLAINT_RESPONSE_DAYS` (default: complaint 5, counterfeit 2, feedback 10).
 """
 
@@ -19,12 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import SYSTEM, require
+from accounts.permissions import SYSTEM
 from catalog.models import Organization
+from catalog.services.common import require
 from complaints.models import ComplaintCase
 from core import audit
 from core.choices import AuditAction
 from core.errors import ValidationError
+from feedback import counterfeit
+from feedback import services as feedback_services
+from feedback.models import Feedback
 from notifications.choices import NotificationKind
 from notifications.services import notify_organization
 from quality.models import Inspection
@@ -36,7 +41,8 @@ OPEN_STATUSES = ("new", "in_progress")
 
 
 def response_days(kind: str) -> int:
-    return int(settings.TRUYXUAT_COMPLAINT_RESPONSE_DAYS.get(kind, DEFAULT_DAYS.get(kind, 5)))
+    days = getattr(settings, "TRUYXUAT_COMPLAINT_RESPONSE_DAYS", {}) or {}
+    return int(days.get(kind, DEFAULT_DAYS.get(kind, 5)))
 
 
 def agency_for(org: Organization) -> Organization | None:
@@ -92,19 +98,28 @@ def route(feedback: Any) -> ComplaintCase:
     return case
 
 
-def on_feedback_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if created:
-        pk = instance.pk
+def _route_after_commit(pk: int) -> None:
+    def later() -> None:
+        try:
+            route(Feedback.objects.select_related("organization", "product").get(pk=pk))
+        except Exception:  # the feedback itself is stored; the escalation command routes it later
+            log.exception("routing feedback %s failed", pk)
 
-        def later() -> None:
-            from feedback.models import Feedback
+    transaction.on_commit(later)
 
-            try:
-                route(Feedback.objects.select_related("organization", "product").get(pk=pk))
-            except Exception:  # the feedback itself is stored; the escalation command routes it later
-                log.exception("routing feedback %s failed", pk)
 
-        transaction.on_commit(later)
+def submit_feedback(**kwargs: Any) -> Feedback:
+    """A consumer's feedback (`feedback.services.submit_feedback`), routed once it commits."""
+    item = feedback_services.submit_feedback(**kwargs)
+    _route_after_commit(item.pk)
+    return item
+
+
+def report_counterfeit(**kwargs: Any) -> Feedback:
+    """A counterfeit report (`feedback.counterfeit.report_counterfeit`), routed once it commits."""
+    item = counterfeit.report_counterfeit(**kwargs)
+    _route_after_commit(item.pk)
+    return item
 
 
 def escalate_overdue(now: dt.datetime | None = None) -> int:
@@ -112,8 +127,6 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
 
     Routes first anything received while routing failed. Idempotent: an escalated case is never escalated again.
     """
-    from feedback.models import Feedback
-
     now = now or timezone.now()
     for fb in Feedback.objects.filter(case__isnull=True):  # anything received while routing failed
         route(fb)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_authenticated
+from complaints import services as complaints
 from core.headers import DENIED_FEATURES
 from feedback import counterfeit, services
 from portal.items import client_address
@@ -66,7 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["website"]:
             return render(request, "portal/feedback_sent.html", {"item": None})
         try:
-            item = counterfeit.report_counterfeit(
+            item = complaints.report_counterfeit(  # stored, then routed to the complaints queue
                 actor=request.user if is_authenticated(request.user) else None,
                 code=form.cleaned_data["code"],
                 address=client_address(request),

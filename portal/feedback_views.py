@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_authenticated
 from catalog import selectors as catalog
+from complaints import services as complaints
 from feedback import selectors, services
 from feedback.choices import FeedbackKind
 from gs1.digital_link import InvalidLink, parse_path
@@ -64,7 +65,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["website"]:
             return render(request, "portal/feedback_sent.html", {"item": None})
         try:
-            item = services.submit_feedback(
+            item = complaints.submit_feedback(  # stored, then routed to the complaints queue
                 actor=request.user if is_authenticated(request.user) else None,
                 product=product,
                 lot=lot,

@@ -14,10 +14,10 @@ from accounts.models import Membership
 from accounts.tests.factories import UserFactory
 from catalog.models import PriorityCategory
 from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
+from complaints import services as complaint_services
 from complaints.models import ComplaintCase
 from conftest import browser_sign_in
 from core.models import AuditEntry
-from feedback import services as feedback_services
 from notifications.models import Notification
 from quality import services as quality_services
 
@@ -33,7 +33,7 @@ def _reference_data(settings, tmp_path):
 
 def _complaint(org, message, kind="complaint", overdue_days=0, **contact):
     lot = LotFactory(product=ProductFactory(organization=org, name="Cà phê rang xay Đăk Hà"), status="published")
-    fb = feedback_services.submit_feedback(
+    fb = complaint_services.submit_feedback(
         actor=None,
         product=lot.product,
         lot=lot,

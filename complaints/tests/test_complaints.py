@@ -24,7 +24,7 @@ ACTORS = ["anonymous", "consumer", "other_producer", "producer", "officer"]
 def complaint(organization, agency, django_capture_on_commit_callbacks):
     lot = LotFactory(product=ProductFactory(organization=organization), status="published")
     with django_capture_on_commit_callbacks(execute=True):
-        return feedback_services.submit_feedback(
+        return services.submit_feedback(
             actor=None,
             product=lot.product,
             lot=lot,

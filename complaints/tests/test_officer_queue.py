@@ -29,7 +29,7 @@ ACTORS = ["anonymous", "consumer", "other_producer", "producer", "officer"]
 
 def _submit(organization, message, *, kind="complaint", contact_name="", contact=""):
     lot = LotFactory(product=ProductFactory(organization=organization), status="published")
-    return feedback_services.submit_feedback(
+    return services.submit_feedback(
         actor=None,
         product=lot.product,
         lot=lot,

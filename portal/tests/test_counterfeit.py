@@ -12,10 +12,10 @@ from django.test import Client
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import AgencyFactory
 from complaints import selectors as complaint_selectors
+from complaints import services as complaint_services
 from core import files
 from core.models import AuditEntry
 from core.tests.filematrix import png
-from feedback import counterfeit
 from feedback.models import Feedback
 from portal.tests.factories import published_lot
 
@@ -101,7 +101,7 @@ def test_location_only_when_shared_and_bad_input_refused(client, agency, post):
 def test_code_of_a_registered_product_goes_to_its_producer(agency, django_capture_on_commit_callbacks):
     lot = published_lot()
     with django_capture_on_commit_callbacks(execute=True):
-        item = counterfeit.report_counterfeit(
+        item = complaint_services.report_counterfeit(
             actor=None,
             code=f"https://id.gs1.org/01/{lot.product.gtin}/21/SAO-CHEP",
             address="10.0.0.9",

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import AgencyFactory, LotFactory, ProductFactory
+from complaints import services as complaint_services
 from complaints.models import ComplaintCase
 from core.errors import Forbidden
 from core.models import AuditEntry
-from feedback import services as feedback_services
 from oversight.tests.recall_helpers import previewed_digest
 from quality import services as quality_services
 from recalls import selectors, services
@@ -167,7 +167,7 @@ def test_the_default_notice_has_one_full_stop(officer, coffee):
 @pytest.fixture
 def complaint_case(coffee, agency, django_capture_on_commit_callbacks) -> ComplaintCase:
     with django_capture_on_commit_callbacks(execute=True):
-        fb = feedback_services.submit_feedback(
+        fb = complaint_services.submit_feedback(
             actor=None,
             product=coffee.beans.product,
             lot=coffee.beans,

@@ -16,7 +16,6 @@ from catalog.models import PriorityCategory
 from catalog.tests.factories import CertificateFactory, FacilityFactory, GrowingAreaFactory, LotFactory, ProductFactory
 from complaints import services as complaint_services
 from diary.tests.factories import days_ago, farm
-from feedback import services as feedback_services
 from logistics import services as logistics_services
 from notifications.choices import NotificationKind
 from notifications.models import Notification
@@ -75,7 +74,7 @@ def everything(
         )
         # complaint: to the producer and the agency, then escalated when overdue
         sold = LotFactory(product=ProductFactory(organization=organization), status="published")
-        feedback_services.submit_feedback(
+        complaint_services.submit_feedback(
             actor=None,
             product=sold.product,
             lot=sold,
