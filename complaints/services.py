@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import SYSTEM
+from accounts.permissions import SYSTEM, require
 from catalog.models import Organization
-from catalog.services.common import require
 from complaints.models import ComplaintCase
 from core import audit
 from core.choices import AuditAction
