@@ -24,7 +24,7 @@ from catalog.models import Lot, Organization, Product
 from feedback.choices import FeedbackKind
 from feedback.models import Feedback
 from feedback.services import MAX_MESSAGE, check_rate, new_tracking_code, store
-from gs1.digital_link import DigitalLink, InvalidLink, parse_path, parse_uri
+from gs1.digital_link import DigitalLink, InvalidLink, parse_path, parse_uri, product_path
 
 MAX_CODE = 200
 MAX_PLACE = 255
@@ -41,7 +41,7 @@ def read_code(code: str) -> DigitalLink | None:
         if text.startswith("/"):
             return parse_path(text)
         if text.isdigit() and len(text) in (8, 12, 13, 14):
-            return parse_path(f"/01/{text.zfill(14)}")
+            return parse_path(product_path(text.zfill(14)))
     except InvalidLink:
         return None
     return None

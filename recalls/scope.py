@@ -13,7 +13,6 @@ anything else (pieces, packages, heads) is kept apart; never kilograms plus bags
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -28,6 +27,7 @@ from accounts.permissions import require
 from catalog.choices import LotStatus, QuantityUnit
 from catalog.models import Facility, Lot, Organization
 from events.services import recall_scope
+from gs1.canonical import canonical_bytes
 from gs1.identifiers import lot_key as gs1_lot_key
 from quality.models import LabTest
 from quality.services import lots_to_hold
@@ -134,8 +134,7 @@ class Scope:
             "parties": sorted(p.ident for p in self.parties),
             "shipments": sorted([s.epc, s.source, s.destination] for s in self.shipments),
         }
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return hashlib.sha256(canonical_bytes(payload)).hexdigest()
 
 
 def origin_organization(*, lot: Lot | None, facility: Facility | None, lab_test: LabTest | None) -> Organization:
