@@ -44,13 +44,6 @@ class TraceResult:
     shipments: list[dict[str, Any]] = field(default_factory=list)
 
 
-def portal_link(key: str, base: str | None = None) -> str:
-    """A canonical key (Digital Link on id.gs1.org) rebased on this portal (or `base`); other keys as they are."""
-    if not key.startswith(GS1_BASE + "/"):
-        return key
-    return (settings.TRUYXUAT_PORTAL_URL if base is None else base) + key[len(GS1_BASE) :]
-
-
 def node(
     row: tuple[int, str, str, str, str, str, str], depth: int | None = None, base: str | None = None
 ) -> dict[str, Any]:

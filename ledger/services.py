@@ -46,11 +46,6 @@ class Item(NamedTuple):
     record_id: str = ""
 
 
-def leaf_digest(canonical_bytes: bytes) -> bytes:
-    """The leaf data: SHA-256 of the record's canonical bytes."""
-    return _sha256(canonical_bytes).digest()
-
-
 def leaf_hash_of(canonical_bytes: bytes) -> bytes:
     """RFC 9162 leaf hash of a record: SHA-256(0x00 || SHA-256(canonical))."""
     return _sha256(b"\x00" + _sha256(canonical_bytes).digest()).digest()

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
-from catalog.models import Facility, Organization
+from catalog.models import Facility
 from gs1.digital_link import PRIMARY_KEYS, DigitalLink, InvalidLink, parse_path, product_path
 from portal import cache, items, linkset, optional, units
 from portal.selectors import json_ready
@@ -285,7 +285,3 @@ def place_view(request: HttpRequest, link: DigitalLink) -> HttpResponse:
     else:
         response = render(request, "portal/place.html", {"org": org, "facility": facility, "products": products})
     return _with_headers(response, request, linkset_url)
-
-
-def organization_for(gln: str) -> Organization | None:
-    return catalog.public_organizations().filter(gln=gln).first()
