@@ -13,6 +13,8 @@ and returns the same document as an EPCIS 2.0 XML tree, as GS1's 1.2 → 2.0 map
   ``persistentDisposition``; ``extension/sensorElementList`` of TransformationEvent and AssociationEvent);
 * ``EventList/extension/TransformationEvent`` and ``EventList/extension/extension/AssociationEvent`` become
   events of the list, in document order;
+* the header keeps its SBDH and master data; its user extensions (1.2's ``##other`` wildcard after
+  ``extension``, e.g. GS1 US's ``guidelineVersion``) are left out: 2.0's header has no place for them;
 * user extensions (elements and attributes in their own namespaces) stay where they are; values (CBV URNs,
   EPC URIs) are kept as sent and normalised with every XML document by :mod:`.xml`.
 
@@ -33,6 +35,8 @@ from .problems import EpcisError, Problem
 from .xsd import EPCIS_1_NS, EPCIS_NS, event_elements
 
 __all__ = ["events_1x", "upgrade"]
+
+_SBDH_NS = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
 
 _BASE = (
     "eventTime",
@@ -217,6 +221,20 @@ def _event(old: etree._Element, index: int, problems: list[Problem]) -> etree._E
     return new
 
 
+def _header(old: etree._Element) -> etree._Element:
+    """The 1.x ``EPCISHeader`` as 2.0 has it: the SBDH and ``extension`` (master data) kept, the header's user
+    extensions left out. EPCIS 1.2's ``EPCISHeaderType`` ends with ``<xsd:any namespace="##other">`` (GS1 US's
+    ``gs1ushc:guidelineVersion`` goes there); 2.0's (EPCglobal-epcis-2_0.xsd) has no such place, and GS1's own
+    mapping, ``convert-1.2-to-2.0.xsl``, carries no header at all. They stay in the original kept with the capture."""
+    new = etree.Element(old.tag, dict(old.attrib))
+    for child in old:
+        if not isinstance(child.tag, str):
+            continue
+        if _plain(child) or child.tag == f"{{{_SBDH_NS}}}StandardBusinessDocumentHeader":
+            new.append(deepcopy(child))
+    return new
+
+
 def upgrade(root: etree._Element) -> etree._Element:
     """Validate an EPCIS 1.x ``EPCISDocument`` against GS1's 1.2 XSD and return it as a validated EPCIS 2.0
     document tree (raises :class:`EpcisError`, each problem naming its event)."""
@@ -250,6 +268,8 @@ def upgrade(root: etree._Element) -> etree._Element:
                     event_list.extend(events)
                 else:
                     body.append(deepcopy(part))
+        elif _plain(child) and child.tag == "EPCISHeader":
+            new_root.append(_header(child))
         else:
             new_root.append(deepcopy(child))
     problems = xsd.validate(new_root, "epcis-2.0", event_elements(new_root))

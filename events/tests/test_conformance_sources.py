@@ -33,9 +33,15 @@ GS1_REFUSED: dict[str, str] = {
     "XML/Example-PersistentDisposition.xml": _ERRATA,
     "XML/WithSensorData/SensorDataExamples.xml": "sensor reports outside GS1's EPCIS 2.0 JSON schema "
     "(events/tests/test_conformance_api.py names each)",
+    # Ruling (issue 19): refused as GS1's schema says. EPCIS 2.0 JSON writes a standard CBV value as its bare word
+    # ("receiving"), which the context maps to https://ref.gs1.org/cbv/BizStep-receiving; GS1's JSON schema lets a
+    # URI through only as `vocab-other-uri`, whose pattern `^(?!(urn:epcglobal:cbv|https?://ns.gs1.org/cbv/))`
+    # refuses the CBV's URN and old Web URI forms in bizStep, disposition, bizTransaction/source/destination types
+    # and error reasons (EPCIS-JSON-Schema.json, definitions/vocab-other-uri; gs1/EPCIS pull request #421). The file
+    # sits in GS1's XML/WithEventHashID/ as input of the event-hash tests, not as a valid JSON example.
     "XML/WithEventHashID/event_with_identical_hash_id_7.json": "CBV values in URN form in JSON "
-    "('urn:epcglobal:cbv:bizstep:receiving'): EPCIS 2.0 JSON writes standard CBV values as bare names (truyxuat's "
-    "reading; GS1's JSON schema alone lets a URN through as a URI)",
+    "('urn:epcglobal:cbv:bizstep:receiving'): GS1's EPCIS 2.0 JSON schema refuses them (vocab-other-uri; "
+    "gs1/EPCIS#421), the JSON form of a CBV value is its bare word",
     "XML/CBV/CBV-11.4-2020-06-16a.xml": _MASTER_DATA,
     "XML/Mimasu/Example-masterData.xml": _MASTER_DATA,
 }
@@ -56,11 +62,6 @@ OPENEPCIS_REFUSED: dict[str, str] = {
             "All_eventTypes_in_single_document.xml": _ERRATA,
             "Single_event.xml": _BARE_EVENT,
             "Single_event_with_namespace.xml": _BARE_EVENT,
-            # Not adjudicated (left for a follow-up): the GS1 US header extension guidelineVersion is refused by the
-            # 2.0 XSD after the 1.2 -> 2.0 mapping; GS1's mapping may place it where the 2.0 XSD allows it.
-            "EPCISDocument_with_comment.xml": "GS1 US header extension refused after the 1.2 -> 2.0 mapping "
-            "(follow-up: check against GS1's XSL)",
-            "GS1_US_Pharma_Example_2_2_1_1.xml": "the same document as EPCISDocument_with_comment.xml",
         }.items()
     },
     "2.0/EPCIS/JSON/Capture/Documents/AggregationEvent_with_persistentDisposition.json": _ERRATA,

@@ -104,6 +104,31 @@ def test_gs1s_12_samples_convert_as_gs1s_own_xsl_does(name: str):
     assert xml_to_json_document(path.read_bytes()) == xml_to_json_document(etree.tostring(by_gs1))
 
 
+def test_a_12_header_extension_is_left_out_as_20_has_no_place_for_it():
+    """Ruling (issue 19) on OpenEPCIS' GS1 US documents: EPCIS 1.2's EPCISHeaderType ends with
+    `<xsd:any namespace="##other">`, where GS1 US puts `gs1ushc:guidelineVersion`; 2.0's EPCISHeaderType
+    (EPCglobal-epcis-2_0.xsd) has only the SBDH and `extension`, and GS1's mapping (convert-1.2-to-2.0.xsl) carries
+    no header at all. So the mapping (ours) keeps the SBDH and master data and leaves the extension out; the events
+    are what GS1's XSL makes of them, and the document as sent is kept with the capture."""
+    path = (
+        Path(__file__).parent / "conformance/openepcis/1.2/EPCIS/XML/Capture/Documents/EPCISDocument_with_comment.xml"
+    )
+    assert b"<gs1ushc:guidelineVersion>" in path.read_bytes()
+    ours = xml_to_json_document(path.read_bytes())
+    by_gs1 = etree.XSLT(etree.parse(str(GS1 / "convert-1.2-to-2.0.xsl")))(etree.parse(str(path)))
+    events = ours["epcisBody"]["eventList"]
+    # GS1's XSL reads ObjectEvent/ilmd, where 1.2's XSD never puts it (ObjectEventExtensionType has it): ours keeps it
+    lot = {"cbvmda:lotNumber": "A123", "cbvmda:itemExpirationDate": "2025-03-27"}
+    assert [e.pop("ilmd", None) for e in events] == [lot, lot] + [None] * 6
+    assert events == xml_to_json_document(etree.tostring(by_gs1))["epcisBody"]["eventList"]
+    vocabularies = ours["epcisHeader"]["epcisMasterData"]["vocabularyList"]
+    assert [v["type"] for v in vocabularies] == [
+        "urn:epcglobal:epcis:vtype:EPCClass",
+        "urn:epcglobal:epcis:vtype:Location",
+    ]
+    assert "guidelineVersion" not in str(ours)
+
+
 def test_what_20_cannot_say_is_refused_naming_the_event():
     with pytest.raises(EpcisError) as info:  # GS1's sample puts an unnamespaced field in extension/extension
         xml_to_json_document((GS1 / "1.2" / "ObjectEvent.xml").read_bytes())
