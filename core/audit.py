@@ -37,6 +37,34 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def entry(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organization_id: int | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """The audit entry for `instance`, not saved yet (`record` saves it; a bulk writer inserts it its own way);
+    `after` defaults to the instance's current snapshot."""
+    # The command-line operator (accounts.permissions.SYSTEM) has no user row: it is named in the reason.
+    user = actor if getattr(actor, "pk", None) is not None else None
+    if user is None and getattr(actor, "username", "") == "system":
+        reason = f"[system] {reason}".strip()
+    return AuditEntry(
+        actor=user,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        organization_id=organization_id,
+        before=before,
+        after=after if after is not None else snapshot(instance),
+        reason=reason,
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -47,18 +75,15 @@ def record(
     organization_id: int | None = None,
     reason: str = "",
 ) -> AuditEntry:
-    """Write one audit entry for `instance`; `after` defaults to the instance's current snapshot."""
-    # The command-line operator (accounts.permissions.SYSTEM) has no user row: it is named in the reason.
-    user = actor if getattr(actor, "pk", None) is not None else None
-    if user is None and getattr(actor, "username", "") == "system":
-        reason = f"[system] {reason}".strip()
-    return AuditEntry.objects.create(
-        actor=user,
+    """Write one audit entry for `instance` (see `entry`)."""
+    new = entry(
+        actor=actor,
         action=action,
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        organization_id=organization_id,
+        instance=instance,
         before=before,
-        after=after if after is not None else snapshot(instance),
+        after=after,
+        organization_id=organization_id,
         reason=reason,
     )
+    new.save(force_insert=True)
+    return new

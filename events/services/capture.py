@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.permissions import TokenActor
+from core import audit
 from core.choices import AuditAction
 from core.collector import collector_paused
 from core.db import raw_cursor
@@ -20,7 +21,7 @@ from core.errors import Forbidden
 from core.models import AuditEntry
 from events.auth import can_capture
 from events.choices import CaptureStatus
-from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex, canonical_bytes
+from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex
 from events.epcis.parallel import HELPER_PARTS, HELPER_SHARE, prepare_parts
 from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.epcis.problems import Problem
@@ -34,6 +35,7 @@ from events.services.writelock import Combiner, capture_transaction, writer_busy
 from events.webhooks import kick_after_commit
 from ledger import services as ledger
 from ledger.choices import LeafKind
+from ledger.records import leaf_bytes
 
 
 class CaptureTooLarge(Exception):
@@ -487,19 +489,14 @@ combiner: Combiner[Ticket, CaptureResult] = Combiner()
 
 
 def _audit(actor: Any, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
-    """The capture's audit entry, exactly as `core.audit.record` writes it, by one prepared INSERT
-    (every single-event POST writes one; the queryset INSERT cost a tenth of the request)."""
-    user = actor if getattr(actor, "pk", None) is not None else None
-    if user is None and getattr(actor, "username", "") == "system":
-        reason = f"[system] {reason}".strip()
-    entry = AuditEntry(
-        actor=user,
+    """The capture's audit entry (`core.audit.entry`), written by one prepared INSERT (every single-event POST
+    writes one; the queryset INSERT cost a tenth of the request)."""
+    entry = audit.entry(
+        actor=actor,
         action=AuditAction.CAPTURE,
-        object_type=Capture._meta.label_lower,
-        object_id=str(capture.pk),
-        organization_id=org_id,
-        before=None,
+        instance=capture,
         after=after,
+        organization_id=org_id,
         reason=reason,
     )
     return insert_model(entry)
@@ -557,14 +554,9 @@ def _insert_events(events: list[NewEvent]) -> None:
         e.pk = pks[e.event_id]
 
 
-_LEAF_TYPE = canonical_bytes({"type": RECORD_TYPE})[1:]  # b'"type":"events.event"}'
-
-
 def _leaf(event: NewEvent) -> bytes:
-    """The same bytes as `ledger.records.record_bytes(event)` (canonical JSON of {type, id, data}: sorted keys
-    data < id < type), spliced from the event's stored canonical body instead of encoding it a second time;
-    the id is a decimal primary key, which JSON writes as it is."""
-    return b'{"data":' + event.body.encode() + b',"id":"' + str(event.pk).encode() + b'",' + _LEAF_TYPE
+    """`ledger.records.record_bytes(event)`, from the event's stored canonical body (not encoded a second time)."""
+    return leaf_bytes(RECORD_TYPE, str(event.pk), event.body.encode())
 
 
 def _append_leaves(rows: list[NewEvent]) -> None:
