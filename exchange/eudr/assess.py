@@ -81,6 +81,7 @@ class Assessment:
     lots: list[Lot] = field(default_factory=list)
     event_pks: list[int] = field(default_factory=list)
     forest_layer: str = ""
+    _geojson: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -94,7 +95,9 @@ class Assessment:
         return {"type": "FeatureCollection", "features": [p.feature for p in self.plots if p.feature]}
 
     def geojson(self) -> str:
-        return geo.dumps(self.collection())
+        if self._geojson is None:
+            self._geojson = geo.dumps(self.collection())
+        return self._geojson
 
     def geojson_sha256(self) -> str:
         return hashlib.sha256(self.geojson().encode("utf-8")).hexdigest()
@@ -190,7 +193,8 @@ def assess(shipment: Any, viewer: Any, hs_code: str = "") -> Assessment:
         if lot_id in harvests:
             by_area[area_id].append(lot_by_id[lot_id])
     origin = [lot_by_id[i] for i in sorted(harvests) if i in lot_by_id]
-    dated = [lot.production_date for lot in origin if any(lot in v for v in by_area.values())]
+    with_plots = {lot.pk for v in by_area.values() for lot in v}
+    dated = [lot.production_date for lot in origin if lot.pk in with_plots]
     if dated:
         result.period = (min(dated), max(dated))
     areas = GrowingArea.objects.filter(pk__in=list(by_area)).select_related("organization").order_by("code")

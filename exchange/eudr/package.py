@@ -18,6 +18,8 @@ from exchange.eudr.assess import CUTOFF, Assessment
 from ledger.selectors import proof_bundle
 from reports.admin_document import FONT, FONT_BOLD, register_fonts
 
+LISTED = 100  # failing plots named in the PDF; checks.json names them all
+
 
 def checks(a: Assessment) -> dict[str, Any]:
     """The checks as data (checks.json in the package, and the API's answer)."""
@@ -79,22 +81,42 @@ def summary_pdf(a: Assessment, reference: str = "") -> bytes:
     )
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story: list[Any] = [Paragraph("HỒ SƠ THẨM ĐỊNH EUDR / EUDR DUE-DILIGENCE SUMMARY", head), Spacer(1, 6), table]
-    story += [Spacer(1, 10), Paragraph("Thửa đất / Plots", head)]
-    plot_rows = [["Mã / Code", "Chủ / Producer", "ha", "Kiểm tra / Checks"]]
+    story += [Spacer(1, 10), Paragraph("Thửa đất theo chủ thửa / Plots by producer", head)]
+    by_producer: dict[str, list[Any]] = {}
     for p in a.plots:
-        plot_rows.append(
-            [p.area.code, p.area.organization.name, str(p.area.declared_area_ha), "; ".join(p.reasons()) or "Đạt / OK"]
-        )
-    plots = Table(
-        [[Paragraph(escape(c), small) for c in r] for r in plot_rows],
-        colWidths=[35 * mm, 50 * mm, 15 * mm, 70 * mm],
-        repeatRows=1,
-    )
-    plots.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#999999"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(plots)
+        by_producer.setdefault(p.area.organization.name, []).append(p)
+    producer_rows = [["Chủ thửa / Producer", "Số thửa / Plots", "ha", "Không đạt / Failed"]] + [
+        [name, str(len(ps)), f"{sum(p.area.declared_area_ha for p in ps):.2f}", str(sum(not p.ok for p in ps))]
+        for name, ps in sorted(by_producer.items())
+    ]
+    story.append(_grid(producer_rows, [80 * mm, 30 * mm, 30 * mm, 30 * mm], FONT))
+    failing = [p for p in a.plots if not p.ok]
+    if failing:  # every plot is in plots.geojson; the summary names those that fail, with the reason
+        story += [Spacer(1, 10), Paragraph("Thửa không đạt / Plots that fail", head)]
+        rows = [["Mã / Code", "Chủ / Producer", "Lý do / Reasons"]]
+        rows += [[p.area.code, p.area.organization.name, "; ".join(p.reasons())] for p in failing[:LISTED]]
+        story.append(_grid([[Paragraph(escape(c), small) for c in r] for r in rows], [35 * mm, 45 * mm, 90 * mm], FONT))
+        if len(failing) > LISTED:
+            more = len(failing) - LISTED
+            story.append(Paragraph(f"… {more} thửa nữa, xem checks.json / {more} more plots, see checks.json", small))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title="EUDR due diligence", author=s.sender.name).build(story)
     return out.getvalue()
+
+
+def _grid(rows: list[list[Any]], widths: list[float], font: str) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.3, "#999999"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ]
+        )
+    )
+    return table
 
 
 def package(a: Assessment, reference: str = "") -> bytes:

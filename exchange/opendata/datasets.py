@@ -32,10 +32,19 @@ class Dataset:
     values: tuple[str, ...]  # the queryset's value paths, in the order of `fields`
 
     def records(
-        self, since: tuple[dt.datetime, int] | None = None, limit: int | None = None
+        self,
+        since: tuple[dt.datetime, int] | None = None,
+        limit: int | None = None,
+        window: tuple[dt.datetime | None, dt.datetime] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Rows as dicts of the fields (plus `_time` and `_id` for the cursor), oldest record time first."""
+        """Rows as dicts of the fields (plus `_time` and `_id` for the cursor), oldest record time first; after the
+        cursor `since`, or with a record time in `window` (after its start, up to and including its end)."""
         qs = self.rows()
+        if window is not None:
+            start, end = window
+            qs = qs.filter(**{f"{self.time}__lte": end})
+            if start is not None:
+                qs = qs.filter(**{f"{self.time}__gt": start})
         if since is not None:
             t, pk = since
             qs = qs.filter(**{f"{self.time}__gt": t}) | qs.filter(**{self.time: t, "pk__gt": pk})

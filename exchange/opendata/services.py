@@ -166,7 +166,7 @@ def release(
         counts: dict[str, int] = {}
         start = dt.datetime.fromisoformat(since) if since else None
         for name, d in DATASETS.items():
-            rows = (r for r in d.records() if (start is None or r["_time"] > start) and r["_time"] <= cutoff)
+            rows = d.records(window=(start, cutoff))
             counts[name] = _write(directory, name, d.fields, rows)
             if progress:
                 progress(name, counts[name])
