@@ -324,12 +324,11 @@ def by_branches(ordered: QuerySet[Event]) -> bool:
     to sort them, as for the admin or an officer; each branch, by contrast, is an index range in rowid order
     and stops after a page. Beside a more selective indexed filter (a producer's organisation) SQLite walks
     that index in order with the OR as a filter and stops after a page; branches would each walk it on their
-    own, the whole of it for a value the producer has no event at (31 ms against 5 ms at 1M events).
+    own, the whole of it for a value the producer has no event at (figures: bench/README.md, "Read points").
     PostgreSQL: never. Its index lists a value's rows in heap order, so no branch can stop early; it reads
     the OR as a BitmapOr of both indexes (the heap once) or walks the pk index with the filter, as for
     EQ_bizLocation. As branches it did worse: it takes `read_point <> biz_location` to hold for 99.5 % of
-    rows, so it expected the partial index full and walked the pk index for the first ids of an empty branch
-    (124 ms against 10 ms at 200,000 events).
+    rows, so it expected the partial index full and walked the pk index for the first ids of an empty branch.
     """
     connection = connections[ordered.db]
     if connection.vendor != "sqlite":

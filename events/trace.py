@@ -179,9 +179,8 @@ def trace(identifier: str, *, direction: str = "both", max_depth: int | None = N
 
 
 # From this many traced lots, a viewer who sees every event reads the mentions once per (event, code) (`event_codes`):
-# large chains' events mention many traced lots each (the 1M hub lot's 5,759-lot trace: 14,375 mentions, 3,138
-# pairs; 36.5 -> 32 ms); a small chain made with an additive has tens of thousands of mentions, nearly all distinct,
-# which the DISTINCT only sorts (at 10M events, 59 lots and 70,000 mentions: 36.5 -> 51 ms).
+# large chains' events mention many traced lots each, so the DISTINCT saves work; a small chain made with an
+# additive has many mentions, nearly all distinct, which the DISTINCT only sorts (figures: bench/README.md, "Trace").
 CODES_FROM = 1_000
 
 
@@ -291,8 +290,8 @@ def _public_among(pairs: list[tuple[int, int]], candidates: set[int]) -> set[int
     """Those of `candidates` (events mentioning traced lots: `pairs` of event and lot) that mention a public lot.
 
     An event that mentions a public traced lot is public at once; only the others are checked against every
-    lot they mention (`public_event_ids`, one join per mention). The chain's events only: an unpublished
-    additive's 20,000 other batches at 10M events, once checked here, took a public trace 0.2-0.7 s.
+    lot they mention (`public_event_ids`, one join per mention). The chain's events only: checking an
+    unpublished additive's other batches here made public traces slow (bench/README.md, "Trace").
     """
     if not candidates:
         return set()

@@ -34,9 +34,8 @@ def event_codes(nodes: set[int]) -> list[Mention]:
     """(event, 0, role + LINK * link) once per event and code of the `mentions` of `nodes` (the same index).
 
     For a viewer who sees every event, whose trace needs only which events mention the traced lots, and
-    how: the hub lot of the 1M-event benchmark's 5,759-lot trace has 14,375 mentions, but 3,138 distinct
-    (event, code) pairs (two transformations with ~2,900 lots each, the rest shipments of 25), and building
-    and freeing the tuples in Python cost more than the database's DISTINCT (7.7 -> 5.4 ms for the read).
+    how: a large chain's events mention many traced lots each, and building and freeing the tuples in Python
+    cost more than the database's DISTINCT (figures: bench/README.md, "Trace").
     `leading_out` reads the lots back for the few events that need them.
     """
     return fetch_in(EVENT_CODES, sorted(nodes))
@@ -50,7 +49,7 @@ def leading_out(
     the event of an edge with one end in `nodes` and the other not, and of no edge with both ends in `nodes`.
 
     Told by the mentions' `EpcLink` (`genealogy.links`), without reading the edges of the traced lots (an
-    additive's 120,000 at 10M events). Every edge of an event has an end the event mentions on that side (an
+    additive has a great many). Every edge of an event has an end the event mentions on that side (an
     input or child as source, an output or parent as destination) whose link is then not NONE, and a traced
     end the event does not mention on its side makes the other end's link, or a link at that lot, FOREIGN.
     So an event whose traced mentions are all NONE has no edge at a traced lot: it is listed. Of the others
@@ -59,7 +58,7 @@ def leading_out(
     mentions on both sides at two lots (a TransformationEvent links every input to every other output, an
     aggregation every child to its parent), and those FOREIGN ones with an edge of their own between two
     traced lots: only those events' edges are read (by event, a few rows each). The rest lead out.
-    A few passes over `found` (60,000 mentions for a lot made with an additive, at 10M events: ~8 ms). Without
+    A few passes over `found` (milliseconds even for a lot made with an additive: bench/README.md). Without
     the lots (`event_codes`), those of two traced lots linked on either side are told by reading the linked
     mentions of the events that have some on both sides (`LINKED`, by event: rarely any, and a few rows each).
     """

@@ -70,9 +70,9 @@ def public_event_filter() -> Q:
     """A filter on `Event` for the events of public lots, in the plan that suits how much is published.
 
     While few lot identifiers are public (a province starting up), their events are found from them
-    (their `EventEpc` rows): probing every event in query order for one that mentions a public lot read the
-    whole events table when nothing matched (1 s for an anonymous query at 1M events). Once many are, the
-    ordered probe stops after a page and is the faster (60 ms against 150-600 ms at 92,000 public lots).
+    (their `EventEpc` rows): probing every event in query order for one that mentions a public lot reads the
+    whole events table when nothing matches. Once many are, the ordered probe stops after a page and is the
+    faster (figures: bench/README.md, "Public events").
     """
     few = list(public_keys().values_list("pk", flat=True)[: FEW_PUBLIC_KEYS + 1])
     if len(few) <= FEW_PUBLIC_KEYS:

@@ -1,7 +1,7 @@
 """Labels of the consumer lot story, translated and escaped once per language in each process.
 
-`{% translate %}` costs about 10 µs a tag at every render, and the lot page (the hot page: every scan) carries
-forty of them, a third of its render time. Its templates read `T.<name>` instead. The msgids are the same
+`{% translate %}` costs time at every render, and the lot page (the hot page: every scan) carries forty of them,
+a third of its render time (bench/README.md, "Portal"). Its templates read `T.<name>` instead. The msgids are the same
 Vietnamese source texts as everywhere (makemessages extracts them from here); Vietnamese is the source language.
 """
 

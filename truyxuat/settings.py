@@ -136,7 +136,7 @@ def _database_config() -> dict[str, Any]:
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         # Connections persist between requests (opening one and running the PRAGMAs below cost more than a
-        # cached page: /healthz served 530 req/s with a connection per request).
+        # cached page: bench/README.md, "Serving").
         config = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "truyxuat.sqlite3"),
@@ -148,15 +148,15 @@ def _database_config() -> dict[str, Any]:
             # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN,
             # so concurrent writers queue instead of failing half-way with "database is locked".
             # synchronous=FULL: every commit is on disk when it returns, surviving a power cut, not only a crash
-            # of the process (NORMAL in WAL mode may lose the last commits); measured 0.17 ms per commit here.
+            # of the process (NORMAL in WAL mode may lose the last commits), for a small cost (bench/README.md).
             # Captures are on disk before they answer too, but fsync after the write lock (core.walsync).
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # no JIT: compiling took 20-30 ms on trace and recall reads of thousands of ids (estimated costly),
-        # more than running them; this platform's queries are short
+        # no JIT: compiling trace and recall reads of thousands of ids (estimated costly) took longer than running
+        # them; this platform's queries are short (bench/README.md, "Serving")
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
@@ -341,7 +341,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Caches: `portal` holds rendered lot pages and lot stories, `default` anything else. Never per-process memory
 # outside tests: with TRUYXUAT_REDIS_URL (redis://[:password@]host:6379/0, rediss:// for TLS) every process of every
 # machine shares one Redis (Django's RedisCache); without it, the processes of one machine share files under the data
-# dir (FileBasedCache: a 9 KB lot story read in ~140 µs, as from Redis on loopback; the database cache took ~630).
+# dir (FileBasedCache: as fast as Redis on loopback, several times faster than the database cache: bench/README.md).
 # Either way public pages stay coherent: portal.cache keys every entry with generations read from the database per
 # request (core.generations), so an entry made before a write is never served after it.
 TRUYXUAT_REDIS_URL = os.environ.get("TRUYXUAT_REDIS_URL", "").strip()

@@ -12,7 +12,7 @@ start_up()  # umask 077 (also when a server other than `truyxuat serve` loads th
 application = get_wsgi_application()
 
 # Everything loaded so far (Django, the apps, their modules) lives as long as the worker: move it out of the
-# cyclic collector's reach, so that a full collection only walks what requests allocate. Measured at a fixed
-# 1,000 req/s on the cached lot page: p99 6-22 ms with, 12-26 ms without (full collections of the whole heap).
+# cyclic collector's reach, so that a full collection only walks what requests allocate (it halves the tail
+# latency of the cached lot page: bench/README.md, "Serving").
 gc.collect()
 gc.freeze()

@@ -1,7 +1,7 @@
 """Preparing a large document on two cores: part of its events in a helper process, the rest here.
 
 Validation, hashing, index columns and canonical JSON (:func:`.prepare.prepare`) are pure Python and
-take ~0.1 ms an event, about half of a 1,000-event capture; the database half must run in the capturing
+about half of a large capture's time (bench/README.md, "Capture"); the database half must run in the capturing
 process, one transaction at a time. A helper process of the capturing process's own prepares most of
 a large document, in parts, while this process prepares the first events and then stores each part as
 it comes (:func:`prepare_parts`); the parts together are what one call would give (:func:`.prepare.merge`).

@@ -2,7 +2,7 @@
 
 The reference implementation (``epcis-event-hash-generator``) expands the whole document as
 JSON-LD to learn what the bare CBV values (``shipping``, ``in_transit``, ``owning_party``) stand for,
-and converts the event to an XML-like tree before writing the pre-hash string: 1–8 ms per event.
+and converts the event to an XML-like tree before writing the pre-hash string, milliseconds per event.
 For events that use the standard EPCIS context (plus simple namespace prefixes) and only the
 standard fields below, the same string is written here from the JSON directly:
 

@@ -74,8 +74,8 @@ def key_ids(values: dict[str, str]) -> dict[str, int]:
 def _link_new(rows: list[list[Any]]) -> None:
     """Point new lot keys at their catalogue lot (same GTIN and lot code) when it is registered already.
 
-    Few catalogue lots per GTIN: they are read by GTIN (plain SQL: the queryset cost 0.35 ms to compile, on
-    every single-event capture of a new lot) and matched on lot code here.
+    Few catalogue lots per GTIN: they are read by GTIN (plain SQL: compiling the queryset cost more than the
+    read, on every single-event capture of a new lot; bench/README.md) and matched on lot code here.
     """
     from catalog.models import Lot, Product
 

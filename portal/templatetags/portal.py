@@ -25,7 +25,7 @@ def stars(count: int | None) -> str:
 
 @register.filter(expects_localtime=True)
 def dmy(value: dt.date | dt.datetime | None) -> str:
-    """A date as the portal prints it everywhere (`dd/mm/yyyy`; Django's `date` filter costs 20 µs a call)."""
+    """A date as the portal prints it everywhere (`dd/mm/yyyy`; Django's `date` filter is slow: bench/README.md)."""
     return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else ""
 
 

@@ -68,8 +68,8 @@ class Command(BaseCommand):
                 stop_worker(worker)
 
     def _serve(self, Server: Any, Interfaces: Any, options: dict[str, Any]) -> None:
-        # Granian parses HTTP in Rust and hands Django a WSGI environ; per request it cost 0.35 ms of CPU where
-        # gunicorn's Python parser and threads cost 0.73 (/healthz), and ~0.5 ms less on a single-event POST.
+        # Granian parses HTTP in Rust and hands Django a WSGI environ: about half gunicorn's CPU per request
+        # (bench/README.md, "Serving").
         Server(
             "truyxuat.wsgi:application",
             address=options["host"],
