@@ -160,7 +160,7 @@ def _prepare_whole() -> bool:
     """Whether a large document is better prepared whole (half here, half in the helper) and then stored, than
     stored part by part as the helper prepares them: when another capture holds the SQLite write lock (it would
     then be held waiting on the helper), and on PostgreSQL, whose server process needs the second core for the
-    store (part by part: 2,236 and 2,749 events/s against 2,816 and 2,959 prepared whole, alternated, 1M events)."""
+    store (figures: bench/README.md, "Capture")."""
     return connection.vendor != "sqlite" or writer_busy()
 
 
