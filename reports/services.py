@@ -1,6 +1,6 @@
 """Periodic reports (request, then generate with progress) and entered indicator figures.
 
-`request_report(...)` stores the report (atomic, audited) and enqueues its job (`reports.jobs.generate_report`)
+`request_report(...)` stores the report (atomic, audited) and enqueues its job (`generate_report`)
 in the same transaction; `truyxuat worker` runs it: `generate(job)` computes the figures, renders the XLSX and the
 PDF and stores them, updating `progress` as it goes (each update commits on its own, so the page that polls the
 report sees it move).
@@ -23,6 +23,7 @@ from accounts import permissions
 from accounts.permissions import require
 from core import audit
 from core.choices import AuditAction
+from core.jobs import job
 from core.numbers import INDICATOR_VALUE
 from quality.services.common import date_field, decimal_field
 from reports import indicators as indicator_progress
@@ -93,8 +94,6 @@ def request_report(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=job)
-    from reports.jobs import generate_report
-
     generate_report.enqueue(job.pk)  # commits with the report, or not at all
     return job
 
@@ -177,6 +176,17 @@ def _generate(job: ReportJob) -> ReportJob:
         _set(job, 100, str(exc)[:255] or exc.__class__.__name__, status=JobStatus.FAILED)
         job.refresh_from_db()
     return job
+
+
+@job(attempts=3, backoff=60)
+def generate_report(report_id: int) -> str:
+    """The report's job (`core.jobs`), enqueued by `request_report`: generate the report unless it is done already
+    (a job runs at least once: after a worker died mid-report it starts again from the beginning). `generate`
+    stores a failure on the report itself."""
+    report = ReportJob.objects.filter(pk=report_id).first()
+    if report is None or report.status == JobStatus.DONE:
+        return "nothing to do"
+    return str(generate(report).status)
 
 
 @transaction.atomic
