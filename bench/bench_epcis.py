@@ -301,10 +301,10 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
     from django.db import transaction
     from django.utils import timezone
 
+    from core.storage.bulk import db_datetime
     from events.choices import CaptureStatus
     from events.models import Capture
     from events.services import genealogy
-    from events.services.bulk import db_datetime
     from events.services.capture import NewEvent, _insert_events
     from events.services.keys import key_ids
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import connection
 
-from core.db import raw_cursor
+from core.storage.db import raw_cursor
 
 BATCH = 5000
 EdgeRow = tuple[int, int, int, int, int | None]  # src, dst, kind, event pk, organization id

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
-from core.collector import collector_paused
 from core.errors import NotFound
+from core.storage.collector import collector_paused
 from events.choices import EDGE_KIND_NAMES
 from events.graph import EdgeRow, fetch_in, walk, without_declared
 from events.models import EpcKey

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.walsync import sqlite_path, wal_sync
+from core.storage.walsync import sqlite_path, wal_sync
 from ledger import note
 from ledger.models import LedgerCheckpoint, LedgerHead, WitnessCosignature
 from ledger.tree import root_hash
@@ -135,7 +135,7 @@ def sign_checkpoint() -> LedgerCheckpoint | None:
     signatures are deterministic, so two workers signing the same head produce the same note.
     """
     path = sqlite_path(connection)
-    if path is not None:  # captures commit before their fsync (core.walsync): sign only what is on disk
+    if path is not None:  # captures commit before their fsync (core.storage.walsync): sign only what is on disk
         wal_sync.sync(path)
     with transaction.atomic():
         head = LedgerHead.objects.filter(pk=1).first()

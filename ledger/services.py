@@ -26,7 +26,7 @@ from typing import NamedTuple
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from core.db import raw_cursor
+from core.storage.db import raw_cursor
 from ledger import merkle
 from ledger.checkpoints import after_commit_signer
 from ledger.models import LedgerHash, LedgerHead, LedgerLeaf

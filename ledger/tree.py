@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.db import connections
 
-from core.db import raw_cursor
+from core.storage.db import raw_cursor
 from ledger import merkle
 from ledger.models import LedgerHash, LedgerHead
 

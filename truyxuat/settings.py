@@ -149,7 +149,7 @@ def _database_config() -> dict[str, Any]:
             # so concurrent writers queue instead of failing half-way with "database is locked".
             # synchronous=FULL: every commit is on disk when it returns, surviving a power cut, not only a crash
             # of the process (NORMAL in WAL mode may lose the last commits), for a small cost (bench/README.md).
-            # Captures are on disk before they answer too, but fsync after the write lock (core.walsync).
+            # Captures are on disk before they answer too, but fsync after the write lock (core.storage.walsync).
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -218,7 +218,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up w
 STATICFILES_DIRS = [BASE_DIR / "core" / "static"]
 STORAGES = {
     # uploads: an unguessable directory per file, served only through core.files (never MEDIA_URL)
-    "default": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
+    "default": {"BACKEND": "core.storage.files.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -313,11 +313,11 @@ TRUYXUAT_CAPTURE_PREPARE_WORKERS = int(
 )
 TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS = int(os.environ.get("TRUYXUAT_CAPTURE_PREPARE_MIN_EVENTS", "200"))
 # Smaller captures (single events) that arrive while another of the same process is being stored are stored
-# together next, in one transaction, each with its own job, duplicates and audit entry (events.services.writelock
+# together next, in one transaction, each with its own job, duplicates and audit entry (core.storage.writelock
 # .Combiner); 0 stores each in its own transaction.
 TRUYXUAT_CAPTURE_COMBINE = os.environ.get("TRUYXUAT_CAPTURE_COMBINE", "1") != "0"
 # SQLite: capture transactions commit without fsync under the write lock, then share one fsync of the log before
-# they answer (core.walsync); 0 makes each commit fsync itself (synchronous=FULL) as other writes do.
+# they answer (core.storage.walsync); 0 makes each commit fsync itself (synchronous=FULL) as other writes do.
 TRUYXUAT_SQLITE_GROUP_COMMIT = os.environ.get("TRUYXUAT_SQLITE_GROUP_COMMIT", "1") != "0"
 # Ledger: origin line of checkpoints and where the signing key lives (outside the database).
 TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.local/ledger")

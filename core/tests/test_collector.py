@@ -1,7 +1,7 @@
 import gc
 import threading
 
-from core.collector import collector_paused
+from core.storage.collector import collector_paused
 
 
 def test_the_collector_is_off_inside_and_back_on_after():

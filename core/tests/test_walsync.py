@@ -1,11 +1,11 @@
-"""Group commit's coalesced fsyncs (core.walsync), on real files with the real os.fsync."""
+"""Group commit's coalesced fsyncs (core.storage.walsync), on real files with the real os.fsync."""
 
 from __future__ import annotations
 
 import os
 import threading
 
-from core.walsync import WalSync, sqlite_path
+from core.storage.walsync import WalSync, sqlite_path
 
 
 class _Counting:

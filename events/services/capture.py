@@ -15,10 +15,12 @@ from django.utils import timezone
 from accounts.permissions import TokenActor
 from core import audit
 from core.choices import AuditAction
-from core.collector import collector_paused
-from core.db import raw_cursor
 from core.errors import Forbidden
 from core.models import AuditEntry
+from core.storage.bulk import db_datetime, insert_model, insert_rows
+from core.storage.collector import collector_paused
+from core.storage.db import raw_cursor
+from core.storage.writelock import Combiner, capture_transaction, writer_busy
 from events.auth import can_capture
 from events.choices import CaptureStatus
 from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex
@@ -29,9 +31,7 @@ from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
 from events.services import corrections, genealogy, pages
 from events.services.authority import Authority
-from events.services.bulk import db_datetime, insert_model, insert_rows
 from events.services.keys import key_ids, write_values
-from events.services.writelock import Combiner, capture_transaction, writer_busy
 from events.webhooks import kick_after_commit
 from ledger import services as ledger
 from ledger.choices import LeafKind

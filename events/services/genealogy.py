@@ -19,11 +19,11 @@ from typing import Any, Protocol
 
 from django.db import connection
 
+from core.storage.bulk import insert_rows
 from events.choices import DST_ROLES, SRC_ROLES, EdgeKind, EpcLink, EpcRole
 from events.epcis import EventIndex, Party
 from events.graph import fetch_in
 from events.models import EventEpc, LotEdge, Shipment
-from events.services.bulk import insert_rows
 from gs1.identifiers import key_of
 
 PARTY_PREFERENCE = ("owning_party", "possessing_party", "location")

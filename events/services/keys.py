@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from core.storage.bulk import db_datetime, insert_rows
 from events.epcis import EventIndex
 from events.graph import fetch_in
 from events.models import EpcKey, EventValue
-from events.services.bulk import db_datetime, insert_rows
 from events.values import values_of
 from gs1.identifiers import GS1Key, InvalidIdentifier, digital_link, epc_urn, lot_key, parse_key
 

@@ -17,12 +17,12 @@ from lxml import etree
 from core.audit import record
 from core.choices import AuditAction
 from core.errors import Forbidden
+from core.storage.writelock import capture_transaction
 from events.auth import can_capture
 from events.epcis import EpcisDocument
 from events.epcis.xml import EPCIS_1_NS
 from events.models import Capture, CaptureOriginal
 from events.services.capture import AfterCapture, CaptureResult, capture_document
-from events.services.writelock import capture_transaction
 
 __all__ = ["capture_with_original", "keep_original", "original_for", "schema_version_of"]
 

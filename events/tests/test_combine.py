@@ -10,9 +10,9 @@ from django.db import connection
 
 from accounts.permissions import SYSTEM
 from core.models import AuditEntry
+from core.storage.writelock import Combiner
 from events.models import Capture, Event, Shipment
 from events.services import capture, capture_events
-from events.services.writelock import Combiner
 from events.tests.helpers import GTIN_A, lgtin, object_event
 from ledger.models import LedgerLeaf
 

@@ -196,7 +196,8 @@ def test_a_document_that_must_queue_for_the_write_lock_is_prepared_whole_first(o
     import threading
 
     from accounts.permissions import SYSTEM
-    from events.services import capture_events, writelock
+    from core.storage import writelock
+    from events.services import capture_events
 
     if connection.vendor != "sqlite":  # PostgreSQL has no capture write lock
         return

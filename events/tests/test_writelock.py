@@ -8,8 +8,8 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from events.services import writelock
-from events.services.writelock import lock_path, sqlite_writer
+from core.storage import writelock
+from core.storage.writelock import lock_path, sqlite_writer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,13 +57,13 @@ def test_second_writer_waits_for_the_first_and_nested_use_is_free():
 
 def test_captures_are_checkpointed_in_the_background(settings, organization):
     from accounts.permissions import SYSTEM
-    from events.services import capture_events
-    from events.services.writelock import (
+    from core.storage.writelock import (
         CAPTURE_AUTOCHECKPOINT,
         CAPTURE_CACHE_KIB,
         background_checkpoints,
         checkpointer,
     )
+    from events.services import capture_events
     from events.tests.helpers import object_event
 
     assert not background_checkpoints()  # off under tests unless asked for
@@ -85,7 +85,7 @@ def test_captures_are_checkpointed_in_the_background(settings, organization):
 
 def test_a_capture_commits_as_a_group_and_is_synced_before_it_returns(organization):
     from accounts.permissions import SYSTEM
-    from core.walsync import wal_sync
+    from core.storage.walsync import wal_sync
     from events.models import Event
     from events.services import capture_events
     from events.tests.helpers import object_event
@@ -102,7 +102,7 @@ def test_a_capture_commits_as_a_group_and_is_synced_before_it_returns(organizati
 
 
 def test_a_failed_capture_transaction_restores_the_synchronous_level_and_syncs_nothing():
-    from core.walsync import wal_sync
+    from core.storage.walsync import wal_sync
 
     before = wal_sync.fsyncs
     with pytest.raises(ValueError), writelock.capture_transaction():
@@ -114,7 +114,7 @@ def test_a_failed_capture_transaction_restores_the_synchronous_level_and_syncs_n
 
 def test_group_commit_can_be_turned_off(settings, organization):
     from accounts.permissions import SYSTEM
-    from core.walsync import wal_sync
+    from core.storage.walsync import wal_sync
     from events.services import capture_events
     from events.tests.helpers import object_event
 

@@ -57,7 +57,7 @@ def test_product_image_is_stored_privately(client, auth, producer, settings):
     assert response.status_code == 201
     product = Product.objects.get(pk=response.json()["id"])
     assert product.image.name.startswith("products/") and product.image.name.endswith("/cafe.jpg")
-    assert len(product.image.name.split("/")[2]) == 22  # a directory with an unguessable name (core.storage)
+    assert len(product.image.name.split("/")[2]) == 22  # a directory with an unguessable name (core.storage.files)
     assert (settings.MEDIA_ROOT / product.image.name).stat().st_mode & 0o777 == 0o600
     assert _served(producer, files.url(product.image)) == picture
 

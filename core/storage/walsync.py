@@ -1,8 +1,8 @@
 """Group commit for SQLite: capture transactions commit without fsync, then share one fsync of the log.
 
 With ``synchronous=FULL`` every commit fsyncs SQLite's write-ahead log while it still holds the database
-write lock, so concurrent writers queue behind each other's fsync (0.1–2.5 ms on this machine's disk, half
-of a single-event capture's time under the lock). A capture transaction instead commits with
+write lock, so concurrent writers queue behind each other's fsync (about half of a single-event capture's
+time under the lock: bench/README.md, "Capture"). A capture transaction instead commits with
 ``synchronous=NORMAL`` (its log frames are written, not synced), releases the lock, and then, before the
 capture returns, makes them durable here: `WalSync.sync` fsyncs the log file once for every commit
 written before the fsync began, so threads that committed meanwhile wait for one fsync instead of

@@ -3,7 +3,7 @@
 A 1,000-event document allocates a few hundred thousand containers (parsed JSON, index rows, prepared
 events) that reference counting frees when the capture returns; none of them form cycles worth
 collecting mid-way. Left running, the collector walks every tracked object of the process each time
-its thresholds trip: in the capture benchmark that was ~25 ms of a ~250 ms document. Paused, it runs
+its thresholds trip (a tenth of a document's capture: bench/README.md, "Capture"). Paused, it runs
 at its next threshold after the capture, over what is still alive then.
 
 `gc.disable()` is process-wide, so the pause counts its holders: with several threads capturing at

@@ -3,7 +3,7 @@
 Django's SQLite cursor wrapper rewrites every ``%s`` of a statement to ``?`` with a regular expression, which
 for an IN list of thousands of ids or a multi-row INSERT costs more than running it. Statements run here are
 written with the driver's own placeholder (`raw_cursor` yields it) and their values must be what the driver
-takes as they are (see `events.services.bulk.db_datetime`).
+takes as they are (see `core.storage.bulk.db_datetime`).
 """
 
 from __future__ import annotations

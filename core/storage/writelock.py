@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connection
 
-from core.walsync import sqlite_path, wal_sync
+from core.storage.walsync import sqlite_path, wal_sync
 
 _thread_lock = threading.Lock()
 T = TypeVar("T")
@@ -155,11 +155,12 @@ class BackgroundCheckpointer:
 
     With the default ``wal_autocheckpoint`` (1,000 pages), a commit that grows the log past 4 MB runs the
     checkpoint itself: it copies the pages and fsyncs the database file before the commit returns. A
-    1,000-event document writes about that much, so every document paid a checkpoint (40 ms, a fifth of
-    the capture). Here, the capture connection checkpoints on its own only past `CAPTURE_AUTOCHECKPOINT`
-    pages, and after each capture commit a daemon thread (its own connection) runs a PASSIVE checkpoint,
-    which waits for no reader or writer, on the other core. Durability is unchanged: a commit is durable
-    once its log frames are written (and, with the project's synchronous=FULL, fsynced), checkpointed or not.
+    1,000-event document writes about that much, so every document paid a checkpoint (a fifth of the
+    capture: bench/README.md, "Capture"). Here, the capture connection checkpoints on its own only past
+    `CAPTURE_AUTOCHECKPOINT` pages, and after each capture commit a daemon thread (its own connection) runs a
+    PASSIVE checkpoint, which waits for no reader or writer, on the other core. Durability is unchanged: a
+    commit is durable once its log frames are written (and, with the project's synchronous=FULL, fsynced),
+    checkpointed or not.
     """
 
     def __init__(self) -> None:
@@ -225,7 +226,7 @@ def background_checkpoints() -> bool:
 
 
 def group_commit() -> bool:
-    """``settings.TRUYXUAT_SQLITE_GROUP_COMMIT`` (default on): see `core.walsync`."""
+    """``settings.TRUYXUAT_SQLITE_GROUP_COMMIT`` (default on): see `core.storage.walsync`."""
     from django.conf import settings
 
     return bool(settings.TRUYXUAT_SQLITE_GROUP_COMMIT)
@@ -247,7 +248,7 @@ def _synchronous(raw: Any) -> int:
 @contextmanager
 def capture_transaction() -> Iterator[None]:
     """The capture's own transaction on SQLite: queued on the write lock, checkpointed in the background,
-    and committed as a group (`core.walsync`): without fsync under the lock, durable before it returns."""
+    and committed as a group (`core.storage.walsync`): without fsync under the lock, durable before it returns."""
     from django.db import transaction
 
     path = sqlite_path(connection)

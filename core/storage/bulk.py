@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.db import connection
 from django.db.models import Model
 
-from core.db import raw_cursor
+from core.storage.db import raw_cursor
 
 CHUNK = 500  # rows per statement (SQLite allows 32,766 parameters; our widest row has 15 columns)
 
