@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Facility, Lot, Organization
 from catalog.selectors import digital_link
+from gs1.identifiers import InvalidIdentifier, parse_key
 
 BIZ_STEPS = {
     "commissioning": _("Thu hoạch, khởi tạo"),
@@ -58,17 +59,12 @@ def step_name(biz_step: str, event_type: str = "") -> str:
 
 
 def _gln(location: str) -> str | None:
-    """The 13-digit GLN in an SGLN URN or a /414/ Digital Link."""
-    if "/414/" in location:
-        return location.split("/414/")[1][:13]
-    if location.startswith("urn:epc:id:sgln:"):
-        company, ref, _ext = ([*location.split(":")[-1].split("."), "", ""])[:3]
-        body = company + ref
-        if len(body) == 12 and body.isdigit():
-            from biip.checksums import gs1_standard_check_digit
-
-            return body + str(gs1_standard_check_digit(body))
-    return None
+    """The 13-digit GLN of a place: an SGLN URN or a /414/ Digital Link (on any host, with or without extension)."""
+    try:
+        key = parse_key(location)
+    except InvalidIdentifier:
+        return None
+    return key.gln if key.kind == "sgln" else None
 
 
 def timeline(lot: Lot) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from accounts import permissions
 from accounts.permissions import can_write, require
 from catalog.models import Product
 from catalog.selectors import digital_link
+from gs1 import keys as gs1_keys
 from gs1.binary import encode_sgtin96
 from stamps import secrets, sheets
 from stamps.choices import BatchStatus
@@ -32,10 +33,10 @@ def company_prefix_length(product: Product) -> int:
     provincial = settings.TRUYXUAT_PROVINCIAL_GS1_PREFIX
     if body.startswith(provincial):
         return len(provincial)
-    from biip.gs1_prefixes import GS1CompanyPrefix
-
-    found = GS1CompanyPrefix.extract(body)
-    return len(found.value) if found else 7
+    try:
+        return gs1_keys.company_prefix_length(body)
+    except ValueError:
+        return 7
 
 
 def batch_labels(batch: StampBatch) -> Iterator[sheets.Label]:
