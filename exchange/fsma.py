@@ -14,11 +14,9 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -30,6 +28,7 @@ from core.errors import NotFound
 from events.models import Event
 from events.selectors import events_for
 from events.trace import trace
+from gs1.identifiers import InvalidIdentifier, parse_key
 
 FTL_CATEGORIES = {"vegetables", "fruit", "chicken-eggs"}
 
@@ -61,7 +60,6 @@ CTE_BY_STEP = {
     "shipping": "Shipping",
     "receiving": "Receiving",
 }
-LINK = re.compile(r"/01/(\d{14})/10/([^/?#]+)")
 DOC_TYPES = {"desadv": "Advance Shipping Notice", "po": "Purchase Order", "inv": "Invoice", "bol": "Bill of Lading"}
 
 
@@ -76,8 +74,12 @@ def _step(value: str) -> str:
 
 
 def _lot_of(epc_class: str) -> tuple[str, str] | None:
-    m = LINK.search(epc_class)
-    return (m.group(1), unquote(m.group(2))) if m else None
+    """(GTIN-14, lot code) of an LGTIN class, as a Digital Link on any host or a URN."""
+    try:
+        key = parse_key(epc_class)
+    except InvalidIdentifier:
+        return None
+    return (key.gtin14, key.lot) if key.kind == "lgtin" and key.gtin14 and key.lot is not None else None
 
 
 def _quantities(body: dict[str, Any], *keys: str) -> list[dict[str, Any]]:
