@@ -32,7 +32,7 @@ READY, RUNNING, FAILED = "READY", "RUNNING", "FAILED"
 
 def lease() -> dt.timedelta:
     """How long a worker may go without a heartbeat before its running job is taken back."""
-    return dt.timedelta(seconds=float(getattr(settings, "TRUYXUAT_JOB_LEASE_SECONDS", 60)))
+    return dt.timedelta(seconds=float(settings.TRUYXUAT_JOB_LEASE_SECONDS))
 
 
 def after_run(row_id: Any, now: dt.datetime | None = None) -> str:
