@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import Actor
 from exchange.choices import PortalStatus
 from exchange.eudr import package as eudr_package
 from exchange.eudr.assess import CUTOFF, assess
@@ -170,7 +171,7 @@ def open_data_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     return FileResponse(open(Path(release.directory) / name, "rb"), as_attachment=True, filename=name)
 
 
-def _fsma_sheet(request: HttpRequest, actor: Any) -> tuple[Any, str]:
+def _fsma_sheet(request: HttpRequest, actor: Actor) -> tuple[Any, str]:
     """The sheet asked for by `lot` (GTIN/lot code) or `start`/`end` (dd/mm/yyyy or ISO dates), or an error."""
     import datetime as dt
 

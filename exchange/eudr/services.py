@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import Actor, person
 from core import audit
 from exchange.choices import StatementStatus
 from exchange.eudr.assess import Assessment, assess
@@ -21,13 +22,13 @@ HS_CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$")
 
 
-def _check(actor: Any, shipment: Any) -> None:
+def _check(actor: Actor, shipment: Any) -> None:
     if not (permissions.is_member(actor, shipment.sender) or permissions.is_platform_admin(actor)):
         raise PermissionDenied(_("Chỉ thành viên của bên gửi mới lập hồ sơ EUDR cho chuyến hàng này."))
 
 
 @transaction.atomic
-def prepare(*, actor: Any, shipment: Any, hs_code: str = "") -> tuple[DueDiligenceStatement, Assessment]:
+def prepare(*, actor: Actor, shipment: Any, hs_code: str = "") -> tuple[DueDiligenceStatement, Assessment]:
     """Assess the shipment and, when every check passes, record the statement (GeoJSON hash, plots, period)."""
     _check(actor, shipment)
     hs_code = hs_code.replace(" ", "").replace(".", "")
@@ -52,7 +53,7 @@ def prepare(*, actor: Any, shipment: Any, hs_code: str = "") -> tuple[DueDiligen
         plot_count=len(a.plots),
         geojson_sha256=a.geojson_sha256(),
         forest_layer=a.forest_layer,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     audit.record(actor=actor, action="create", instance=statement, organization_id=shipment.sender_id)
     append_record(statement)
@@ -61,7 +62,7 @@ def prepare(*, actor: Any, shipment: Any, hs_code: str = "") -> tuple[DueDiligen
 
 @transaction.atomic
 def record_reference(
-    *, actor: Any, statement: DueDiligenceStatement, reference_number: str, verification_number: str = ""
+    *, actor: Actor, statement: DueDiligenceStatement, reference_number: str, verification_number: str = ""
 ) -> DueDiligenceStatement:
     """Store the reference (and verification) number the EU Information System returned for the statement."""
     statement = DueDiligenceStatement.objects.select_for_update().get(pk=statement.pk)

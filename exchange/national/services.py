@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts import permissions
+from accounts.permissions import Actor
 from core import audit
 from exchange.choices import PortalStatus
 from exchange.models import PortalAttempt, PortalRecord
@@ -40,7 +41,7 @@ def _digest(payload: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def enqueue_published(*, actor: Any, instance: Any) -> PortalRecord | None:
+def enqueue_published(*, actor: Actor, instance: Any) -> PortalRecord | None:
     """Queue the current published version of `instance` for the national portal (idempotent: an unchanged payload
     already queued or accepted queues nothing). Called inside the publishing service's transaction."""
     kind = kind_of(instance)
@@ -156,7 +157,7 @@ def deliver_job(pk: int) -> str:
 
 
 @transaction.atomic
-def replay(*, actor: Any, record: PortalRecord) -> PortalRecord:
+def replay(*, actor: Actor, record: PortalRecord) -> PortalRecord:
     """An officer sends a dead-lettered or refused record again (same id and version: the receiver de-duplicates)."""
     if not (permissions.is_agency_officer(actor) or permissions.is_platform_admin(actor)):
         raise PermissionDenied(_("Chỉ cán bộ quản lý mới gửi lại được."))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import Actor
 from core import audit
 from exchange.choices import ReleaseKind
 from exchange.models import OpenDataFile, OpenDataRelease
@@ -140,7 +141,7 @@ def _write(directory: Path, name: str, fields: tuple[Field, ...], rows: Iterable
     return count
 
 
-def _check(actor: Any) -> None:
+def _check(actor: Actor) -> None:
     if not (
         permissions.is_agency_officer(actor)
         or permissions.is_platform_admin(actor)
@@ -150,7 +151,7 @@ def _check(actor: Any) -> None:
 
 
 def release(
-    *, actor: Any, kind: str = ReleaseKind.SNAPSHOT, progress: Callable[[str, int], None] | None = None
+    *, actor: Actor, kind: str = ReleaseKind.SNAPSHOT, progress: Callable[[str, int], None] | None = None
 ) -> OpenDataRelease:
     """Write a release (snapshot, or changes since the last release) and record its files and their hashes."""
     _check(actor)
@@ -182,7 +183,7 @@ def release(
 
 @transaction.atomic
 def _record(
-    actor: Any, kind: str, since: str, cutoff: dt.datetime, directory: Path, counts: dict[str, int]
+    actor: Actor, kind: str, since: str, cutoff: dt.datetime, directory: Path, counts: dict[str, int]
 ) -> OpenDataRelease:
     rel = OpenDataRelease.objects.create(kind=kind, since=since, cursor=cutoff.isoformat(), directory=str(directory))
     fields = {name: d.fields for name, d in DATASETS.items()} | {"commune_stats": STATS_FIELDS}
