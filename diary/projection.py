@@ -91,6 +91,9 @@ def _area(organization: Organization, body: dict[str, Any], code: Any) -> Growin
         return None
     wanted = _place_key(places[0])
     areas = GrowingArea.objects.filter(organization=organization).select_related("facility", "organization")
+    named = areas.filter(code=code).first() if isinstance(code, str) and code else None
+    if named is not None and _place_key(area_location(named)) == wanted:  # the diary's own events name the area
+        return named
     found = [a for a in areas if _place_key(area_location(a)) == wanted]
     if len(found) > 1:  # areas without a GLN are placed by their centre; the code tells them apart
         found = [a for a in found if a.code == code]
