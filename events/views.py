@@ -276,7 +276,7 @@ def _capture_proceed(
     request: HttpRequest, actor: Any, organization: Any, body: bytes, media: str, after: Sequence[AfterCapture] = ()
 ) -> HttpResponse:
     """Greedy capture: the valid events stored, the others reported on the job (202); nothing storable: 400."""
-    from events.services.proceed import capture_proceed
+    from events.services.proceed import capture_proceed, job_errors
 
     try:
         document = parse_document(body, media, validate=False)
@@ -303,7 +303,7 @@ def _capture_proceed(
     if result is None:  # every event refused: nothing stored
         failed = record_failure(
             organization=_failure_org(actor, organization),
-            problems=[p.as_dict() for p in refused],
+            problems=job_errors(refused, document.events),
             event_count=len(document.events),
             error_behaviour="proceed",
         )
@@ -349,7 +349,8 @@ _EVENT_FIELD = re.compile(r"^/epcisBody/eventList/\d+/?")
 def job_error(error: dict[str, Any]) -> dict[str, Any]:
     """One error of a capture job as the REST binding's `CaptureJob.errors` has it: an RFC 7807 problem (`type`,
     `title`, `status`, `detail`) naming the event (`event_index`, its place in the document's eventList) and the
-    field (`pointer` into the document, `field` the path inside the event), with the reason (`message`)."""
+    field (`pointer` into the document, `field` the path inside the event, and the event's `eventID` where it has
+    one), with the reason (`message`)."""
     type_ = str(error.get("type") or VALIDATION)
     status, title = _JOB_ERRORS.get(type_, _JOB_ERRORS[VALIDATION])
     index = error.get("event_index")
@@ -368,6 +369,8 @@ def job_error(error: dict[str, Any]) -> dict[str, Any]:
     field = _EVENT_FIELD.sub("", pointer, count=1) if isinstance(index, int) and _EVENT_FIELD.match(pointer) else ""
     if field:
         out["field"] = field
+    if isinstance(error.get("eventID"), str):
+        out["eventID"] = error["eventID"]
     return out
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from accounts.permissions import Actor
 from events.epcis import EpcisDocument, EpcisError
 from events.epcis.problems import Problem
 from events.services.authority import CaptureForbidden
@@ -22,6 +23,21 @@ _TYPES: dict[type, str] = {
 }
 
 
+def job_errors(problems: list[Problem], events: list[Any], types: dict[Any, str] | None = None) -> list[dict[str, Any]]:
+    """The problems as a capture job keeps them: each with its exception type (when known) and, where the event it
+    names has one, that event's `eventID` (so a partner finds the event without counting the document)."""
+    out: list[dict[str, Any]] = []
+    for p in problems:
+        entry: dict[str, Any] = p.as_dict()
+        if types is not None:
+            entry["type"] = types[(p.event_index, p.pointer)]
+        event = events[p.event_index] if p.event_index is not None and 0 <= p.event_index < len(events) else None
+        if isinstance(event, dict) and isinstance(event.get("eventID"), str):
+            entry["eventID"] = event["eventID"]
+        out.append(entry)
+    return out
+
+
 def _renumbered(problem: Problem, originals: list[int]) -> Problem:
     """The problem of the `problem.event_index`-th event sent in this round, numbered as in the document."""
     assert problem.event_index is not None
@@ -32,7 +48,7 @@ def _renumbered(problem: Problem, originals: list[int]) -> Problem:
 
 def capture_proceed(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Any,
     document: EpcisDocument,
     source: str = "api",
@@ -60,9 +76,7 @@ def capture_proceed(
                 validate=True,
                 header=header,
                 error_behaviour="proceed",
-                errors=[
-                    {**p.as_dict(), "type": types[(p.event_index, p.pointer)]} for p in sorted(refused, key=_order)
-                ],
+                errors=job_errors(sorted(refused, key=_order), document.events, types),
                 event_count=len(document.events),
                 after=after,
             )

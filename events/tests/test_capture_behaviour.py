@@ -75,6 +75,7 @@ def test_proceed_stores_the_valid_events_and_reports_each_refused_one(client, or
         (2, "/epcisBody/eventList/2/quantityList/0/epcClass"),
     ]
     assert job["errors"][0]["message"] == "'eventTime' is required"
+    assert [e.get("eventID") for e in job["errors"]] == [None, None]  # (these events have no eventID)
     assert [e["type"] for e in job["errors"]] == [
         "epcisException:ValidationException",
         "epcisException:SecurityException",
@@ -107,12 +108,14 @@ def test_proceed_with_a_different_event_under_a_taken_event_id(client, organizat
     assert [(e["event_index"], e["pointer"]) for e in job["errors"]] == [(1, "/epcisBody/eventList/1/eventID")]
     assert "already names a different event" in job["errors"][0]["message"]
     assert job["errors"][0]["type"] == "epcisException:ResourceAlreadyExistsException"
+    assert job["errors"][0]["eventID"] == first["eventID"]  # the refused event named by its eventID too
     assert _stored_lots() == ["T0", "T2"]
 
 
 def test_proceed_with_every_event_refused_stores_nothing(client, organization):
     token = token_for(organization)
-    response = _post(client, token, document([_bad_time("Z0"), _bad_time("Z1")]), "proceed")
+    bad = [{**_bad_time(f"Z{n}"), "eventID": f"urn:uuid:{n}"} for n in range(2)]
+    response = _post(client, token, document(bad), "proceed")
     assert response.status_code == 400
     assert response.json()["type"] == "epcisException:ValidationException"
     job = _job(client, token, response)
@@ -122,7 +125,7 @@ def test_proceed_with_every_event_refused_stores_nothing(client, organization):
         0,
         2,
     )
-    assert [e["event_index"] for e in job["errors"]] == [0, 1]
+    assert [(e["event_index"], e["eventID"]) for e in job["errors"]] == [(0, "urn:uuid:0"), (1, "urn:uuid:1")]
     assert Event.objects.count() == 0
 
 
