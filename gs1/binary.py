@@ -17,6 +17,7 @@ Check digits are computed (never stored on the tag) by :mod:`gs1.keys`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from gs1.keys import check_digit
 
@@ -79,63 +80,66 @@ class EpcError(ValueError):
     """A key, company prefix length or serial that the encoding cannot hold, or a malformed tag."""
 
 
+class _Epc96:
+    """The EPC URIs of a 96-bit tag (TDS §6: pure identity; §12.3: tag URI): its scheme and its fields."""
+
+    scheme: ClassVar[str]
+    filter: int
+
+    def fields(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @property
+    def company_prefix(self) -> str:
+        return self.fields()[0]
+
+    @property
+    def pure_identity_uri(self) -> str:
+        return f"urn:epc:id:{self.scheme}:" + ".".join(self.fields())
+
+    @property
+    def tag_uri(self) -> str:
+        return f"urn:epc:tag:{self.scheme}-96:{self.filter}." + ".".join(self.fields())
+
+
 @dataclass(frozen=True)
-class Sgtin96:
+class Sgtin96(_Epc96):
     gtin: str  # GTIN-14
     serial: str
     company_prefix_length: int
     filter: int = FILTER_POS_ITEM
-
-    @property
-    def company_prefix(self) -> str:
-        return self.gtin[1 : 1 + self.company_prefix_length]
+    scheme: ClassVar[str] = "sgtin"
 
     @property
     def item_reference(self) -> str:
         return self.gtin[0] + self.gtin[1 + self.company_prefix_length : 13]
 
-    @property
-    def pure_identity_uri(self) -> str:
-        return f"urn:epc:id:sgtin:{self.company_prefix}.{self.item_reference}.{self.serial}"
-
-    @property
-    def tag_uri(self) -> str:
-        return f"urn:epc:tag:sgtin-96:{self.filter}.{self.company_prefix}.{self.item_reference}.{self.serial}"
+    def fields(self) -> tuple[str, ...]:
+        return (self.gtin[1 : 1 + self.company_prefix_length], self.item_reference, self.serial)
 
 
 @dataclass(frozen=True)
-class Sscc96:
+class Sscc96(_Epc96):
     sscc: str  # 18 digits
     company_prefix_length: int
     filter: int = FILTER_SSCC_ALL
-
-    @property
-    def company_prefix(self) -> str:
-        return self.sscc[1 : 1 + self.company_prefix_length]
+    scheme: ClassVar[str] = "sscc"
 
     @property
     def serial_reference(self) -> str:
         return self.sscc[0] + self.sscc[1 + self.company_prefix_length : 17]
 
-    @property
-    def pure_identity_uri(self) -> str:
-        return f"urn:epc:id:sscc:{self.company_prefix}.{self.serial_reference}"
-
-    @property
-    def tag_uri(self) -> str:
-        return f"urn:epc:tag:sscc-96:{self.filter}.{self.company_prefix}.{self.serial_reference}"
+    def fields(self) -> tuple[str, ...]:
+        return (self.sscc[1 : 1 + self.company_prefix_length], self.serial_reference)
 
 
 @dataclass(frozen=True)
-class Grai96:
+class Grai96(_Epc96):
     grai: str  # GRAI-13: company prefix, asset type, check digit
     serial: str
     company_prefix_length: int
     filter: int = FILTER_GRAI_ALL
-
-    @property
-    def company_prefix(self) -> str:
-        return self.grai[: self.company_prefix_length]
+    scheme: ClassVar[str] = "grai"
 
     @property
     def asset_type(self) -> str:
@@ -146,13 +150,8 @@ class Grai96:
         """The AI 8003 value: a 0, the GRAI-13, the serial."""
         return f"0{self.grai}{self.serial}"
 
-    @property
-    def pure_identity_uri(self) -> str:
-        return f"urn:epc:id:grai:{self.company_prefix}.{self.asset_type}.{self.serial}"
-
-    @property
-    def tag_uri(self) -> str:
-        return f"urn:epc:tag:grai-96:{self.filter}.{self.company_prefix}.{self.asset_type}.{self.serial}"
+    def fields(self) -> tuple[str, ...]:
+        return (self.grai[: self.company_prefix_length], self.asset_type, self.serial)
 
 
 def _checked_key(value: str, length: int, what: str) -> None:
