@@ -26,6 +26,7 @@ from iot import conf
 from iot.models import Credential, Device
 from iot.payloads import Parsed, Sample
 from iot.secrets import check_secret
+from iot.units import QUANTITIES
 
 INSERT = (
     "INSERT INTO iot_reading (device_id, quantity, time, value, received_at, skewed) "
@@ -67,6 +68,10 @@ def resolve(organization_id: int, parsed: Parsed, default: Device | None) -> dic
             if device.dev_eui:
                 found[device.dev_eui] = device
     groups: dict[int, tuple[Device, list[Sample]]] = {}
+    if default is not None and not found and all(s.device is None for s in parsed.samples):
+        if default.organization_id != organization_id or default.status != "active":
+            raise Refused(f"Thiết bị đã bị thu hồi / device revoked: {default.identifier}")
+        return {default.pk: (default, parsed.samples)}  # a device sending its own readings (the usual case)
     for sample in parsed.samples:
         key = sample.device
         named = default if key is None else found.get(key) or found.get(key.upper().replace(":", "").replace("-", ""))
@@ -85,21 +90,39 @@ def _check(device: Device, samples: list[Sample], now: dt.datetime, live: bool) 
     oldest = now - dt.timedelta(days=conf.max_past_days())
     newest = now + dt.timedelta(seconds=conf.max_future_seconds())
     skew = dt.timedelta(seconds=conf.skew_seconds())
-    measures = {str(q) for q in device.quantities}
-    adapt = connection.ops.adapt_datetimefield_value
+    measures = {QUANTITIES[str(q)].code for q in device.quantities if str(q) in QUANTITIES}
+    adapt = _adapter()
     received = adapt(now)
     rows = []
+    pk = device.pk
+    ahead, behind = now + skew, now - skew
     for s in samples:
         when = s.time or now
         if when > newest:
             raise Refused(f"Thời điểm ở tương lai / time in the future: {device.identifier} {when.isoformat()}")
         if when < oldest:
             raise Refused(f"Thời điểm quá cũ / time too far in the past: {device.identifier} {when.isoformat()}")
-        if s.quantity.name not in measures:
+        code = s.quantity.code
+        if code not in measures:
             raise Refused(f"Thiết bị không đo {s.quantity.name} / the device does not measure {s.quantity.name}")
-        skewed = when - now > skew or (live and s.time is not None and now - when > skew)
-        rows.append((device.pk, s.quantity.code, adapt(when), s.value, received, skewed))
+        skewed = when > ahead or (live and s.time is not None and when < behind)
+        rows.append((pk, code, adapt(when), s.value, received, skewed))
     return rows
+
+
+def _adapter() -> Any:
+    """Datetimes as the database takes them: SQLite's text form of the UTC time (what Django writes), aware
+    datetimes for PostgreSQL."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+    utc = dt.UTC
+
+    def sqlite(value: dt.datetime) -> str:
+        if value.tzinfo is not utc:
+            value = value.astimezone(utc)
+        return value.replace(tzinfo=None).isoformat(" ")
+
+    return sqlite
 
 
 @transaction.atomic

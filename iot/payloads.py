@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from iot.units import ALIASES, BATTERY_KEYS, Quantity, QuantityError, normalise, quantity
+from iot.units import ALIASES, BATTERY_KEYS, BY_ALIAS, Quantity, QuantityError, normalise, quantity
 
 MAX_SAMPLES = 200_000  # one request
 
@@ -46,6 +46,15 @@ class Parsed:
 
 
 def parse_time(value: Any, where: str) -> dt.datetime:
+    if type(value) is str:  # the usual case first: ISO 8601 with an offset or Z (Python 3.11 reads both)
+        try:
+            quick = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if quick.tzinfo is None:
+                raise PayloadError(f"{where}: thời điểm thiếu múi giờ / time without UTC offset {value!r}")
+            return quick
     if isinstance(value, bool):
         raise PayloadError(f"{where}: thời điểm không hợp lệ / invalid time")
     if isinstance(value, int | float):
@@ -83,6 +92,10 @@ def _number(value: Any, where: str) -> float:
 
 
 def _reading(device: str | None, when: dt.datetime | None, name: str, value: Any, uom: Any, where: str) -> Sample:
+    q = BY_ALIAS.get(name)
+    kind = type(value)
+    if q is not None and uom is None and (kind is float or kind is int) and q.low <= value <= q.high:
+        return Sample(device, when, q, float(value))  # the usual case: a known name, a plain number in range
     try:
         q = quantity(str(name))
         number = normalise(q, _number(value, where), str(uom) if uom else None)
@@ -95,6 +108,10 @@ def _sample(out: Parsed, device: str | None, obj: dict[str, Any], where: str, wh
     """A flat object of quantity names → values (decoded payloads, our one-sample form)."""
     found = False
     for key, value in obj.items():
+        if key in BY_ALIAS:
+            out.samples.append(_reading(device, when, key, value, None, where))
+            found = True
+            continue
         low = key.lower()
         if low in BATTERY_KEYS:
             out.battery[device] = max(0.0, min(100.0, _number(value, f"{where}/{key}")))

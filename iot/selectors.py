@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Max, Min
+from django.db.models import Avg, Count, F, Max, Min, Sum
 
 from catalog.models import Lot
 from iot.models import Aggregate, ConditionHold, Device, Excursion, Placement, Reading, Stay
@@ -43,20 +43,18 @@ def window_stats(device_id: int, quantity: int, start: dt.datetime, end: dt.date
     whole_from, whole_to = _hour_ceil(start), _hour_floor(end)
     covered_to = whole_from
     if whole_to > whole_from:
-        rows = list(
-            Aggregate.objects.filter(
-                device_id=device_id, quantity=quantity, bucket="h", start__gte=whole_from, start__lt=whole_to
-            )
-            .order_by("start")
-            .values_list("start", "min", "max", "mean", "count")
+        row = Aggregate.objects.filter(
+            device_id=device_id, quantity=quantity, bucket="h", start__gte=whole_from, start__lt=whole_to
+        ).aggregate(
+            lo=Min("min"), hi=Max("max"), total=Sum(F("mean") * F("count")), n=Sum("count"), first=Min("start"),
+            last=Max("start"),
         )
-        if rows:
-            parts += [(lo, hi, mean * n, n) for _s, lo, hi, mean, n in rows]
+        if row["n"]:
+            parts.append((row["lo"], row["hi"], row["total"], row["n"]))
             # hours before the first aggregate or after the last come from raw readings (not yet aggregated)
-            first, last = rows[0][0], rows[-1][0] + dt.timedelta(hours=1)
-            if first > whole_from:
-                parts.append(_raw_stats(device_id, quantity, whole_from, first))
-            covered_to = last
+            if row["first"] > whole_from:
+                parts.append(_raw_stats(device_id, quantity, whole_from, row["first"]))
+            covered_to = row["last"] + dt.timedelta(hours=1)
         parts.append(_raw_stats(device_id, quantity, start, whole_from))
         parts.append(_raw_stats(device_id, quantity, covered_to, end))
     else:

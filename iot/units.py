@@ -64,8 +64,11 @@ class QuantityError(ValueError):
     """A quantity, unit or value the platform cannot store."""
 
 
+BY_ALIAS: dict[str, Quantity] = {alias: QUANTITIES[name] for alias, name in ALIASES.items()}
+
+
 def quantity(name: str) -> Quantity:
-    found = QUANTITIES.get(ALIASES.get(name.strip().lower(), ""))
+    found = BY_ALIAS.get(name) or BY_ALIAS.get(name.strip().lower())
     if found is None:
         raise QuantityError(f"unknown quantity {name!r}; known: {', '.join(QUANTITIES)}")
     return found
@@ -73,7 +76,7 @@ def quantity(name: str) -> Quantity:
 
 def normalise(q: Quantity, value: float, uom: str | None) -> float:
     """`value` in the quantity's stored unit, checked against its physical range."""
-    if uom and uom != q.uom:
+    if uom is not None and uom and uom != q.uom:
         convert = CONVERSIONS.get((q.name, uom))
         if convert is None:
             raise QuantityError(f"{q.name}: unit {uom!r} not accepted (use {q.uom})")
