@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 
@@ -10,6 +10,7 @@ from accounts.choices import MemberRole
 from core.errors import Forbidden
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from catalog.models import Organization
 
 
@@ -32,6 +33,17 @@ class Actor(Protocol):
 
     @property
     def username(self) -> str: ...
+
+
+def person(actor: Actor | None) -> User | None:
+    """The person's row behind an actor, for the `created_by`-style columns: None for a token's machine client,
+    the operator at the command line or nobody signed in (only a person has a primary key)."""
+    return cast("User", actor) if getattr(actor, "pk", None) is not None else None
+
+
+def agency_of(actor: Actor) -> Organization | None:
+    """The agency an officer acts for; None for anyone else."""
+    return cast("User", actor).agency if getattr(actor, "agency_id", None) else None
 
 
 def is_authenticated(user: Any) -> bool:

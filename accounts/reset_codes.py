@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import PasswordResetCode, User
+from accounts.permissions import Actor, person
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
@@ -40,7 +40,7 @@ def display(code: str) -> str:
 
 
 @transaction.atomic
-def issue_reset_code(*, actor: Any, user: User) -> tuple[PasswordResetCode, str]:
+def issue_reset_code(*, actor: Actor, user: User) -> tuple[PasswordResetCode, str]:
     """A new code for `user` (earlier unused ones cancelled); returns the row and the plain code, shown once."""
     if not permissions.can_issue_reset_code(actor, user):
         raise Forbidden(_("Bạn không có quyền cấp mã đặt lại mật khẩu cho tài khoản này."))
@@ -50,7 +50,7 @@ def issue_reset_code(*, actor: Any, user: User) -> tuple[PasswordResetCode, str]
     row = PasswordResetCode.objects.create(
         user=user,
         code_hash=make_password(plain),
-        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_by=person(actor),
         expires_at=now + CODE_LIFETIME,
     )
     membership = user.memberships.first()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import ApiToken, TokenScope, User
+from accounts.permissions import Actor, person
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
@@ -100,7 +101,7 @@ def active_tokens(organization: Any) -> models.QuerySet[ApiToken]:
 @transaction.atomic
 def create_api_token(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Any,
     name: str,
     scopes: Iterable[str] = ALL_SCOPES,
@@ -144,7 +145,7 @@ def create_api_token(
         token_hash=hash_token(plain),
         scopes=scope_text,
         expires_at=timezone.now() + dt.timedelta(days=days),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     audit.record(
         actor=actor,
@@ -162,7 +163,7 @@ def create_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(*, actor: Any, token: ApiToken) -> ApiToken:
+def revoke_api_token(*, actor: Actor, token: ApiToken) -> ApiToken:
     if getattr(actor, "is_token", False):
         raise TokenCannotCreateTokens()
     # An owner may revoke even while the organisation is suspended: taking access away is always allowed.
@@ -265,7 +266,7 @@ def _read_token(token_hash: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def unlock_login(*, actor: Any, kind: str, key: str, reason: str = "") -> int:
+def unlock_login(*, actor: Actor, kind: str, key: str, reason: str = "") -> int:
     """Lift a login lockout of an account (username) or an address; returns how many failure records went."""
     from axes.models import AccessAttempt
 
@@ -303,7 +304,7 @@ def _totp_devices(user: Any) -> models.QuerySet[Any]:
 
 
 @transaction.atomic
-def start_totp_enrolment(*, actor: Any) -> Any:
+def start_totp_enrolment(*, actor: Actor) -> Any:
     """A new, unconfirmed TOTP device for the signed-in officer or admin (earlier unconfirmed ones go)."""
     from accounts.otp import needs_second_factor
 
@@ -332,7 +333,7 @@ def _code_error(device: Any, token: str) -> ValidationError | None:
     return None
 
 
-def confirm_totp_device(*, actor: Any, device_id: int, token: str) -> Any:
+def confirm_totp_device(*, actor: Actor, device_id: int, token: str) -> Any:
     """Confirm the officer's new device with a code from their app; the session is then verified by the view."""
     with transaction.atomic():
         device = _totp_devices(actor).select_for_update().filter(pk=device_id, confirmed=False).first()
@@ -354,7 +355,7 @@ def confirm_totp_device(*, actor: Any, device_id: int, token: str) -> Any:
     return device
 
 
-def verify_second_factor(*, actor: Any, token: str) -> Any:
+def verify_second_factor(*, actor: Actor, token: str) -> Any:
     """The confirmed device that accepts this code (then the view marks the session verified)."""
     from accounts.otp import needs_second_factor
 
@@ -371,7 +372,7 @@ def verify_second_factor(*, actor: Any, token: str) -> Any:
 
 
 @transaction.atomic
-def reset_second_factor(*, actor: Any, user: User, reason: str = "") -> int:
+def reset_second_factor(*, actor: Actor, user: User, reason: str = "") -> int:
     """A platform admin removes an officer's devices (lost phone): the officer enrols again at next sign-in."""
     if not permissions.is_platform_admin(actor):
         raise Forbidden(_("Chỉ quản trị viên hệ thống đặt lại xác thực hai lớp."))

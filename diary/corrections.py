@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import Actor, person
 from core import audit
 from core.choices import AuditAction
 from diary import epcis
@@ -54,7 +55,7 @@ ENTRY_FIELDS = (
 )
 
 
-def can_correct(actor: Any, organization: Any, author_id: int | None) -> bool:
+def can_correct(actor: Actor, organization: Any, author_id: int | None) -> bool:
     """The record's author (still a member who may write) or an owner of its organisation."""
     if not permissions.can_edit_organization_data(actor, organization):
         return False
@@ -70,7 +71,7 @@ def clean_reason(reason: Any) -> str:
 
 def declare(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Any,
     event_ids: list[str],
     reason: str,
@@ -98,7 +99,7 @@ def _locked(entry: DiaryEntry) -> DiaryEntry:
     return DiaryEntry.objects.select_for_update().select_related("organization", "growing_area").get(pk=entry.pk)
 
 
-def check(actor: Any, entry: DiaryEntry) -> None:
+def check(actor: Actor, entry: DiaryEntry) -> None:
     """Raise PermissionDenied (not the author or an owner) or ValidationError (already corrected or voided)."""
     if not can_correct(actor, entry.organization, entry.recorded_by_id):
         raise PermissionDenied(_("Chỉ người ghi bản ghi này hoặc chủ tổ chức mới được sửa hay huỷ nó."))
@@ -109,13 +110,13 @@ def check(actor: Any, entry: DiaryEntry) -> None:
         )
 
 
-def mark(entry: DiaryEntry, actor: Any, state: str, reason: str) -> dict[str, Any]:
+def mark(entry: DiaryEntry, actor: Actor, state: str, reason: str) -> dict[str, Any]:
     """Mark the original (its audit snapshot before is returned)."""
     before = audit.snapshot(entry)
     entry.correction = state
     entry.correction_reason = reason
     entry.corrected_at = timezone.now()
-    entry.corrected_by = actor if getattr(actor, "pk", None) else None
+    entry.corrected_by = person(actor)
     entry.save(update_fields=["correction", "correction_reason", "corrected_at", "corrected_by"])
     return before
 
@@ -128,7 +129,7 @@ def entry_data(entry: DiaryEntry) -> dict[str, Any]:
 
 
 @transaction.atomic
-def correct_entry(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
+def correct_entry(*, actor: Actor, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
     """Correct a (non-harvest) diary entry: `data` are the right values (as the diary form sends them; missing
     ones keep the entry's), `reason` why. Returns the corrective entry; the original is marked `corrected`."""
     entry = _locked(entry)
@@ -143,7 +144,7 @@ def correct_entry(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason
         client_id=uuid.uuid4(),
         organization=entry.organization,
         source=EntrySource.WEB,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=person(actor),
         corrects=entry,
         photo=entry.photo.name or "",
         voice=entry.voice.name or "",
@@ -169,7 +170,7 @@ def correct_entry(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason
 
 
 @transaction.atomic
-def void_entry(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
+def void_entry(*, actor: Actor, entry: DiaryEntry, reason: Any) -> DiaryEntry:
     """Void a (non-harvest) diary entry that did not happen: marked `voided`, its event declared in error."""
     entry = _locked(entry)
     check(actor, entry)

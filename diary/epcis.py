@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from shapely.geometry import shape
 
+from accounts.permissions import Actor
 from catalog.models import Facility, GrowingArea, Lot, Organization
 from diary.activities import DIARY_NS, DIARY_PREFIX
 from events.epcis import CONTEXT_URL
@@ -83,7 +84,7 @@ def parties(kind: str, org: Organization | None, fallback: str | None = None) ->
     return [{"type": "owning_party", kind: ident}] if ident else []
 
 
-def capture(*, actor: Any, organization: Organization, events: list[dict[str, Any]], source: str) -> list[str]:
+def capture(*, actor: Actor, organization: Organization, events: list[dict[str, Any]], source: str) -> list[str]:
     """Capture `events` (all or nothing, inside the caller's transaction) and return their eventIDs."""
     from events.services import capture_events
 

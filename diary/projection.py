@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.permissions import Actor, person
 from catalog.models import GrowingArea, Organization
 from core import audit
 from core.choices import AuditAction
@@ -145,7 +146,7 @@ def entry_values(organization: Organization, event: Event) -> dict[str, Any] | N
 
 def project_events(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     events: Iterable[Event],
     source: str = EntrySource.API,
@@ -155,7 +156,7 @@ def project_events(
     (one per eventID; its `client_id` is the eventID's UUID); each with its audit entry. `before_save` completes a
     row before it is saved (the form's photo and voice). Runs in the caller's (the capture's) transaction."""
     written = []
-    user = actor if getattr(actor, "pk", None) else None
+    user = person(actor)
     for event in events:
         values = entry_values(organization, event)
         if values is None or DiaryEntry.objects.filter(event_id=event.event_id).exists():
@@ -180,7 +181,7 @@ def project_events(
     return written
 
 
-def project_capture(actor: Any, organization: Organization | None, capture: Any) -> list[DiaryEntry]:
+def project_capture(actor: Actor, organization: Organization | None, capture: Any) -> list[DiaryEntry]:
     """The rows of a capture's new events (the EPCIS capture routes' step; see the module)."""
     if organization is None:
         return []
@@ -188,12 +189,12 @@ def project_capture(actor: Any, organization: Organization | None, capture: Any)
     return project_events(actor=actor, organization=organization, events=events.order_by("pk"))
 
 
-def mark_declared(actor: Any, capture: Any) -> list[DiaryEntry]:
+def mark_declared(actor: Actor, capture: Any) -> list[DiaryEntry]:
     """Mark the rows of the events a capture declared in error (still standing ones only): `corrected` when the
     declaration names corrective events, else `voided`; the declaration's reason kept. Harvest rows are left to
     `logistics` (a harvest's lot is recounted there)."""
     marked = []
-    user = actor if getattr(actor, "pk", None) else None
+    user = person(actor)
     declarations = ErrorDeclaration.objects.filter(capture=capture, inline=False).select_related("event")
     for declaration in declarations:
         entry = (

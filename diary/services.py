@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, person, require
 from catalog.models import GrowingArea, Lot, Organization
 from core import audit
 from core.choices import AuditAction
@@ -115,7 +115,7 @@ def _attach(entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile |
 
 
 def _complete_attachments(
-    actor: Any, entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile | None
+    actor: Actor, entry: DiaryEntry, photo: UploadedFile | None, voice: UploadedFile | None
 ) -> None:
     """A retry of a stored entry that carries a file the entry lacks (an earlier request lost it): keep the file,
     so that the phone, which says "Đã lưu" only when every file it sent is confirmed, can finish. Files the
@@ -150,7 +150,7 @@ def _client_id(data: dict[str, Any]) -> uuid.UUID:
 @transaction.atomic
 def record_entry(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     data: dict[str, Any],
     photo: UploadedFile | None = None,
@@ -193,7 +193,7 @@ def record_entry(
 
 def create_harvest_entry(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     area: GrowingArea,
     lot: Lot,
@@ -218,7 +218,7 @@ def create_harvest_entry(
         lot=lot,
         event_id=event_id,
         source=source,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=person(actor),
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=entry, organization_id=organization.pk)
     return entry

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from catalog import selectors as catalog
 from catalog.models import Lot, Organization, Product
 from feedback.choices import FeedbackKind
@@ -83,7 +84,7 @@ def _coordinate(value: Any, bound: int, name: str) -> Decimal | None:
 @transaction.atomic
 def report_counterfeit(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     address: str,
     data: dict[str, Any],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import Actor, person
 from catalog.models import Facility, GrowingArea, Organization, Product
 from core import audit, generations
 from core.choices import AuditAction
@@ -26,7 +27,7 @@ IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 DEV_EUI = re.compile(r"^[0-9A-F]{16}$")
 
 
-def may_write(actor: Any, organization: Organization) -> bool:
+def may_write(actor: Actor, organization: Organization) -> bool:
     """Members of a non-suspended organisation, and platform admins, manage its devices."""
     return permissions.can_edit_organization_data(actor, organization) or permissions.is_platform_admin(actor)
 
@@ -54,7 +55,7 @@ def _quantities(value: Any) -> list[str]:
 
 
 @transaction.atomic
-def register_device(*, actor: Any, organization: Organization, data: dict[str, Any]) -> tuple[Device, str]:
+def register_device(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> tuple[Device, str]:
     """A new device with its first credential; returns (device, secret) — the secret is shown once."""
     _require(may_write(actor, organization))
     identifier = str(data.get("identifier") or "").strip().lower()
@@ -98,7 +99,7 @@ def register_device(*, actor: Any, organization: Organization, data: dict[str, A
 
 
 @transaction.atomic
-def rotate_credential(*, actor: Any, device: Device) -> str:
+def rotate_credential(*, actor: Actor, device: Device) -> str:
     """Revoke the device's credential and give it a new one (shown once)."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     _require(may_write(actor, device.organization))
@@ -120,7 +121,7 @@ def rotate_credential(*, actor: Any, device: Device) -> str:
 
 
 @transaction.atomic
-def revoke_device(*, actor: Any, device: Device, reason: str = "") -> Device:
+def revoke_device(*, actor: Actor, device: Device, reason: str = "") -> Device:
     """The device may no longer send anything: its credentials are revoked, the broker refuses it."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     _require(may_write(actor, device.organization))
@@ -159,7 +160,7 @@ def _place(organization: Organization, kind: str, place_id: Any) -> dict[str, An
 
 
 @transaction.atomic
-def place_device(*, actor: Any, device: Device, kind: str, place_id: Any, start: Any = None) -> Placement:
+def place_device(*, actor: Actor, device: Device, kind: str, place_id: Any, start: Any = None) -> Placement:
     """The device is at this place from `start` (default now); its previous placement ends then."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     _require(may_write(actor, device.organization))
@@ -174,7 +175,7 @@ def place_device(*, actor: Any, device: Device, kind: str, place_id: Any, start:
 
 
 @transaction.atomic
-def add_vehicle(*, actor: Any, organization: Organization, plate: str, name: str = "") -> Vehicle:
+def add_vehicle(*, actor: Actor, organization: Organization, plate: str, name: str = "") -> Vehicle:
     _require(may_write(actor, organization))
     plate = re.sub(r"\s+", "", str(plate or "")).upper()[:20]
     if len(plate) < 4:
@@ -188,7 +189,7 @@ def add_vehicle(*, actor: Any, organization: Organization, plate: str, name: str
 
 
 @transaction.atomic
-def assign_trip(*, actor: Any, shipment: Any, vehicle: Vehicle) -> Trip:
+def assign_trip(*, actor: Actor, shipment: Any, vehicle: Vehicle) -> Trip:
     """The vehicle carries this shipment: its lots live through the vehicle's conditions until receipt."""
     _require(may_write(actor, shipment.sender) and vehicle.organization_id == shipment.sender_id)
     trip, _created = Trip.objects.update_or_create(shipment=shipment, defaults={"vehicle": vehicle})
@@ -207,7 +208,7 @@ def _bound(data: dict[str, Any], key: str) -> float | None:
 
 
 @transaction.atomic
-def save_profile(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Profile:
+def save_profile(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Profile:
     """A threshold profile for a place or a product: `quantity`, `low` and/or `high`, `min_minutes`, and one of
     `facility`, `growing_area`, `vehicle`, `product` (ids of the organisation's own)."""
     _require(may_write(actor, organization))
@@ -256,7 +257,7 @@ def save_profile(*, actor: Any, organization: Organization, data: dict[str, Any]
 
 
 @transaction.atomic
-def release_hold(*, actor: Any, hold: ConditionHold, reason: str) -> ConditionHold:
+def release_hold(*, actor: Actor, hold: ConditionHold, reason: str) -> ConditionHold:
     """Release a lot held for an excursion (the producer after checking the goods, or an officer), with a reason."""
     hold = ConditionHold.objects.select_for_update().select_related("lot__product__organization").get(pk=hold.pk)
     organization = hold.lot.product.organization
@@ -268,7 +269,7 @@ def release_hold(*, actor: Any, hold: ConditionHold, reason: str) -> ConditionHo
         return hold
     before = audit.snapshot(hold)
     hold.released_at = timezone.now()
-    hold.released_by = actor if getattr(actor, "pk", None) else None
+    hold.released_by = person(actor)
     hold.release_reason = reason[:2000]
     hold.save(update_fields=["released_at", "released_by", "release_reason"])
     audit.record(

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.permissions import Actor
 from catalog.models import Organization, Product
 from core import audit
 from core.choices import AuditAction
@@ -93,7 +94,7 @@ def _watch_link(kind: str, watch: ProductWatch) -> str:
 
 
 @transaction.atomic
-def request_product_watch(*, actor: Any, product: Product, email: str, address: str) -> ProductWatch:
+def request_product_watch(*, actor: Actor, product: Product, email: str, address: str) -> ProductWatch:
     """A consumer (signed in or not) asks to be told about a product's recalls and warnings at `email`.
 
     Nothing is sent to the address until its owner opens the confirmation link mailed to it (sent again at most
@@ -135,7 +136,7 @@ def request_product_watch(*, actor: Any, product: Product, email: str, address: 
 
 
 @transaction.atomic
-def confirm_product_watch(*, actor: Any, token: str) -> ProductWatch | None:
+def confirm_product_watch(*, actor: Actor, token: str) -> ProductWatch | None:
     """The owner of the address confirms a watch (by its token); None when the token is unknown."""
     watch = ProductWatch.objects.select_for_update().filter(token=token).first()
     if watch is None or watch.confirmed_at is not None:
@@ -149,7 +150,7 @@ def confirm_product_watch(*, actor: Any, token: str) -> ProductWatch | None:
 
 
 @transaction.atomic
-def unwatch_product(*, actor: Any = None, token: str) -> bool:
+def unwatch_product(*, actor: Actor | None = None, token: str) -> bool:
     """Stop a watch by the token sent in every notice; returns whether one was removed."""
     watch = ProductWatch.objects.select_for_update().filter(token=token).first()
     if watch is None:
@@ -166,7 +167,7 @@ def unsubscribe_link(watch: ProductWatch) -> str:
 
 
 @transaction.atomic
-def mark_read(*, actor: Any, notification: Notification) -> Notification:
+def mark_read(*, actor: Actor, notification: Notification) -> Notification:
     """A member of the addressed organisation (or the addressed user) marks a notification read."""
     if not _may_handle(actor, notification):
         raise Forbidden()
@@ -184,7 +185,7 @@ def mark_read(*, actor: Any, notification: Notification) -> Notification:
     return notification
 
 
-def _may_handle(actor: Any, notification: Notification) -> bool:
+def _may_handle(actor: Actor, notification: Notification) -> bool:
     """The addressed user, or a member of the addressed organisation."""
     return (notification.user_id is not None and getattr(actor, "pk", None) == notification.user_id) or (
         notification.organization is not None and permissions.is_member(actor, notification.organization)
@@ -192,7 +193,7 @@ def _may_handle(actor: Any, notification: Notification) -> bool:
 
 
 @transaction.atomic
-def dismiss(*, actor: Any, notification: Notification) -> Notification:
+def dismiss(*, actor: Actor, notification: Notification) -> Notification:
     """A member of the addressed organisation (or the addressed user) removes a notification from the list
     (it counts as read too); the row stays for the record."""
     if not _may_handle(actor, notification):
@@ -216,7 +217,7 @@ def dismiss(*, actor: Any, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def mark_all_read(*, actor: Any, notifications: Iterable[Notification]) -> int:
+def mark_all_read(*, actor: Actor, notifications: Iterable[Notification]) -> int:
     """Mark every given notification the actor may handle read; returns how many changed."""
     changed = 0
     for notification in notifications:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from catalog.choices import LotStatus, QuantityUnit
 from catalog.models import Facility, Lot, Organization
 from events.services import recall_scope
@@ -179,7 +179,7 @@ def _catalog_lots(nodes: list[dict[str, Any]]) -> dict[tuple[str, str], Lot]:
 
 
 def build_scope(
-    actor: Any, *, lot: Lot | None = None, facility: Facility | None = None, lab_test: LabTest | None = None
+    actor: Actor, *, lot: Lot | None = None, facility: Facility | None = None, lab_test: LabTest | None = None
 ) -> Scope:
     """The scope of a recall the actor (an officer of the origin's province) would start from this origin.
 

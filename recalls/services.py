@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, agency_of, person, require
 from catalog.choices import QuantityUnit
 from catalog.models import Facility, Lot, Organization
 from catalog.selectors import digital_link
@@ -60,7 +60,7 @@ def default_notice(reason: str) -> str:
     ) % {"reason": reason.strip().rstrip(".;:,… ").strip()}
 
 
-def _complaint_case(actor: Any, complaint: Any, origin_org: Organization) -> Any:
+def _complaint_case(actor: Actor, complaint: Any, origin_org: Organization) -> Any:
     """The complaint case the recall answers, locked; only an officer for the complaint's organisation links it."""
     if complaint is None:
         return None
@@ -77,9 +77,9 @@ def _complaint_case(actor: Any, complaint: Any, origin_org: Organization) -> Any
     return case
 
 
-def _issuer(actor: Any) -> str:
+def _issuer(actor: Actor) -> str:
     """The agency that issues the decision, by its Vietnamese name (the document is always in Vietnamese)."""
-    agency = actor.agency if getattr(actor, "agency_id", None) else None
+    agency = agency_of(actor)
     with translation.override(settings.LANGUAGE_CODE):
         return agency.name if agency else _("Sở Khoa học và Công nghệ")
 
@@ -87,7 +87,7 @@ def _issuer(actor: Any) -> str:
 @transaction.atomic
 def start_recall(
     *,
-    actor: Any,
+    actor: Actor,
     reason: str,
     notice: str = "",
     hazard_class: str = HazardClass.CLASS_II,
@@ -137,7 +137,7 @@ def start_recall(
         hazard_class=hazard_class,
         reason=reason,
         notice=notice,
-        started_by=actor if getattr(actor, "pk", None) else None,
+        started_by=person(actor),
         unknown_roots=scope.unknown_roots,
     )
     RecallLot.objects.bulk_create(
@@ -232,7 +232,7 @@ def _notify_consumers(recall: Recall, lots: list[Lot]) -> int:
     return len(by_email)
 
 
-def can_answer_for(actor: Any, party: RecallParty) -> bool:
+def can_answer_for(actor: Actor, party: RecallParty) -> bool:
     org = party.organization
     return org is not None and (
         permissions.can_edit_organization_data(actor, org)
@@ -242,7 +242,7 @@ def can_answer_for(actor: Any, party: RecallParty) -> bool:
 
 @transaction.atomic
 def acknowledge(
-    *, actor: Any, party: RecallParty, quantity_withdrawn: Any = None, unit: str = "", note: str = ""
+    *, actor: Actor, party: RecallParty, quantity_withdrawn: Any = None, unit: str = "", note: str = ""
 ) -> RecallParty:
     """The affected party (a member of it, or an officer recording a phone call) acknowledges the recall and
     reports the quantity withdrawn so far; it can be updated until the recall closes."""
@@ -270,7 +270,7 @@ def acknowledge(
         party.unit = unit or QuantityUnit.KG
     if party.acknowledged_at is None:
         party.acknowledged_at = timezone.now()
-        party.acknowledged_by = actor if getattr(actor, "pk", None) else None
+        party.acknowledged_by = person(actor)
     if note.strip():
         party.note = note.strip()
     party.save()
@@ -281,7 +281,7 @@ def acknowledge(
 
 
 @transaction.atomic
-def close_recall(*, actor: Any, recall: Recall, note: str = "") -> Recall:
+def close_recall(*, actor: Actor, recall: Recall, note: str = "") -> Recall:
     """An officer closes the recall. Every notified party must have acknowledged, unless the note explains why not."""
     recall = Recall.objects.select_for_update().select_related("organization").get(pk=recall.pk)
     require(permissions.is_officer_for(actor, recall.organization))
@@ -300,7 +300,7 @@ def close_recall(*, actor: Any, recall: Recall, note: str = "") -> Recall:
     before = audit.snapshot(recall)
     recall.status = RecallStatus.CLOSED
     recall.closed_at = timezone.now()
-    recall.closed_by = actor if getattr(actor, "pk", None) else None
+    recall.closed_by = person(actor)
     recall.close_note = note.strip()
     recall.save()
     generations.bump_lots(recall.lots.values_list("gtin", "lot_code"))  # the notice says it is closed

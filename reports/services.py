@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, agency_of, person, require
 from core import audit
 from core.choices import AuditAction
 from core.jobs import job
@@ -49,7 +49,7 @@ def _place() -> str:
 @transaction.atomic
 def request_report(
     *,
-    actor: Any,
+    actor: Actor,
     period_kind: str,
     year: int,
     number: int = 1,
@@ -72,7 +72,7 @@ def request_report(
             validate_ward(settings.TRUYXUAT_PROVINCE_CODE, int(ward_code))
         except (ValidationError, ValueError) as exc:
             raise ValidationError({"ward_code": [_("Xã, phường không thuộc tỉnh.")]}) from exc
-    agency = actor.agency if getattr(actor, "agency_id", None) else None
+    agency = agency_of(actor)
     with translation.override(settings.LANGUAGE_CODE):  # the issuer is printed on the Vietnamese document
         issuer = agency.name if agency else _("Sở Khoa học và Công nghệ")
     on_behalf_of, title, name = chosen(actor, signer)
@@ -91,7 +91,7 @@ def request_report(
         signer_on_behalf_of=on_behalf_of,
         signer_title=title,
         signer_name=name,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=job)
     generate_report.enqueue(job.pk)  # commits with the report, or not at all
@@ -190,7 +190,7 @@ def generate_report(report_id: int) -> str:
 
 
 @transaction.atomic
-def enter_figure(*, actor: Any, indicator: Indicator, as_of: Any, value: Any, note: str = "") -> IndicatorFigure:
+def enter_figure(*, actor: Actor, indicator: Indicator, as_of: Any, value: Any, note: str = "") -> IndicatorFigure:
     """An officer enters a figure the data cannot tell (trainings, pilot models), as of a date."""
     require(permissions.is_agency_officer(actor))
     if indicator.method != IndicatorMethod.MANUAL:
@@ -204,7 +204,7 @@ def enter_figure(*, actor: Any, indicator: Indicator, as_of: Any, value: Any, no
         as_of=day,
         value=decimal_field("value", value, limits=INDICATOR_VALUE),
         note=note.strip()[:255],
-        entered_by=actor if getattr(actor, "pk", None) else None,
+        entered_by=person(actor),
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=figure)
     return figure

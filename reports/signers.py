@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from core import audit
 from core.choices import AuditAction
 from reports.admin_document import vn_upper
@@ -22,11 +22,11 @@ from reports.models import ReportSigner
 DEFAULT_TITLE = "GIÁM ĐỐC"
 
 
-def _agency_id(actor: Any) -> int | None:
+def _agency_id(actor: Actor) -> int | None:
     return getattr(actor, "agency_id", None)
 
 
-def signers_for(actor: Any, *, active_only: bool = True) -> QuerySet[ReportSigner]:
+def signers_for(actor: Actor, *, active_only: bool = True) -> QuerySet[ReportSigner]:
     """The signers of the actor's agency (a platform admin without an agency: the signers without one)."""
     signers = ReportSigner.objects.filter(agency_id=_agency_id(actor))
     return signers.filter(is_active=True) if active_only else signers
@@ -42,7 +42,7 @@ def _text(field: str, value: Any, limit: int, *, required: bool) -> str:
 
 
 @transaction.atomic
-def add_signer(*, actor: Any, title: Any, name: Any, on_behalf_of: Any = "") -> ReportSigner:
+def add_signer(*, actor: Actor, title: Any, name: Any, on_behalf_of: Any = "") -> ReportSigner:
     """An officer records who signs for the agency: "GIÁM ĐỐC", or "KT. GIÁM ĐỐC" with "PHÓ GIÁM ĐỐC"."""
     require(permissions.is_agency_officer(actor))
     signer = ReportSigner.objects.create(
@@ -56,7 +56,7 @@ def add_signer(*, actor: Any, title: Any, name: Any, on_behalf_of: Any = "") -> 
 
 
 @transaction.atomic
-def retire_signer(*, actor: Any, signer: ReportSigner) -> ReportSigner:
+def retire_signer(*, actor: Actor, signer: ReportSigner) -> ReportSigner:
     """The signer is no longer offered (reports already signed keep the name they were printed with)."""
     require(permissions.is_agency_officer(actor) and signer.agency_id == _agency_id(actor))
     signer = ReportSigner.objects.select_for_update().get(pk=signer.pk)
@@ -70,7 +70,7 @@ def retire_signer(*, actor: Any, signer: ReportSigner) -> ReportSigner:
     return signer
 
 
-def chosen(actor: Any, signer_id: int | None) -> tuple[str, str, str]:
+def chosen(actor: Actor, signer_id: int | None) -> tuple[str, str, str]:
     """(on_behalf_of, title, name) printed on a document: the signer picked on the form (of the actor's agency),
     else the agency's first signer, else "GIÁM ĐỐC" with the name left for the pen."""
     signers = signers_for(actor)

@@ -8,7 +8,6 @@ the audit entry and a ledger leaf, and notifies the organisation (workspace + e-
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
-from accounts.permissions import SYSTEM, require
+from accounts.permissions import SYSTEM, Actor, person, require
 from catalog.choices import LotStatus, OrganizationStatus
 from catalog.models import Lot, PriorityCategory
 from catalog.services import missing_for_publication
@@ -53,7 +52,7 @@ def _check_blockers(instance: models.Model) -> None:
 
 
 @transaction.atomic
-def decide(*, actor: Any, subject: models.Model, decision: str, reason: str = "", automatic: bool = False) -> Review:
+def decide(*, actor: Actor, subject: models.Model, decision: str, reason: str = "", automatic: bool = False) -> Review:
     """Record one decision on `subject` (an organisation, lot, stamp batch or master-data record).
 
     Approval needs no reason; rejection and asking for changes do. The subject's own service applies the
@@ -84,7 +83,7 @@ def decide(*, actor: Any, subject: models.Model, decision: str, reason: str = ""
         organization=organization,
         decision=decision,
         reason=reason,
-        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_by=person(actor),
         automatic=automatic,
         snapshot=current,
         diff=changes,
@@ -111,20 +110,22 @@ def decide(*, actor: Any, subject: models.Model, decision: str, reason: str = ""
     return review
 
 
-def approve(*, actor: Any, subject: models.Model, reason: str = "") -> Review:
+def approve(*, actor: Actor, subject: models.Model, reason: str = "") -> Review:
     return decide(actor=actor, subject=subject, decision=Decision.APPROVED, reason=reason)
 
 
-def reject(*, actor: Any, subject: models.Model, reason: str) -> Review:
+def reject(*, actor: Actor, subject: models.Model, reason: str) -> Review:
     return decide(actor=actor, subject=subject, decision=Decision.REJECTED, reason=reason)
 
 
-def request_changes(*, actor: Any, subject: models.Model, reason: str) -> Review:
+def request_changes(*, actor: Actor, subject: models.Model, reason: str) -> Review:
     return decide(actor=actor, subject=subject, decision=Decision.CHANGES_REQUESTED, reason=reason)
 
 
 @transaction.atomic
-def set_policy(*, actor: Any, category: PriorityCategory, auto_approve_lots: bool, max_risk_class: str) -> ReviewPolicy:
+def set_policy(
+    *, actor: Actor, category: PriorityCategory, auto_approve_lots: bool, max_risk_class: str
+) -> ReviewPolicy:
     """An agency officer sets the category's auto-approval policy."""
     require(permissions.is_agency_officer(actor))
     if max_risk_class not in RISK_RANK:
@@ -133,7 +134,7 @@ def set_policy(*, actor: Any, category: PriorityCategory, auto_approve_lots: boo
     before = audit.snapshot(policy)
     policy.auto_approve_lots = bool(auto_approve_lots)
     policy.max_risk_class = max_risk_class
-    policy.updated_by = actor if getattr(actor, "pk", None) else None
+    policy.updated_by = person(actor)
     policy.save()
     audit.record(actor=actor, action=AuditAction.UPDATE, instance=policy, before=before)
     return policy

@@ -13,6 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
+from accounts.permissions import Actor
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 from core import audit
 from reviews.choices import Decision, ReviewKind
@@ -49,19 +50,19 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str,
     ]
 
 
-def _approve_org(actor: Any, org: Organization, reason: str) -> None:
+def _approve_org(actor: Actor, org: Organization, reason: str) -> None:
     from catalog.services import approve_organization
 
     approve_organization(actor=actor, organization=org, reason=reason)
 
 
-def _publish_lot(actor: Any, lot: Lot, reason: str) -> None:
+def _publish_lot(actor: Actor, lot: Lot, reason: str) -> None:
     from rules.publication import publish_lot  # the publication workflow: the rules, then the status
 
     publish_lot(actor=actor, lot=lot, reason=reason)
 
 
-def _return_lot(actor: Any, lot: Lot, reason: str) -> None:
+def _return_lot(actor: Actor, lot: Lot, reason: str) -> None:
     from catalog.services import return_lot_to_draft
 
     return_lot_to_draft(actor=actor, lot=lot, reason=reason)
@@ -112,10 +113,10 @@ def _stamp_subject() -> Subject | None:
         return None
     from stamps import services as stamp_services  # type: ignore[attr-defined]
 
-    def approve(actor: Any, batch: Any, reason: str) -> None:
+    def approve(actor: Actor, batch: Any, reason: str) -> None:
         stamp_services.approve_batch(actor=actor, batch=batch)
 
-    def reject(actor: Any, batch: Any, reason: str) -> None:
+    def reject(actor: Actor, batch: Any, reason: str) -> None:
         stamp_services.reject_batch(actor=actor, batch=batch, reason=reason)
 
     effects: dict[str, Callable[..., Any]] = {}

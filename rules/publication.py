@@ -9,11 +9,10 @@ submission's after-commit step (a review policy's automatic approval) is `workfl
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.permissions import Actor
 from catalog.models import Lot
 from catalog.services import lots as catalog
 from rules.choices import Trigger
@@ -25,7 +24,7 @@ def _refusal(verdicts: list[Verdict]) -> ValidationError:
     return ValidationError([f"{v.reason} {v.remedy}" for v in verdicts if v.blocks], code="blocked_by_rule")
 
 
-def submit_lot(*, actor: Any, lot: Lot) -> Lot:
+def submit_lot(*, actor: Actor, lot: Lot) -> Lot:
     """The producer submits a draft lot for review: refused (nothing written) when it may not be submitted or is
     incomplete; refused with the rules' reasons (their verdicts recorded) when a rule blocks; else submitted."""
     with transaction.atomic():
@@ -37,7 +36,7 @@ def submit_lot(*, actor: Any, lot: Lot) -> Lot:
     raise _refusal(verdicts)
 
 
-def publish_lot(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
+def publish_lot(*, actor: Actor, lot: Lot, reason: str = "") -> Lot:
     """An officer of the province publishes a lot: as `submit_lot`, with `catalog.mark_published`."""
     with transaction.atomic():
         lot = catalog.locked(lot)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
+from accounts.permissions import Actor
 from catalog.choices import LotStatus
 from catalog.models import Lot
 from diary.models import DiaryEntry
@@ -29,14 +29,14 @@ def _waiting_lots(entry: DiaryEntry) -> list[Lot]:
     return list(lots.select_related("product"))
 
 
-def after_entries(entries: Iterable[DiaryEntry | None], *, actor: Any = None) -> None:
+def after_entries(entries: Iterable[DiaryEntry | None], *, actor: Actor | None = None) -> None:
     """Entries recorded (a spraying or treatment recorded late may fall inside the waiting period of lots already
     harvested), corrected or voided (the lots the original's waiting period touched, and the corrective's)."""
     lots = {lot.pk: lot for entry in entries if entry is not None for lot in _waiting_lots(entry)}
     reevaluate(list(lots.values()), trigger=Trigger.DIARY, actor=actor)
 
 
-def after_lots(lots: Iterable[Lot], *, actor: Any = None) -> None:
+def after_lots(lots: Iterable[Lot], *, actor: Actor | None = None) -> None:
     """New or moved lots (harvest, claims, transformation, packing, shipping, receiving, their corrections)."""
     reevaluate(list(lots), trigger=Trigger.EVENT, actor=actor)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from accounts import permissions
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, person, require
 from catalog.models import Lot
 from core import audit
 from core.choices import AuditAction
@@ -41,7 +39,7 @@ def record(
     verdicts: list[Verdict],
     *,
     trigger: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     force: bool = False,
     first_passes: bool = False,
 ) -> list[RuleDecision]:
@@ -50,7 +48,7 @@ def record(
     not written unless forced or `first_passes` (someone asked for the check: the answer is kept once)."""
     latest = latest_decisions(lot)
     written = []
-    user = actor if getattr(actor, "pk", None) else None
+    user = person(actor)
     for verdict in verdicts:
         previous = latest.get(verdict.rule.code)
         first_pass = previous is None and not verdict.blocks and not first_passes
@@ -82,7 +80,7 @@ def record(
 
 
 def evaluate_and_record(
-    lot: Lot, *, trigger: str, actor: Any = None, force: bool = False, first_passes: bool = False
+    lot: Lot, *, trigger: str, actor: Actor | None = None, force: bool = False, first_passes: bool = False
 ) -> list[Verdict]:
     verdicts = evaluate(lot)
     record(lot, verdicts, trigger=trigger, actor=actor, force=force, first_passes=first_passes)
@@ -90,7 +88,7 @@ def evaluate_and_record(
 
 
 @transaction.atomic
-def check_lot(*, actor: Any, lot: Lot, trigger: str = Trigger.CHECK) -> list[Verdict]:
+def check_lot(*, actor: Actor, lot: Lot, trigger: str = Trigger.CHECK) -> list[Verdict]:
     """Run every rule on a lot now and record what changed: a check writes a decision (ledger leaf, audit entry)
     only for a rule whose verdict differs from its last decision for the lot, or that has none yet, so checking
     again and again writes nothing; a submission records every verdict (forced)."""
@@ -99,7 +97,7 @@ def check_lot(*, actor: Any, lot: Lot, trigger: str = Trigger.CHECK) -> list[Ver
     return evaluate_and_record(lot, trigger=trigger, actor=actor, force=trigger != Trigger.CHECK, first_passes=True)
 
 
-def reevaluate(lots: list[Lot], *, trigger: str, actor: Any = None) -> None:
+def reevaluate(lots: list[Lot], *, trigger: str, actor: Actor | None = None) -> None:
     """After an event: the lots and everything made from them (recorded only where a verdict changed)."""
     seen: set[int] = set()
     for lot in lots:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, require
 from catalog.models import Product
 from catalog.selectors import digital_link
 from gs1 import keys as gs1_keys
@@ -20,7 +20,7 @@ from stamps.choices import BatchStatus
 from stamps.models import StampBatch
 
 
-def can_print(actor: Any, batch: StampBatch) -> bool:
+def can_print(actor: Actor, batch: StampBatch) -> bool:
     return can_write(actor, batch.organization) or permissions.is_officer_for(actor, batch.organization)
 
 
@@ -61,7 +61,7 @@ def batch_labels(batch: StampBatch) -> Iterator[sheets.Label]:
 
 def render_batch(
     *,
-    actor: Any,
+    actor: Actor,
     batch: StampBatch,
     out: IO[bytes] | str,
     layout: str | None = None,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, person, require
 from catalog.choices import FacilityKind, OrganizationKind, OrganizationStatus
 from catalog.models import Facility, Organization
 from catalog.services.common import allocate_key, prefix_for, validate_address
@@ -88,7 +88,7 @@ def _coordinate(name: str, value: Any, bound: int) -> Decimal | None:
 
 @transaction.atomic
 def submit_response(
-    *, actor: Any, form: SurveyForm, answers: dict[str, Any], latitude: Any = None, longitude: Any = None
+    *, actor: Actor, form: SurveyForm, answers: dict[str, Any], latitude: Any = None, longitude: Any = None
 ) -> SurveyResponse:
     """An agency officer files a survey; the catalogue gains the organisation (pending) and the facility."""
     require(permissions.is_agency_officer(actor))
@@ -97,9 +97,7 @@ def submit_response(
     clean = clean_answers(form, answers)
     lat, lon = _coordinate("latitude", latitude, 90), _coordinate("longitude", longitude, 180)
     m = _mapped(form, clean)
-    response = SurveyResponse(
-        form=form, officer=actor if getattr(actor, "pk", None) else None, answers=clean, latitude=lat, longitude=lon
-    )
+    response = SurveyResponse(form=form, officer=person(actor), answers=clean, latitude=lat, longitude=lon)
     tax_code = m.get("organization.tax_code")
     if tax_code:
         try:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.permissions import Actor
 from catalog.models import Lot, Organization
 from diary import corrections as diary_corrections
 from diary import projection
@@ -26,7 +27,7 @@ from logistics.services import corrections as logistics_corrections
 from rules import rechecks
 
 
-def project_capture(actor: Any, organization: Organization | None, result: CaptureResult) -> None:
+def project_capture(actor: Actor, organization: Organization | None, result: CaptureResult) -> None:
     """The EPCIS capture routes' step: diary rows for the capture's new diary events valid for the organisation,
     rows of the events it declared in error marked, and the rules checked again on the lots either touches."""
     entries = projection.project_capture(actor, organization, result.capture)
@@ -48,14 +49,14 @@ def record_entry(**kwargs: Any) -> tuple[DiaryEntry, bool]:
 
 
 @transaction.atomic
-def correct_entry(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
+def correct_entry(*, actor: Actor, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
     new = diary_corrections.correct_entry(actor=actor, entry=entry, data=data, reason=reason)
     rechecks.after_entries([entry, new], actor=actor)
     return new
 
 
 @transaction.atomic
-def void_entry(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
+def void_entry(*, actor: Actor, entry: DiaryEntry, reason: Any) -> DiaryEntry:
     voided = diary_corrections.void_entry(actor=actor, entry=entry, reason=reason)
     rechecks.after_entries([voided], actor=actor)
     return voided
@@ -69,21 +70,21 @@ def harvest(**kwargs: Any) -> Lot:
 
 
 @transaction.atomic
-def update_claims(*, actor: Any, lot: Lot, claims: list[str]) -> Lot:
+def update_claims(*, actor: Actor, lot: Lot, claims: list[str]) -> Lot:
     lot = logistics.update_claims(actor=actor, lot=lot, claims=claims)
     rechecks.after_lots([lot], actor=actor)
     return lot
 
 
 @transaction.atomic
-def transform(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Transformation:
+def transform(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Transformation:
     transformation = logistics.transform(actor=actor, organization=organization, data=data)
     rechecks.after_lots(transformation.outputs.select_related("product"), actor=actor)
     return transformation
 
 
 @transaction.atomic
-def pack(*, actor: Any, organization: Organization, data: dict[str, Any]) -> list[LogisticUnit]:
+def pack(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> list[LogisticUnit]:
     units = logistics.pack(actor=actor, organization=organization, data=data)
     lots = Lot.objects.filter(packed_in__unit__in=units).distinct().select_related("product")
     rechecks.after_lots(lots, actor=actor)
@@ -95,42 +96,42 @@ def _shipped(shipment: Shipment) -> list[Lot]:
 
 
 @transaction.atomic
-def create_shipment(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Shipment:
+def create_shipment(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Shipment:
     shipment = logistics.create_shipment(actor=actor, organization=organization, data=data)
     rechecks.after_lots(_shipped(shipment), actor=actor)
     return shipment
 
 
 @transaction.atomic
-def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | None = None) -> Shipment:
+def confirm_receipt(*, actor: Actor, shipment: Shipment, data: dict[str, Any] | None = None) -> Shipment:
     shipment = logistics.confirm_receipt(actor=actor, shipment=shipment, data=data)
     rechecks.after_lots(_shipped(shipment), actor=actor)
     return shipment
 
 
 @transaction.atomic
-def correct_harvest(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
+def correct_harvest(*, actor: Actor, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
     new = logistics_corrections.correct_harvest(actor=actor, entry=entry, data=data, reason=reason)
     rechecks.after_lots([lot for lot in [new.lot] if lot is not None], actor=actor)
     return new
 
 
 @transaction.atomic
-def void_harvest(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
+def void_harvest(*, actor: Actor, entry: DiaryEntry, reason: Any) -> DiaryEntry:
     voided = logistics_corrections.void_harvest(actor=actor, entry=entry, reason=reason)
     rechecks.after_lots([lot for lot in [voided.lot] if lot is not None], actor=actor)
     return voided
 
 
 @transaction.atomic
-def correct_shipment_line(*, actor: Any, line: ShipmentLine, quantity: Any, reason: Any) -> ShipmentLine:
+def correct_shipment_line(*, actor: Actor, line: ShipmentLine, quantity: Any, reason: Any) -> ShipmentLine:
     new = logistics_corrections.correct_shipment_line(actor=actor, line=line, quantity=quantity, reason=reason)
     rechecks.after_lots([new.lot], actor=actor)
     return new
 
 
 @transaction.atomic
-def void_shipment_line(*, actor: Any, line: ShipmentLine, reason: Any) -> ShipmentLine:
+def void_shipment_line(*, actor: Actor, line: ShipmentLine, reason: Any) -> ShipmentLine:
     voided = logistics_corrections.void_shipment_line(actor=actor, line=line, reason=reason)
     rechecks.after_lots([voided.lot], actor=actor)
     return voided

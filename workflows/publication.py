@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import transaction
 
+from accounts.permissions import Actor
 from catalog.models import Lot
 from reviews.services import auto_review_lot
 from rules import publication
@@ -32,7 +32,7 @@ def _auto_review(lot: Lot) -> None:
         log.exception("auto review of lot %s failed", lot.pk)
 
 
-def submit_lot(*, actor: Any, lot: Lot) -> Lot:
+def submit_lot(*, actor: Actor, lot: Lot) -> Lot:
     """The producer submits a draft lot: see the module."""
     submitted = publication.submit_lot(actor=actor, lot=lot)
     transaction.on_commit(lambda: _auto_review(submitted))

@@ -11,7 +11,6 @@ and members are never created by a token (`require_person`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
@@ -19,6 +18,7 @@ from ninja.security.session import SessionAuth
 
 from accounts import permissions
 from accounts.models import ApiToken
+from accounts.permissions import Actor
 from accounts.services import MissingScope, TokenCannotCreateTokens, authenticate_token
 from catalog.models import Organization
 from core.errors import Forbidden
@@ -27,7 +27,7 @@ from workspace.views.common import current_org
 
 @dataclass
 class Caller:
-    actor: Any
+    actor: Actor
     organization: Organization
     token: ApiToken | None = None  # set when an API token, not a session, authenticated the request
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
+from accounts.permissions import Actor
 from catalog.models import GrowingArea, Organization, Product
 from core.forms import read
 from core.numbers import QUANTITY, Limits, format_number
@@ -205,7 +206,7 @@ def _message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _apply(actor: Any, org: Organization, report: ImportReport) -> None:
+def _apply(actor: Actor, org: Organization, report: ImportReport) -> None:
     areas = {a.code: a for a in GrowingArea.objects.filter(organization=org)}
     for number, row in enumerate(report.rows, start=2):
         try:
@@ -224,7 +225,7 @@ def _apply(actor: Any, org: Organization, report: ImportReport) -> None:
             report.errors.append((number, _message(exc)))
 
 
-def preview(*, actor: Any, organization: Organization, kind: str, rows: list[dict[str, str]]) -> ImportReport:
+def preview(*, actor: Actor, organization: Organization, kind: str, rows: list[dict[str, str]]) -> ImportReport:
     """Validate every row through the services, then roll everything back."""
     report = ImportReport(kind=kind, rows=rows)
     try:
@@ -239,7 +240,7 @@ def preview(*, actor: Any, organization: Organization, kind: str, rows: list[dic
     return report
 
 
-def commit(*, actor: Any, organization: Organization, kind: str, rows: list[dict[str, str]]) -> ImportReport:
+def commit(*, actor: Actor, organization: Organization, kind: str, rows: list[dict[str, str]]) -> ImportReport:
     """Write all rows, or none when any row fails (the report then lists every failing row)."""
     report = ImportReport(kind=kind, rows=rows)
     try:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Membership, User
+from accounts.permissions import Actor
 from catalog.models import Organization
 from catalog.services import add_member
 from core import audit
@@ -20,7 +21,7 @@ from core.errors import Forbidden
 
 @transaction.atomic
 def create_member_account(
-    *, actor: Any, organization: Organization, data: dict[str, Any], role: str = "staff"
+    *, actor: Actor, organization: Organization, data: dict[str, Any], role: str = "staff"
 ) -> Membership:
     """The owner makes an account for a family member or worker (who may have no e-mail) and adds them;
     or adds an existing person by username when no password is given."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, person, require
 from catalog.choices import LotStatus, OrganizationStatus, QuantityUnit
 from catalog.models import GrowingArea, Lot, Product
 from catalog.services.common import save_unique
@@ -31,7 +31,7 @@ from ledger.services import append_record
 @transaction.atomic
 def create_lot(
     *,
-    actor: Any,
+    actor: Actor,
     product: Product,
     data: dict[str, Any],
     origin_areas: list[GrowingArea] | None = None,
@@ -71,7 +71,7 @@ def create_lot(
         expiry_date=expiry_date,
         quantity=quantity.quantize(Decimal("0.001")),
         unit=unit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     save_unique(lot, {"lot_code": _("Số lô %(code)s đã có cho sản phẩm này.") % {"code": code}})
     lot.origin_areas.set(areas)
@@ -114,7 +114,7 @@ def _locked(lot: Lot) -> Lot:
 
 
 def _change_status(
-    actor: Any, lot: Lot, status: str, action: str, reason: str = "", ledger: bool = False, **stamps: Any
+    actor: Actor, lot: Lot, status: str, action: str, reason: str = "", ledger: bool = False, **stamps: Any
 ) -> Lot:
     """Move a locked lot to `status` (setting `stamps` such as published_at), with its audit entry and, when the
     new version is a public fact, its ledger leaf — all in the caller's transaction."""
@@ -141,7 +141,7 @@ def locked(lot: Lot) -> Lot:
     return _locked(lot)
 
 
-def check_submittable(actor: Any, lot: Lot) -> None:
+def check_submittable(actor: Actor, lot: Lot) -> None:
     """Raise unless `actor` may submit the (locked) draft lot now: permission, status, organisation, completeness."""
     require(can_write(actor, lot.product.organization))
     if lot.status != LotStatus.DRAFT:
@@ -151,7 +151,7 @@ def check_submittable(actor: Any, lot: Lot) -> None:
     refuse_if_incomplete(lot)
 
 
-def check_publishable(actor: Any, lot: Lot) -> None:
+def check_publishable(actor: Actor, lot: Lot) -> None:
     """Raise unless `actor` (an officer of the province) may publish the (locked) lot now."""
     require(permissions.is_officer_for(actor, lot.product.organization))
     if lot.status not in (LotStatus.SUBMITTED, LotStatus.DRAFT):
@@ -162,7 +162,7 @@ def check_publishable(actor: Any, lot: Lot) -> None:
 
 
 @transaction.atomic
-def mark_submitted(*, actor: Any, lot: Lot) -> Lot:
+def mark_submitted(*, actor: Actor, lot: Lot) -> Lot:
     """The draft lot goes to the agency's review (status, audit entry). Called by the publication workflow once the
     rules let it (`workflows.publication.submit_lot`); checks again what `check_submittable` checks."""
     lot = _locked(lot)
@@ -171,7 +171,7 @@ def mark_submitted(*, actor: Any, lot: Lot) -> Lot:
 
 
 @transaction.atomic
-def mark_published(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
+def mark_published(*, actor: Actor, lot: Lot, reason: str = "") -> Lot:
     """An officer's approval for the public pages (status, audit entry, ledger leaf). Called by the publication
     workflow once the rules let it (`rules.publication.publish_lot`)."""
     lot = _locked(lot)
@@ -182,7 +182,7 @@ def mark_published(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
 
 
 @transaction.atomic
-def return_lot_to_draft(*, actor: Any, lot: Lot, reason: str) -> Lot:
+def return_lot_to_draft(*, actor: Actor, lot: Lot, reason: str) -> Lot:
     """An agency officer sends a submitted lot back to its producer (rejected or changes asked); reason required."""
     lot = _locked(lot)
     require(permissions.is_officer_for(actor, lot.product.organization))
@@ -194,7 +194,7 @@ def return_lot_to_draft(*, actor: Any, lot: Lot, reason: str) -> Lot:
 
 
 @transaction.atomic
-def recall_lot(*, actor: Any, lot: Lot, reason: str) -> Lot:
+def recall_lot(*, actor: Actor, lot: Lot, reason: str) -> Lot:
     """An agency officer marks a lot recalled (any status but recalled): the public page then shows the recall.
 
     Called by `recalls.services.start_recall` for every lot in a recall's scope; writes the audit entry and,

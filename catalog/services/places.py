@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, require
 from catalog.models import Facility, GrowingArea, Organization
 from catalog.services.common import allocate_key, field, prefix_for, save_unique, validate_address
 from catalog.validators import validate_code_text, validate_gln, validate_polygon
@@ -23,7 +23,7 @@ AREA_TOLERANCE_PERCENT = 20.0
 
 
 @transaction.atomic
-def create_facility(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Facility:
+def create_facility(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Facility:
     require(can_write(actor, organization))
     values: dict[str, Any] = {
         k: data.get(k)
@@ -65,7 +65,7 @@ def create_facility(*, actor: Any, organization: Organization, data: dict[str, A
 
 
 @transaction.atomic
-def create_growing_area(*, actor: Any, organization: Organization, data: dict[str, Any]) -> GrowingArea:
+def create_growing_area(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> GrowingArea:
     """Register a growing area; the polygon must be valid and its area close to the declared one."""
     require(can_write(actor, organization))
     boundary, computed = field("boundary", validate_polygon, data.get("boundary"))

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, require
 from catalog.choices import CertificateScope
 from catalog.models import Certificate, Organization, PriorityCategory, Product
 from catalog.services.common import allocate_key, field, prefix_for, save_unique
@@ -23,7 +23,7 @@ from ledger.services import append_record
 
 @transaction.atomic
 def create_product(
-    *, actor: Any, organization: Organization, data: dict[str, Any], image: UploadedFile | None = None
+    *, actor: Actor, organization: Organization, data: dict[str, Any], image: UploadedFile | None = None
 ) -> Product:
     """Register a product; without a GTIN one is allocated under the organisation's or the provincial prefix."""
     require(can_write(actor, organization))
@@ -61,7 +61,7 @@ def create_product(
 
 @transaction.atomic
 def create_certificate(
-    *, actor: Any, organization: Organization, data: dict[str, Any], document: UploadedFile | None = None
+    *, actor: Actor, organization: Organization, data: dict[str, Any], document: UploadedFile | None = None
 ) -> Certificate:
     """Record a certificate with its scope; dates must be ordered and not overlap a twin certificate."""
     require(can_write(actor, organization))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from accounts.permissions import TokenActor
+from accounts.permissions import Actor, TokenActor
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
@@ -77,7 +77,7 @@ def _now_text(now: datetime) -> str:
 
 def capture_events(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Any,
     events: list[dict[str, Any]],
     context: list[Any] | None = None,
@@ -204,7 +204,7 @@ def _raise_problems(parts: list[Prepared]) -> NoReturn:
 
 def capture_document(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Any,
     document: EpcisDocument,
     source: str = "api",
@@ -301,7 +301,7 @@ class _Store:
 
     def __init__(
         self,
-        actor: Any,
+        actor: Actor,
         organization: Any,
         context: list[Any],
         source: str,
@@ -488,7 +488,7 @@ def _store_together(tickets: list[Ticket]) -> list[CaptureResult]:
 combiner: Combiner[Ticket, CaptureResult] = Combiner()
 
 
-def _audit(actor: Any, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
+def _audit(actor: Actor, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
     """The capture's audit entry (`core.audit.entry`), written by one prepared INSERT (every single-event POST
     writes one; the queryset INSERT cost a tenth of the request)."""
     entry = audit.entry(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts import permissions
+from accounts.permissions import Actor
 from catalog.models import Organization
 from events.choices import EpcLink
 from events.epcis import canonical_bytes
@@ -81,7 +82,7 @@ def _canonical(declaration: dict[str, Any]) -> str:
     return canonical_bytes(declaration).decode()
 
 
-def _may_declare(actor: Any, org_id: int | None, owner: Organization | None) -> bool:
+def _may_declare(actor: Actor, org_id: int | None, owner: Organization | None) -> bool:
     """The original's capturing organisation, an officer of its province, or a platform admin."""
     if permissions.is_platform_admin(actor):
         return True
@@ -91,7 +92,7 @@ def _may_declare(actor: Any, org_id: int | None, owner: Organization | None) -> 
 
 
 def declare(
-    *, actor: Any, organization: Any, capture: Capture, pending: Sequence[Pending]
+    *, actor: Actor, organization: Any, capture: Capture, pending: Sequence[Pending]
 ) -> tuple[int, list[dict[str, Any]], set[int]]:
     """Record the declarations `pending` (of one capture, inside its transaction) against the stored events.
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from accounts.permissions import Actor
 from core.audit import record
 from core.choices import AuditAction
 from core.errors import Forbidden
@@ -43,7 +44,7 @@ def schema_version_of(data: bytes) -> str:
     return ""
 
 
-def keep_original(*, actor: Any, capture: Capture, original: bytes, media_type: str) -> CaptureOriginal:
+def keep_original(*, actor: Actor, capture: Capture, original: bytes, media_type: str) -> CaptureOriginal:
     """Store the document as sent beside `capture` (call inside the capture's transaction), with its audit
     entry. Only who may capture for the job's organisation keeps an original for it."""
     if not can_capture(actor, capture.organization):
@@ -73,7 +74,7 @@ def keep_original(*, actor: Any, capture: Capture, original: bytes, media_type: 
 
 def capture_with_original(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Any,
     document: EpcisDocument,
     original: bytes,

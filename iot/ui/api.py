@@ -24,6 +24,7 @@ from ninja.security.session import SessionAuth
 
 from accounts import permissions
 from accounts.models import Membership
+from accounts.permissions import Actor
 from accounts.services import authenticate_token
 from catalog.models import Organization
 from core.errors import NotFound
@@ -38,7 +39,7 @@ router = Router(tags=["iot"])
 
 @dataclass
 class Caller:
-    actor: Any
+    actor: Actor
     organization: Organization
 
 

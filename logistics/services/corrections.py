@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor, person
 from catalog.choices import LotStatus
 from catalog.models import Lot
 from core import audit
@@ -66,7 +67,7 @@ def _harvest(entry: DiaryEntry) -> tuple[DiaryEntry, Lot]:
     return entry, lot
 
 
-def _recount(actor: Any, lot: Lot, reason: str) -> None:
+def _recount(actor: Actor, lot: Lot, reason: str) -> None:
     """The lot's quantity and production date from its standing harvests (it must still hold what left it)."""
     standing = list(DiaryEntry.objects.filter(lot=lot, activity=Activity.HARVESTING, correction=""))
     before = audit.snapshot(lot)
@@ -94,7 +95,7 @@ def _recount(actor: Any, lot: Lot, reason: str) -> None:
 
 
 @transaction.atomic
-def correct_harvest(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
+def correct_harvest(*, actor: Actor, entry: DiaryEntry, data: dict[str, Any], reason: Any) -> DiaryEntry:
     """Correct one area's harvest of a draft lot: `data` quantity and/or harvested_at (else the entry's)."""
     entry, lot = _harvest(entry)
     check(actor, entry)
@@ -121,7 +122,7 @@ def correct_harvest(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reas
         lot=lot,
         event_id=event["eventID"],
         source=EntrySource.WEB,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=person(actor),
         corrects=entry,
     )
     before = mark(entry, actor, Correction.CORRECTED, text)
@@ -148,7 +149,7 @@ def correct_harvest(*, actor: Any, entry: DiaryEntry, data: dict[str, Any], reas
 
 
 @transaction.atomic
-def void_harvest(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
+def void_harvest(*, actor: Actor, entry: DiaryEntry, reason: Any) -> DiaryEntry:
     """Void one area's share of a draft lot's harvest (another share must remain)."""
     entry, lot = _harvest(entry)
     check(actor, entry)
@@ -178,7 +179,7 @@ def void_harvest(*, actor: Any, entry: DiaryEntry, reason: Any) -> DiaryEntry:
     return entry
 
 
-def _line(actor: Any, line: ShipmentLine) -> tuple[ShipmentLine, Shipment]:
+def _line(actor: Actor, line: ShipmentLine) -> tuple[ShipmentLine, Shipment]:
     line = ShipmentLine.all_lines.select_for_update().select_related("lot__product").get(pk=line.pk)
     shipment = Shipment.objects.select_for_update(of=("self",)).select_related("sender").get(pk=line.shipment_id)
     if not can_correct(actor, shipment.sender, shipment.created_by_id):
@@ -192,7 +193,7 @@ def _line(actor: Any, line: ShipmentLine) -> tuple[ShipmentLine, Shipment]:
     return line, shipment
 
 
-def _reship(actor: Any, shipment: Shipment, line: ShipmentLine, reason: str, text: str) -> None:
+def _reship(actor: Actor, shipment: Shipment, line: ShipmentLine, reason: str, text: str) -> None:
     """Declare the shipping event in error and capture a corrective one carrying the standing lines."""
     standing = list(shipment.lines.select_related("lot__product"))
     event = _restated(
@@ -222,14 +223,14 @@ def _reship(actor: Any, shipment: Shipment, line: ShipmentLine, reason: str, tex
     )
 
 
-def _mark_line(line: ShipmentLine, actor: Any, state: str, text: str) -> None:
+def _mark_line(line: ShipmentLine, actor: Actor, state: str, text: str) -> None:
     line.correction, line.correction_reason, line.corrected_at = state, text, timezone.now()
-    line.corrected_by = actor if getattr(actor, "pk", None) else None
+    line.corrected_by = person(actor)
     line.save(update_fields=["correction", "correction_reason", "corrected_at", "corrected_by"])
 
 
 @transaction.atomic
-def correct_shipment_line(*, actor: Any, line: ShipmentLine, quantity: Any, reason: Any) -> ShipmentLine:
+def correct_shipment_line(*, actor: Actor, line: ShipmentLine, quantity: Any, reason: Any) -> ShipmentLine:
     """Correct the quantity of a loose line of a pending (or handed-over) shipment; returns the new line."""
     line, shipment = _line(actor, line)
     text = clean_reason(reason)
@@ -250,7 +251,7 @@ def correct_shipment_line(*, actor: Any, line: ShipmentLine, quantity: Any, reas
 
 
 @transaction.atomic
-def void_shipment_line(*, actor: Any, line: ShipmentLine, reason: Any) -> ShipmentLine:
+def void_shipment_line(*, actor: Actor, line: ShipmentLine, reason: Any) -> ShipmentLine:
     """Void a loose line of a pending (or handed-over) shipment (not its last: cancel the shipment instead)."""
     line, shipment = _line(actor, line)
     text = clean_reason(reason)

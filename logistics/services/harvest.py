@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, require
 from catalog.choices import CertificateKind, QuantityUnit
 from catalog.models import GrowingArea, Lot, Organization, Product
 from catalog.services import create_lot
@@ -70,7 +70,7 @@ def set_claims(lot: Lot, kinds: list[str]) -> None:
 
 
 @transaction.atomic
-def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], source: str = EntrySource.WEB) -> Lot:
+def harvest(*, actor: Actor, organization: Organization, data: dict[str, Any], source: str = EntrySource.WEB) -> Lot:
     """Harvest into a new draft lot of one of the organisation's products.
 
     `data`: product (Product or id), growing_area + quantity or areas=[{growing_area, quantity}], unit,
@@ -152,7 +152,7 @@ def harvest(*, actor: Any, organization: Organization, data: dict[str, Any], sou
 
 
 @transaction.atomic
-def update_claims(*, actor: Any, lot: Lot, claims: list[str]) -> Lot:
+def update_claims(*, actor: Actor, lot: Lot, claims: list[str]) -> Lot:
     """Change the certificates a draft lot claims (the rules then re-check it)."""
     require(can_write(actor, lot.product.organization))
     if lot.status != "draft":

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, person, require
 from catalog.choices import LotStatus, QuantityUnit
 from catalog.models import Facility, Lot, Organization, Product
 from catalog.services import create_lot
@@ -62,7 +62,7 @@ def _facility(organization: Organization, value: Any) -> Facility | None:
 
 
 @transaction.atomic
-def transform(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Transformation:
+def transform(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Transformation:
     """Make output lots from input lots. `data`: process, inputs=[{lot, quantity}],
     outputs=[{product, quantity, unit, lot_code?}], occurred_at, facility?, note?, claims? (for the outputs).
 
@@ -91,7 +91,7 @@ def transform(*, actor: Any, organization: Organization, data: dict[str, Any]) -
         occurred_at=when,
         facility=facility,
         note=str(data.get("note") or "")[:4000],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     for lot, amount in inputs:
         TransformationInput.objects.create(transformation=transformation, lot=lot, quantity=amount)
@@ -140,7 +140,7 @@ def transform(*, actor: Any, organization: Organization, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def pack(*, actor: Any, organization: Organization, data: dict[str, Any]) -> list[LogisticUnit]:
+def pack(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> list[LogisticUnit]:
     """Pack lot quantities into `count` cartons/bags (each with the same contents), or cartons onto a pallet.
 
     `data`: kind (carton, bag, pallet), contents=[{lot, quantity}] per unit, count (default 1), or for a
@@ -186,7 +186,7 @@ def pack(*, actor: Any, organization: Organization, data: dict[str, Any]) -> lis
             sscc=sscc,
             kind=kind,
             packed_at=when,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=person(actor),
         )
         for lot, amount in contents:
             LogisticUnitContent.objects.create(unit=unit, lot=lot, quantity=amount)

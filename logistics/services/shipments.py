@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, person, require
 from catalog.choices import OrganizationKind
 from catalog.models import Lot, Organization
 from core import audit
@@ -68,7 +68,7 @@ def _lines(organization: Organization, data: dict[str, Any]) -> list[tuple[Lot, 
 
 
 @transaction.atomic
-def create_shipment(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Shipment:
+def create_shipment(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Shipment:
     """Ship lots (`lines=[{lot, quantity}]`) and/or SSCC units (`units=[sscc]`) to `receiver` (an organisation,
     its id or tax code) or to an unregistered buyer (`buyer_name`, `buyer_phone`); `shipped_at`, `note`.
 
@@ -95,7 +95,7 @@ def create_shipment(*, actor: Any, organization: Organization, data: dict[str, A
         shipped_at=when,
         status=ShipmentStatus.PENDING if receiver else ShipmentStatus.HANDED_OVER,
         note=str(data.get("note") or "")[:4000],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=person(actor),
     )
     for lot, amount, unit in lines:
         ShipmentLine.objects.create(shipment=shipment, lot=lot, quantity=amount, unit=unit)
@@ -152,7 +152,7 @@ def _locked(shipment: Shipment) -> Shipment:
 
 
 @transaction.atomic
-def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | None = None) -> Shipment:
+def confirm_receipt(*, actor: Actor, shipment: Shipment, data: dict[str, Any] | None = None) -> Shipment:
     """The receiving organisation confirms what arrived: `received={line_id: quantity}` (default: as sent),
     `note` (required when quantities differ). Custody passes now: EPCIS ObjectEvent OBSERVE `receiving` /
     `in_progress` captured by the receiver, with the same `desadv` transaction as the shipping event."""
@@ -219,7 +219,7 @@ def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | No
     before = audit.snapshot(shipment)
     shipment.status = ShipmentStatus.DISCREPANCY if differs else ShipmentStatus.RECEIVED
     shipment.received_at = when
-    shipment.received_by = actor if getattr(actor, "pk", None) else None
+    shipment.received_by = person(actor)
     shipment.receiver_note = note
     shipment.receive_event_id = event["eventID"]
     shipment.save()
@@ -237,7 +237,7 @@ def confirm_receipt(*, actor: Any, shipment: Shipment, data: dict[str, Any] | No
 
 
 @transaction.atomic
-def reject_shipment(*, actor: Any, shipment: Shipment, reason: str) -> Shipment:
+def reject_shipment(*, actor: Actor, shipment: Shipment, reason: str) -> Shipment:
     """The receiving organisation refuses the goods (reason required); custody stays with the sender."""
     if shipment.receiver is None:
         raise ValidationError(_("Chuyến hàng này không có tổ chức nhận."))
@@ -250,7 +250,7 @@ def reject_shipment(*, actor: Any, shipment: Shipment, reason: str) -> Shipment:
     before = audit.snapshot(shipment)
     shipment.status = ShipmentStatus.REJECTED
     shipment.receiver_note = reason.strip()[:4000]
-    shipment.received_by = actor if getattr(actor, "pk", None) else None
+    shipment.received_by = person(actor)
     shipment.save()
     audit.record(
         actor=actor,
@@ -266,7 +266,7 @@ def reject_shipment(*, actor: Any, shipment: Shipment, reason: str) -> Shipment:
 
 
 @transaction.atomic
-def cancel_shipment(*, actor: Any, shipment: Shipment, reason: str = "") -> Shipment:
+def cancel_shipment(*, actor: Actor, shipment: Shipment, reason: str = "") -> Shipment:
     """The sender cancels a shipment still pending: EPCIS `void_shipping`, the goods count as theirs again."""
     require(can_write(actor, shipment.sender))
     shipment = _locked(shipment)

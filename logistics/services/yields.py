@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor, person
 from catalog.models import GrowingArea, Lot
 from catalog.yields import KG_PER_UNIT, bound_for, in_kg
 from core import audit
@@ -92,7 +93,7 @@ def require_confirmation(found: list[Excess], confirmed: Any) -> None:
         raise ValidationError({"confirm_yield": [_message(e) for e in found]})
 
 
-def flag(*, actor: Any, lot: Lot, found: list[Excess]) -> list[YieldFlag]:
+def flag(*, actor: Actor, lot: Lot, found: list[Excess]) -> list[YieldFlag]:
     """Record the confirmed excesses of a harvest (called inside the harvest's transaction)."""
     flags = []
     for excess in found:
@@ -104,7 +105,7 @@ def flag(*, actor: Any, lot: Lot, found: list[Excess]) -> list[YieldFlag]:
             area_ha=excess.area.declared_area_ha,
             harvested_kg=excess.harvested_kg,
             plausible_kg=excess.plausible_kg,
-            confirmed_by=actor if getattr(actor, "pk", None) else None,
+            confirmed_by=person(actor),
         )
         audit.record(
             actor=actor,

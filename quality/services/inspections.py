@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, agency_of, person, require
 from catalog.models import Facility, Organization
 from core import audit
 from core.choices import AuditAction
@@ -31,14 +31,14 @@ def _day(day: Any) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _actor_user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def _actor_user(actor: Actor) -> Any:
+    return person(actor)
 
 
 @transaction.atomic
 def plan_inspection(
     *,
-    actor: Any,
+    actor: Actor,
     facility: Facility,
     planned_on: Any,
     template: ChecklistTemplate | None = None,
@@ -48,7 +48,7 @@ def plan_inspection(
     require(permissions.is_officer_for(actor, facility.organization))
     day = date_field("planned_on", planned_on)
     assert day is not None
-    agency = actor.agency if getattr(actor, "agency_id", None) else None
+    agency = agency_of(actor)
     if agency is None:
         agency = Organization.objects.filter(kind="agency", status="approved").order_by("pk").first()
     if agency is None:
@@ -84,7 +84,7 @@ def plan_inspection(
 @transaction.atomic
 def record_inspection(
     *,
-    actor: Any,
+    actor: Actor,
     inspection: Inspection,
     data: dict[str, Any],
     photos: list[UploadedFile] | None = None,
@@ -156,7 +156,7 @@ def record_inspection(
 
 
 @transaction.atomic
-def confirm_follow_up(*, actor: Any, inspection: Inspection, note: str = "") -> Inspection:
+def confirm_follow_up(*, actor: Actor, inspection: Inspection, note: str = "") -> Inspection:
     """The officer confirms the facility fixed what the inspection asked."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     require(permissions.is_officer_for(actor, inspection.organization))
@@ -179,7 +179,7 @@ def confirm_follow_up(*, actor: Any, inspection: Inspection, note: str = "") -> 
 @transaction.atomic
 def open_violation(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     data: dict[str, Any],
     facility: Facility | None = None,
@@ -205,7 +205,7 @@ def open_violation(
 
 @transaction.atomic
 def update_violation(
-    *, actor: Any, violation: Violation, status: str, note: str = "", fine_amount: Any = None
+    *, actor: Actor, violation: Violation, status: str, note: str = "", fine_amount: Any = None
 ) -> Violation:
     """Move a violation through its handling: handling → penalised (with the fine) → resolved, or dismissed."""
     violation = Violation.objects.select_for_update().select_related("organization").get(pk=violation.pk)

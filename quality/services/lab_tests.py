@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, person, require
 from catalog.choices import LotStatus
 from catalog.models import Facility, GrowingArea, Lot, Organization, PriorityCategory
 from core import audit
@@ -42,7 +42,7 @@ def max_level_for(analyte: Analyte, category: PriorityCategory | None) -> MaxLev
 @transaction.atomic
 def set_max_level(
     *,
-    actor: Any,
+    actor: Actor,
     analyte: Analyte,
     category: PriorityCategory | None,
     limit: Any,
@@ -95,7 +95,7 @@ def lots_to_hold(test: LabTest) -> list[Lot]:
 @transaction.atomic
 def record_lab_test(
     *,
-    actor: Any,
+    actor: Actor,
     data: dict[str, Any],
     lots: list[Lot] | None = None,
     facility: Facility | None = None,
@@ -165,7 +165,7 @@ def record_lab_test(
         facility=facility,
         growing_area=growing_area,
         notes=str(data.get("notes") or ""),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=person(actor),
     )
     if document is not None:
         check_upload(document, DOCUMENT_TYPES)
@@ -179,7 +179,7 @@ def record_lab_test(
     return test
 
 
-def _on_failure(actor: Any, test: LabTest) -> None:
+def _on_failure(actor: Actor, test: LabTest) -> None:
     reason = _("Kết quả %(analyte)s %(value)s %(unit)s vượt giới hạn %(limit)s") % {
         "analyte": test.analyte.name,
         "value": test.value.normalize(),
@@ -189,9 +189,7 @@ def _on_failure(actor: Any, test: LabTest) -> None:
     held = []
     for lot in lots_to_hold(test):
         if not LotHold.objects.filter(lot=lot, released_at__isnull=True, lab_test=test).exists():
-            hold = LotHold.objects.create(
-                lot=lot, lab_test=test, reason=reason[:255], held_by=actor if getattr(actor, "pk", None) else None
-            )
+            hold = LotHold.objects.create(lot=lot, lab_test=test, reason=reason[:255], held_by=person(actor))
             audit.record(
                 actor=actor, action=AuditAction.CREATE, instance=hold, organization_id=lot.product.organization_id
             )
@@ -218,7 +216,7 @@ def _on_failure(actor: Any, test: LabTest) -> None:
 
 
 @transaction.atomic
-def release_hold(*, actor: Any, hold: LotHold, reason: str) -> LotHold:
+def release_hold(*, actor: Actor, hold: LotHold, reason: str) -> LotHold:
     """An officer of the lot's province releases a hold (e.g. a re-test passed); the reason is required.
     Audited and ledgered (the hold's released version); the lot and the lots made from it stop showing it."""
     hold = LotHold.objects.select_for_update().select_related("lot__product__organization").get(pk=hold.pk)
@@ -229,7 +227,7 @@ def release_hold(*, actor: Any, hold: LotHold, reason: str) -> LotHold:
         raise ValidationError(_("Lô đã được giải toả."))
     before = audit.snapshot(hold)
     hold.released_at = timezone.now()
-    hold.released_by = actor if getattr(actor, "pk", None) else None
+    hold.released_by = person(actor)
     hold.release_reason = reason.strip()
     hold.save()
     pages.lots_changed([hold.lot])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets as pysecrets
 from collections.abc import Callable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import can_write, require
+from accounts.permissions import Actor, can_write, person, require
 from catalog.choices import LotStatus, OrganizationStatus
 from catalog.models import Lot, Product
 from core import audit
@@ -34,7 +33,7 @@ CHUNK = 2_000
 @transaction.atomic
 def request_batch(
     *,
-    actor: Any,
+    actor: Actor,
     product: Product,
     quantity: int,
     lot: Lot | None = None,
@@ -65,13 +64,13 @@ def request_batch(
         quantity=quantity,
         layout=layout,
         note=str(note)[:255],
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=person(actor),
     )
     audit.record(actor=actor, action=AuditAction.CREATE, instance=batch, organization_id=organization.pk)
     return batch
 
 
-def _locked_batch(batch: StampBatch, actor: Any) -> StampBatch:
+def _locked_batch(batch: StampBatch, actor: Actor) -> StampBatch:
     batch = (
         StampBatch.objects.select_for_update(of=("self",))
         .select_related("organization", "product", "lot")
@@ -100,7 +99,7 @@ def _new_serials(gtin: str, count: int) -> list[str]:
 
 
 def approve_batch(
-    *, actor: Any, batch: StampBatch, reason: str = "", progress: Callable[[int, int], None] | None = None
+    *, actor: Actor, batch: StampBatch, reason: str = "", progress: Callable[[int, int], None] | None = None
 ) -> StampBatch:
     """An agency officer of the province approves a requested batch: serials and check codes are issued.
 
@@ -129,7 +128,7 @@ def approve_batch(
                 progress(min(start + CHUNK, len(serials)), len(serials))
         before = audit.snapshot(batch)
         batch.status = BatchStatus.APPROVED
-        batch.decided_by = actor if getattr(actor, "pk", None) else None
+        batch.decided_by = person(actor)
         batch.decided_at = timezone.now()
         batch.decision_reason = reason
         batch.save()
@@ -149,7 +148,7 @@ def approve_batch(
 
 
 @transaction.atomic
-def reject_batch(*, actor: Any, batch: StampBatch, reason: str) -> StampBatch:
+def reject_batch(*, actor: Actor, batch: StampBatch, reason: str) -> StampBatch:
     batch = _locked_batch(batch, actor)
     if batch.status != BatchStatus.REQUESTED:
         raise ValidationError(_("Lô tem này không ở trạng thái chờ duyệt."))
@@ -157,7 +156,7 @@ def reject_batch(*, actor: Any, batch: StampBatch, reason: str) -> StampBatch:
         raise ValidationError({"reason": [_("Cần nêu lý do từ chối.")]})
     before = audit.snapshot(batch)
     batch.status = BatchStatus.REJECTED
-    batch.decided_by = actor if getattr(actor, "pk", None) else None
+    batch.decided_by = person(actor)
     batch.decided_at = timezone.now()
     batch.decision_reason = reason
     batch.save()
@@ -172,7 +171,7 @@ def reject_batch(*, actor: Any, batch: StampBatch, reason: str) -> StampBatch:
     return batch
 
 
-def revoke_batch(*, actor: Any, batch: StampBatch, reason: str) -> StampBatch:
+def revoke_batch(*, actor: Actor, batch: StampBatch, reason: str) -> StampBatch:
     """An officer revokes an approved batch (lost or stolen rolls): its serials then show as invalid."""
     with transaction.atomic():
         batch = _locked_batch(batch, actor)
@@ -197,7 +196,7 @@ def revoke_batch(*, actor: Any, batch: StampBatch, reason: str) -> StampBatch:
     return batch
 
 
-def mark_printed(*, actor: Any, batch: StampBatch) -> StampBatch:
+def mark_printed(*, actor: Actor, batch: StampBatch) -> StampBatch:
     """The producer confirms the labels are printed: the plain check codes are erased from the server."""
     with transaction.atomic():
         batch = StampBatch.objects.select_for_update(of=("self",)).select_related("organization").get(pk=batch.pk)
