@@ -172,3 +172,15 @@ def replay(*, actor: Actor, record: PortalRecord) -> PortalRecord:
     audit.record(actor=actor, action="update", instance=record, before=before, reason="replay")
     deliver_job.enqueue(record.pk)
     return record
+
+
+@transaction.atomic
+def queue_waiting() -> int:
+    """A delivery job for every record still waiting (queued, or retrying and due); how many."""
+    waiting = PortalRecord.objects.filter(status__in=(PortalStatus.QUEUED, PortalStatus.RETRYING)).values_list(
+        "pk", flat=True
+    )
+    pks = list(waiting)
+    for pk in pks:
+        deliver_job.enqueue(pk)
+    return len(pks)

@@ -84,3 +84,19 @@ def test_an_unreachable_portal_dead_letters_the_record(settings, officer, organi
     replay(actor=officer, record=record)
     record.refresh_from_db()
     assert (record.status, record.attempts) == ("queued", 0)
+
+
+def test_records_queued_without_an_endpoint_are_sent_once_it_is_set(settings, officer, organization):
+    from django.core.management import CommandError, call_command
+
+    settings.TRUYXUAT_NATIONAL_PORTAL_URL = ""
+    enqueue_published(actor=officer, instance=organization)
+    run_jobs(until=_later())
+    assert PortalRecord.objects.get().status == "queued"
+    with pytest.raises(CommandError, match="TRUYXUAT_NATIONAL_PORTAL_URL"):
+        call_command("national", "send")
+    with StandIn() as server:
+        settings.TRUYXUAT_NATIONAL_PORTAL_URL = server.url
+        call_command("national", "send")
+        run_jobs(until=_later())
+        assert PortalRecord.objects.get().status == "accepted" and len(server.records()) == 1
