@@ -339,3 +339,29 @@ def test_a_compressed_link_names_its_uncompressed_form(client, keys):
     assert r.status_code == 200
     assert r["Link"].endswith(f', <{BASE}{path}>; rel="owl:sameAs"')
     assert client.get(path)["Link"].count("owl:sameAs") == 0
+
+
+def test_recall_status_asked_of_every_key_type(client, keys, django_capture_on_commit_callbacks):
+    """`?linkType=gs1:recallStatus` (GET and HEAD) of each key type: a key naming a registered lot (the lot, an item,
+    an unknown serial of the lot) goes to its lot's recall status, `#thu-hoi` once recalled; a key without a lot (a
+    product, a GLN, an SSCC) has no such link and goes to its default link, as the resolver standard says of any
+    link type a key lacks."""
+    lot_keys = {"lot", "item", "item without lot", "unknown serial"}
+
+    def answers() -> dict[str, tuple[int, str]]:
+        out = {}
+        for kind in KINDS:
+            path = keys["paths"][kind] + "?linkType=gs1:recallStatus"
+            got, head = client.get(path), client.head(path)
+            assert (head.status_code, head["Location"]) == (got.status_code, got["Location"]), kind
+            out[kind] = (got.status_code, got["Location"])
+        return out
+
+    default = {kind: client.get(keys["paths"][kind] + "?linkType=all").json()["linkset"][0] for kind in KINDS}
+    default = {kind: entry[GS1 + "defaultLink"][0]["href"] for kind, entry in default.items()}
+    assert answers() == {kind: (307, default[kind]) for kind in KINDS}
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.recall_lot(actor=keys["officer"], lot=keys["lot"], reason="Nấm mốc vượt giới hạn")
+    recalled = answers()
+    assert {kind for kind, (_s, where) in recalled.items() if where.endswith("#thu-hoi")} == lot_keys
+    assert recalled == {kind: (307, default[kind] + ("#thu-hoi" if kind in lot_keys else "")) for kind in KINDS}
