@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import SYSTEM, require
+from accounts.permissions import SYSTEM, Actor, require
 from catalog.models import Organization
 from complaints.models import ComplaintCase
 from core import audit
@@ -40,8 +40,7 @@ OPEN_STATUSES = ("new", "in_progress")
 
 
 def response_days(kind: str) -> int:
-    days = getattr(settings, "TRUYXUAT_COMPLAINT_RESPONSE_DAYS", {}) or {}
-    return int(days.get(kind, DEFAULT_DAYS.get(kind, 5)))
+    return int(settings.TRUYXUAT_COMPLAINT_RESPONSE_DAYS.get(kind, DEFAULT_DAYS.get(kind, 5)))
 
 
 def agency_for(org: Organization) -> Organization | None:
@@ -139,7 +138,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
     return count
 
 
-def _escalate(actor: Any, pk: int, now: dt.datetime) -> ComplaintCase | None:
+def _escalate(actor: Actor, pk: int, now: dt.datetime) -> ComplaintCase | None:
     """Mark one overdue, unanswered case escalated and tell the producer and the agency; None when it is not
     (any more) due for escalation. Runs inside the caller's transaction."""
     case = (
@@ -188,7 +187,7 @@ def _escalate(actor: Any, pk: int, now: dt.datetime) -> ComplaintCase | None:
 
 
 @transaction.atomic
-def escalate(*, actor: Any, case: ComplaintCase, now: dt.datetime | None = None) -> ComplaintCase:
+def escalate(*, actor: Actor, case: ComplaintCase, now: dt.datetime | None = None) -> ComplaintCase:
     """An officer of the province escalates one overdue, unanswered case from the queue (as the cron job does)."""
     current = ComplaintCase.objects.select_related("feedback__organization").get(pk=case.pk)
     require(permissions.is_officer_for(actor, current.feedback.organization))
@@ -204,7 +203,7 @@ def escalate(*, actor: Any, case: ComplaintCase, now: dt.datetime | None = None)
 
 
 @transaction.atomic
-def view_contact(*, actor: Any, case: ComplaintCase) -> dict[str, str]:
+def view_contact(*, actor: Actor, case: ComplaintCase) -> dict[str, str]:
     """The complainant's contact for the officer handling the case; every view is written to the audit log."""
     current = ComplaintCase.objects.select_related("feedback__organization").get(pk=case.pk)
     fb = current.feedback
@@ -228,7 +227,7 @@ def view_contact(*, actor: Any, case: ComplaintCase) -> dict[str, str]:
 
 @transaction.atomic
 def link_case(
-    *, actor: Any, case: ComplaintCase, inspection: Inspection | None = None, recall: Recall | None = None
+    *, actor: Actor, case: ComplaintCase, inspection: Inspection | None = None, recall: Recall | None = None
 ) -> ComplaintCase:
     """An officer links a complaint to the inspection or the recall it led to."""
     case = (
