@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -12,6 +11,7 @@ from ninja.pagination import paginate
 from catalog import selectors
 from catalog.models import Lot, Organization, Product
 from core.params import BoundedPageNumberPagination
+from quality.selectors import hold_facts, safety_statuses
 
 router = Router(tags=["catalog"])
 
@@ -117,8 +117,6 @@ def product_out(product: Product) -> dict[str, Any]:
 
 
 def _hold_out(hold: Any, link: str) -> dict[str, Any]:
-    from quality.selectors import hold_facts
-
     facts = hold_facts(hold)
     test = facts["test"]
     return {
@@ -143,11 +141,7 @@ def _hold_out(hold: Any, link: str) -> dict[str, Any]:
 
 def lots_out(lots: list[Lot]) -> list[dict[str, Any]]:
     """A page of lots with their safety status (holds: one query, and one genealogy walk while a lot is held)."""
-    statuses: dict[int, tuple[str, Any]] = {}
-    if apps.is_installed("quality"):
-        from quality.selectors import safety_statuses
-
-        statuses = safety_statuses(lots)
+    statuses: dict[int, tuple[str, Any]] = safety_statuses(lots)
     out = []
     for lot in lots:
         row = lot_out(lot)

@@ -32,6 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from core import generations
+from quality.models import LabTest
 
 log = logging.getLogger(__name__)
 PAGE_TIMEOUT = 60
@@ -165,7 +166,6 @@ def _on_lots_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_
 
 
 def connect() -> None:
-    from django.apps import apps
 
     from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 
@@ -180,7 +180,5 @@ def connect() -> None:
         owned: tuple[type[Any], ...] = (Certificate, GrowingArea)
         for model in owned:
             signal.connect(_on_owned, sender=model, dispatch_uid=f"portal-{name}-{model.__name__}")
-    if apps.is_installed("quality"):
-        test = apps.get_model("quality", "LabTest")
-        post_save.connect(_on_owned, sender=test, dispatch_uid="portal-quality-LabTest")
-        m2m_changed.connect(_on_lots_changed, sender=test.lots.through, dispatch_uid="portal-labtest-lots")
+    post_save.connect(_on_owned, sender=LabTest, dispatch_uid="portal-quality-LabTest")
+    m2m_changed.connect(_on_lots_changed, sender=LabTest.lots.through, dispatch_uid="portal-labtest-lots")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Facility, Lot, Organization
 from catalog.selectors import digital_link
+from core.errors import NotFound
+from events.models import Event, EventEpc
+from events.trace import trace
 from gs1.identifiers import InvalidIdentifier, parse_key
 
 BIZ_STEPS = {
@@ -69,15 +71,6 @@ def _gln(location: str) -> str | None:
 
 def timeline(lot: Lot) -> list[dict[str, Any]]:
     """Steps from growing area to shop (the lot and its inputs), oldest first; empty without EPCIS events."""
-    if not apps.is_installed("events"):
-        return []
-    try:
-        from events.models import Event
-        from events.trace import trace
-    except ImportError:
-        return []
-    from core.errors import NotFound
-
     try:
         # Backward: how this lot came to be (its inputs and its own steps), not what was later made from it.
         result = trace(digital_link(lot.product.gtin, lot.lot_code), direction="backward")
@@ -88,8 +81,6 @@ def timeline(lot: Lot) -> list[dict[str, Any]]:
     )
     # An event that mentions the traced lots only as inputs consumed them (one step forward, TCVN 12850):
     # say so rather than naming its own step (a transformation's commissioning is the new lot's harvest).
-    from events.models import EventEpc
-
     keys = [n["key"] for n in result.lots]
     roles: dict[int, set[int]] = {}
     for event_pk, role in EventEpc.objects.filter(event_id__in=[e.pk for e in events], key__key__in=keys).values_list(

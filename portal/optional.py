@@ -1,20 +1,20 @@
-"""Reads from apps that may not be installed on every node (lab tests, recalls, EPCIS): absent means empty."""
+"""What a lot's public page reads from quality and recalls: lab results, the recall notice, holds."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 
 from catalog.models import Lot
+from catalog.selectors import PUBLIC_LOT_STATUSES, digital_link
+from core.models import AuditEntry
+from quality import selectors as quality
+from quality.selectors import hold_facts, lab_results_for_lot, public_holds, upstream_holds
+from recalls.selectors import recall_notice_for_lot
 
 
 def lab_tests(lot: Lot) -> list[Any]:
-    if not apps.is_installed("quality"):
-        return []
-    from quality.selectors import lab_results_for_lot
-
     return list(lab_results_for_lot(lot)[:50])
 
 
@@ -25,14 +25,9 @@ def recall_notice(lot: Lot) -> dict[str, Any] | None:
     """
     if lot.status != "recalled":
         return None
-    if apps.is_installed("recalls"):
-        from recalls.selectors import recall_notice_for_lot
-
-        notice = recall_notice_for_lot(lot)
-        if notice:
-            return notice
-    from core.models import AuditEntry
-
+    notice = recall_notice_for_lot(lot)
+    if notice:
+        return notice
     entry = (
         AuditEntry.objects.filter(object_type="catalog.lot", object_id=str(lot.pk), action="recall")
         .order_by("-at")
@@ -47,12 +42,8 @@ def recall_notice(lot: Lot) -> dict[str, Any] | None:
 
 
 def with_hold_flag(lots: QuerySet[Lot]) -> QuerySet[Lot]:
-    """Lots annotated `on_hold` for the public lists ("Đang tạm giữ"); unchanged without the quality app."""
-    if not apps.is_installed("quality"):
-        return lots
-    from quality.selectors import with_hold_flag as flag
-
-    return flag(lots)
+    """Lots annotated `on_hold` for the public lists ("Đang tạm giữ")."""
+    return quality.with_hold_flag(lots)
 
 
 def holds(lot: Lot) -> dict[str, Any]:
@@ -62,11 +53,6 @@ def holds(lot: Lot) -> dict[str, Any]:
     out: dict[str, Any] = {"safety_status": "ok", "hold": None, "upstream_holds": []}
     if lot.status == "recalled":
         return {**out, "safety_status": "recalled"}
-    if not apps.is_installed("quality"):
-        return out
-    from catalog.selectors import PUBLIC_LOT_STATUSES, digital_link
-    from quality.selectors import hold_facts, public_holds, upstream_holds
-
     holds = list(public_holds())  # one query; usually empty, and then nothing more is read
     own = next((h for h in holds if h.lot_id == lot.pk), None)
     if own is not None:

@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,6 +20,9 @@ from django.utils.translation import gettext as _
 from catalog.choices import LotStatus
 from catalog.models import Lot
 from core.numbers import format_number
+from events.graph import reach
+from events.models import EpcKey
+from gs1.identifiers import lot_key
 from quality.choices import CLOSED_HANDLING, InspectionStatus
 from quality.models import Inspection, LabTest, LotHold, Violation
 
@@ -131,15 +133,11 @@ def hold_facts(hold: LotHold) -> dict[str, Any]:
 
 
 def _lot_key(lot: Lot) -> str:
-    from gs1.identifiers import lot_key
-
     return lot_key(lot.product.gtin, lot.lot_code)
 
 
 def _key_ids(lots: list[Lot]) -> dict[int, int]:
     """{EpcKey id: lot id} of these lots (by their canonical key, or linked to them)."""
-    from events.models import EpcKey
-
     by_key = {_lot_key(lot): lot.pk for lot in lots}
     rows = EpcKey.objects.filter(Q(key__in=list(by_key)) | Q(lot__in=[lot.pk for lot in lots]))
     return {pk: lot_id or by_key[key] for pk, key, lot_id in rows.values_list("pk", "key", "lot_id")}
@@ -149,10 +147,8 @@ def upstream_holds(lot: Lot, holds: list[LotHold] | None = None) -> list[LotHold
     """Active public holds (`holds`, else `public_holds()`) on lots upstream of `lot` (it was made from or packed
     with them), nearest first. One backward walk of the genealogy, and only while some lot is held."""
     holds = [h for h in (public_holds() if holds is None else holds) if h.lot_id != lot.pk]
-    if not holds or lot.status == LotStatus.RECALLED or not apps.is_installed("events"):
+    if not holds or lot.status == LotStatus.RECALLED:
         return []
-    from events.graph import reach
-
     roots = list(_key_ids([lot]))
     if not roots:
         return []
@@ -174,9 +170,7 @@ def safety_statuses(lots: list[Lot]) -> dict[int, tuple[str, LotHold | None]]:
     for hold in holds:
         own.setdefault(hold.lot_id, hold)
     downstream: set[int] = set()
-    if holds and apps.is_installed("events"):
-        from events.graph import reach
-
+    if holds:
         held_keys = _key_ids([h.lot for h in holds])
         candidates = {k: v for k, v in _key_ids(lots).items() if v not in own}
         if held_keys and candidates:

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +19,14 @@ from vietnam_provinces import Ward, WardCode
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
 from catalog.models import Certificate, Lot, Organization, PriorityCategory, Product
+from complaints.selectors import overdue_cases
+from events.models import Event
+from feedback.models import Feedback
 from quality.choices import CLOSED_HANDLING, InspectionStatus
 from quality.models import Inspection, LabTest, Violation
 from recalls.choices import RecallStatus
 from recalls.models import Recall
+from stamps.models import Scan, Stamp
 
 Progress = Callable[[int, str], None]
 
@@ -187,16 +190,12 @@ def figures(
 
 
 def _stamps(t0: dt.datetime, t1: dt.datetime, ward_code: int | None, category: str | None) -> dict[str, int]:
-    if not apps.is_installed("stamps"):
-        return {"issued": 0, "scans": 0}
-    stamp_model = apps.get_model("stamps", "Stamp")
-    scan_model = apps.get_model("stamps", "Scan")
-    stamps = stamp_model.objects.filter(
+    stamps = Stamp.objects.filter(
         batch__status__in=["approved", "printed"], batch__decided_at__gte=t0, batch__decided_at__lt=t1
     ).filter(_org_q("batch__organization__", ward_code))
     if category:
         stamps = stamps.filter(batch__product__category__code=category)
-    scans = scan_model.objects.filter(at__gte=t0, at__lt=t1)
+    scans = Scan.objects.filter(at__gte=t0, at__lt=t1)
     if ward_code or category:
         gtins = Product.objects.filter(_org_q("organization__", ward_code))
         if category:
@@ -206,8 +205,6 @@ def _stamps(t0: dt.datetime, t1: dt.datetime, ward_code: int | None, category: s
 
 
 def _events(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str, int]:
-    from events.models import Event
-
     qs = Event.objects.filter(event_time__gte=t0, event_time__lt=t1)
     if ward_code:
         qs = qs.filter(organization__ward_code=ward_code)
@@ -215,20 +212,14 @@ def _events(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str
 
 
 def _complaints(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str, int]:
-    if not apps.is_installed("feedback"):
-        return {"received": 0, "complaints": 0, "answered": 0, "overdue": 0}
-    model = apps.get_model("feedback", "Feedback")
-    qs = model.objects.filter(created_at__gte=t0, created_at__lt=t1).filter(_org_q("organization__", ward_code))
+    qs = Feedback.objects.filter(created_at__gte=t0, created_at__lt=t1).filter(_org_q("organization__", ward_code))
     out = {
         "received": qs.count(),
         "complaints": qs.exclude(kind="feedback").count(),
         "answered": qs.filter(status__in=["answered", "closed"]).count(),
         "overdue": 0,
     }
-    if apps.is_installed("complaints"):
-        from complaints.selectors import overdue_cases
-
-        out["overdue"] = overdue_cases(None).filter(_org_q("feedback__organization__", ward_code)).count()
+    out["overdue"] = overdue_cases(None).filter(_org_q("feedback__organization__", ward_code)).count()
     return out
 
 

@@ -15,9 +15,11 @@ from catalog.selectors import certificates_for_lot
 from catalog.services import missing_for_publication
 from core.choices import AuditAction
 from core.models import AuditEntry
+from quality.selectors import active_holds
 from reviews.choices import Decision, DocumentKind
 from reviews.models import RegistrationDocument, Review
 from reviews.subjects import MASTER_DATA_MODELS, stamp_batch_model
+from rules.selectors import decisions_for
 
 MASTER_DATA_TYPES = tuple(m._meta.label_lower for m in MASTER_DATA_MODELS)
 
@@ -183,12 +185,6 @@ def evidence(subject: Model) -> dict[str, Any]:
 
 def rule_decisions_for(lot: Lot) -> list[dict[str, Any]]:
     """Rule decisions about a lot ("smart contract" checks, each a ledger leaf), newest first."""
-    from django.apps import apps
-
-    if not apps.is_installed("rules"):
-        return []
-    from rules.selectors import decisions_for
-
     return [
         {
             "rule": f"{d.rule} v{d.version}",
@@ -219,7 +215,6 @@ def lot_state(subject: Model) -> dict[str, Any] | None:
     """A lot's own state for the badge beside it: its status label and whether a hold or a recall makes it bad."""
     if not isinstance(subject, Lot):
         return None
-    from quality.selectors import active_holds
 
     held = subject.status != LotStatus.RECALLED and active_holds(subject).exists()
     return {

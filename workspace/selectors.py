@@ -16,10 +16,15 @@ from catalog.models import Certificate, GrowingArea, Lot, Organization, Product
 from catalog.services import missing_for_publication
 from diary.choices import Activity
 from diary.models import DiaryEntry
+from feedback.choices import FeedbackStatus
+from feedback.selectors import for_organization
 from logistics.choices import ShipmentStatus
 from logistics.selectors import pending_receipts, shipments_for
+from notifications.selectors import unread_for
 from rules.definitions import BY_CODE
 from rules.models import RuleDecision
+from stamps.choices import BatchStatus
+from stamps.models import Scan, StampBatch
 
 EXPIRY_WARNING_DAYS = 60
 LIST_LIMIT = 10  # rows of each kind of to-do on the dashboard; the full lists are one tap away
@@ -187,11 +192,6 @@ def draft_lots(org: Organization, blocked: list[BlockedLot]) -> tuple[list[Lot],
 
 def stamps_to_print(org: Organization) -> list[Any]:
     """Approved stamp batches whose label sheet has not been printed yet."""
-    try:
-        from stamps.choices import BatchStatus
-        from stamps.models import StampBatch
-    except ImportError:  # the stamps app is not installed on this node
-        return []
     return list(
         StampBatch.objects.filter(organization=org, status=BatchStatus.APPROVED, printed_at__isnull=True)
         .select_related("product", "lot")
@@ -201,10 +201,6 @@ def stamps_to_print(org: Organization) -> list[Any]:
 
 def unread_notifications(user: Any) -> tuple[list[Any], int]:
     """The user's newest unread, undismissed notifications and how many there are."""
-    try:
-        from notifications.selectors import unread_for
-    except ImportError:
-        return [], 0
     rows = list(unread_for(user)[: LIST_LIMIT + 1])
     if len(rows) <= LIST_LIMIT:
         return rows, len(rows)
@@ -227,13 +223,7 @@ def attention(org: Organization, user: Any) -> Attention:
     )
     if all(step.done for step in out.steps):
         out.steps = []
-    try:
-        from feedback.choices import FeedbackStatus
-        from feedback.selectors import for_organization
-
-        out.new_feedback = list(for_organization(org).filter(status=FeedbackStatus.NEW)[:20])
-    except ImportError:  # the feedback app is not installed on this node
-        pass
+    out.new_feedback = list(for_organization(org).filter(status=FeedbackStatus.NEW)[:20])
     out.notifications, out.unread_notifications = unread_notifications(user)
     return out
 
@@ -252,10 +242,6 @@ def lots_per_month(org: Organization, months: int = 12) -> list[tuple[str, int]]
 
 def scans_per_month(org: Organization, months: int = 12) -> list[tuple[str, int]]:
     starts = months_back(timezone.localdate(), months)
-    try:
-        from stamps.models import Scan
-    except ImportError:
-        return [(f"{m:%m/%y}", 0) for m in starts]
     since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time()))
     gtins = list(org.products.values_list("gtin", flat=True))
     rows = (
