@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from iot import broker, conf, ingest
 from iot.models import Device
@@ -77,8 +77,16 @@ class Bridge:
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
         self.queue.append((message.topic, message.payload, message.mid))
 
-    def start(self) -> Bridge:
-        self.client.connect(self.host, self.port, keepalive=30)
+    def start(self, wait: float = 30.0) -> Bridge:
+        deadline = time.monotonic() + wait
+        while True:  # the broker may be starting beside us (`truyxuat serve`)
+            try:
+                self.client.connect(self.host, self.port, keepalive=30)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         self.client.loop_start()
         self._thread = threading.Thread(target=self.run, name="iot-bridge", daemon=True)
         self._thread.start()
@@ -102,7 +110,7 @@ class Bridge:
                 taken = [self.queue.popleft() for _i in range(min(self.batch, len(self.queue)))]
                 self.flush(taken)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection (a test database must be droppable afterwards)
 
     def _device(self, identifier: str) -> Device | None:
         if identifier not in self._devices:

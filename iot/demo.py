@@ -1,5 +1,5 @@
 """The demo province's sensors: the coffee cooperative's drying yard (a field station) and the cold room of the
-slaughterhouse (a cold-room sensor with its 0–4 °C threshold), each with a week of readings every 5 minutes (one
+slaughterhouse (a cold-room sensor with its 0–4 °C threshold), each with a week of readings every 10 minutes (one
 night the cold-room door was left open for 40 minutes); and the devices `truyxuat iot simulate` drives.
 Idempotent: devices that exist keep their readings."""
 
@@ -30,8 +30,8 @@ COLD_ROOM = "Kho lạnh Hòa Bình"
 def _week(role: str, now: dt.datetime, rng: random.Random) -> list[Sample]:
     start = (now - dt.timedelta(days=7)).replace(second=0, microsecond=0)
     out = []
-    for i in range(7 * 24 * 12):
-        when = start + dt.timedelta(minutes=5 * i)
+    for i in range(7 * 24 * 6):
+        when = start + dt.timedelta(minutes=10 * i)
         hour = (when.hour + 7) % 24 + when.minute / 60  # local time in Vietnam
         sun = max(0.0, math.sin(math.pi * (hour - 6) / 12))
         if role == "yard":
@@ -41,7 +41,7 @@ def _week(role: str, now: dt.datetime, rng: random.Random) -> list[Sample]:
                 "illuminance": 80000 * sun * rng.uniform(0.6, 1.0),
             }
         else:
-            door = i in range(5 * 288 + 250, 5 * 288 + 258)  # day 5, ~20:50 local: 40 minutes
+            door = i in range(5 * 144 + 125, 5 * 144 + 129)  # day 5, ~20:50 local: 40 minutes
             values = {
                 "temperature": (6.5 if door else 2.5 + 0.6 * math.sin(i / 7)) + rng.uniform(-0.2, 0.2),
                 "relative_humidity": 86 + rng.uniform(-2, 2),

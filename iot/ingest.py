@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.permissions import Actor
 from core import audit
 from core.choices import AuditAction
 from iot import conf
@@ -128,7 +129,7 @@ def _adapter() -> Any:
 @transaction.atomic
 def store(
     *,
-    actor: Any,
+    actor: Actor,
     groups: dict[int, tuple[Device, list[Sample]]],
     battery: dict[str | None, float] | None = None,
     live: bool = False,

@@ -46,7 +46,11 @@ def window_stats(device_id: int, quantity: int, start: dt.datetime, end: dt.date
         row = Aggregate.objects.filter(
             device_id=device_id, quantity=quantity, bucket="h", start__gte=whole_from, start__lt=whole_to
         ).aggregate(
-            lo=Min("min"), hi=Max("max"), total=Sum(F("mean") * F("count")), n=Sum("count"), first=Min("start"),
+            lo=Min("min"),
+            hi=Max("max"),
+            total=Sum(F("mean") * F("count")),
+            n=Sum("count"),
+            first=Min("start"),
             last=Max("start"),
         )
         if row["n"]:

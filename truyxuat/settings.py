@@ -413,3 +413,21 @@ TRUYXUAT_COMPLAINT_RESPONSE_DAYS = {
 # The portal takes a consumer's address (scan records, rate limits) from the first X-Forwarded-For hop: only behind
 # a proxy that sets it (otherwise anyone could claim any address).
 TRUYXUAT_TRUST_X_FORWARDED_FOR = _env_bool("TRUYXUAT_TRUST_X_FORWARDED_FOR")
+
+# --- sensors (issue 21: iot/) ---------------------------------------------------------------------------------------
+# Raw readings are kept RAW_DAYS days, per-minute aggregates MINUTE_DAYS days, hourly ones for ever (the maintenance
+# job). A reading older than MAX_PAST_DAYS or more than MAX_FUTURE_SECONDS ahead is refused; a device clock off by
+# more than SKEW_SECONDS is flagged on the reading.
+TRUYXUAT_IOT_RAW_DAYS = int(os.environ.get("TRUYXUAT_IOT_RAW_DAYS", "30"))
+TRUYXUAT_IOT_MINUTE_DAYS = int(os.environ.get("TRUYXUAT_IOT_MINUTE_DAYS", "90"))
+TRUYXUAT_IOT_MAX_PAST_DAYS = int(os.environ.get("TRUYXUAT_IOT_MAX_PAST_DAYS", "45"))
+TRUYXUAT_IOT_MAX_FUTURE_SECONDS = int(os.environ.get("TRUYXUAT_IOT_MAX_FUTURE_SECONDS", "300"))
+TRUYXUAT_IOT_SKEW_SECONDS = int(os.environ.get("TRUYXUAT_IOT_SKEW_SECONDS", "120"))
+# MQTT: the broker devices publish to and the bridge (`truyxuat iot bridge`) subscribes at; the directory where the
+# platform writes the broker's password and ACL files from the device registry (Mosquitto's password_file and
+# acl_file; `truyxuat iot broker` runs one with them). `truyxuat serve` starts both beside the server when
+# MQTT_AUTOSTART (default: with TRUYXUAT_DEMO, i.e. `make run`) and Mosquitto is installed.
+TRUYXUAT_MQTT_HOST = os.environ.get("TRUYXUAT_MQTT_HOST", "127.0.0.1")
+TRUYXUAT_MQTT_PORT = int(os.environ.get("TRUYXUAT_MQTT_PORT", "1883"))
+TRUYXUAT_MQTT_DIR = Path(os.environ.get("TRUYXUAT_MQTT_DIR", DATA_DIR / "mqtt")).resolve()
+TRUYXUAT_MQTT_AUTOSTART = _env_bool("TRUYXUAT_MQTT_AUTOSTART", TRUYXUAT_DEMO)

@@ -10,7 +10,8 @@ database (Django still addresses rows by id, which stays unique through its sequ
 from django.db import migrations
 
 CREATE = """
-ALTER TABLE iot_reading RENAME TO iot_reading_plain;
+DROP TABLE iot_reading;
+CREATE SEQUENCE iot_reading_id_seq;
 CREATE TABLE iot_reading (
     id bigint NOT NULL DEFAULT nextval('iot_reading_id_seq'),
     device_id bigint NOT NULL REFERENCES iot_device (id) DEFERRABLE INITIALLY DEFERRED,
@@ -23,7 +24,6 @@ CREATE TABLE iot_reading (
     CONSTRAINT iot_reading_once UNIQUE (device_id, quantity, time)
 ) PARTITION BY RANGE (time);
 ALTER SEQUENCE iot_reading_id_seq OWNED BY iot_reading.id;
-DROP TABLE iot_reading_plain;
 CREATE TABLE iot_reading_default PARTITION OF iot_reading DEFAULT;
 """
 

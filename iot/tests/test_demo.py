@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_sensors_week_and_excursion():
     OrganizationFactory(tax_code=COFFEE_COOP)
     FacilityFactory(name=COLD_ROOM, kind="cold_store")
-    assert build_demo_sensors(log=lambda _line: None) == 7 * 288 * 5
+    assert build_demo_sensors(log=lambda _line: None) == 7 * 144 * 5
     assert build_demo_sensors(log=lambda _line: None) == 0
-    assert Reading.objects.count() == 7 * 288 * 5
+    assert Reading.objects.count() == 7 * 144 * 5
     hours = Reading.objects.annotate(h=TruncHour("time")).values_list("device", "quantity", "h").distinct()
     assert Aggregate.objects.filter(bucket="h").count() == len(set(hours))
     door = Excursion.objects.get()

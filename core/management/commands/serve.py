@@ -7,6 +7,7 @@ process dies, `--parent-pid`)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from typing import Any
@@ -61,9 +62,12 @@ class Command(BaseCommand):
         self.stdout.write(f"truyxuat: http://{bind}/ ({options['workers']} workers × {options['threads']} threads)")
         self.stdout.flush()
         worker = None if options["no_worker"] else start_worker()
+        sensors = start_sensors()
         try:
             self._serve(Server, Interfaces, options)
         finally:
+            for process in sensors:
+                stop_worker(process, timeout=5)
             if worker is not None:
                 stop_worker(worker)
 
@@ -82,6 +86,17 @@ class Command(BaseCommand):
             respawn_failed_workers=True,  # as gunicorn's arbiter did: a worker that dies is replaced
             workers_kill_timeout=30,  # a worker that does not stop within 30 s of a shutdown is killed
         ).serve()
+
+
+def start_sensors() -> list[subprocess.Popen[bytes]]:
+    """Mosquitto (`truyxuat iot broker`) and the MQTT bridge (`truyxuat iot bridge`) beside the server, when
+    TRUYXUAT_MQTT_AUTOSTART and Mosquitto is installed (`make run`); nothing otherwise."""
+    from django.conf import settings
+
+    if not settings.TRUYXUAT_MQTT_AUTOSTART or not (shutil.which("mosquitto") or os.path.exists("/usr/sbin/mosquitto")):
+        return []
+    command = [sys.executable, "-m", "truyxuat.manage", "iot"]
+    return [subprocess.Popen([*command, "broker"]), subprocess.Popen([*command, "bridge"])]
 
 
 def start_worker() -> subprocess.Popen[bytes]:

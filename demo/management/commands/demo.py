@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.catalog import DemoBuilder, DemoRefused
 from demo.data import USERS
 from demo.diary import build_demo_diary
+from iot.demo import build_demo_sensors
 from demo.events import build_event_chains
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         )
         entries = build_demo_diary(log=lambda line: self.stdout.write(line))
         self.stdout.write(f"Nhật ký điện tử / Farm diary: {entries} mục mới / new entries.")
+        build_demo_sensors(log=lambda line: self.stdout.write(line))
         self.stdout.write("Tài khoản demo / Demo logins:")
         for username, password, name, role, _org in USERS:
             self.stdout.write(f"  {role:<7} {username:<18} {password:<22} ({name})")
