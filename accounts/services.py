@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import ApiToken, TokenScope, User
 from accounts.permissions import Actor, person
+from catalog.choices import OrganizationStatus
+from catalog.models import Organization
+from catalog.services import register_organization
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
@@ -35,7 +38,6 @@ def hash_token(token: str) -> str:
 @transaction.atomic
 def sign_up_producer(*, user_data: dict[str, Any], password: str, organization_data: dict[str, Any]) -> User:
     """Create the person's account and register their organisation (pending), all or nothing."""
-    from catalog.services import register_organization
 
     user = User(
         username=user_data["username"],
@@ -112,8 +114,6 @@ def create_api_token(
     Only a person may do it (the owner of an approved organisation, a platform admin, the operator at the
     command line), never a token; the organisation must be approved and under its cap of active tokens.
     """
-    from catalog.choices import OrganizationStatus
-    from catalog.models import Organization
 
     if getattr(actor, "is_token", False):  # a token's machine client (accounts.permissions.TokenActor)
         raise TokenCannotCreateTokens()
@@ -229,7 +229,6 @@ _token_queries: dict[tuple[str, str], tuple[str, Any, Any]] = {}
 
 def _token_query() -> tuple[str, Any, Any]:
     """The token-and-organisation join, with what turns its row into model instances (per connection)."""
-    from catalog.models import Organization
 
     key = (connection.alias, connection.vendor)
     if key not in _token_queries:
@@ -247,7 +246,6 @@ def _token_query() -> tuple[str, Any, Any]:
 
 def _read_token(token_hash: str) -> ApiToken | None:
     """The unrevoked, unexpired token with this hash and its organisation (as `select_related` would give them)."""
-    from catalog.models import Organization
 
     sql, (t_cols, t_names, t_exprs, t_conv), (_o_cols, o_names, o_exprs, o_conv) = _token_query()
     with connection.cursor() as cursor:

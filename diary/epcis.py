@@ -22,6 +22,7 @@ from catalog.models import Facility, GrowingArea, Lot, Organization
 from diary.activities import DIARY_NS, DIARY_PREFIX
 from events.epcis import CONTEXT_URL
 from events.epcis.cbv import FARM_BIZSTEPS, farm_step_uri
+from events.services import capture_events
 from gs1.identifiers import GS1Key, digital_link
 
 CONTEXT: list[Any] = [CONTEXT_URL, {DIARY_PREFIX: DIARY_NS}]
@@ -86,7 +87,6 @@ def parties(kind: str, org: Organization | None, fallback: str | None = None) ->
 
 def capture(*, actor: Actor, organization: Organization, events: list[dict[str, Any]], source: str) -> list[str]:
     """Capture `events` (all or nothing, inside the caller's transaction) and return their eventIDs."""
-    from events.services import capture_events
 
     capture_events(actor=actor, organization=organization, events=events, context=CONTEXT, source=source)
     return [e["eventID"] for e in events]

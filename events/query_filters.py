@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from catalog.models import Facility
 from events.epcis import normalise, normalise_disposition, parse_time
 from events.models import ErrorDeclaration, EventValue, ValueField
 from events.values import hex_binary, measurement_type, text_of
@@ -111,7 +112,6 @@ def starting(column: str, prefix: str) -> Q:
 def within(raw_values: list[str]) -> tuple[list[str], list[str]]:
     """(places, prefixes) for `WD_*`: the canonical keys of the listed places and of the facilities of listed
     organisations, and the prefixes of their GLN extensions (see the module's note)."""
-    from catalog.models import Facility
 
     places: list[str] = []
     glns: list[str] = []

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.selectors import digital_link
+from core.errors import NotFound
 from events import epc_format
 from events.epcis import CONTEXT_URL
 from events.epcis.schema import CONTEXT_URLS
@@ -100,7 +101,6 @@ def query_document(rows: list[Event], fmt: str = "Never_Translates") -> dict[str
 
 def ledger_refs_for_lot(lot: Any) -> list[tuple[str, str]]:
     """(record_type, record_id) of every event in the public trace of a catalogue lot, for proof bundles."""
-    from core.errors import NotFound
     from events.records import RECORD_TYPE
 
     try:

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts import permissions
 from catalog.choices import OrganizationStatus
-from catalog.models import Lot, Organization, Product
+from catalog.models import Facility, Lot, Organization, Product
 from catalog.selectors import PUBLIC_LOT_STATUSES
 from events.auth import member_organization_ids
 from events.choices import EdgeKind
@@ -127,7 +127,6 @@ DESTINATION_TYPES = ("", "owning_party", "possessing_party", "location")  # sour
 def partner_keys(organization_ids: Iterable[int]) -> frozenset[str]:
     """The canonical keys a destinationList names these organisations by: their GLN as a party and as a place,
     and their facilities' GLNs."""
-    from catalog.models import Facility
 
     ids = list(organization_ids)
     glns = [g for g in Organization.objects.filter(pk__in=ids).values_list("gln", flat=True) if g]

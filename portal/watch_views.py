@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalog import selectors as catalog
 from notifications import services
+from notifications.models import ProductWatch
 from portal.items import client_address
 
 
@@ -64,7 +65,6 @@ def request_watch(request: HttpRequest, gtin: str) -> HttpResponse:
 
 
 def _watch_or_404(token: str):  # type: ignore[no-untyped-def]
-    from notifications.models import ProductWatch
 
     watch = ProductWatch.objects.select_related("product").filter(token=token).first()
     if watch is None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import require
+from accounts.services import sign_up_producer
 from catalog.models import Organization
 from core import audit
 from core.choices import AuditAction
@@ -69,7 +70,6 @@ def sign_up_with_documents(
     *, user_data: dict[str, Any], password: str, organization_data: dict[str, Any], documents: Documents
 ) -> Any:
     """Sign a producer up (account + pending organisation) with the documents for the officer's review."""
-    from accounts.services import sign_up_producer
 
     check_documents(documents)  # before anything is written: a refused file leaves no account behind
     user = sign_up_producer(user_data=user_data, password=password, organization_data=organization_data)

@@ -25,6 +25,7 @@ from core.choices import AuditAction
 from ledger.services import append_record
 from notifications.choices import NotificationKind
 from notifications.services import notify_organization
+from quality.selectors import active_holds
 from reviews import selectors
 from reviews.choices import RISK_RANK, Decision
 from reviews.models import Review, ReviewPolicy
@@ -142,7 +143,6 @@ def set_policy(
 
 def auto_approvable(lot: Lot) -> bool:
     """Whether the category's policy lets this submitted lot be published without an officer."""
-    from quality.selectors import active_holds
 
     policy = ReviewPolicy.objects.filter(category_id=lot.product.category_id, auto_approve_lots=True).first()
     return (

@@ -15,8 +15,11 @@ from django.db import models
 
 from accounts.permissions import Actor
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
+from catalog.services import approve_organization, return_lot_to_draft
 from core import audit
 from reviews.choices import Decision, ReviewKind
+from rules.publication import publish_lot
+from stamps import services as stamp_services
 
 SKIP_FIELDS = {"id", "created_at", "updated_at", "submitted_at", "published_at", "approved_at", "status", "search_text"}
 MASTER_DATA_MODELS: tuple[type[models.Model], ...] = (Product, Facility, GrowingArea, Certificate)
@@ -51,19 +54,16 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str,
 
 
 def _approve_org(actor: Actor, org: Organization, reason: str) -> None:
-    from catalog.services import approve_organization
 
     approve_organization(actor=actor, organization=org, reason=reason)
 
 
 def _publish_lot(actor: Actor, lot: Lot, reason: str) -> None:
-    from rules.publication import publish_lot  # the publication workflow: the rules, then the status
 
     publish_lot(actor=actor, lot=lot, reason=reason)
 
 
 def _return_lot(actor: Actor, lot: Lot, reason: str) -> None:
-    from catalog.services import return_lot_to_draft
 
     return_lot_to_draft(actor=actor, lot=lot, reason=reason)
 
@@ -111,7 +111,6 @@ def _stamp_subject() -> Subject | None:
     model = stamp_batch_model()
     if model is None:
         return None
-    from stamps import services as stamp_services  # type: ignore[attr-defined]
 
     def approve(actor: Actor, batch: Any, reason: str) -> None:
         stamp_services.approve_batch(actor=actor, batch=batch)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
+from catalog.models import Lot, Product
 from core.storage.bulk import db_datetime, insert_rows
 from events.epcis import EventIndex
 from events.graph import fetch_in
@@ -77,7 +78,6 @@ def _link_new(rows: list[list[Any]]) -> None:
     Few catalogue lots per GTIN: they are read by GTIN (plain SQL: compiling the queryset cost more than the
     read, on every single-event capture of a new lot; bench/README.md) and matched on lot code here.
     """
-    from catalog.models import Lot, Product
 
     wanted = {(r[3], r[4]) for r in rows if r[1] == "lgtin" and r[3] and r[4]}
     if not wanted:

@@ -25,6 +25,8 @@ from logistics.choices import ShipmentStatus
 from logistics.models import LogisticUnit, Shipment, ShipmentLine
 from logistics.services.common import err
 from logistics.services.processing import check_inputs
+from notifications.choices import NotificationKind
+from notifications.services import notify_organization
 
 PHONE = re.compile(r"^\+?[0-9 .]{8,15}$")
 
@@ -134,8 +136,6 @@ def create_shipment(*, actor: Actor, organization: Organization, data: dict[str,
 
 def _notify(organization: Organization, title: str, shipment: Shipment, body: str = "") -> None:
     """Tell the other party's members (workspace notification and e-mail after commit)."""
-    from notifications.choices import NotificationKind
-    from notifications.services import notify_organization
 
     notify_organization(
         organization,

@@ -17,6 +17,7 @@ from accounts import permissions
 from complaints import selectors, services
 from complaints.models import ComplaintCase
 from core.errors import Forbidden
+from feedback import services as feedback_services
 from oversight.views.common import flash_errors, forbidden, officer_required, paginate, querystring
 from quality.models import Inspection
 from recalls.models import Recall
@@ -78,7 +79,6 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 def complaint(request: HttpRequest, pk: int) -> HttpResponse:
-    from feedback import services as feedback_services
 
     case = get_object_or_404(ComplaintCase.objects.select_related("feedback__organization", "feedback__product"), pk=pk)
     fb = case.feedback

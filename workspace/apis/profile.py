@@ -15,6 +15,9 @@ from accounts.services import ALL_SCOPES, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, cr
 from catalog import services as catalog
 from catalog.models import Facility, GrowingArea, Lot, Product
 from core.errors import NotFound
+from feedback.models import Feedback
+from feedback.services import answer_feedback
+from stamps.services import request_batch
 from workspace.auth import AUTH, caller, require_person
 from workspace.services import create_member_account
 
@@ -207,7 +210,6 @@ def revoke_token(request: HttpRequest, prefix: str) -> Status[Any]:
 
 @router.post("/stamp-batches", response={201: Created}, summary="Request a stamp batch for a product or lot")
 def request_stamps(request: HttpRequest, payload: StampRequestIn) -> Status[Any]:
-    from stamps.services import request_batch
 
     c = caller(request)
     product = _own(Product, payload.product, c.organization)
@@ -222,8 +224,6 @@ def request_stamps(request: HttpRequest, payload: StampRequestIn) -> Status[Any]
 
 @router.post("/feedback/{tracking_code}/answer", response={201: Created}, summary="Answer a consumer's feedback")
 def answer(request: HttpRequest, tracking_code: str, payload: AnswerIn) -> Status[Any]:
-    from feedback.models import Feedback
-    from feedback.services import answer_feedback
 
     c = caller(request)
     item = Feedback.objects.filter(tracking_code=tracking_code, organization=c.organization).first()

@@ -15,7 +15,14 @@ from catalog.choices import LotStatus
 from catalog.models import Lot, Product
 from core.forms import NumberReader
 from core.numbers import Limits
+from feedback.models import Feedback
+from feedback.selectors import for_organization
+from feedback.services import answer_feedback
 from quality.selectors import with_hold_flag
+from stamps.choices import LabelLayout
+from stamps.models import Scan, StampBatch
+from stamps.printing import render_batch
+from stamps.services import request_batch
 from stamps.services.batches import MAX_BATCH
 from workspace.views.common import error_status, member_view, page_of, run
 
@@ -24,9 +31,6 @@ STAMP_COUNT = Limits(max_digits=9, decimal_places=0, max_value=Decimal(MAX_BATCH
 
 @member_view
 def stamps(request: HttpRequest) -> HttpResponse:
-    from stamps.choices import LabelLayout
-    from stamps.models import Scan, StampBatch
-    from stamps.services import request_batch
 
     org = request.org  # type: ignore[attr-defined]
     errors: dict[str, list[str]] = {}
@@ -78,8 +82,6 @@ def stamps(request: HttpRequest) -> HttpResponse:
 @member_view
 def stamp_labels(request: HttpRequest, pk: int) -> HttpResponse:
     """The label sheet PDF of an approved batch (the portal's renderer)."""
-    from stamps.models import StampBatch
-    from stamps.printing import render_batch
 
     batch = StampBatch.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
     if batch is None:
@@ -97,7 +99,6 @@ def stamp_labels(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_view
 def feedback(request: HttpRequest) -> HttpResponse:
-    from feedback.selectors import for_organization
 
     org = request.org  # type: ignore[attr-defined]
     context = {"nav": "profile", "page": page_of(request, for_organization(org).prefetch_related("answers"))}
@@ -107,8 +108,6 @@ def feedback(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_view
 def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    from feedback.models import Feedback
-    from feedback.services import answer_feedback
 
     item = Feedback.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
     if item is None:

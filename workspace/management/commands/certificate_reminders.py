@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Certificate
+from notifications.choices import NotificationKind
+from notifications.models import Notification
+from notifications.services import notify_organization
 
 THRESHOLDS = (60, 30, 7, -1)
 
@@ -23,9 +26,6 @@ class Command(BaseCommand):
     help = "Nhắc chứng nhận sắp hết hạn / Remind organisations of certificates about to expire."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from notifications.choices import NotificationKind
-        from notifications.models import Notification
-        from notifications.services import notify_organization
 
         today = timezone.localdate()
         sent = 0
