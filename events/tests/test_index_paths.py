@@ -14,7 +14,7 @@ from catalog.tests.factories import LotFactory, ProductFactory
 from events.models import EpcKey, Event
 from events.query import filter_events, read_point_in
 from events.services import capture_events
-from events.services.keys import gtin_keys
+from events.services.keys import gtin_keys, link_lot
 from events.tests.helpers import object_event
 from gs1.identifiers import key_of, lot_key
 from gs1.keys import check_digit
@@ -112,7 +112,8 @@ def test_lot_key_is_what_capture_stores_for_either_form(organization, code):
     assert stored.lot_code == code
     assert lot_key(GTIN_A, code) == stored.key == key_of(urn) == key_of(link)
     assert lot_key(GTIN_A, code) == key_of(portal_link(GTIN_A, code))
-    lot = LotFactory(product=product, lot_code=code, status="published")  # registered after its events
+    lot = LotFactory(product=product, lot_code=code, status="published")  # registered after its events…
+    link_lot(lot.pk, product.gtin, lot.lot_code)  # …as logistics links it where it makes a lot
     stored.refresh_from_db()
     assert stored.lot_id == lot.pk
 
@@ -123,6 +124,7 @@ def test_lot_registered_later_links_only_its_own_key(organization):
     keys.append(f"https://id.gs1.org/01/{GTIN_B}/10/L1")  # same lot code, other product
     capture_events(actor=SYSTEM, organization=organization, events=[object_event(keys)])
     lot = LotFactory(product=product, lot_code="L1", status="draft")
+    link_lot(lot.pk, product.gtin, lot.lot_code)  # as logistics does where it makes a lot
     assert dict(EpcKey.objects.filter(kind="lgtin").values_list("key", "lot_id")) == {
         keys[0]: lot.pk,
         keys[1]: None,

@@ -9,6 +9,7 @@ from accounts.permissions import SYSTEM
 from core.errors import NotFound
 from events import selectors
 from events.models import EpcKey, LotEdge, Shipment
+from events.services.keys import link_lot
 from events.tests.conftest import PLANT, SHOP, SSCC
 from gs1.identifiers import epc_class_urn, key_of, parse_key
 
@@ -106,6 +107,7 @@ def test_lot_registered_later_is_linked(chain, organization):
     assert key.lot_id is None
     product = chain.lot_a.product
     lot = LotFactory(product=product, lot_code="C1", status="published")
+    link_lot(lot.pk, product.gtin, lot.lot_code)  # as logistics does where it makes a lot
     key.refresh_from_db()
     assert key.lot_id == lot.pk
     assert {n["key"] for n in selectors.trace(chain.c, direction="backward", viewer=None).lots} == {chain.c}
