@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
 from core import generations
 from quality.models import LabTest
 
@@ -135,8 +136,6 @@ def _bump_organization(organization_id: int | None) -> None:
     """Every page of the organisation's products (its certificates, areas and lab tests show on them)."""
     if organization_id is None:
         return
-    from catalog.models import Product
-
     generations.bump_products(Product.objects.filter(organization_id=organization_id).values_list("gtin", flat=True))
 
 
@@ -146,8 +145,6 @@ def _on_owned(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def _bump_lots(lot_ids: Any) -> None:
-    from catalog.models import Lot
-
     generations.bump_lots(Lot.objects.filter(pk__in=list(lot_ids)).values_list("product__gtin", "lot_code"))
 
 
@@ -155,8 +152,6 @@ def _on_lots_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_
     """Lots added to or removed from a growing area or a lab test (from either side of the relation)."""
     if not action.startswith("post_"):
         return
-    from catalog.models import Lot
-
     if isinstance(instance, Lot):
         _bump_lots([instance.pk])
     elif pk_set:
@@ -166,9 +161,6 @@ def _on_lots_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_
 
 
 def connect() -> None:
-
-    from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, Product
-
     m2m_changed.connect(_on_lots_changed, sender=Lot.origin_areas.through, dispatch_uid="portal-lot-areas")
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
