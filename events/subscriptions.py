@@ -11,34 +11,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 
-from accounts import permissions
 from accounts.permissions import TokenActor
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
 from events.epcis import parse_time
 from events.models import Event, NamedQuery, Subscription
+from events.query_scope import Scope, may_use, scope_of
+from events.schedules import SubscriptionInvalid, next_run, parse_schedule
+from events.webhooks import DestinationRefused, check_destination, kick_after_commit
 
 QUERY_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")  # URL-unreserved: the name is a path segment
 RESERVED_NAMES = frozenset({"SimpleEventQuery", "SimpleMasterDataQuery"})  # EPCIS's predefined queries
 NOT_IN_A_NAMED_QUERY = frozenset({"perPage", "nextPageToken"})  # paging belongs to each run
 EPC_FORMATS = ("No_Preference", "Always_GS1_Digital_Link", "Always_EPC_URN", "Never_Translates")
-SCHEDULE_FIELDS: tuple[tuple[str, int, int], ...] = (
-    ("second", 0, 59),
-    ("minute", 0, 59),
-    ("hour", 0, 23),
-    ("dayOfMonth", 1, 31),
-    ("month", 1, 12),
-    ("dayOfWeek", 1, 7),  # 1 Monday … 7 Sunday
-)
 DEST_MAX = 2000
 SECRET_MAX = 500
 
@@ -54,42 +48,6 @@ class QueryInvalid(ValueError):
 
 class QueryExists(ValueError):
     """The scope already has a query of that name."""
-
-
-class SubscriptionInvalid(ValueError):
-    """A subscription request the binding does not allow (answered as SubscriptionControlsException)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose named queries: an organisation's, or (`organization` None) one person's."""
-
-    organization: Any = None
-    owner: Any = None
-
-    def queries(self) -> QuerySet[NamedQuery]:
-        if self.organization is not None:
-            return NamedQuery.objects.filter(organization=self.organization)
-        return NamedQuery.objects.filter(organization__isnull=True, owner_id=getattr(self.owner, "pk", None) or 0)
-
-
-def may_use(actor: Any, scope: Scope) -> bool:
-    """Whether `actor` may create, run, subscribe to and delete the scope's queries: a token of the organisation
-    with the `read` scope, a member of it or a platform admin; for a person's own queries, that person."""
-    if scope.organization is not None:
-        if isinstance(actor, TokenActor):
-            return actor.organization.pk == scope.organization.pk and actor.has_scope("read")
-        return permissions.is_member(actor, scope.organization) or permissions.is_platform_admin(actor)
-    own = getattr(scope.owner, "pk", None)
-    return permissions.is_authenticated(actor) and own is not None and getattr(actor, "pk", None) == own
-
-
-def scope_of(query: NamedQuery) -> Scope:
-    return Scope(organization=query.organization, owner=query.owner)
 
 
 def _require(actor: Any, scope: Scope) -> None:
@@ -193,63 +151,6 @@ def _who(actor: Any) -> str:
     return f"[{actor.username}]" if isinstance(actor, TokenActor) else ""
 
 
-def parse_schedule(raw: Any) -> dict[str, list[int]]:
-    """A query schedule (EPCIS: second, minute, hour, dayOfMonth, month, dayOfWeek; each a number, `[a-b]` range,
-    `a-b`, `*` or `a/step`, comma-separated) as the sorted values each field allows; an omitted field allows
-    every value, except `second`, which is 0 when omitted. Raises `SubscriptionInvalid`."""
-    if not isinstance(raw, dict) or not raw:
-        raise SubscriptionInvalid("schedule phải là đối tượng có ít nhất một trường / schedule must name a field")
-    unknown = sorted(set(raw) - {f for f, _lo, _hi in SCHEDULE_FIELDS})
-    if unknown:
-        raise SubscriptionInvalid(f"schedule: trường không biết / unknown field {unknown[0]!r}")
-    out: dict[str, list[int]] = {}
-    for field, low, high in SCHEDULE_FIELDS:
-        value = raw.get(field)
-        if value is None:
-            out[field] = [0] if field == "second" else list(range(low, high + 1))
-            continue
-        allowed: set[int] = set()
-        for part in str(value).replace(" ", "").split(","):
-            allowed |= _schedule_part(field, part, low, high)
-        out[field] = sorted(allowed)
-    return out
-
-
-def _schedule_part(field: str, part: str, low: int, high: int) -> set[int]:
-    match = re.fullmatch(r"\[?(\*|\d{1,2})(?:-(\d{1,2}))?\]?(?:/(\d{1,2}))?", part)
-    if match is None:
-        raise SubscriptionInvalid(f"schedule.{field}: không đọc được / cannot read {part[:20]!r}")
-    start_text, end_text, step_text = match.groups()
-    start = low if start_text == "*" else int(start_text)
-    end = int(end_text) if end_text else (high if start_text == "*" or step_text else start)
-    step = int(step_text) if step_text else 1
-    if not low <= start <= end <= high or step < 1:
-        raise SubscriptionInvalid(f"schedule.{field}: ngoài khoảng / out of range {low}–{high}: {part[:20]!r}")
-    return set(range(start, end + 1, step))
-
-
-def next_run(schedule: dict[str, list[int]], after: datetime) -> datetime:
-    """The first time after `after` (in the server's time zone) that the parsed schedule allows."""
-    local = timezone.localtime(after).replace(microsecond=0)
-    day = local.date()
-    for _offset in range(366 * 8 + 1):  # 29 February on a Monday comes round within 28 years; 8 cover leap days
-        if (
-            day.day in schedule["dayOfMonth"]
-            and day.month in schedule["month"]
-            and day.isoweekday() in schedule["dayOfWeek"]
-        ):
-            for hour in schedule["hour"]:
-                for minute in schedule["minute"]:
-                    for second in schedule["second"]:
-                        candidate = local.replace(
-                            year=day.year, month=day.month, day=day.day, hour=hour, minute=minute, second=second
-                        )
-                        if candidate > local:
-                            return candidate
-        day += timedelta(days=1)
-    raise SubscriptionInvalid("schedule: không bao giờ chạy / the schedule never runs")
-
-
 @dataclass(frozen=True)
 class SubscriptionRequest:
     """A subscription as asked (the POST body's members, the GS1-EPC-Format header)."""
@@ -265,8 +166,6 @@ class SubscriptionRequest:
 
 def _checked(request: SubscriptionRequest) -> tuple[str, dict[str, Any], datetime | None]:
     """(the destination, the schedule as sent or {}, the initial record time); raises `SubscriptionInvalid`."""
-    from events.webhooks import DestinationRefused, check_destination
-
     if not isinstance(request.dest, str) or not request.dest or len(request.dest) > DEST_MAX:
         raise SubscriptionInvalid(f"dest: cần một URL tối đa {DEST_MAX} ký tự / a URL of at most {DEST_MAX} characters")
     try:
@@ -336,8 +235,6 @@ def subscribe(*, actor: Any, query: NamedQuery, request: SubscriptionRequest) ->
         organization_id=query.organization_id,
         reason=_who(actor),
     )
-    from events.webhooks import kick_after_commit
-
     kick_after_commit(subscribed=True)
     return subscription
 
@@ -358,18 +255,3 @@ def unsubscribe(*, actor: Any, subscription: Subscription) -> None:
         reason=_who(actor),
     )
     subscription.delete()
-
-
-def subscriber(subscription: Subscription) -> Any:
-    """Whom the subscription's results are computed for now: its token's client while the token is valid, its
-    person while still allowed in the query's scope; None when neither (nothing is reported then)."""
-    if subscription.token_id is not None:
-        token = subscription.token
-        if token is None or not token.is_active:
-            return None
-        actor: Any = TokenActor(token)
-    else:
-        actor = subscription.created_by
-        if actor is None or not actor.is_active:
-            return None
-    return actor if may_use(actor, scope_of(subscription.query)) else None

@@ -28,6 +28,7 @@ from events import subscriptions as subs
 from events import views
 from events.auth import bearer_token, scope_error, token_actor
 from events.models import NamedQuery, Subscription, SubscriptionDelivery
+from events.query_scope import subscriber
 
 DEFAULT_PER_PAGE = 30  # the binding's default perPage
 MAX_PER_PAGE = 1000
@@ -326,7 +327,7 @@ def _subscription_json(subscription: Subscription, *, deliveries: bool = False) 
         out["lastNotifiedAt"] = subscription.last_notified_at.isoformat()
     if subscription.epc_format:
         out["epcFormat"] = subscription.epc_format
-    out["active"] = subs.subscriber(subscription) is not None
+    out["active"] = subscriber(subscription) is not None
     if deliveries:
         recent = subscription.deliveries.order_by("-id")[:20]
         out["deliveries"] = [delivery_json(d) for d in recent]

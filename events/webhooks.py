@@ -48,6 +48,8 @@ from django.utils import timezone
 from core.jobs import enqueue_once, job
 from events.epcis import CONTEXT_URL
 from events.models import Event, Subscription, SubscriptionDelivery
+from events.query_scope import subscriber
+from events.schedules import next_run, parse_schedule
 
 log = logging.getLogger(__name__)
 
@@ -224,8 +226,6 @@ def _results(subscription: Subscription, viewer: Any, upto: int) -> list[list[Ev
 def produce(subscription_pk: int, now: datetime) -> int:
     """Turn a subscription's new results into deliveries, if it is due (streaming: always; scheduled: at its
     next run); returns the deliveries made. One transaction: the deliveries and the subscription's new mark."""
-    from events.subscriptions import next_run, parse_schedule, subscriber
-
     with transaction.atomic():
         sub = Subscription.objects.select_for_update(of=("self",)).select_related("query", "token")
         sub = sub.filter(pk=subscription_pk)

@@ -71,11 +71,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("truyxuat",),
 )
 
-HIDDEN_CIRCLES = {
-    frozenset({"events.subscriptions", "events.webhooks"}),
-}
-"""Circles closed only by an import inside a function, still to be broken (issue 17): a ratchet. A new one fails,
-and one that is gone must be taken off this list. Module-level circles are never allowed."""
 
 DJANGO = ("django", "ninja")
 SKIPPED_PARTS = {"tests", "migrations", "__pycache__", ".venv", "node_modules"}
@@ -193,7 +188,6 @@ def violations() -> tuple[list[str], list[str]]:
     units = _layer_index()
     wrong: list[str] = []
     graph: dict[str, set[str]] = {m: set() for m in modules}
-    top_level: dict[str, set[str]] = {m: set() for m in modules}
     where: dict[tuple[str, str], str] = {}
     for found in imports(modules):
         if isinstance(found, tuple):
@@ -202,8 +196,6 @@ def violations() -> tuple[list[str], list[str]]:
                 wrong.append(f"{rel}:{line}: pure core {module} imports {name}")
             continue
         graph[found.source].add(found.target)
-        if not found.in_function:
-            top_level[found.source].add(found.target)
         where.setdefault((found.source, found.target), f"{found.path}:{found.line}")
         if _pure(found.source):
             if not _pure(found.target):
@@ -226,12 +218,7 @@ def violations() -> tuple[list[str], list[str]]:
     def named(cycle: list[str]) -> str:
         return " -> ".join(f"{m} [{where[(m, cycle[(i + 1) % len(cycle)])]}]" for i, m in enumerate(cycle))
 
-    circles = [named(c) for c in _cycles(top_level)]
-    hidden = {frozenset(c): named(c) for c in _cycles(graph)}
-    circles += [text for key, text in hidden.items() if key not in HIDDEN_CIRCLES and len(key) > 0]
-    circles += [
-        f"{sorted(key)} is no longer a circle: take it off HIDDEN_CIRCLES" for key in HIDDEN_CIRCLES - set(hidden)
-    ]
+    circles = [named(c) for c in _cycles(graph)]
     return sorted(set(wrong)), circles
 
 
