@@ -16,8 +16,8 @@ from catalog.api import router as catalog_router
 from core.errors import NotFound
 from core.problems import problem, validation_problem
 from events.api import router as events_router
-from exchange.api import router as exchange_router
 from events.auth import scope_problem
+from exchange.api import router as exchange_router
 from iot.ui.api import router as iot_router
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router

@@ -16,10 +16,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from demo.catalog import plot_polygon
 from catalog.models import GrowingArea, Lot
 from core.models import AuditEntry
 from core.numbers import Limits, NumberError, parse
+from demo.catalog import plot_polygon
 from diary.models import DiaryEntry
 from diary.tests.factories import days_ago, farm
 from logistics import services as logistics

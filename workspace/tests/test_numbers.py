@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from demo.catalog import plot_polygon
 from catalog.models import GrowingArea, Lot
+from demo.catalog import plot_polygon
 from diary.models import DiaryEntry
 from diary.tests.factories import days_ago, farm
 from logistics import services as logistics

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.catalog import DemoBuilder, DemoRefused
 from demo.data import USERS
 from demo.diary import build_demo_diary
-from iot.demo import build_demo_sensors
 from demo.events import build_event_chains
+from iot.demo import build_demo_sensors
 
 
 class Command(BaseCommand):
