@@ -19,7 +19,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts import permissions
-from accounts.permissions import TokenActor
+from accounts.permissions import Actor, TokenActor
 from catalog.models import Organization
 from core.errors import Forbidden
 from core.problems import problem
@@ -273,7 +273,7 @@ def _error_behaviour(request: HttpRequest) -> tuple[str, HttpResponse | None]:
 
 
 def _capture_proceed(
-    request: HttpRequest, actor: Any, organization: Any, body: bytes, media: str, after: Sequence[AfterCapture] = ()
+    request: HttpRequest, actor: Actor, organization: Any, body: bytes, media: str, after: Sequence[AfterCapture] = ()
 ) -> HttpResponse:
     """Greedy capture: the valid events stored, the others reported on the job (202); nothing storable: 400."""
     from events.services.proceed import capture_proceed, job_errors
@@ -313,13 +313,13 @@ def _capture_proceed(
     return _headers(response)
 
 
-def _can(actor: Any, organization: Any) -> bool:
+def _can(actor: Actor, organization: Any) -> bool:
     from events.auth import can_capture
 
     return can_capture(actor, organization)
 
 
-def _failure_org(actor: Any, organization: Any) -> Any:
+def _failure_org(actor: Actor, organization: Any) -> Any:
     """The organisation a refused capture job is filed under: the one named, only when the caller may capture for
     it; otherwise the caller's own (a token's, or a session user's only membership), or none."""
     if organization is not None and _can(actor, organization):
