@@ -34,6 +34,12 @@ INSERT = (
     "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (device_id, quantity, time) DO NOTHING"
 )
 
+INSERT_ARRAYS = (
+    "INSERT INTO iot_reading (device_id, quantity, time, value, received_at, skewed) "
+    "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::timestamptz[], %s::float8[], %s::timestamptz[], "
+    "%s::boolean[]) ON CONFLICT (device_id, quantity, time) DO NOTHING"
+)
+
 
 @dataclass
 class Stored:
@@ -152,7 +158,12 @@ def store(
         per_device.append((device, samples, len(rows)))
     result.received = len(all_rows)
     with connection.cursor() as cursor:
-        cursor.executemany(INSERT, all_rows)
+        if connection.vendor == "postgresql" and all_rows:
+            # one statement whatever the batch: the columns as arrays (psycopg sends lists as arrays)
+            columns = [list(c) for c in zip(*all_rows, strict=True)]
+            cursor.execute(INSERT_ARRAYS, columns)
+        else:
+            cursor.executemany(INSERT, all_rows)
         result.stored = max(cursor.rowcount, 0) if cursor.rowcount is not None else len(all_rows)
     result.duplicates = result.received - result.stored
     battery = battery or {}

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from typing import Any
@@ -62,10 +63,11 @@ class Command(BaseCommand):
             raise CommandError("Mosquitto is not installed (apt-get install mosquitto)")
         running = broker.start(conf.mqtt_dir(), options["port"] or conf.mqtt_port(), conf.mqtt_host())
         self.stdout.write(f"mosquitto: {conf.mqtt_host()}:{running.port}")
-        try:
+        self.stdout.flush()
+        signal.signal(signal.SIGTERM, lambda *_a: running.stop())  # `truyxuat serve` stopping: the broker too
+        with contextlib.suppress(KeyboardInterrupt):
             running.process.wait()
-        except KeyboardInterrupt:
-            running.stop()
+        running.stop()
 
     def _sync(self, options: dict[str, Any]) -> None:
         from iot import broker
