@@ -28,6 +28,7 @@ from core import audit, generations
 from core.choices import AuditAction
 from core.forms import message
 from core.numbers import RECEIVED_QUANTITY, NumberError, parse_plain
+from exchange.national import services as national
 from ledger.services import append_record
 from notifications.choices import NotificationKind
 from notifications.models import ProductWatch
@@ -207,6 +208,7 @@ def start_recall(
             reason=recall.code,
         )
     append_record(recall)
+    national.enqueue_published(actor=actor, instance=recall)  # the national portal's outbox, in this transaction
     return recall
 
 
@@ -313,4 +315,5 @@ def close_recall(*, actor: Actor, recall: Recall, note: str = "") -> Recall:
         reason=note,
     )
     append_record(recall)
+    national.enqueue_published(actor=actor, instance=recall)  # the closed recall replaces the open one there
     return recall

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.permissions import Actor
 from catalog.models import Lot
 from catalog.services import lots as catalog
+from exchange.national import services as national
 from rules.choices import Trigger
 from rules.engine import Verdict
 from rules.services import evaluate_and_record
@@ -43,5 +44,9 @@ def publish_lot(*, actor: Actor, lot: Lot, reason: str = "") -> Lot:
         catalog.check_publishable(actor, lot)
         verdicts = evaluate_and_record(lot, trigger=Trigger.PUBLISH, actor=actor)
         if not any(v.blocks for v in verdicts):
-            return catalog.mark_published(actor=actor, lot=lot, reason=reason)
+            published = catalog.mark_published(actor=actor, lot=lot, reason=reason)
+            # the national portal's outbox, in this transaction: the producer, the product, then the lot
+            for record in (published.product.organization, published.product, published):
+                national.enqueue_published(actor=actor, instance=record)
+            return published
     raise _refusal(verdicts)

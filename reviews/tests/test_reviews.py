@@ -79,7 +79,8 @@ def test_approve_lot_publishes_records_ledger_and_notifies(officer, submitted_lo
     note = Notification.objects.get(organization=submitted_lot.product.organization)
     assert note.kind == "review"
     assert submitted_lot.lot_code in note.title
-    assert run_jobs() == 1  # the e-mail is a job committed with the decision
+    # jobs committed with the decision: the e-mail, and the national portal's deliveries of producer, product, lot
+    assert run_jobs() == 4
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["htx@example.vn"]
     assert selectors.pending_lots(officer).count() == 0

@@ -47,6 +47,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("events",),
     ("diary",),
     ("logistics",),
+    # The national portal's outbox: the publication and recall services queue what they publish, in their
+    # transaction; it reads only the catalogue.
+    ("exchange.national", "exchange.models", "exchange.choices"),
     ("rules",),
     ("quality",),
     # The administrative document (Decree 30/2020 layout), its numbering and signers serve recalls and reports.
