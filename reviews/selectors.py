@@ -19,6 +19,7 @@ from quality.selectors import active_holds
 from reviews.choices import Decision, DocumentKind
 from reviews.models import RegistrationDocument, Review
 from reviews.subjects import MASTER_DATA_MODELS, stamp_batch_model
+from rules.definitions import BY_CODE
 from rules.selectors import decisions_for
 
 MASTER_DATA_TYPES = tuple(m._meta.label_lower for m in MASTER_DATA_MODELS)
@@ -188,6 +189,8 @@ def rule_decisions_for(lot: Lot) -> list[dict[str, Any]]:
     return [
         {
             "rule": f"{d.rule} v{d.version}",
+            # the officer reads the rule's name, never its code
+            "title": _(BY_CODE[d.rule].title) if d.rule in BY_CODE else _("Quy tắc đã ngừng áp dụng"),
             "outcome": d.get_outcome_display(),
             "message": d.reason + (f" — {d.remedy}" if d.remedy else ""),
             "at": d.decided_at.isoformat(),

@@ -229,4 +229,5 @@ def test_rule_decisions_are_evidence(submitted_lot):
     )
     decisions = selectors.evidence(submitted_lot)["rule_decisions"]
     assert len(decisions) == 1 and decisions[0]["rule"] == "phi v1"
+    assert decisions[0]["title"] == "Quy tắc đã ngừng áp dụng"  # no rule has that code now: never shown raw
     assert "cách ly" in decisions[0]["message"]
