@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.choices import LeafKind
 from ledger.records import register
 
-# The ledger's LeafKind has no entry for these yet (ledger/choices.py is another owner's): the leaf kind is text.
-KIND_DATASET = "open_data"
-KIND_DDS = "due_diligence"
+KIND_DATASET = LeafKind.OPEN_DATA
+KIND_DDS = LeafKind.DUE_DILIGENCE
 
 
 def file_payload(f: Any) -> dict[str, Any]:

@@ -19,6 +19,8 @@ class LeafKind(models.TextChoices):
     # Stamp batches were appended as REVIEW until issue 17; those leaves keep that kind (a leaf is never rewritten,
     # and neither its hash nor the audit reads the kind: the audit finds a record by `record_type`).
     STAMP_BATCH = "stamp_batch", _("Lô tem")
+    OPEN_DATA = "open_data", _("Tệp dữ liệu mở")
+    DUE_DILIGENCE = "due_diligence", _("Tuyên bố thẩm định EUDR")
 
 
 class AlarmKind(models.TextChoices):
