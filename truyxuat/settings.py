@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "surveys",
+    "demo",  # the demo province (`truyxuat demo`), built through the domain services
     "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)

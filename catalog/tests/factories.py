@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from demo.catalog import plot_polygon
 
 from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization, PriorityCategory, Product
 from catalog.validators import tax_code_check_digit
+from demo.catalog import plot_polygon
 from gs1.keys import with_check_digit
 
 

@@ -1,7 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from demo.catalog import plot_polygon
 from catalog.validators import (
     geodesic_area_ha,
     normalize_gtin,
@@ -10,6 +9,7 @@ from catalog.validators import (
     validate_tax_code,
     validate_ward,
 )
+from demo.catalog import plot_polygon
 
 
 @pytest.mark.parametrize("value", ["0314409058", "0314409058-002", " 0100109106 "])
