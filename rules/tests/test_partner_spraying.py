@@ -64,9 +64,7 @@ def _capture(client, token, events):
     return response
 
 
-def test_a_partners_spraying_blocks_the_lot_until_declared_in_error(
-    client, producer, organization, other_organization
-):
+def test_a_partners_spraying_blocks_the_lot_until_declared_in_error(client, producer, organization, other_organization):
     area, product = farm(organization)
     token = token_for(organization)
     _capture(client, token, [_spraying(area)])
