@@ -20,6 +20,7 @@ from accounts.tests.factories import UserFactory
 from catalog.models import Lot, PriorityCategory
 from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
 from conftest import browser_sign_in
+from core.tests.jobs import jobs_worker  # noqa: F401  (the report's job runs while the page waits)
 from events.services import capture_events
 from events.tests.helpers import lgtin, object_event, transformation
 
@@ -136,6 +137,7 @@ def test_recall_puts_banner_on_downstream_consumer_page(page, live_server):
     consumer.context.close()
 
 
+@pytest.mark.usefixtures("jobs_worker")
 def test_quarterly_report_figures_match_the_database(page):
     org = OrganizationFactory(name="HTX Sâm Tu Mơ Rông")
     _lot(org, "SAM-01", "published", ocop_stars=5)

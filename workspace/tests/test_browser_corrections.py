@@ -14,11 +14,10 @@ from accounts.tests.factories import UserFactory
 from catalog.tests.factories import OrganizationFactory
 from conftest import browser_sign_in
 from diary.models import DiaryEntry
-from diary.services import record_entry
 from diary.tests.factories import days_ago, farm
 from events.models import ErrorDeclaration
-from logistics import services as logistics
 from rules.models import RuleDecision
+from workflows import chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery-9"
@@ -45,7 +44,7 @@ def blocked(db):
     user = UserFactory(username="ydung", first_name="Y Dũng")
     org.memberships.create(user=user, role="staff")
     area, product = farm(org)
-    spraying, _created = record_entry(
+    spraying, _created = chain.record_entry(
         actor=user,
         organization=org,
         data={
@@ -56,7 +55,7 @@ def blocked(db):
             "occurred_at": days_ago(5),
         },
     )
-    lot = logistics.harvest(
+    lot = chain.harvest(
         actor=user,
         organization=org,
         data={"product": product, "growing_area": area, "quantity": "100", "harvested_at": days_ago(0, 9)},
