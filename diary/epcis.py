@@ -23,6 +23,7 @@ from diary.activities import DIARY_NS, DIARY_PREFIX
 from events.epcis import CONTEXT_URL
 from events.epcis.cbv import FARM_BIZSTEPS, farm_step_uri
 from events.services import capture_events
+from events.services.capture import CaptureResult
 from gs1.identifiers import GS1Key, digital_link
 
 CONTEXT: list[Any] = [CONTEXT_URL, {DIARY_PREFIX: DIARY_NS}]
@@ -85,8 +86,7 @@ def parties(kind: str, org: Organization | None, fallback: str | None = None) ->
     return [{"type": "owning_party", kind: ident}] if ident else []
 
 
-def capture(*, actor: Actor, organization: Organization, events: list[dict[str, Any]], source: str) -> list[str]:
-    """Capture `events` (all or nothing, inside the caller's transaction) and return their eventIDs."""
-
-    capture_events(actor=actor, organization=organization, events=events, context=CONTEXT, source=source)
-    return [e["eventID"] for e in events]
+def capture(*, actor: Actor, organization: Organization, events: list[dict[str, Any]], source: str) -> CaptureResult:
+    """Capture `events` (all or nothing, inside the caller's transaction); the result names what was stored and
+    what was a duplicate of a stored event (the same fact recorded again: same hash under another eventID)."""
+    return capture_events(actor=actor, organization=organization, events=events, context=CONTEXT, source=source)

@@ -175,7 +175,7 @@ def record_entry(
         raise _err("activity", _("Thu hoạch tạo lô hàng: dùng mục Thu hoạch."))
     event = entry_event(DiaryEntry(client_id=client_id, organization=organization, **values))
     _check_files(photo, voice)  # before anything is written
-    epcis.capture(actor=actor, organization=organization, events=[event], source="diary")
+    captured = epcis.capture(actor=actor, organization=organization, events=[event], source="diary")
     written = projection.project_events(
         actor=actor,
         organization=organization,
@@ -186,9 +186,14 @@ def record_entry(
     if written:
         return written[0], True
     stored = DiaryEntry.objects.filter(client_id=client_id, organization=organization).first()
+    if stored is None:
+        # the same fact recorded again (every field and the time alike, another client id): the capture kept the
+        # stored event (a duplicate by event hash), so the entry is the one projected from it
+        same = [d["existing"] for d in captured.duplicates if d.get("reason") == "eventHash"]
+        stored = DiaryEntry.objects.filter(event_id__in=same, organization=organization).first() if same else None
     if stored is None:  # the event stored, yet not a diary entry of this organisation: nothing half-written
         raise _err("activity", _("Không ghi được mục nhật ký này."))
-    return stored, False  # two copies of one offline entry raced; the first one won
+    return stored, False  # two copies of one entry (an offline retry's race, or the same fact twice): one is kept
 
 
 def create_harvest_entry(

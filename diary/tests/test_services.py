@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from accounts.tests.factories import UserFactory
 from catalog.tests.factories import GrowingAreaFactory
 from diary import selectors, services
 from diary.activities import template_for
@@ -195,3 +196,21 @@ def test_a_date_means_seven_in_the_morning_but_today_never_later_than_now(monkey
     assert parse_when("2026-03-08") == dawn  # harvested this morning, entered at 05:30: not "in the future"
     assert parse_when("2026-03-07") == dt.datetime(2026, 3, 7, 0, 0, tzinfo=dt.UTC)  # 07:00 local
     assert parse_when(dt.date(2026, 3, 8)) == dawn
+
+
+def test_the_same_fact_recorded_twice_is_one_entry(db):
+    """Two entries alike in every field and time, under two client ids (typed twice): the capture keeps one event
+    (the second is a duplicate by event hash), and the second call answers the entry projected from it."""
+    from catalog.tests.factories import OrganizationFactory
+    from diary.tests.factories import days_ago, farm
+    from workflows import chain
+
+    org = OrganizationFactory()
+    user = UserFactory()
+    org.memberships.create(user=user, role="staff")
+    area, _product = farm(org)
+    data = {"growing_area": area.pk, "activity": "spraying", "product_name": "Anvil 5SC", "phi_days": "14"}
+    first, created = chain.record_entry(actor=user, organization=org, data={**data, "occurred_at": days_ago(1)})
+    again, created_again = chain.record_entry(actor=user, organization=org, data={**data, "occurred_at": days_ago(1)})
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+    assert DiaryEntry.objects.filter(organization=org).count() == 1

@@ -192,7 +192,8 @@ def test_photo_taken_offline_arrives_shrunk_and_shows_in_the_history(browser, li
     page.goto(f"{live_server.url}/workspace/diary/")
     page.wait_for_selector("#activity-tiles button")
     start = time.perf_counter()
-    taps = _spraying_with_photo(page, photo, product="Anvil 5SC", phi="14")
+    # another spraying (the same one again, to the minute, would be the same fact: recorded once)
+    taps = _spraying_with_photo(page, photo, product="Score 250EC", phi="7")
     page.wait_for_selector(SYNCED)
     seconds = time.perf_counter() - start
     second = DiaryEntry.objects.exclude(pk=entry.pk).get()
