@@ -67,7 +67,8 @@ class Writer:
         self.process.wait()
 
 
-DATABASE = "truyxuat_coherence"
+# one database per pytest-xdist worker: the module's two tests may run on two workers, each setting up the site
+DATABASE = "truyxuat_coherence_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def _postgres(url: str, statement: str) -> None:
@@ -227,5 +228,6 @@ def test_the_rate_limit_counts_across_workers(site, redis_url):  # noqa: F811
 
     statuses = [ask(n) for n in range(WATCH_REQUESTS_PER_HOUR + 2)]
     assert statuses == [200] * WATCH_REQUESTS_PER_HOUR + [429, 429]
+    _html(base, writer.paths["a"])  # a public lot page, served by one of the workers (this test alone warms it)
     keys = redis.Redis.from_url(redis_url).keys("truyxuat:portal:*")
     assert keys, "no page was cached in Redis"
