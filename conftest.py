@@ -46,6 +46,7 @@ def _reference_rows(request):
         restore_reference_data()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's (also tryfirst; conftest hooks are called first)
 def pytest_collection_modifyitems(config, items):
     """`TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the
     database. The others (pure cores, parsers, hashing, the Go verifier) cannot reach it — pytest-django refuses
@@ -72,15 +73,6 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
-def _group(item: pytest.Item) -> int:
-    """pytest-django's order (Django's): database tests, then transactional ones (they flush tables), then the
-    rest. Kept as it is."""
-    if _transactional(item):
-        return 1
-    fixtures = set(getattr(item, "fixturenames", ()))
-    return 0 if item.get_closest_marker("django_db") is not None or "db" in fixtures else 2
-
-
 def _long(item: pytest.Item) -> bool:
     """A test that drives Chromium or a live server, or whose module starts processes (servers, the Go verifier,
     Node): seconds each, where most tests take milliseconds."""
@@ -90,10 +82,11 @@ def _long(item: pytest.Item) -> bool:
 
 
 def _long_first(items: list[pytest.Item]) -> None:
-    """Within each of pytest-django's groups, the long tests go first (a stable sort: the order is otherwise the
-    collection's), so that `-n 2` workers don't end with one of them running a long test alone while the other
-    waits. Order never changes what a test sees: each test sets up what it needs."""
-    items.sort(key=lambda item: (_group(item), not _long(item)))
+    """The long tests go first (a stable sort: the order is otherwise the collection's). This hook runs before
+    pytest-django's, whose own stable sort into Django's groups (database, transactional, the rest) then keeps the
+    long tests first within each group, so that `-n 2` workers don't end with one of them running a long test
+    alone while the other waits. Order never changes what a test sees: each test sets up what it needs."""
+    items.sort(key=lambda item: not _long(item))
 
 
 @pytest.fixture(scope="session")
