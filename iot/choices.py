@@ -10,6 +10,7 @@ class DeviceKind(models.TextChoices):
     VEHICLE = "vehicle", _("Thiết bị ghi trên xe")
     DATA_LOGGER = "data_logger", _("Máy ghi dữ liệu")
     LORAWAN = "lorawan", _("Cảm biến LoRaWAN")
+    RFID_READER = "rfid_reader", _("Đầu đọc RFID")  # its reads go to `rfid`, not to readings
 
 
 class DeviceStatus(models.TextChoices):

@@ -83,7 +83,7 @@ def register_device(*, actor: Actor, organization: Organization, data: dict[str,
         dev_eui=dev_eui,
         name=name,
         kind=kind,
-        quantities=_quantities(data.get("quantities")),
+        quantities=[] if kind == DeviceKind.RFID_READER else _quantities(data.get("quantities")),
         silent_after=silent_after,
     )
     try:
