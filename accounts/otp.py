@@ -23,7 +23,7 @@ from accounts import permissions
 from core.problems import problem
 
 # Paths a half-signed-in officer may still reach: the sign-in pages themselves, static files, language switch.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/ngon-ngu/", "/healthz")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/ngon-ngu/", "/healthz", "/readyz")
 API_PREFIXES = ("/api/", "/epcis/")
 
 

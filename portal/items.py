@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.lockout import client_ip
 from catalog import selectors as catalog
 from core.head import is_head
 from gs1.digital_link import DigitalLink, InvalidLink, parse_path
@@ -33,12 +34,9 @@ from stamps.services.scans import location_token
 
 
 def client_address(request: HttpRequest) -> str:
-    """The consumer's network address (behind a trusted proxy, the first X-Forwarded-For hop)."""
-    if settings.TRUYXUAT_TRUST_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The consumer's network address: the sign-in limits' rule (`TRUYXUAT_TRUSTED_PROXIES` from the right of
+    X-Forwarded-For), so no client can write itself another address into the header."""
+    return client_ip(request) or "unknown"
 
 
 def _context(request: HttpRequest, link: DigitalLink, *, record: bool) -> tuple[dict[str, Any], int]:

@@ -91,6 +91,7 @@ TRUYXUAT_JOB_LEASE_SECONDS = float(os.environ.get("TRUYXUAT_JOB_LEASE_SECONDS", 
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.replica.ReplicaMiddleware",  # reads of public GETs from the replica, when one is configured
     "core.head.HeadAsGetMiddleware",  # HEAD wherever GET works (issue 19)
     "csp.middleware.CSPMiddleware",
     "core.headers.PermissionsPolicyMiddleware",
@@ -163,6 +164,21 @@ def _database_config() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database_config()}
+# A streaming replica (PostgreSQL hot standby, e.g. made by `pg_basebackup -R`): public pages, traces, queries and
+# exports read from it while a writer reads its own writes from the primary (core.replica). Tests mirror it.
+TRUYXUAT_DATABASE_REPLICA_URL = os.environ.get("TRUYXUAT_DATABASE_REPLICA_URL", "").strip()
+# After a write, the writer's browser reads from the primary for this long (a cookie); a replica further behind
+# than MAX_LAG seconds (or unreachable) serves nothing until it catches up.
+TRUYXUAT_REPLICA_STICKY_SECONDS = int(os.environ.get("TRUYXUAT_REPLICA_STICKY_SECONDS", "15"))
+TRUYXUAT_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("TRUYXUAT_REPLICA_MAX_LAG_SECONDS", "5"))
+if TRUYXUAT_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **_database_config(),
+        **dj_database_url.parse(TRUYXUAT_DATABASE_REPLICA_URL, conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -196,7 +212,15 @@ AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, unless this many reverse proxies of ours stand in front and append to
 # X-Forwarded-For (then the address the outermost of them saw). Default 1 with TRUYXUAT_HTTPS (TLS ends at the
 # proxy), else 0: a client could otherwise write any address into the header and escape the per-address limit.
-TRUYXUAT_TRUSTED_PROXIES = int(os.environ.get("TRUYXUAT_TRUSTED_PROXIES", "1" if _env_bool("TRUYXUAT_HTTPS") else "0"))
+# Every address the portal records or limits (sign-in, scans, feedback, stamp checks) comes from here
+# (accounts.lockout.client_ip). TRUYXUAT_TRUST_X_FORWARDED_FOR=1, the older switch that believed the leftmost hop
+# (which any client can write), now means one trusted proxy.
+TRUYXUAT_TRUSTED_PROXIES = int(
+    os.environ.get(
+        "TRUYXUAT_TRUSTED_PROXIES",
+        "1" if _env_bool("TRUYXUAT_HTTPS") or _env_bool("TRUYXUAT_TRUST_X_FORWARDED_FOR") else "0",
+    )
+)
 # Second factor: TOTP codes (django-otp); a wrong code doubles the wait before the next try (1 s, 2 s, 4 s, …).
 OTP_TOTP_ISSUER = os.environ.get("TRUYXUAT_OTP_ISSUER", "truyxuat")
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -230,6 +254,26 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Object storage (S3 API: MinIO, Ceph, a cloud's) for uploads and generated documents, via django-storages, when a
+# bucket is named. The bucket stays private (no ACL, no public listing): files are streamed through core.files'
+# permission-checked view, never linked to the store. Without it, MEDIA_ROOT on the local disk.
+TRUYXUAT_S3_BUCKET = os.environ.get("TRUYXUAT_S3_BUCKET", "").strip()
+if TRUYXUAT_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "core.storage.objects.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": TRUYXUAT_S3_BUCKET,
+            "endpoint_url": os.environ.get("TRUYXUAT_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("TRUYXUAT_S3_REGION", "").strip() or None,
+            "access_key": os.environ.get("TRUYXUAT_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("TRUYXUAT_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "location": os.environ.get("TRUYXUAT_S3_PREFIX", "").strip().strip("/"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -271,7 +315,7 @@ if _env_bool("TRUYXUAT_HTTPS"):
     # behind the reverse proxy (which terminates TLS and sets X-Forwarded-Proto): plain HTTP is redirected and
     # browsers told to use HTTPS only for a year (preload is a commitment to browser vendors: opt in)
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_SECONDS = int(os.environ.get("TRUYXUAT_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("TRUYXUAT_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("TRUYXUAT_HSTS_PRELOAD")
@@ -411,9 +455,6 @@ TRUYXUAT_COMPLAINT_RESPONSE_DAYS = {
         pair.partition("=") for pair in os.environ.get("TRUYXUAT_COMPLAINT_RESPONSE_DAYS", "").split(",") if "=" in pair
     )
 }
-# The portal takes a consumer's address (scan records, rate limits) from the first X-Forwarded-For hop: only behind
-# a proxy that sets it (otherwise anyone could claim any address).
-TRUYXUAT_TRUST_X_FORWARDED_FOR = _env_bool("TRUYXUAT_TRUST_X_FORWARDED_FOR")
 
 # --- sensors (issue 21: iot/) ---------------------------------------------------------------------------------------
 # Raw readings are kept RAW_DAYS days, per-minute aggregates MINUTE_DAYS days, hourly ones for ever (the maintenance

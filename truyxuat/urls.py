@@ -11,6 +11,7 @@ from workflows.chain import CAPTURE_STEPS
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),  # load balancers: database, Redis, object store (deploy/)
     # Uploaded files, each to those its app lets read it (core.files); nothing is served from MEDIA_ROOT directly.
     path("files/<str:model>/<int:pk>/<str:field>/<str:name>", core_files.serve, name="file"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,4 +1,5 @@
-"""Where uploads are kept: MEDIA_ROOT, each file in a directory of its own with an unguessable name.
+"""Where uploads are kept: MEDIA_ROOT (or the object store, `core.storage.objects`), each file in a directory of its
+own with an unguessable name.
 
 `reports/2026/bao-cao-quarter-1-2026.xlsx` becomes `reports/2026/<22 random characters>/bao-cao-quarter-1-2026.xlsx`:
 nobody finds a file by guessing its name, and the name a person sees when downloading stays readable. Files are
@@ -15,7 +16,12 @@ import secrets
 from django.core.files.storage import FileSystemStorage
 
 
+def unguessable(filename: str | os.PathLike[str]) -> str:
+    """`dir/name` → `dir/<22 random characters>/name`."""
+    dirname, basename = posixpath.split(str(filename).replace("\\", "/"))
+    return posixpath.join(dirname, secrets.token_urlsafe(16), basename)
+
+
 class PrivateFileSystemStorage(FileSystemStorage):
     def generate_filename(self, filename: str | os.PathLike[str]) -> str:
-        dirname, basename = posixpath.split(str(filename).replace("\\", "/"))
-        return super().generate_filename(posixpath.join(dirname, secrets.token_urlsafe(16), basename))
+        return super().generate_filename(unguessable(filename))
