@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
+from core.tests.served import migrated_site, server_env
+
 ROOT = Path(__file__).resolve().parents[2]
 TRUYXUAT = [sys.executable, str(ROOT / "manage.py")]
 
@@ -58,10 +60,9 @@ def _request(url: str, data: bytes | None = None, headers: dict[str, str] | None
 
 @pytest.fixture
 def served(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_"))}
-    env |= {"TRUYXUAT_DATA_DIR": str(tmp_path), "TRUYXUAT_SECRET_KEY": "serve-test-" + "k" * 40}
+    env = server_env(tmp_path, "serve-test") | {"TRUYXUAT_DATABASE_URL": ""}  # SQLite in the data dir
+    env |= migrated_site(tmp_path, env, "serve")
     setup_env = env | {"TRUYXUAT_DEBUG": "1"}
-    subprocess.run([*TRUYXUAT, "migrate", "-v0"], env=setup_env, check=True, cwd=ROOT)
     token = (
         subprocess.run(
             [*TRUYXUAT, "shell", "--no-imports", "-c", TOKEN_SCRIPT],

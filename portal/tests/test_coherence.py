@@ -19,11 +19,11 @@ import time
 import urllib.error
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from core.tests.redis import redis_url  # noqa: F401  (a real redis-server for the session)
+from core.tests.served import drop_site, migrated_site, server_env
 from core.tests.test_serve import ROOT, TRUYXUAT, _free_port, _request
 
 pytestmark = pytest.mark.database_process  # the served workers use PostgreSQL in the PostgreSQL pass
@@ -67,38 +67,12 @@ class Writer:
         self.process.wait()
 
 
-# one database per pytest-xdist worker: the module's two tests may run on two workers, each setting up the site
-DATABASE = "truyxuat_coherence_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def _postgres(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def _database(url: str) -> str | None:
-    """Under scripts/with-postgres.sh the server and the writer share a fresh PostgreSQL database (the suite's
-    own is pytest-django's test database); otherwise SQLite in the data dir."""
-    if not url.startswith("postgres"):
-        return None
-    _postgres(url, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    _postgres(url, f"CREATE DATABASE {DATABASE}")
-    return urlunsplit(urlsplit(url)._replace(path="/" + DATABASE))
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, redis_url: str):  # type: ignore[no-untyped-def]  # noqa: F811
     data_dir: Path = tmp_path_factory.mktemp("coherence")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_", "PYTEST_"))}
-    env |= {"TRUYXUAT_DATA_DIR": str(data_dir), "TRUYXUAT_SECRET_KEY": "coherence-test-" + "k" * 40}
+    env = server_env(data_dir, "coherence-test")  # on PostgreSQL, a database of its own made from the template
     env |= {"TRUYXUAT_REDIS_URL": redis_url, "TRUYXUAT_SERVE_WORKER": "0"}
-    postgres = os.environ.get("TRUYXUAT_DATABASE_URL", "")
-    database = _database(postgres)
-    if database:
-        env["TRUYXUAT_DATABASE_URL"] = database
-    subprocess.run([*TRUYXUAT, "migrate", "-v0"], env=env | {"TRUYXUAT_DEBUG": "1"}, check=True, cwd=ROOT)
+    env |= migrated_site(data_dir, env, "coherence")
     port = _free_port()
     server = subprocess.Popen(
         [*TRUYXUAT, "serve", "--port", str(port), "--workers", str(WORKERS), "--threads", "1"],
@@ -127,8 +101,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, redis_url: str):  # type: ign
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
-        if database:
-            _postgres(postgres, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        drop_site(env)
 
 
 def _json(base: str, path: str) -> tuple[int, Any]:

@@ -1,0 +1,123 @@
+"""A migrated database for a test's own server processes, without paying `truyxuat migrate` each time.
+
+Tests that start real servers (`truyxuat serve`, several nodes, a writer process) need a data dir whose database
+is migrated. Migrating from nothing takes seconds per site; here each test process migrates one template once
+(SQLite: a file in a private temporary dir; PostgreSQL: a database `truyxuat_template_<xdist worker>` on the
+suite's server) and every site is a copy of it: SQLite's online backup API into the site's data dir, PostgreSQL's
+`CREATE DATABASE … TEMPLATE …`. The template is the result of the very `truyxuat migrate` a fresh install runs, so
+a copy is what that command would have left. Tests about start-up itself (file modes, first migration) still run
+`migrate` on an empty data dir.
+
+    env = server_env(tmp_path)                      # TRUYXUAT_DATA_DIR, a secret key, the suite's database URL
+    env |= migrated_site(tmp_path, env, "node_a")   # copies the template; on PostgreSQL names the new database
+    ...
+    drop_site(env)                                  # PostgreSQL: drops the site's database (SQLite: nothing)
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+TRUYXUAT = [sys.executable, str(ROOT / "manage.py")]
+DATABASE_FILE = "truyxuat.sqlite3"
+
+
+def server_env(data_dir: Path, secret: str = "served-test") -> dict[str, str]:
+    """The environment of a server process: none of the suite's own TRUYXUAT_/DJANGO_/PYTEST_ variables except the
+    PostgreSQL server's URL (kept as the base of the site's database), a data dir and a secret key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_", "PYTEST_"))}
+    env |= {"TRUYXUAT_DATA_DIR": str(data_dir), "TRUYXUAT_SECRET_KEY": f"{secret}-" + "k" * 40}
+    url = os.environ.get("TRUYXUAT_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        env["TRUYXUAT_DATABASE_URL"] = url
+    return env
+
+
+def _postgres(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def _migrate(env: Mapping[str, str]) -> None:
+    done = subprocess.run(
+        [*TRUYXUAT, "migrate", "--no-input", "-v0"],
+        env={**env, "TRUYXUAT_DEBUG": "1"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@cache
+def _sqlite_template() -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="truyxuat-template-"))
+    atexit.register(shutil.rmtree, directory, True)
+    _migrate(server_env(directory) | {"TRUYXUAT_DATABASE_URL": ""})
+    return directory / DATABASE_FILE
+
+
+def _template_name() -> str:
+    return "truyxuat_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@cache
+def _postgres_template(server: str) -> str:
+    name = _template_name()
+    _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _postgres(server, f"CREATE DATABASE {name}")
+    atexit.register(_postgres, server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _migrate(server_env(Path(tempfile.gettempdir())) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
+    return name
+
+
+def migrated_site(data_dir: Path, env: Mapping[str, str], name: str) -> dict[str, str]:
+    """Give the site a migrated database: on SQLite a copy of the template in `data_dir` (0700, the file 0600, as
+    a start-up leaves them); on PostgreSQL (when `env` names a server) a new database `truyxuat_site_<name>_<xdist
+    worker>` made from the template. Returns what to add to the site's environment."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    server = env.get("TRUYXUAT_DATABASE_URL", "")
+    if server.startswith("postgres"):
+        template = _postgres_template(server)
+        database = f"truyxuat_site_{name}_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+        _postgres(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        _postgres(server, f"CREATE DATABASE {database} TEMPLATE {template}")
+        return {"TRUYXUAT_DATABASE_URL": _with_database(server, database)}
+    target = data_dir / DATABASE_FILE
+    source = sqlite3.connect(_sqlite_template())
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    target.chmod(0o600)
+    return {}
+
+
+def drop_site(env: Mapping[str, str]) -> None:
+    """Drop the PostgreSQL database `migrated_site` made for this environment (nothing to do on SQLite: the data
+    dir is the test's temporary dir)."""
+    url = env.get("TRUYXUAT_DATABASE_URL", "")
+    database = urlsplit(url).path.lstrip("/")
+    if url.startswith("postgres") and database.startswith("truyxuat_site_"):
+        _postgres(_with_database(url, "postgres"), f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
