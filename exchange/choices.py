@@ -27,3 +27,22 @@ class PortalStatus(models.TextChoices):
 class ReleaseKind(models.TextChoices):
     SNAPSHOT = "snapshot", _("Toàn bộ")
     CHANGES = "changes", _("Thay đổi từ lần trước")
+
+
+class ImportFormat(models.TextChoices):
+    SHEET = "xlsx", _("Bảng Excel theo mẫu")
+    EPCIS = "epcis", _("Tài liệu EPCIS (JSON-LD hoặc XML)")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Đã tải lên, chờ xác nhận")
+    QUEUED = "queued", _("Đang chờ nhập")
+    RUNNING = "running", _("Đang nhập")
+    DONE = "done", _("Đã nhập xong")
+    FAILED = "failed", _("Không nhập được (không ghi gì)")
+
+
+class MappingKind(models.TextChoices):
+    PRODUCT = "product", _("Mã sản phẩm")
+    LOT = "lot", _("Mã lô")
+    LOCATION = "location", _("Mã địa điểm")

@@ -6,7 +6,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from exchange.choices import PortalKind, PortalStatus, ReleaseKind, StatementStatus
+from exchange.choices import (
+    ImportFormat,
+    ImportStatus,
+    MappingKind,
+    PortalKind,
+    PortalStatus,
+    ReleaseKind,
+    StatementStatus,
+)
 
 
 class DueDiligenceStatement(models.Model):
@@ -120,3 +128,77 @@ class OpenDataFile(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class IdentifierMapping(models.Model):
+    """An identifier of another system (a product code, a lot code or class URI, a location id) mapped once to ours:
+    a product, a lot or a facility; every later import of the organisation reuses it."""
+
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("loại mã"), max_length=10, choices=MappingKind.choices)
+    foreign_code = models.CharField(_("mã bên ngoài"), max_length=255)
+    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey("catalog.Lot", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey("catalog.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "foreign_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind", "foreign_code"], name="one_mapping_per_code")
+        ]
+        verbose_name = _("ánh xạ mã")
+        verbose_name_plural = _("ánh xạ mã")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.foreign_code}"
+
+
+class ImportBatch(models.Model):
+    """One file sent from another system: previewed, then imported whole by a job (all or nothing)."""
+
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.CASCADE, related_name="+")
+    source_format = models.CharField(_("định dạng"), max_length=6, choices=ImportFormat.choices)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    rows = models.PositiveIntegerField(_("số dòng/sự kiện"), default=0)
+    done = models.PositiveIntegerField(_("đã nhập"), default=0)
+    stored = models.PositiveIntegerField(_("sự kiện mới"), default=0)
+    duplicates = models.PositiveIntegerField(_("sự kiện trùng"), default=0)
+    capture_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class OpenDataPush(models.Model):
+    """One scheduled push of a release to the warehouse's target: where, when, the HTTP status and its answer."""
+
+    release = models.ForeignKey(OpenDataRelease, on_delete=models.CASCADE, related_name="pushes")
+    target = models.CharField(_("nơi nhận"), max_length=255)
+    at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    http_status = models.PositiveIntegerField(null=True)
+    accepted = models.BooleanField(default=False)
+    answer = models.TextField(_("trả lời"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.at:%Y-%m-%d %H:%M}"

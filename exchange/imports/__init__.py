@@ -1,0 +1,1 @@
+"""Imports from other systems: EPCIS documents or the Excel template, mapped once to our identifiers."""
