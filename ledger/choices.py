@@ -21,6 +21,7 @@ class LeafKind(models.TextChoices):
     STAMP_BATCH = "stamp_batch", _("Lô tem")
     OPEN_DATA = "open_data", _("Tệp dữ liệu mở")
     DUE_DILIGENCE = "due_diligence", _("Tuyên bố thẩm định EUDR")
+    ANALYSIS_FLAG = "analysis_flag", _("Cảnh báo phân tích (bác bỏ, giải trình)")
 
 
 class AlarmKind(models.TextChoices):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
+    "analysis",  # mass balance, copied stamps, anomalies, data-quality scores, forecasts (issue 24)
 ]
 
 # Jobs: django-tasks with its database backend (the embedded default and the production one: a job row commits in

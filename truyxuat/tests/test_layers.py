@@ -65,6 +65,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("exchange",),
     # Statistics read every domain app; the report services and their jobs build on them.
     ("reports.stats", "reports.services", "reports.jobs"),
+    # Analysis reads every domain app (events, diary, logistics, stamps, iot, quality) and holds lots via quality.
+    ("analysis",),
     ("demo",),
     # UI: the page apps and the HTTP entry points that show several domain apps at once (the public catalogue API
     # shows a lot's holds from quality); none imports another.

@@ -1,0 +1,35 @@
+"""The nightly analysis job (django-tasks, `truyxuat worker` runs it): a run of every detector with its progress
+on `AnalysisRun`, then the next run enqueued for the next night at `NIGHT_HOUR` local time. Idempotent: a run
+updates the flags of what it finds again rather than adding others. `truyxuat analyse --schedule` starts the
+chain; `truyxuat analyse` runs once in the foreground."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.permissions import SYSTEM
+from analysis import services
+from core.jobs import enqueue_once, job
+
+NIGHT_HOUR = 2
+
+
+def next_night(now: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(now)
+    at = local.replace(hour=NIGHT_HOUR, minute=0, second=0, microsecond=0)
+    return at if at > local else at + dt.timedelta(days=1)
+
+
+@job(attempts=2, backoff=600)
+def nightly() -> dict[str, Any]:
+    run = services.run_analysis(actor=SYSTEM)
+    schedule()
+    return {"run": run.pk, "new": run.counts.get("new", 0)}
+
+
+def schedule(now: dt.datetime | None = None) -> bool:
+    """Make sure tonight's (or tomorrow night's) run is waiting."""
+    return enqueue_once(nightly, run_after=next_night(now or timezone.now()))
