@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Actor
-from exchange.choices import PortalStatus
+from catalog.models import Facility, Lot, Product
+from exchange.choices import ImportStatus, MappingKind, PortalStatus
 from exchange.eudr import package as eudr_package
 from exchange.eudr.assess import CUTOFF, assess
 from exchange.eudr.services import prepare, record_reference
-from exchange.models import DueDiligenceStatement, OpenDataRelease, PortalRecord
+from exchange.imports import services as imports
+from exchange.imports import sheet
+from exchange.models import DueDiligenceStatement, IdentifierMapping, ImportBatch, OpenDataRelease, PortalRecord
 from exchange.national.services import replay
 from exchange.opendata.datasets import DATASETS
 from logistics.models import Shipment
@@ -148,8 +152,6 @@ def national_replay(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def open_data(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     release = OpenDataRelease.objects.prefetch_related("files").first()
     return render(
         request,
@@ -210,4 +212,101 @@ def fsma_sheet(request: HttpRequest) -> HttpResponse:
         "exchange/fsma.html",
         {"sheet": sheet, "error": error, "columns": fsma.COLUMNS, "query": request.GET.urlencode(), "nav": "fsma"},
         status=400 if error else 200,
+    )
+
+
+@member_view
+def import_list(request: HttpRequest) -> HttpResponse:
+    """Upload an Excel sheet (the template) or an EPCIS document; the organisation's imports and its mapping."""
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("Chọn một tệp / Choose a file.")]
+        elif upload.size and upload.size > settings.TRUYXUAT_MAX_UPLOAD_BYTES:
+            errors = [_("Tệp quá lớn / File too large.")]
+        else:
+            try:
+                batch = imports.upload(
+                    actor=request.user,
+                    organization=request.org,
+                    filename=upload.name or "",
+                    data=upload.read(),  # type: ignore[attr-defined]
+                )
+                return redirect("exchange:import_detail", pk=batch.pk)
+            except ValidationError as exc:
+                errors = error_messages(exc)
+    batches = ImportBatch.objects.filter(organization=request.org).defer("content")  # type: ignore[attr-defined]
+    mappings = IdentifierMapping.objects.filter(organization=request.org).select_related(  # type: ignore[attr-defined]
+        "product", "lot__product", "facility"
+    )
+    return render(
+        request,
+        "exchange/imports.html",
+        {"page": paginate(request, batches), "mappings": mappings[:200], "errors": errors, "nav": "imports"},
+        status=400 if errors else 200,
+    )
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        sheet.template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-du-lieu.xlsx"'
+    return response
+
+
+def _suggestions(org: Any) -> dict[str, list[str]]:
+    """The organisation's own products, lots and facilities, offered while mapping (any other is typed)."""
+    products = Product.objects.filter(organization=org).order_by("name")[:200]
+    lots = Lot.objects.filter(product__organization=org).select_related("product").order_by("-id")[:200]
+    places = Facility.objects.filter(organization=org).order_by("name")[:200]
+    return {
+        MappingKind.PRODUCT: [f"{p.gtin} — {p.name}" for p in products],
+        MappingKind.LOT: [f"{lot.product.gtin}/{lot.lot_code} — {lot.product.name}" for lot in lots],
+        MappingKind.LOCATION: [f"{f.gln} — {f.name}" for f in places],
+    }
+
+
+@member_view
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview (every row's problems), the identifiers to map once, the start button, then the progress."""
+    batch = get_object_or_404(ImportBatch.objects.select_related("organization"), pk=pk, organization=request.org)  # type: ignore[attr-defined]
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "start":
+                imports.start(actor=request.user, batch=batch)
+                messages.success(request, _("Đã bắt đầu nhập. Trang này cập nhật tiến độ."))
+            else:
+                kind = request.POST.get("kind", "")
+                for code, target in zip(request.POST.getlist("code"), request.POST.getlist("target"), strict=False):
+                    if target.strip():
+                        imports.save_mapping(
+                            actor=request.user,
+                            organization=batch.organization,
+                            kind=kind,
+                            foreign_code=code,
+                            target=target,
+                        )
+            return redirect("exchange:import_detail", pk=batch.pk)
+        except ValidationError as exc:
+            errors = error_messages(exc)
+    busy = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    p = imports.preview(batch) if batch.status == ImportStatus.UPLOADED else None
+    kinds = dict(MappingKind.choices)
+    return render(
+        request,
+        "exchange/import_detail.html",
+        {
+            "batch": batch,
+            "p": p,
+            "unmapped": [(k, kinds[k], codes) for k, codes in p.unmapped.items() if codes] if p else [],
+            "suggestions": _suggestions(batch.organization),
+            "done": imports.done_so_far(batch),
+            "busy": busy,
+            "errors": errors,
+            "nav": "imports",
+        },
+        status=400 if errors else 200,
     )

@@ -128,3 +128,28 @@ def test_an_epcis_document_with_foreign_identifiers(producer, organization, othe
     assert (batch.status, batch.stored) == ("done", 1), batch.error
     with pytest.raises(PermissionDenied):
         upload(actor=other_producer, organization=organization, filename="x.json", data=data)
+
+
+def test_a_cooperative_imports_its_sheet_on_the_pages(client, producer, organization):
+    product = ProductFactory(organization=organization, name="Cà phê nhân")
+    farm = FacilityFactory(organization=organization, name="Vườn Đắk Hà")
+    client.force_login(producer)
+    assert client.get("/trao-doi/nhap-du-lieu/mau.xlsx").status_code == 200
+    bad = client.post("/trao-doi/nhap-du-lieu/", {"file": io.BytesIO(b"%PDF-1.7 not a sheet")})
+    assert bad.status_code == 400 and "Chỉ nhận bảng Excel theo mẫu" in bad.content.decode()
+    data = io.BytesIO(workbook(["15/11/2026 07:30", "thu hoạch", "CF-01", "TH01", "1.234,5", "kg", "VUON-A"]))
+    data.name = "vu-mua.xlsx"
+    detail = client.post("/trao-doi/nhap-du-lieu/", {"file": data})
+    url = detail["Location"]
+    page = client.get(url).content.decode()
+    assert "Ánh xạ" in page and "CF-01" in page and f"{product.gtin} — Cà phê nhân" in page and "disabled" in page
+    client.post(url, {"action": "map", "kind": "product", "code": "CF-01", "target": f"{product.gtin} — Cà phê nhân"})
+    client.post(url, {"action": "map", "kind": "location", "code": "VUON-A", "target": f"{farm.gln} — Vườn Đắk Hà"})
+    page = client.get(url).content.decode()
+    assert "1.234,5 kg" in page and "Ánh xạ" not in page
+    client.post(url, {"action": "start"})
+    assert "Đang chờ nhập" in client.get(url).content.decode()
+    run_jobs()
+    page = client.get(url).content.decode()
+    assert "Đã ghi 1 sự kiện mới" in page and 'value="1"' in page
+    assert "CF-01" in client.get("/trao-doi/nhap-du-lieu/").content.decode()
