@@ -121,3 +121,23 @@ def drop_site(env: Mapping[str, str]) -> None:
     database = urlsplit(url).path.lstrip("/")
     if url.startswith("postgres") and database.startswith("truyxuat_site_"):
         _postgres(_with_database(url, "postgres"), f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def wait_until_serving(base: str, process: subprocess.Popen[bytes] | subprocess.Popen[str], seconds: int = 120) -> None:
+    """Poll `base`/healthz until it answers 200. Generous: a loaded machine (CI beside other work) can take tens of
+    seconds to start the workers, and polling costs nothing once it answers; a server that exits fails at once."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode} before answering /healthz")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not answer /healthz within {seconds} s")

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from core.tests.served import migrated_site, server_env
+from core.tests.served import migrated_site, server_env, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUYXUAT = [sys.executable, str(ROOT / "manage.py")]
@@ -86,14 +85,7 @@ def served(tmp_path: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                if _request(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("truyxuat serve did not answer /healthz within 30 s")
+        wait_until_serving(base, server)
         yield base, token, server
     finally:
         if server.poll() is None:

@@ -15,7 +15,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.error
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import pytest
 
 from core.tests.redis import redis_url  # noqa: F401  (a real redis-server for the session)
-from core.tests.served import drop_site, migrated_site, server_env
+from core.tests.served import drop_site, migrated_site, server_env, wait_until_serving
 from core.tests.test_serve import ROOT, TRUYXUAT, _free_port, _request
 
 pytestmark = pytest.mark.database_process  # the served workers use PostgreSQL in the PostgreSQL pass
@@ -86,14 +85,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, redis_url: str):  # type: ign
     writer = None
     try:
         writer = Writer(env | {"TRUYXUAT_DEBUG": "1"})  # sets up the chain while the workers start
-        for _ in range(150):
-            try:
-                if _request(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("truyxuat serve did not answer /healthz within 30 s")
+        wait_until_serving(base, server)
         yield base, writer
     finally:
         if writer is not None:
