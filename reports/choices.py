@@ -23,11 +23,17 @@ class IndicatorMethod(models.TextChoices):
     PRIORITY_PRODUCTS_TRACED_SHARE = "priority_share", _("Tỷ lệ sản phẩm nhóm ưu tiên 1 được truy xuất (%)")
     ORGANIZATIONS_APPROVED = "orgs_approved", _("Số tổ chức tham gia đã được duyệt")
     LOTS_PUBLISHED = "lots_published", _("Số lô đã công bố")
-    MANUAL = "manual", _("Số liệu nhập tay (tập huấn, mô hình thí điểm…)")
+    OFFICERS_TRAINED_SHARE = "officers_trained", _("Tỷ lệ cán bộ xã, phường được tập huấn (%)")
+    BUSINESSES_TRAINED_SHARE = "business_trained", _("Tỷ lệ doanh nghiệp, HTX được tập huấn (%)")
+    PILOT_MODELS = "pilot_models", _("Số mô hình điểm đang triển khai hoặc đã nghiệm thu")
+    MONITORED_ENTERPRISES = "monitored", _("Số doanh nghiệp được giám sát trực tiếp")
+    MANUAL = "manual", _("Số liệu nhập tay")
 
 
 PERCENT_METHODS = (
     IndicatorMethod.BUSINESS_TRACEABILITY_SHARE,
     IndicatorMethod.OCOP_TRACED_SHARE,
     IndicatorMethod.PRIORITY_PRODUCTS_TRACED_SHARE,
+    IndicatorMethod.OFFICERS_TRAINED_SHARE,
+    IndicatorMethod.BUSINESSES_TRAINED_SHARE,
 )

@@ -12,6 +12,7 @@ from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, Pri
 from catalog.models import Lot, Organization, Product
 from reports.choices import IndicatorMethod
 from reports.models import Indicator, IndicatorFigure
+from training import selectors as training
 
 
 def plain(value: Decimal) -> str:
@@ -60,6 +61,18 @@ def computed_value(method: str, as_of: dt.date, ward_code: int | None = None) ->
         if ward_code:
             orgs = orgs.filter(ward_code=ward_code)
         n = orgs.count()
+        return Decimal(n), str(n)
+    if method == IndicatorMethod.OFFICERS_TRAINED_SHARE:
+        part, whole = training.officers_trained(as_of, ward_code)
+        return _share(part, whole), f"{part}/{whole}"
+    if method == IndicatorMethod.BUSINESSES_TRAINED_SHARE:
+        part, whole = training.businesses_trained(as_of, ward_code)
+        return _share(part, whole), f"{part}/{whole}"
+    if method == IndicatorMethod.PILOT_MODELS:
+        n = training.pilot_models(as_of, ward_code)
+        return Decimal(n), str(n)
+    if method == IndicatorMethod.MONITORED_ENTERPRISES:
+        n = training.monitored_enterprises(as_of, ward_code)
         return Decimal(n), str(n)
     if method == IndicatorMethod.LOTS_PUBLISHED:
         n = published.count()

@@ -19,6 +19,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("workspace.urls")),
+    path("", include("training.urls")),  # trainings under /oversight/dao-tao/, certificate checks (issue 25)
+    path("", include("news.urls")),  # news and guidance pages, participating organisations (issue 25)
+    path("huong-dan/", include("guidance.urls")),  # lessons per role, offline in the PWA (issue 25)
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("iot/", include("iot.ui.urls")),

@@ -52,6 +52,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("exchange.national", "exchange.models", "exchange.choices"),
     ("rules",),
     ("quality",),
+    # Trainings, pilot models, monitored enterprises, self-study (issue 25): the plan's indicators count them.
+    ("training",),
+    # News and guidance pages the agency edits (issue 25), shown by the public pages above.
+    ("news",),
     # The administrative document (Decree 30/2020 layout), its numbering and signers serve recalls and reports.
     ("reports",),
     ("recalls",),
@@ -73,6 +77,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("portal", "workspace", "oversight", "accounts.views", "accounts.urls", "catalog.api"),
     # Pages of the exchanges and sensors, built on the producer's and officer's page helpers.
     ("exchange.views", "exchange.urls", "exchange.api", "iot.ui"),
+    # Pages of trainings, guidance lessons (PWA) and news (issue 25), on the officer's and the public base pages.
+    ("training.views", "training.urls", "guidance", "news.views", "news.urls"),
     ("truyxuat",),
 )
 
