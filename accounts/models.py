@@ -24,6 +24,12 @@ class User(AbstractUser):
         related_name="officers",
         help_text=_("Cơ quan quản lý mà cán bộ này thuộc về (chỉ dành cho cán bộ cơ quan)."),
     )
+    scope_ward_codes = models.JSONField(
+        _("xã, phường phụ trách"),
+        default=list,
+        blank=True,
+        help_text=_("Với cán bộ: các xã, phường trong phạm vi của cơ quan mà người này phụ trách; trống là tất cả."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -64,11 +64,43 @@ def is_agency_officer(user: Any) -> bool:
     return agency.status == "approved" and agency.province_code == settings.TRUYXUAT_PROVINCE_CODE
 
 
-def is_officer_for(user: Any, organization: Organization) -> bool:
-    """Agency officers see and act on organisations of their province."""
-    return is_agency_officer(user) and (
-        is_platform_admin(user) or organization.province_code == user.agency.province_code
+def is_officer_for(user: Any, organization: Organization, category_id: int | None = None) -> bool:
+    """Agency officers see and act on organisations of their province, within their department's scope (issue 25):
+    the agency's communes and the officer's own (empty: every commune) and, when `category_id` names what the act is
+    about (a product's category), the agency's categories (empty: every category)."""
+    if not is_agency_officer(user):
+        return False
+    if is_platform_admin(user):
+        return True
+    agency = user.agency
+    return (
+        organization.province_code == agency.province_code
+        and covers_ward(user, organization.ward_code)
+        and (category_id is None or covers_category(agency, category_id))
     )
+
+
+def covers_ward(user: Any, ward_code: int | None) -> bool:
+    """The officer's communes: the agency's scope, narrowed by the officer's own; both empty cover every commune (an
+    organisation without a commune is covered only by an officer without a commune scope)."""
+    for scope in (user.agency.scope_ward_codes or [], getattr(user, "scope_ward_codes", None) or []):
+        if scope and ward_code not in scope:
+            return False
+    return True
+
+
+def covers_category(agency: Organization, category_id: int) -> bool:
+    """The agency's product groups (read once per agency object); none listed covers every group."""
+    ids = getattr(agency, "_scope_category_ids", None)
+    if ids is None:
+        ids = set(agency.scope_categories.values_list("pk", flat=True)) if agency.pk else set()
+        agency._scope_category_ids = ids  # type: ignore[attr-defined]
+    return not ids or category_id in ids
+
+
+def is_officer_for_product(user: Any, product: Any) -> bool:
+    """An officer of the product's organisation whose department covers the product's category."""
+    return is_officer_for(user, product.organization, product.category_id)
 
 
 def member_role(user: Any, organization: Organization) -> str | None:

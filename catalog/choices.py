@@ -11,6 +11,18 @@ class OrganizationKind(models.TextChoices):
     AGENCY = "agency", _("Cơ quan quản lý nhà nước")
 
 
+class Department(models.TextChoices):
+    """Which department an agency is (issue 25): it decides nothing by itself; the agency's scope (categories and
+    communes) routes reviews, inspections, recalls and complaints. `general` is an agency of every field."""
+
+    GENERAL = "general", _("Chung (mọi lĩnh vực)")
+    SCIENCE_TECHNOLOGY = "science_technology", _("Sở Khoa học và Công nghệ")
+    AGRICULTURE = "agriculture", _("Sở Nông nghiệp và Môi trường")
+    INDUSTRY_TRADE = "industry_trade", _("Sở Công Thương")
+    HEALTH = "health", _("Sở Y tế")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND xã, phường")
+
+
 class OrganizationStatus(models.TextChoices):
     PENDING = "pending", _("Chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")

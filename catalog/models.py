@@ -13,6 +13,7 @@ from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 from catalog.choices import (
     CertificateKind,
     CertificateScope,
+    Department,
     FacilityKind,
     LotStatus,
     OcopStars,
@@ -132,6 +133,20 @@ class Organization(SearchTextMixin, AddressMixin, TimeStampedModel):
     website = models.URLField(_("trang web"), blank=True)
     department = models.CharField(
         _("sở, ngành"), max_length=120, blank=True, help_text=_("Với cơ quan: tên sở, ngành hoặc UBND xã.")
+    )
+    # an agency's department and scope (issue 25): empty scopes mean every category / every commune of the province
+    department_kind = models.CharField(
+        _("lĩnh vực quản lý"), max_length=20, choices=Department.choices, default=Department.GENERAL
+    )
+    scope_categories = models.ManyToManyField(
+        PriorityCategory,
+        verbose_name=_("nhóm sản phẩm phụ trách"),
+        blank=True,
+        related_name="agencies",
+        help_text=_("Để trống: mọi nhóm sản phẩm."),
+    )
+    scope_ward_codes = models.JSONField(
+        _("xã, phường phụ trách"), default=list, blank=True, help_text=_("Để trống: mọi xã, phường của tỉnh.")
     )
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=OrganizationStatus.choices, default=OrganizationStatus.PENDING

@@ -15,7 +15,21 @@ def cases(officer: Any) -> QuerySet[ComplaintCase]:
     qs = ComplaintCase.objects.select_related("feedback__organization", "feedback__product", "feedback__lot")
     if officer is None or getattr(officer, "is_superuser", False) or officer.agency_id is None:
         return qs
-    return qs.filter(feedback__organization__province_code=officer.agency.province_code)
+    qs = qs.filter(feedback__organization__province_code=officer.agency.province_code)
+    return scoped(qs, officer)
+
+
+def scoped(qs: QuerySet[ComplaintCase], officer: Any) -> QuerySet[ComplaintCase]:
+    """Within the officer's department scope (issue 25): the agency's product groups, its communes and the
+    officer's own; empty scopes narrow nothing."""
+    agency = officer.agency
+    categories = list(agency.scope_categories.values_list("pk", flat=True))
+    if categories:
+        qs = qs.filter(feedback__product__category_id__in=categories)
+    for wards in (agency.scope_ward_codes or [], officer.scope_ward_codes or []):
+        if wards:
+            qs = qs.filter(feedback__organization__ward_code__in=wards)
+    return qs
 
 
 def open_cases(officer: Any) -> QuerySet[ComplaintCase]:

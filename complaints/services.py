@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import SYSTEM, Actor, require
+from catalog import departments
 from catalog.models import Organization
 from complaints.models import ComplaintCase
 from core import audit
@@ -30,7 +31,7 @@ from feedback import counterfeit
 from feedback import services as feedback_services
 from feedback.models import Feedback
 from notifications.choices import NotificationKind
-from notifications.services import notify_organization
+from notifications.services import email_after_commit, notify_organization
 from quality.models import Inspection
 from recalls.models import Recall
 
@@ -43,13 +44,14 @@ def response_days(kind: str) -> int:
     return int(settings.TRUYXUAT_COMPLAINT_RESPONSE_DAYS.get(kind, DEFAULT_DAYS.get(kind, 5)))
 
 
-def agency_for(org: Organization) -> Organization | None:
-    """The agency that follows complaints about `org`: an approved agency of its province (the first registered)."""
-    return (
-        Organization.objects.filter(kind="agency", status="approved", province_code=org.province_code)
-        .order_by("pk")
-        .first()
-    )
+def agency_for(org: Organization, category_id: int | None = None) -> Organization | None:
+    """The agency that follows complaints about `org`'s product of `category_id`: the department of its province
+    whose scope covers the category and the commune (`catalog.departments.route_agency`)."""
+    return departments.route_agency(org, category_id)
+
+
+def _category(feedback: Any) -> int | None:
+    return feedback.product.category_id if feedback.product_id else None
 
 
 def subject_name(feedback: Any) -> str:
@@ -66,7 +68,8 @@ def route(feedback: Any) -> ComplaintCase:
     if existing is not None:
         return existing
     org = feedback.organization
-    agency = agency_for(org)
+    category_id = feedback.product.category_id if feedback.product_id else None
+    agency = agency_for(org, category_id)
     case = ComplaintCase.objects.create(
         feedback=feedback,
         agency=agency,
@@ -93,6 +96,10 @@ def route(feedback: Any) -> ComplaintCase:
             link=reverse("oversight:complaint", args=[case.pk]),
             about=feedback,
         )
+        # and to the department's officers of that commune, each by their own address
+        link = settings.TRUYXUAT_PORTAL_URL + reverse("oversight:complaint", args=[case.pk])
+        officers = [u.email for u in departments.covering_officers(agency, org.ward_code) if u.email]
+        email_after_commit(title, f"{body}\n\n{link}", officers)
     return case
 
 
@@ -190,7 +197,7 @@ def _escalate(actor: Actor, pk: int, now: dt.datetime) -> ComplaintCase | None:
 def escalate(*, actor: Actor, case: ComplaintCase, now: dt.datetime | None = None) -> ComplaintCase:
     """An officer of the province escalates one overdue, unanswered case from the queue (as the cron job does)."""
     current = ComplaintCase.objects.select_related("feedback__organization").get(pk=case.pk)
-    require(permissions.is_officer_for(actor, current.feedback.organization))
+    require(permissions.is_officer_for(actor, current.feedback.organization, _category(current.feedback)))
     now = now or timezone.now()
     if current.escalated_at is not None:
         raise ValidationError(_("Phản ánh này đã được chuyển cấp."))
@@ -207,7 +214,7 @@ def view_contact(*, actor: Actor, case: ComplaintCase) -> dict[str, str]:
     """The complainant's contact for the officer handling the case; every view is written to the audit log."""
     current = ComplaintCase.objects.select_related("feedback__organization").get(pk=case.pk)
     fb = current.feedback
-    require(permissions.is_officer_for(actor, fb.organization))
+    require(permissions.is_officer_for(actor, fb.organization, _category(fb)))
     contact = (fb.contact or "").strip()
     is_email = "@" in contact
     audit.record(
@@ -233,7 +240,7 @@ def link_case(
     case = (
         ComplaintCase.objects.select_for_update(of=("self",)).select_related("feedback__organization").get(pk=case.pk)
     )
-    require(permissions.is_officer_for(actor, case.feedback.organization))
+    require(permissions.is_officer_for(actor, case.feedback.organization, _category(case.feedback)))
     if inspection is None and recall is None:
         raise ValidationError(_("Chọn cuộc kiểm tra hoặc đợt thu hồi."))
     before = audit.snapshot(case)

@@ -108,7 +108,7 @@ def start_recall(
     public notice, which take the agency's next numbers of the year ("01/QĐ-…", "01/TB-…") here.
     """
     origin_org = origin_organization(lot=lot, facility=facility, lab_test=lab_test)
-    require(permissions.is_officer_for(actor, origin_org))
+    require(permissions.is_officer_for(actor, origin_org, lot.product.category_id if lot is not None else None))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Cần nêu lý do thu hồi.")]})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.permissions import SYSTEM, Actor, person, require
 from catalog.choices import LotStatus, OrganizationStatus
-from catalog.models import Lot, PriorityCategory
+from catalog.models import Lot, PriorityCategory, Product
 from catalog.services import missing_for_publication
 from core import audit
 from core.choices import AuditAction
@@ -38,6 +38,13 @@ DECISION_TITLES = {
     Decision.REJECTED: gettext_lazy("Bị từ chối"),
     Decision.CHANGES_REQUESTED: gettext_lazy("Cần sửa đổi"),
 }
+
+
+def _category_of(subject: models.Model) -> int | None:
+    """The product group a decision is about (a lot's or a product's), for the officer's department scope."""
+    if isinstance(subject, Lot):
+        return subject.product.category_id
+    return getattr(subject, "category_id", None) if isinstance(subject, Product) else None
 
 
 def _check_blockers(instance: models.Model) -> None:
@@ -64,7 +71,7 @@ def decide(*, actor: Actor, subject: models.Model, decision: str, reason: str = 
         raise ValidationError({"decision": [_("Quyết định không hợp lệ.")]})
     subject = type(subject)._default_manager.select_for_update().get(pk=subject.pk)
     organization = kind.organization(subject)
-    require(permissions.is_officer_for(actor, organization))
+    require(permissions.is_officer_for(actor, organization, _category_of(subject)))
     reason = (reason or "").strip()
     if decision != Decision.APPROVED and not reason:
         raise ValidationError({"reason": [_("Cần nêu lý do khi từ chối hoặc yêu cầu sửa đổi.")]})

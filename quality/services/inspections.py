@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import Actor, agency_of, person, require
+from catalog import departments
 from catalog.models import Facility, Organization
 from core import audit
 from core.choices import AuditAction
@@ -50,7 +51,9 @@ def plan_inspection(
     assert day is not None
     agency = agency_of(actor)
     if agency is None:
-        agency = Organization.objects.filter(kind="agency", status="approved").order_by("pk").first()
+        agency = departments.route_agency(facility.organization) or (
+            Organization.objects.filter(kind="agency", status="approved").order_by("pk").first()
+        )
     if agency is None:
         raise ValidationError(_("Chưa có cơ quan quản lý nào trong hệ thống."))
     if template is None:
