@@ -18,10 +18,15 @@ from exchange.choices import (
 
 
 class DueDiligenceStatement(models.Model):
-    """An EUDR due-diligence package prepared for a shipment, and the reference the EU Information System gave it."""
+    """An EUDR due-diligence package prepared for a shipment, a lot or a season's lots of a product, and the
+    reference the EU Information System gave it."""
 
     organization = models.ForeignKey("catalog.Organization", on_delete=models.PROTECT, related_name="+")
-    shipment = models.ForeignKey("logistics.Shipment", on_delete=models.PROTECT, related_name="+")
+    shipment = models.ForeignKey(
+        "logistics.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_kind = models.CharField(_("phạm vi"), max_length=10, default="shipment")  # shipment, lot or season
+    subject_key = models.CharField(max_length=120, blank=True)  # the lot's "GTIN/lot code", "GTIN:from:to"
     commodity = models.CharField(_("mặt hàng"), max_length=20)
     hs_code = models.CharField(_("mã HS"), max_length=10)
     quantities = models.JSONField(_("khối lượng"), default=dict)

@@ -24,9 +24,12 @@ def file_payload(f: Any) -> dict[str, Any]:
 
 
 def statement_payload(s: Any) -> dict[str, Any]:
+    covers = (
+        {"shipment": str(s.shipment.public_id)} if s.shipment_id else {"subject": f"{s.subject_kind}:{s.subject_key}"}
+    )
     return {
         "organization": s.organization_id,
-        "shipment": str(s.shipment.public_id),
+        **covers,
         "commodity": s.commodity,
         "hs_code": s.hs_code,
         "plot_count": s.plot_count,

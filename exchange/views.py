@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Actor
 from catalog.models import Facility, Lot, Product
+from exchange import fsma
 from exchange.choices import ImportStatus, MappingKind, PortalStatus
 from exchange.eudr import package as eudr_package
-from exchange.eudr.assess import CUTOFF, assess
-from exchange.eudr.services import prepare, record_reference
+from exchange.eudr.assess import COMMODITIES, CUTOFF, assess_lots
+from exchange.eudr.services import covered, prepare, record_reference
 from exchange.imports import services as imports
 from exchange.imports import sheet
 from exchange.models import DueDiligenceStatement, IdentifierMapping, ImportBatch, OpenDataRelease, PortalRecord
@@ -57,27 +60,74 @@ def _map(plots: list[Any]) -> dict[str, Any]:
     return {"shapes": shapes}
 
 
+EUDR_CATEGORIES = list(COMMODITIES)
+
+
 @member_view
 def eudr_list(request: HttpRequest) -> HttpResponse:
-    shipments = Shipment.objects.filter(sender=request.org).order_by("-shipped_at")  # type: ignore[attr-defined]
-    statements = DueDiligenceStatement.objects.filter(organization=request.org).select_related("shipment")  # type: ignore[attr-defined]
+    """The exporter's starting points: a shipment, one of its lots, or a season's lots of a product."""
+    org = request.org  # type: ignore[attr-defined]
+    shipments = Shipment.objects.filter(sender=org).order_by("-shipped_at")
+    statements = DueDiligenceStatement.objects.filter(organization=org).select_related("shipment")
+    lots = Lot.objects.filter(product__organization=org, product__category__code__in=EUDR_CATEGORIES)
+    products = Product.objects.filter(organization=org, category__code__in=EUDR_CATEGORIES).order_by("name")
     return render(
         request,
         "exchange/eudr_list.html",
-        {"page": paginate(request, shipments), "statements": statements[:20], "nav": "eudr"},
+        {
+            "page": paginate(request, shipments),
+            "statements": statements[:20],
+            "lots": lots.select_related("product").order_by("-production_date", "-id")[:30],
+            "products": products,
+            "nav": "eudr",
+        },
     )
 
 
-@member_view
-def eudr_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    shipment = _shipment(request, public_id)
+def _season(request: HttpRequest) -> tuple[Product, dt.date, dt.date]:
+    """The season asked for: `product` (id) and `from`/`to` (dd/mm/yyyy or ISO dates)."""
+    product = get_object_or_404(Product, pk=request.GET.get("product") or 0, organization=request.org)  # type: ignore[attr-defined]
+    days = []
+    for name in ("from", "to"):
+        text = request.GET.get(name, "").strip()
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                days.append(dt.datetime.strptime(text, fmt).date())
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValidationError(_("Ngày không hợp lệ (dd/mm/yyyy) / Invalid date: %(d)s") % {"d": text[:20]})
+    return product, days[0], days[1]
+
+
+def _covered(request: HttpRequest, kind: str, ref: Any) -> dict[str, Any]:
+    """The keyword (shipment, lot or season) the EUDR services take, for the page's subject."""
+    if kind == "shipment":
+        return {"shipment": _shipment(request, ref)}
+    if kind == "lot":
+        lot = get_object_or_404(Lot.objects.select_related("product__organization"), pk=ref)
+        if lot.product.organization_id != request.org.pk:  # type: ignore[attr-defined]
+            raise Http404
+        return {"lot": lot}
+    return {"season": _season(request)}
+
+
+def _eudr_page(request: HttpRequest, kind: str, ref: Any) -> HttpResponse:
     errors: list[str] = []
+    try:
+        which = _covered(request, kind, ref)
+        subject, lines = covered(**which)
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+        return redirect("exchange:eudr")
+    statements = DueDiligenceStatement.objects.filter(
+        organization=subject.operator, subject_kind=subject.kind, subject_key=subject.key
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "reference":
-                statement = get_object_or_404(
-                    DueDiligenceStatement, pk=request.POST.get("statement", "0"), shipment=shipment
-                )
+                statement = get_object_or_404(statements, pk=request.POST.get("statement", "0"))
                 record_reference(
                     actor=request.user,
                     statement=statement,
@@ -86,37 +136,74 @@ def eudr_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
                 )
                 messages.success(request, _("Đã lưu số tham chiếu DDS."))
             else:
-                prepare(actor=request.user, shipment=shipment, hs_code=request.POST.get("hs_code", ""))
+                prepare(actor=request.user, hs_code=request.POST.get("hs_code", ""), **which)
                 messages.success(request, _("Đã lập hồ sơ. Hãy tải gói dữ liệu và nộp lên hệ thống của EU."))
-            return redirect("exchange:eudr_detail", public_id=shipment.public_id)
+            return redirect(request.get_full_path())
         except ValidationError as exc:
             errors = error_messages(exc)
-    a = assess(shipment, request.user)
-    statements = DueDiligenceStatement.objects.filter(shipment=shipment)
+    a = assess_lots(subject, lines, request.user)
+    query = f"?{request.GET.urlencode()}" if kind == "season" else ""
     return render(
         request,
         "exchange/eudr_detail.html",
         {
-            "shipment": shipment,
+            "subject": subject,
             "a": a,
             "map": _map(a.plots),
             "statements": statements,
             "errors": errors,
             "cutoff": CUTOFF,
+            "download": f"{request.path}goi.zip{query}",
             "nav": "eudr",
         },
+        status=400 if errors else 200,
     )
+
+
+def _eudr_zip(request: HttpRequest, kind: str, ref: Any) -> HttpResponse:
+    try:
+        subject, lines = covered(**_covered(request, kind, ref))
+    except ValidationError as exc:
+        return HttpResponse(" ".join(error_messages(exc)), status=400, content_type="text/plain; charset=utf-8")
+    a = assess_lots(subject, lines, request.user)
+    statement = DueDiligenceStatement.objects.filter(
+        organization=subject.operator, subject_kind=subject.kind, subject_key=subject.key
+    ).first()
+    data = eudr_package.package(a, statement.reference_number if statement else "")
+    response = HttpResponse(data, content_type="application/zip")
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in subject.key)
+    response["Content-Disposition"] = f'attachment; filename="eudr-{subject.kind}-{name}.zip"'
+    return response
+
+
+@member_view
+def eudr_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _eudr_page(request, "shipment", public_id)
 
 
 @member_view
 def eudr_download(request: HttpRequest, public_id: Any) -> HttpResponse:
-    shipment = _shipment(request, public_id)
-    a = assess(shipment, request.user)
-    statement = DueDiligenceStatement.objects.filter(shipment=shipment).first()
-    data = eudr_package.package(a, statement.reference_number if statement else "")
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="eudr-{shipment.public_id}.zip"'
-    return response
+    return _eudr_zip(request, "shipment", public_id)
+
+
+@member_view
+def eudr_lot(request: HttpRequest, pk: int) -> HttpResponse:
+    return _eudr_page(request, "lot", pk)
+
+
+@member_view
+def eudr_lot_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _eudr_zip(request, "lot", pk)
+
+
+@member_view
+def eudr_season(request: HttpRequest) -> HttpResponse:
+    return _eudr_page(request, "season", None)
+
+
+@member_view
+def eudr_season_download(request: HttpRequest) -> HttpResponse:
+    return _eudr_zip(request, "season", None)
 
 
 @officer_required
@@ -165,8 +252,6 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 
 def open_data_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
-    from pathlib import Path
-
     release = get_object_or_404(OpenDataRelease, pk=pk)
     if name != "datapackage.json" and not release.files.filter(path=name).exists():
         raise Http404
@@ -175,10 +260,6 @@ def open_data_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
 
 def _fsma_sheet(request: HttpRequest, actor: Actor) -> tuple[Any, str]:
     """The sheet asked for by `lot` (GTIN/lot code) or `start`/`end` (dd/mm/yyyy or ISO dates), or an error."""
-    import datetime as dt
-
-    from exchange import fsma
-
     lot = request.GET.get("lot", "").strip()
     if lot:
         gtin, _sep, code = lot.partition("/")
@@ -197,8 +278,6 @@ def _fsma_sheet(request: HttpRequest, actor: Actor) -> tuple[Any, str]:
 
 @member_view
 def fsma_sheet(request: HttpRequest) -> HttpResponse:
-    from exchange import fsma
-
     sheet, error = _fsma_sheet(request, request.user)
     fmt = request.GET.get("format", "")
     if sheet is not None and fmt in ("xlsx", "csv"):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import GrowingArea, Lot
@@ -69,9 +70,20 @@ class PlotCheck:
         return out
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a statement covers: a shipment, one lot, or a season's lots of a product (its production period)."""
+
+    kind: str  # "shipment", "lot" or "season"
+    key: str  # the shipment's public id, "GTIN/lot code", or "GTIN:from:to"
+    label: str
+    operator: Any  # the organisation that places the goods on the market (the shipment's sender, the lot's owner)
+    date: dt.date
+
+
 @dataclass
 class Assessment:
-    shipment: Any
+    subject: Subject
     commodity: str = ""
     hs_code: str = ""
     errors: list[str] = field(default_factory=list)
@@ -102,10 +114,20 @@ class Assessment:
     def geojson_sha256(self) -> str:
         return hashlib.sha256(self.geojson().encode("utf-8")).hexdigest()
 
+    def net_mass_kg(self) -> Decimal | None:
+        """The net mass in kilograms the statement declares (None when a quantity is not in a unit of mass)."""
+        total = Decimal(0)
+        for unit, q in self.quantities.items():
+            if unit not in MASS_KG:
+                return None
+            total += q * MASS_KG[unit]
+        return total
+
     def ledger_refs(self) -> list[tuple[str, str]]:
         return [(EVENT_RECORD, str(pk)) for pk in self.event_pks] + [("catalog.lot", str(lot.pk)) for lot in self.lots]
 
 
+MASS_KG = {"KGM": Decimal(1), "TNE": Decimal(1000), "GRM": Decimal("0.001")}
 _LAYER: dict[str, Any] = {}
 
 
@@ -117,7 +139,9 @@ def forest_layer() -> geo.ForestLayer | None:
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if _LAYER.get("digest") != digest:
-        _LAYER.update(digest=digest, layer=geo.ForestLayer.from_bytes(f"{Path(path).name} (sha256 {digest})", data))
+        name = f"{Path(path).name} (sha256 {digest})"
+        layer = geo.ForestLayer.from_geopackage(name, path) if data[:16] == geo.SQLITE else None
+        _LAYER.update(digest=digest, layer=layer or geo.ForestLayer.from_bytes(name, data))
     return _LAYER["layer"]  # type: ignore[no-any-return]
 
 
@@ -159,19 +183,44 @@ def _traced(lots: list[Lot], viewer: Any) -> tuple[list[Lot], list[int]]:
     return sorted(found, key=lambda x: x.pk), sorted(event_pks)
 
 
+def for_shipment(shipment: Any) -> tuple[Subject, list[tuple[Lot, Decimal]]]:
+    lines = list(shipment.lines.select_related("lot__product__category"))
+    label = f"{shipment.receiver_label} · {timezone.localtime(shipment.shipped_at):%d/%m/%Y}"
+    subject = Subject("shipment", str(shipment.public_id), label, shipment.sender, shipment.shipped_at.date())
+    return subject, [(line.lot, line.quantity) for line in lines]
+
+
+def for_lot(lot: Lot) -> tuple[Subject, list[tuple[Lot, Decimal]]]:
+    label = f"{lot.product.name} · {lot.lot_code}"
+    subject = Subject("lot", f"{lot.product.gtin}/{lot.lot_code}", label, lot.product.organization, lot.production_date)
+    return subject, [(lot, lot.quantity)]
+
+
+def for_season(product: Any, start: dt.date, end: dt.date) -> tuple[Subject, list[tuple[Lot, Decimal]]]:
+    """The lots of `product` produced from `start` to `end` (a season), each with its quantity."""
+    lots = Lot.objects.filter(product=product, production_date__range=(start, end)).select_related("product__category")
+    label = f"{product.name} · {start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    subject = Subject("season", f"{product.gtin}:{start}:{end}", label, product.organization, end)
+    return subject, [(lot, lot.quantity) for lot in lots.order_by("production_date", "id")]
+
+
 def assess(shipment: Any, viewer: Any, hs_code: str = "") -> Assessment:
     """Everything the exporter's page shows and the package carries, for a shipment as `viewer` sees its chain."""
-    result = Assessment(shipment=shipment)
-    lines = list(shipment.lines.select_related("lot__product__category"))
+    subject, lines = for_shipment(shipment)
+    return assess_lots(subject, lines, viewer, hs_code)
+
+
+def assess_lots(subject: Subject, lines: list[tuple[Lot, Decimal]], viewer: Any, hs_code: str = "") -> Assessment:
+    """The assessment of `lines` (lot, quantity): commodity and HS code, quantities, plots through the trace."""
+    result = Assessment(subject=subject)
     if not lines:
-        result.errors.append(_("Chuyến hàng không có dòng hàng nào."))
+        result.errors.append(_("Không có lô hàng nào để lập hồ sơ."))
         return result
     commodities = set()
-    for line in lines:
-        code = line.lot.product.category.code
-        commodities.add(COMMODITIES.get(code, ("", ""))[0] or f"?{line.lot.product.category.name}")
-        unit = line.lot.get_unit_display()
-        result.quantities[str(unit)] = result.quantities.get(str(unit), Decimal(0)) + line.quantity
+    for lot, quantity in lines:
+        code = lot.product.category.code
+        commodities.add(COMMODITIES.get(code, ("", ""))[0] or f"?{lot.product.category.name}")
+        result.quantities[lot.unit] = result.quantities.get(lot.unit, Decimal(0)) + quantity
     outside = sorted(c[1:] for c in commodities if c.startswith("?"))
     if outside:
         result.errors.append(_("Không thuộc mặt hàng EUDR: %(names)s.") % {"names": ", ".join(outside)})
@@ -182,7 +231,7 @@ def assess(shipment: Any, viewer: Any, hs_code: str = "") -> Assessment:
     else:
         result.commodity = commodities.pop()
         result.hs_code = hs_code or dict(COMMODITIES.values())[result.commodity]
-    result.lots, result.event_pks = _traced([line.lot for line in lines], viewer)
+    result.lots, result.event_pks = _traced([lot for lot, _q in lines], viewer)
     ids = [lot.pk for lot in result.lots]
     by_area: dict[int, list[Lot]] = defaultdict(list)
     lot_by_id = {lot.pk: lot for lot in result.lots}
@@ -198,7 +247,11 @@ def assess(shipment: Any, viewer: Any, hs_code: str = "") -> Assessment:
     if dated:
         result.period = (min(dated), max(dated))
     areas = GrowingArea.objects.filter(pk__in=list(by_area)).select_related("organization").order_by("code")
-    layer = forest_layer()
+    try:
+        layer = forest_layer()
+    except (OSError, ValueError) as exc:  # a configured layer that cannot be read: no check is better than a guess
+        result.errors.append(_("Không đọc được lớp bản đồ rừng đã cấu hình: %(e)s") % {"e": str(exc)[:200]})
+        layer = None
     result.forest_layer = layer.name if layer else ""
     tolerance = settings.TRUYXUAT_EUDR_AREA_TOLERANCE
     for area in areas:

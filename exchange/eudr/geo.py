@@ -7,7 +7,15 @@ six decimals, one Feature per plot with the properties `ProducerName`, `Producer
 `ProductionPlace` and `Area` (hectares; required of a Point, which the Regulation allows for plots of at most
 4 ha, Art. 2(28)); Polygon and MultiPolygon rings closed, at least four positions, not crossing themselves, and no
 holes (the description lists "doughnut" polygons among the errors). `exchange/schemas/eudr_geojson.schema.json`
-transcribes the structural part as a JSON Schema; the geometric rules are checked here.
+transcribes the structural part as a JSON Schema; the geometric rules are checked here. The rules were checked
+against the description as the `eudr-geojson-validator` package documents it (https://pypi.org/project/
+eudr-geojson-validator/: "the European Commission's EUDR GeoJSON File Description", the errors the Information
+System raises, and Art. 2(28) on points and polygons).
+
+Forest-cover layers are read from GeoJSON or from a GeoPackage (OGC 12-128r18; an SQLite file): each feature
+table listed in `gpkg_contents`, its geometry blobs decoded here (the GeoPackageBinary header: "GP", version,
+flags, srs_id, an optional envelope; then standard or ISO WKB, read by `shapely.wkb`), and reprojected to WGS84
+with pyproj when the table's spatial reference is another EPSG system (VN-2000 maps, for instance). No GDAL.
 """
 
 from __future__ import annotations
@@ -15,13 +23,20 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
+import struct
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pyproj import Geod
+from pyproj import Geod, Transformer
+from pyproj.exceptions import CRSError
+from shapely import wkb
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+from shapely.strtree import STRtree
 from shapely.validation import explain_validity
 
 GEOD = Geod(ellps="WGS84")
@@ -30,6 +45,8 @@ POLYGON_ABOVE_HA = 4.0  # Art. 2(28): a point suffices for plots of up to four h
 # Viet Nam's extent in WGS84 (mainland and near-shore islands; the Hoàng Sa and Trường Sa archipelagos lie beyond
 # it and produce no EUDR commodities). A coarse check that catches swapped or foreign coordinates.
 VIETNAM_BOX = (102.14, 8.18, 109.47, 23.40)
+SQLITE = b"SQLite format 3\x00"  # the first 16 bytes of an SQLite file (a GeoPackage is one)
+ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}  # GeoPackageBinary flags bits 1-3 -> envelope length
 
 
 @dataclass(frozen=True)
@@ -139,22 +156,83 @@ def to_shape(geometry: dict[str, Any]) -> BaseGeometry | None:
         return None
 
 
+def gpkg_geometry(blob: bytes) -> BaseGeometry | None:
+    """A GeoPackageBinary geometry (OGC 12-128r18 §2.1.3): the header, then WKB. None for an empty geometry."""
+    if len(blob) < 8 or blob[:2] != b"GP":
+        raise ValueError("not a GeoPackage geometry blob")
+    flags = blob[3]
+    if flags & 0b0010_0000:
+        raise ValueError("extended GeoPackage geometries are not read")
+    envelope = ENVELOPE_BYTES.get((flags >> 1) & 0b111)
+    if envelope is None:
+        raise ValueError("invalid envelope indicator")
+    if flags & 0b0001_0000:  # the empty-geometry flag
+        return None
+    return wkb.loads(bytes(blob[8 + envelope :]))
+
+
+def _srs_id(blob: bytes) -> int:
+    little = bool(blob[3] & 1)
+    return int(struct.unpack("<i" if little else ">i", blob[4:8])[0])
+
+
+def read_geopackage(path: str) -> list[BaseGeometry]:
+    """Every geometry of every feature table of a GeoPackage, in WGS84 (longitude, latitude)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = db.execute(
+            "SELECT c.table_name, g.column_name FROM gpkg_contents c JOIN gpkg_geometry_columns g "
+            "ON g.table_name = c.table_name WHERE c.data_type = 'features'"
+        ).fetchall()
+        systems = {
+            int(srs): (str(org or "").upper(), int(code or 0))
+            for srs, org, code in db.execute(
+                "SELECT srs_id, organization, organization_coordsys_id FROM gpkg_spatial_ref_sys"
+            )
+        }
+        shapes: list[BaseGeometry] = []
+        for table, column in tables:
+            quoted_table, quoted_column = '"' + table.replace('"', '""') + '"', '"' + column.replace('"', '""') + '"'
+            for (blob,) in db.execute(f"SELECT {quoted_column} FROM {quoted_table}"):
+                if not blob:
+                    continue
+                geom = gpkg_geometry(blob)
+                if geom is None or geom.is_empty:
+                    continue
+                org, code = systems.get(_srs_id(blob), ("", 0))
+                if org == "EPSG" and code not in (4326, 0):
+                    geom = transform(_to_wgs84(code), geom)
+                shapes.append(geom)
+        return shapes
+    except (sqlite3.DatabaseError, ShapelyError, CRSError, struct.error) as exc:
+        raise ValueError(f"unreadable GeoPackage: {exc}") from exc
+    finally:
+        db.close()
+
+
+def _to_wgs84(epsg: int) -> Any:
+    return Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True).transform
+
+
 class ForestLayer:
-    """A forest-cover layer (GeoJSON FeatureCollection, WGS84) at the cut-off date, indexed for overlap queries."""
+    """A forest-cover layer (WGS84) at the cut-off date, indexed for overlap queries."""
 
-    def __init__(self, name: str, features: list[dict[str, Any]]) -> None:
-        from shapely.strtree import STRtree
-
+    def __init__(self, name: str, shapes: list[BaseGeometry]) -> None:
         self.name = name
-        self.shapes = [g for g in (to_shape(f.get("geometry") or {}) for f in features) if g is not None]
-        self.shapes = [g if g.is_valid else g.buffer(0) for g in self.shapes]
+        self.shapes = [g if g.is_valid else g.buffer(0) for g in shapes]
         self.tree = STRtree(self.shapes)
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> ForestLayer:
+        """A GeoJSON layer (a FeatureCollection, or one Feature)."""
         doc = json.loads(data)
         features = doc.get("features", []) if doc.get("type") == "FeatureCollection" else [doc]
-        return cls(name, features)
+        shapes = [g for g in (to_shape(f.get("geometry") or {}) for f in features) if g is not None]
+        return cls(name, shapes)
+
+    @classmethod
+    def from_geopackage(cls, name: str, path: str) -> ForestLayer:
+        return cls(name, read_geopackage(path))
 
     def overlap_ha(self, geometry: dict[str, Any]) -> float:
         """Hectares of the plot inside forest (a point plot inside forest counts as its whole declared area: -1)."""

@@ -8,28 +8,32 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from catalog.choices import QuantityUnit
+from core.numbers import format_number
 from exchange.eudr.assess import CUTOFF, Assessment
 from ledger.selectors import proof_bundle
 from reports.admin_document import FONT, FONT_BOLD, register_fonts
 
+SUBJECTS = {"shipment": "Chuyến hàng / Shipment", "lot": "Lô hàng / Lot", "season": "Mùa vụ / Season's lots"}
 LISTED = 100  # failing plots named in the PDF; checks.json names them all
 
 
 def checks(a: Assessment) -> dict[str, Any]:
     """The checks as data (checks.json in the package, and the API's answer)."""
     return {
-        "shipment": str(a.shipment.public_id),
+        a.subject.kind: a.subject.key,
+        "operator": a.subject.operator.name,
         "ok": a.ok,
         "errors": a.errors,
         "commodity": a.commodity,
         "hs_code": a.hs_code,
         "quantities": {unit: str(q) for unit, q in a.quantities.items()},
+        "net_mass_kg": str(a.net_mass_kg()) if a.net_mass_kg() is not None else None,
         "production_period": [a.period[0].isoformat(), a.period[1].isoformat()] if a.period else None,
         "deforestation_cutoff": CUTOFF.isoformat(),
         "forest_layer": a.forest_layer or None,
@@ -59,14 +63,17 @@ def summary_pdf(a: Assessment, reference: str = "") -> bytes:
     body = ParagraphStyle("b", fontName=FONT, fontSize=10.5, leading=13.5)
     head = ParagraphStyle("h", parent=body, fontName=FONT_BOLD, fontSize=14, leading=18)
     small = ParagraphStyle("s", parent=body, fontSize=9, leading=11)
-    s = a.shipment
+    s = a.subject
     period = f"{a.period[0]:%d/%m/%Y} – {a.period[1]:%d/%m/%Y}" if a.period else "—"
-    quantities = "; ".join(f"{q} {unit}" for unit, q in a.quantities.items())
+    quantities = "; ".join(f"{format_number(q)} {QuantityUnit(unit).label}" for unit, q in a.quantities.items())
+    mass = a.net_mass_kg()
+    if mass is not None:
+        quantities += f" (khối lượng tịnh / net mass {format_number(mass)} kg)"
     layer = a.forest_layer or "chưa cấu hình lớp rừng / no forest layer configured"
     rows = [
-        ["Bên gửi / Operator", s.sender.name],
-        ["Chuyến hàng / Shipment", str(s.public_id)],
-        ["Ngày gửi / Shipped", f"{timezone.localtime(s.shipped_at):%d/%m/%Y}"],
+        ["Bên đưa hàng ra thị trường / Operator", s.operator.name],
+        [SUBJECTS[s.kind], f"{s.label} ({s.key})"],
+        ["Ngày / Date", f"{s.date:%d/%m/%Y}"],
         ["Mặt hàng, mã HS / Commodity, HS code", f"{a.commodity} — {a.hs_code}"],
         ["Khối lượng / Quantity", quantities],
         ["Thời gian sản xuất / Production period", period],
@@ -100,7 +107,7 @@ def summary_pdf(a: Assessment, reference: str = "") -> bytes:
             more = len(failing) - LISTED
             story.append(Paragraph(f"… {more} thửa nữa, xem checks.json / {more} more plots, see checks.json", small))
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title="EUDR due diligence", author=s.sender.name).build(story)
+    SimpleDocTemplate(out, pagesize=A4, title="EUDR due diligence", author=s.operator.name).build(story)
     return out.getvalue()
 
 
@@ -121,7 +128,7 @@ def _grid(rows: list[list[Any]], widths: list[float], font: str) -> Table:
 
 def package(a: Assessment, reference: str = "") -> bytes:
     """The zip: plots.geojson, checks.json, summary.pdf and proof-bundle.json (the chain's ledger records)."""
-    bundle = proof_bundle(a.ledger_refs(), subject={"eudr_shipment": str(a.shipment.public_id)})
+    bundle = proof_bundle(a.ledger_refs(), subject={f"eudr_{a.subject.kind}": a.subject.key})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("plots.geojson", a.geojson())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import Actor, person
+from catalog.models import Lot
 from core import audit
 from exchange.choices import StatementStatus
-from exchange.eudr.assess import Assessment, assess
+from exchange.eudr.assess import Assessment, Subject, assess_lots, for_lot, for_season, for_shipment
 from exchange.models import DueDiligenceStatement
 from ledger.services import append_record
 
@@ -22,19 +25,44 @@ HS_CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$")
 
 
-def _check(actor: Actor, shipment: Any) -> None:
-    if not (permissions.is_member(actor, shipment.sender) or permissions.is_platform_admin(actor)):
-        raise PermissionDenied(_("Chỉ thành viên của bên gửi mới lập hồ sơ EUDR cho chuyến hàng này."))
+def _check(actor: Actor, operator: Any) -> None:
+    if not (permissions.is_member(actor, operator) or permissions.is_platform_admin(actor)):
+        raise PermissionDenied(_("Chỉ thành viên của bên đưa hàng ra thị trường mới lập hồ sơ EUDR này."))
+
+
+def covered(
+    *, shipment: Any = None, lot: Lot | None = None, season: tuple[Any, dt.date, dt.date] | None = None
+) -> tuple[Subject, list[tuple[Lot, Decimal]]]:
+    """The subject and its (lot, quantity) lines: a shipment, one lot, or a season (product, from, to)."""
+    if shipment is not None:
+        return for_shipment(shipment)
+    if lot is not None:
+        return for_lot(lot)
+    if season is not None:
+        product, start, end = season
+        if end < start or (end - start).days > 731:
+            raise ValidationError(_("Mùa vụ: ngày kết thúc sau ngày bắt đầu, tối đa hai năm / At most two years."))
+        return for_season(product, start, end)
+    raise ValidationError(_("Chọn chuyến hàng, lô hoặc mùa vụ / Choose a shipment, a lot or a season."))
 
 
 @transaction.atomic
-def prepare(*, actor: Actor, shipment: Any, hs_code: str = "") -> tuple[DueDiligenceStatement, Assessment]:
-    """Assess the shipment and, when every check passes, record the statement (GeoJSON hash, plots, period)."""
-    _check(actor, shipment)
+def prepare(
+    *,
+    actor: Actor,
+    shipment: Any = None,
+    lot: Lot | None = None,
+    season: tuple[Any, dt.date, dt.date] | None = None,
+    hs_code: str = "",
+) -> tuple[DueDiligenceStatement, Assessment]:
+    """Assess a shipment, a lot or a season's lots and, when every check passes, record the statement (GeoJSON
+    hash, plots, period, HS code and quantities)."""
+    subject, lines = covered(shipment=shipment, lot=lot, season=season)
+    _check(actor, subject.operator)
     hs_code = hs_code.replace(" ", "").replace(".", "")
     if hs_code and not HS_CODE.match(hs_code):
         raise ValidationError({"hs_code": _("Mã HS gồm 4, 6, 8 hoặc 10 chữ số / HS code of 4, 6, 8 or 10 digits.")})
-    a = assess(shipment, actor, hs_code)
+    a = assess_lots(subject, lines, actor, hs_code)
     if not a.ok:
         reasons = list(a.errors) + [
             _("Lô %(lot)s (vùng %(plot)s): %(reasons)s")
@@ -43,8 +71,10 @@ def prepare(*, actor: Actor, shipment: Any, hs_code: str = "") -> tuple[DueDilig
         ]
         raise ValidationError(reasons or [_("Chưa đạt các kiểm tra EUDR.")])
     statement = DueDiligenceStatement.objects.create(
-        organization=shipment.sender,
+        organization=subject.operator,
         shipment=shipment,
+        subject_kind=subject.kind,
+        subject_key=subject.key,
         commodity=a.commodity,
         hs_code=a.hs_code,
         quantities={unit: str(q) for unit, q in a.quantities.items()},
@@ -55,7 +85,7 @@ def prepare(*, actor: Actor, shipment: Any, hs_code: str = "") -> tuple[DueDilig
         forest_layer=a.forest_layer,
         created_by=person(actor),
     )
-    audit.record(actor=actor, action="create", instance=statement, organization_id=shipment.sender_id)
+    audit.record(actor=actor, action="create", instance=statement, organization_id=subject.operator.pk)
     append_record(statement)
     return statement, a
 
@@ -66,7 +96,7 @@ def record_reference(
 ) -> DueDiligenceStatement:
     """Store the reference (and verification) number the EU Information System returned for the statement."""
     statement = DueDiligenceStatement.objects.select_for_update().get(pk=statement.pk)
-    _check(actor, statement.shipment)
+    _check(actor, statement.organization)
     reference_number, verification_number = reference_number.strip(), verification_number.strip()
     if not REFERENCE.match(reference_number):
         raise ValidationError(

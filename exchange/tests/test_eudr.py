@@ -153,7 +153,7 @@ def test_the_exporters_page_prepares_records_the_reference_and_downloads(chain, 
     statement = DueDiligenceStatement.objects.get()
     assert (statement.hs_code, statement.status) == ("090121", "prepared")
     bad = client.post(url, {"action": "reference", "statement": statement.pk, "reference_number": "x"})
-    assert bad.status_code == 200 and "Số tham chiếu gồm 6–64" in bad.content.decode()
+    assert bad.status_code == 400 and "Số tham chiếu gồm 6–64" in bad.content.decode()
     client.post(url, {"action": "reference", "statement": statement.pk, "reference_number": "26VNX0000001AB"})
     statement.refresh_from_db()
     assert statement.reference_number == "26VNX0000001AB"
