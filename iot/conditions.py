@@ -7,7 +7,8 @@ transaction as the reading that confirms it: the organisation is alerted (and th
 high-risk products), an EPCIS 2.0 ObjectEvent (`sensor_reporting`, EPCIS §7.3.7 `sensorElementList` with the
 device and the time window in `sensorMetadata`, min/max/mean per quantity in `sensorReport`, `exception`
 `ALARM_CONDITION`, the full series referenced by `rawData`) is captured on the lots in that place at that time,
-and, when the profile says so, the lots are held (`ConditionHold`, read by the publication rule in `iot.rules`).
+and, when the profile says so, the lots are held (`ConditionHold`, read by the publication rule
+`condition_excursion`; the rules are checked again at once, and again when the hold is released).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import SYSTEM
 from catalog.choices import RiskClass
 from catalog.models import Facility, Lot, Organization
-from core import generations
+from core import audit, generations
+from core.choices import AuditAction
 from core.numbers import format_number
 from iot import selectors
 from iot.choices import ExcursionState, PlaceKind
@@ -32,6 +34,8 @@ from iot.models import ConditionHold, Device, Excursion, Placement, Profile, Tri
 from iot.payloads import Sample
 from iot.units import QUANTITIES
 from notifications.services import notify_organization
+from rules.choices import Trigger
+from rules.services import reevaluate
 
 
 def device_uri(device: Device) -> str:
@@ -210,9 +214,14 @@ def _confirm(excursion: Excursion, placement: Placement) -> None:
         epcis.capture(actor=SYSTEM, organization=organization, events=[event], source="iot")
         excursion.event_ids = [event["eventID"]]
         excursion.save(update_fields=["event_ids"])
-    if excursion.profile.hold_lots:
+    if excursion.profile.hold_lots and lots:
         for lot in lots:
-            ConditionHold.objects.get_or_create(lot=lot, excursion=excursion)
+            hold, created = ConditionHold.objects.get_or_create(
+                lot=lot, excursion=excursion, defaults={"reason": title[:255]}
+            )
+            if created:
+                audit.record(actor=SYSTEM, action=AuditAction.CREATE, instance=hold, organization_id=organization.pk)
+        reevaluate(lots, trigger=Trigger.CHECK, actor=SYSTEM)  # the rule `condition_excursion` now holds them
     generations.bump_lots([(lot.product.gtin, lot.lot_code) for lot in lots])
 
 

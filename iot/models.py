@@ -204,11 +204,12 @@ class Excursion(models.Model):
 
 
 class ConditionHold(models.Model):
-    """A lot held because of an excursion it lived through: the publication rules read it (`iot.rules`), the
+    """A lot held because of an excursion it lived through: the publication rule `condition_excursion` reads it, the
     consumer page says it in plain words. Released by the producer or an officer with a reason."""
 
     lot = models.ForeignKey("catalog.Lot", on_delete=models.CASCADE, related_name="condition_holds")
     excursion = models.ForeignKey(Excursion, on_delete=models.PROTECT, related_name="holds")
+    reason = models.CharField(max_length=255, blank=True)  # the excursion in plain words, as the rule states it
     held_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(

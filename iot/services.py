@@ -22,6 +22,8 @@ from iot import broker
 from iot.choices import DeviceKind, DeviceStatus, QuantityName
 from iot.models import ConditionHold, Credential, Device, Placement, Profile, Trip, Vehicle
 from iot.secrets import hash_secret, new_secret
+from rules.choices import Trigger
+from rules.services import reevaluate
 
 IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 DEV_EUI = re.compile(r"^[0-9A-F]{16}$")
@@ -280,5 +282,6 @@ def release_hold(*, actor: Actor, hold: ConditionHold, reason: str) -> Condition
         organization_id=organization.pk,
         reason=reason[:500],
     )
+    reevaluate([hold.lot], trigger=Trigger.CHECK, actor=actor)  # the rule `condition_excursion` lets it go
     generations.bump_lots([(hold.lot.product.gtin, hold.lot.lot_code)])
     return hold

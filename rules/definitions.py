@@ -10,6 +10,7 @@ a decision is made, with `%(name)s` placeholders filled from the decision's fact
 | withdrawal_period | waiting_period | block | harvest/slaughter inside a vaccination or treatment's withdrawal period |
 | certificate_claim | certificate_claim | block | a claimed certificate not valid on an origin area at harvest |
 | recalled_input | recalled_input | hold | a lot made from a recalled lot |
+| condition_excursion | condition_hold | hold | a lot held for a sensor excursion it lived through (iot) |
 """
 
 from __future__ import annotations
@@ -86,6 +87,17 @@ RULES: tuple[RuleSpec, ...] = (
         title=gettext_noop("Nguyên liệu bị thu hồi"),
         reason=gettext_noop("Lô được làm từ lô %(input)s (%(product)s) đã bị thu hồi."),
         remedy=gettext_noop("Lô bị tạm giữ: không bán, liên hệ cơ quan quản lý để xử lý theo thông báo thu hồi."),
+    ),
+    RuleSpec(
+        code="condition_excursion",
+        version=1,
+        kind="condition_hold",
+        outcome=Outcome.HOLD,
+        title=gettext_noop("Điều kiện bảo quản, vận chuyển vượt ngưỡng"),
+        reason=gettext_noop("Lô bị tạm giữ vì điều kiện bảo quản, vận chuyển: %(excursion)s."),
+        remedy=gettext_noop(
+            "Kiểm tra lại hàng, rồi giải toả tạm giữ trên trang “Cảm biến” (ghi lý do): lô được kiểm tra lại ngay."
+        ),
     ),
 )
 

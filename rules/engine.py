@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,10 +127,20 @@ def _recalled_input(rule: RuleSpec, ctx: LotContext) -> Verdict:
     return Verdict(rule, Outcome.PASS)
 
 
+def _condition_hold(rule: RuleSpec, ctx: LotContext) -> Verdict:
+    # iot sits above the rules: its hold table is looked up by name, never imported
+    holds = apps.get_model("iot", "ConditionHold").objects.filter(lot=ctx.lot, released_at=None).order_by("held_at")
+    hold = holds.first()
+    if hold is None:
+        return Verdict(rule, Outcome.PASS)
+    return Verdict(rule, rule.outcome, {"excursion": hold.reason, "hold": hold.pk})
+
+
 EVALUATORS: dict[str, Callable[[RuleSpec, LotContext], Verdict]] = {
     "waiting_period": _waiting_period,
     "certificate_claim": _certificate_claim,
     "recalled_input": _recalled_input,
+    "condition_hold": _condition_hold,
 }
 
 

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('iot', '0003_mark'),
+        ("iot", "0003_mark"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='device',
-            name='kind',
-            field=models.CharField(choices=[('field_station', 'Trạm đo ngoài đồng'), ('cold_room', 'Cảm biến kho lạnh'), ('vehicle', 'Thiết bị ghi trên xe'), ('data_logger', 'Máy ghi dữ liệu'), ('lorawan', 'Cảm biến LoRaWAN'), ('rfid_reader', 'Đầu đọc RFID')], max_length=16, verbose_name='loại'),
+            model_name="device",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("field_station", "Trạm đo ngoài đồng"),
+                    ("cold_room", "Cảm biến kho lạnh"),
+                    ("vehicle", "Thiết bị ghi trên xe"),
+                    ("data_logger", "Máy ghi dữ liệu"),
+                    ("lorawan", "Cảm biến LoRaWAN"),
+                    ("rfid_reader", "Đầu đọc RFID"),
+                ],
+                max_length=16,
+                verbose_name="loại",
+            ),
         ),
     ]

@@ -69,6 +69,7 @@ def test_spraying_outside_the_interval_passes_and_nothing_is_written_before_subm
     recorded = RuleDecision.objects.filter(lot=lot).values_list("rule", "outcome", "trigger")
     assert sorted(recorded) == [
         ("certificate_claim", "pass", "submit"),
+        ("condition_excursion", "pass", "submit"),
         ("pre_harvest_interval", "pass", "submit"),
         ("recalled_input", "pass", "submit"),
         ("withdrawal_period", "pass", "submit"),
@@ -140,7 +141,7 @@ def test_claimed_certificate_must_cover_every_origin_area(producer, organization
     assert area.code in decision.reason and "Hữu cơ" in decision.reason
     CertificateFactory(organization=organization, kind="organic", scope="growing_area", growing_area=area)
     verdicts = services.check_lot(actor=producer, lot=lot)
-    assert [v.outcome for v in verdicts] == ["pass", "pass", "pass", "pass"]
+    assert [v.outcome for v in verdicts] == ["pass", "pass", "pass", "pass", "pass"]
     assert RuleDecision.objects.filter(lot=lot, rule="certificate_claim").first().outcome == "pass"
     expired = _harvest(producer, organization, area, product, claims=["vietgap"])
     CertificateFactory(
@@ -181,8 +182,8 @@ def test_check_lot_permissions(actors, organization, coffee, producer):
         with pytest.raises(Exception, match="quyền"):
             services.check_lot(actor=actors[name], lot=lot)
         assert RuleDecision.objects.count() == before
-    assert len(services.check_lot(actor=actors["officer"], lot=lot)) == 4
-    assert RuleDecision.objects.filter(lot=lot, trigger="check").count() == 4
+    assert len(services.check_lot(actor=actors["officer"], lot=lot)) == 5
+    assert RuleDecision.objects.filter(lot=lot, trigger="check").count() == 5
 
 
 def _writes():
@@ -195,18 +196,24 @@ def test_checking_again_writes_nothing_unless_a_verdict_changed(producer, organi
     area, product = coffee
     lot = _harvest(producer, organization, area, product, claims=["organic"])
     decisions, leaves, audits = _writes()
-    assert [v.outcome for v in services.check_lot(actor=producer, lot=lot)] == ["pass", "pass", "block", "pass"]
-    # the first check keeps its three passing verdicts once (the blocking one was already recorded by the harvest)
-    assert _writes() == (decisions + 3, leaves + 3, audits + 3)
+    assert [v.outcome for v in services.check_lot(actor=producer, lot=lot)] == [
+        "pass",
+        "pass",
+        "block",
+        "pass",
+        "pass",
+    ]
+    # the first check keeps its four passing verdicts once (the blocking one was already recorded by the harvest)
+    assert _writes() == (decisions + 4, leaves + 4, audits + 4)
     for _ in range(5):
         services.check_lot(actor=producer, lot=lot)
-    assert _writes() == (decisions + 3, leaves + 3, audits + 3)
+    assert _writes() == (decisions + 4, leaves + 4, audits + 4)
     CertificateFactory(organization=organization, kind="organic", scope="growing_area", growing_area=area)
-    assert [v.outcome for v in services.check_lot(actor=producer, lot=lot)] == ["pass"] * 4
-    assert _writes() == (decisions + 4, leaves + 4, audits + 4)  # the changed verdict, and nothing else
+    assert [v.outcome for v in services.check_lot(actor=producer, lot=lot)] == ["pass"] * 5
+    assert _writes() == (decisions + 5, leaves + 5, audits + 5)  # the changed verdict, and nothing else
     assert RuleDecision.objects.filter(lot=lot, rule="certificate_claim").first().outcome == "pass"
     services.check_lot(actor=producer, lot=lot)
-    assert _writes() == (decisions + 4, leaves + 4, audits + 4)
+    assert _writes() == (decisions + 5, leaves + 5, audits + 5)
 
 
 def test_repeated_checks_through_the_api_add_no_ledger_leaf(client, producer, organization, coffee):

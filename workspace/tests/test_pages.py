@@ -109,7 +109,7 @@ def test_harvest_then_blocked_submission_shows_reason_and_date(member, setup):
     lot.refresh_from_db()
     assert lot.status == "draft"
     assert allowed in response.content.decode()
-    assert RuleDecision.objects.filter(lot=lot, trigger="submit").count() == 4
+    assert RuleDecision.objects.filter(lot=lot, trigger="submit").count() == 5
 
 
 def test_ship_and_receiver_confirms_through_pages(client, setup, producer, other_producer, other_organization):
