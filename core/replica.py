@@ -48,7 +48,7 @@ def configured() -> bool:
 
 
 def read_alias() -> str:
-    """"replica" while a request the replica may serve is handled (outside any transaction), else "default"."""
+    """The alias for reads: "replica" while a request it may serve is handled (outside a transaction), else "default"."""
     if _use_replica.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return REPLICA
     return DEFAULT_DB_ALIAS

@@ -2,8 +2,9 @@
 # Installs the Debian packages the test suite needs, only those missing. Runs as root (CI) or via sudo.
 set -euo pipefail
 need=()
+# nginx-light: deploy/nginx/truyxuat.conf is checked with `nginx -t` and a request proxied through it (core/tests/test_deploy.py)
 # redis-server: the shared cache of several nodes (TRUYXUAT_REDIS_URL), started by tests on a free loopback port
-for pkg in postgresql chromium mosquitto mosquitto-clients zbar-tools golang-go golang-golang-x-mod-dev poppler-utils redis-server; do
+for pkg in postgresql chromium mosquitto mosquitto-clients zbar-tools golang-go golang-golang-x-mod-dev poppler-utils redis-server nginx-light; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # node and npm run GS1's epcis2.js SDK against a live server (events/tests/test_epcis2js.py); checked by command, as

@@ -20,7 +20,12 @@ ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
 
 def test_private_files_live_in_the_bucket_and_only_the_view_serves_them(
-    s3_storage, client, producer, other_producer, organization, settings
+    s3_storage,  # noqa: F811
+    client,
+    producer,
+    other_producer,
+    organization,
+    settings,
 ):
     s3, bucket = s3_storage
     data = plain_pdf()
@@ -44,7 +49,7 @@ def test_private_files_live_in_the_bucket_and_only_the_view_serves_them(
     assert b"".join(response.streaming_content) == data
 
 
-def test_readiness_checks_the_object_store(s3_storage, client, settings, s3_endpoint):
+def test_readiness_checks_the_object_store(s3_storage, client, settings, s3_endpoint):  # noqa: F811
     answer = client.get("/readyz")
     assert answer.status_code == 200
     assert answer.json() == {"database": "ok", "object_store": "ok", "status": "ok"}
