@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
+    "rfid",  # RFID: tags at packing, readers at gates, reads become events (issue 26)
     "training",  # trainings, pilot models, monitored enterprises, self-study (issue 25)
     "guidance",  # short lessons per role with audio, offline in the PWA (issue 25)
     "news",  # news and guidance pages the agency edits (issue 25)

@@ -4,7 +4,8 @@ then the rules checked again on what it changes (`rules.rechecks`), in one trans
 The pages, the workspace API and imports call these, never the diary's or logistics' services directly for a
 fact. `CAPTURE_STEPS` are the steps the project's URL map gives the EPCIS capture routes (`events.urls.patterns`):
 a partner's events (`POST /epcis/capture`, `POST /epcis/events`) are projected into the diary as the form's are
-(`diary.projection`), declared errors mark the rows, and the rules are checked again — all in the capture's
+(`diary.projection`), their packing, shipping and receiving into logistic units and shipments
+(`logistics.projection`), declared errors mark the rows, and the rules are checked again — all in the capture's
 transaction.
 """
 
@@ -21,6 +22,7 @@ from diary import projection
 from diary import services as diary
 from diary.models import DiaryEntry
 from events.services.capture import CaptureResult
+from logistics import projection as logistics_projection
 from logistics import services as logistics
 from logistics.models import LogisticUnit, Shipment, ShipmentLine, Transformation
 from logistics.services import corrections as logistics_corrections
@@ -29,11 +31,15 @@ from rules import rechecks
 
 def project_capture(actor: Actor, organization: Organization | None, result: CaptureResult) -> None:
     """The EPCIS capture routes' step: diary rows for the capture's new diary events valid for the organisation,
-    rows of the events it declared in error marked, and the rules checked again on the lots either touches."""
+    rows of the events it declared in error marked, logistic units and shipments of its packing, shipping and
+    receiving events (`logistics.projection`), and the rules checked again on the lots any of them touches."""
     entries = projection.project_capture(actor, organization, result.capture)
     marked = projection.mark_declared(actor, result.capture)
     if entries or marked:
         rechecks.after_entries([*entries, *marked], actor=actor)
+    lots = logistics_projection.project_capture(actor, organization, result.capture)
+    if lots:
+        rechecks.after_lots(lots, actor=actor)
 
 
 CAPTURE_STEPS = (project_capture,)

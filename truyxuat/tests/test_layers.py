@@ -66,6 +66,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # Workflows that span domain apps (a fact, then the rules; publication, then the review policy).
     ("workflows",),
     ("iot",),
+    ("rfid",),  # RFID gates: reads captured as events with the workflows' steps, on iot's readers
     ("exchange",),
     # Statistics read every domain app; the report services and their jobs build on them.
     ("reports.stats", "reports.services", "reports.jobs"),
@@ -76,7 +77,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # shows a lot's holds from quality); none imports another.
     ("portal", "workspace", "oversight", "accounts.views", "accounts.urls", "catalog.api"),
     # Pages of the exchanges and sensors, built on the producer's and officer's page helpers.
-    ("exchange.views", "exchange.urls", "exchange.api", "iot.ui"),
+    ("exchange.views", "exchange.urls", "exchange.api", "iot.ui", "rfid.ui"),
     # Pages of trainings, guidance lessons (PWA) and news (issue 25), on the officer's and the public base pages.
     ("training.views", "training.urls", "guidance", "news.views", "news.urls"),
     ("truyxuat",),
