@@ -28,7 +28,7 @@ from iot import selectors, services
 from iot.choices import DeviceKind, PlaceKind, QuantityName
 from iot.models import ConditionHold, Device, Excursion, Profile, Vehicle
 from iot.payloads import PayloadError, parse_time
-from iot.ui.charts import line_chart
+from iot.charts import line_chart
 from iot.units import BY_CODE, QUANTITIES
 
 UNITS = {"CEL": "°C", "P1": "%", "LUX": "lux"}
