@@ -85,7 +85,9 @@ def _postgres_template(server: str) -> str:
     _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     _postgres(server, f"CREATE DATABASE {name}")
     atexit.register(_postgres, server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _migrate(server_env(Path(tempfile.gettempdir())) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
+    directory = Path(tempfile.mkdtemp(prefix="truyxuat-template-"))  # the data dir of the migrating process: its
+    atexit.register(shutil.rmtree, directory, True)  # start-up makes it private (0700), so never a shared dir
+    _migrate(server_env(directory) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
     return name
 
 
