@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import shapely
 from pyproj import Geod, Transformer
 from pyproj.exceptions import CRSError
 from shapely import wkb
 from shapely.errors import ShapelyError
 from shapely.geometry import Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 from shapely.strtree import STRtree
 from shapely.validation import explain_validity
 
@@ -201,7 +201,7 @@ def read_geopackage(path: str) -> list[BaseGeometry]:
                     continue
                 org, code = systems.get(_srs_id(blob), ("", 0))
                 if org == "EPSG" and code not in (4326, 0):
-                    geom = transform(_to_wgs84(code), geom)
+                    geom = shapely.transform(geom, _to_wgs84(code), interleaved=False)
                 shapes.append(geom)
         return shapes
     except (sqlite3.DatabaseError, ShapelyError, CRSError, struct.error) as exc:
