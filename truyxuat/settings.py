@@ -435,6 +435,10 @@ TRUYXUAT_NATIONAL_PORTAL_BACKOFF = float(os.environ.get("TRUYXUAT_NATIONAL_PORTA
 # Open data: where releases are written, and the licence they are published under.
 TRUYXUAT_OPEN_DATA_DIR = Path(os.environ.get("TRUYXUAT_OPEN_DATA_DIR", DATA_DIR / "opendata")).resolve()
 TRUYXUAT_OPEN_DATA_LICENSE = os.environ.get("TRUYXUAT_OPEN_DATA_LICENSE", "CC-BY-4.0").strip()
+# Scheduled push of open data to the provincial warehouse (exchange/opendata/push.py); off without a URL.
+TRUYXUAT_OPEN_DATA_PUSH_URL = os.environ.get("TRUYXUAT_OPEN_DATA_PUSH_URL", "").strip()
+TRUYXUAT_OPEN_DATA_PUSH_KEY = os.environ.get("TRUYXUAT_OPEN_DATA_PUSH_KEY", "").strip()
+TRUYXUAT_OPEN_DATA_PUSH_EVERY = int(os.environ.get("TRUYXUAT_OPEN_DATA_PUSH_EVERY", "3600"))
 
 # --- settings that were read with getattr() and a default in code (issue 17) -------------------------------------
 # Stamps: the key the check codes and scan-address hashes are derived from (empty: SECRET_KEY), and where an approved
