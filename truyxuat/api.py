@@ -19,6 +19,7 @@ from events.api import router as events_router
 from events.auth import scope_problem
 from exchange.api import router as exchange_router
 from iot.ui.api import router as iot_router
+from rfid.ui.api import router as rfid_router
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
 from portal.proofs import router as proofs_router
@@ -54,6 +55,7 @@ api.add_router("/v1/", oversight_router)
 api.add_router("/v1/", stamps_router)
 api.add_router("/v1/workspace/", workspace_router)
 api.add_router("/v1/iot/", iot_router)
+api.add_router("/v1/rfid/", rfid_router)
 
 
 @api.exception_handler(ValidationError)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("iot/", include("iot.ui.urls")),
+    path("rfid/", include("rfid.ui.urls")),  # gates, live view, unit labels (issue 26)
     # Every capture route runs the domain projections in its transaction (events imports none of them).
     path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),
     path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)
