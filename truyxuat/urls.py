@@ -25,6 +25,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("iot/", include("iot.ui.urls")),
+    path("phan-tich/", include("analysis.ui.urls")),  # analysis and forecasts (issue 24)
     path("rfid/", include("rfid.ui.urls")),  # gates, live view, unit labels (issue 26)
     # Every capture route runs the domain projections in its transaction (events imports none of them).
     path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),

@@ -77,7 +77,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # shows a lot's holds from quality); none imports another.
     ("portal", "workspace", "oversight", "accounts.views", "accounts.urls", "catalog.api"),
     # Pages of the exchanges and sensors, built on the producer's and officer's page helpers.
-    ("exchange.views", "exchange.urls", "exchange.api", "iot.ui", "rfid.ui"),
+    ("exchange.views", "exchange.urls", "exchange.api", "iot.ui", "rfid.ui", "analysis.ui", "analysis.templatetags"),
     # Pages of trainings, guidance lessons (PWA) and news (issue 25), on the officer's and the public base pages.
     ("training.views", "training.urls", "guidance", "news.views", "news.urls"),
     ("truyxuat",),
