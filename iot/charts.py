@@ -1,5 +1,7 @@
-"""Time-series charts as inline SVG drawn on the server (the workspace's charts are bars; these are lines with a
-min–max band and the threshold drawn across). Zoom is by link: each chart page offers day, week and month."""
+"""Time-series charts as inline SVG drawn on the server, no script (the workspace's charts are bars; these are lines
+with a min–max band and the threshold drawn across). Zoom is by link: each chart page offers day, week and month.
+`device_charts` draws a device's quantities with the limits of the profile of the place it is in (the producer's
+and the agency's device pages); the consumer's lot page draws each stay small (`thin` keeps ≤ 90 points)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.numbers import format_number
+from iot import selectors
+from iot.choices import QuantityName
+from iot.models import Device, Placement, Profile
+from iot.units import QUANTITIES
+
+UNITS = {"CEL": "°C", "P1": "%", "LUX": "lux"}
 
 Point = tuple[dt.datetime, float, float, float]  # time, mean, min, max
 
@@ -54,7 +62,7 @@ def line_chart(
     )
     line = " ".join(f"{x(p[0]):.1f},{y(p[1]):.1f}" for p in points)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
         f'<polygon points="{band}" fill="#1b6b3a" fill-opacity="0.15"/>',
         f'<polyline points="{line}" fill="none" stroke="#1b6b3a" stroke-width="1.5"/>',
@@ -78,3 +86,43 @@ def line_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def thin(points: Sequence[Point], most: int) -> list[Point]:
+    """At most `most` points: consecutive points merged (first time, mean of means, min of mins, max of maxes)."""
+    if len(points) <= most:
+        return list(points)
+    step = -(-len(points) // most)
+    out = []
+    for i in range(0, len(points), step):
+        chunk = points[i : i + step]
+        out.append(
+            (chunk[0][0], sum(p[1] for p in chunk) / len(chunk), min(p[2] for p in chunk), max(p[3] for p in chunk))
+        )
+    return out
+
+
+def device_charts(
+    device: Device, start: dt.datetime, end: dt.datetime, placement: Placement | None
+) -> list[dict[str, object]]:
+    """One chart per quantity the device measures over [start, end], with its place's profile limits."""
+    charts: list[dict[str, object]] = []
+    for name in device.quantities:
+        q = QUANTITIES[name]
+        profile = None
+        if placement is not None:
+            where: dict[str, object] = {
+                "facility_id": placement.facility_id,
+                "growing_area_id": placement.growing_area_id,
+                "vehicle_id": placement.vehicle_id,
+            }
+            profile = Profile.objects.filter(
+                organization_id=device.organization_id, quantity=name, active=True, **where
+            ).first()
+        label = str(QuantityName(name).label)
+        points = selectors.series(device.pk, q.code, start, end)
+        svg = line_chart(
+            points, label, UNITS[q.uom], low=profile.low if profile else None, high=profile.high if profile else None
+        )
+        charts.append({"label": label, "svg": svg})
+    return charts

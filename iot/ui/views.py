@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,10 +26,10 @@ from accounts import permissions
 from accounts.models import Membership
 from catalog.models import Facility, GrowingArea, Lot, Organization, Product
 from iot import selectors, services
+from iot.charts import device_charts
 from iot.choices import DeviceKind, PlaceKind, QuantityName
 from iot.models import ConditionHold, Device, Excursion, Profile, Vehicle
 from iot.payloads import PayloadError, parse_time
-from iot.charts import line_chart
 from iot.units import BY_CODE, QUANTITIES
 
 UNITS = {"CEL": "°C", "P1": "%", "LUX": "lux"}
@@ -155,33 +156,7 @@ def device_page(request: HttpRequest, identifier: str) -> HttpResponse:
     end = timezone.now()
     start = end - ZOOM.get(zoom, ZOOM["ngay"])
     placement = selectors.placement_now(device)
-    charts = []
-    for name in device.quantities:
-        q = QUANTITIES[name]
-        profile = None
-        if placement is not None:
-            where: dict[str, Any] = {
-                "facility_id": placement.facility_id,
-                "growing_area_id": placement.growing_area_id,
-                "vehicle_id": placement.vehicle_id,
-            }
-            profile = Profile.objects.filter(
-                organization=device.organization, quantity=name, active=True, **where
-            ).first()
-        label = str(QuantityName(name).label)
-        points = selectors.series(device.pk, q.code, start, end)
-        charts.append(
-            {
-                "label": label,
-                "svg": line_chart(
-                    points,
-                    label,
-                    UNITS[q.uom],
-                    low=profile.low if profile else None,
-                    high=profile.high if profile else None,
-                ),
-            }
-        )
+    charts = device_charts(device, start, end, placement)
     context = {
         "nav": "iot",
         "device": device,
@@ -230,6 +205,9 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         for text in [t for texts in _errors(exc).values() for t in texts]:
             messages.error(request, text)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the producer's lot page
     return redirect("iot:index")
 
 
