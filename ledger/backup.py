@@ -1,7 +1,8 @@
 """Backups that keep the ledger verifiable: ``truyxuat backup <file>`` and ``truyxuat restore <file>``.
 
-One archive (a tar file, created 0600) holds ``manifest.json``, the database, the uploaded files under ``media/``
-and the ledger signing key. The database is copied by the engine's own tools, which keep every value exactly:
+One archive (a tar file, encrypted with a passphrase by ``ledger.sealing``, created 0600) holds ``manifest.json``,
+the database, the uploaded files under ``media/`` (read through the storage API: the local disk or the object
+store) and the ledger signing key. The database is copied by the engine's own tools, which keep every value exactly:
 SQLite's online backup API (a consistent copy of a live database, writers go on meanwhile) and PostgreSQL's
 ``pg_dump -Fc`` / ``pg_restore``. Django's ``dumpdata``/``loaddata`` is not a backup: it rounds datetimes to
 milliseconds, so thousands of ledgered records no longer hash to their leaves and the ledger audit fails.
@@ -25,10 +26,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import connection, transaction
+
+from ledger.sealing import SealError, seal, unseal
 
 FORMAT = "truyxuat-backup/1"
 MANIFEST = "manifest.json"
@@ -155,14 +160,33 @@ def _dump_database(kind: str, target: Path) -> int:
     return int(leaves)
 
 
-def _media_files() -> list[tuple[str, Path]]:
-    root = Path(settings.MEDIA_ROOT)
-    if not root.is_dir():
-        return []
+def _stored_names(storage: Storage, directory: str = "") -> list[str]:
+    """Every file name under ``directory`` of a storage (the object store's keys), sorted."""
+    dirs, files = storage.listdir(directory)
+    names = [f"{directory}/{name}" if directory else name for name in files]
+    for sub in dirs:
+        names += _stored_names(storage, f"{directory}/{sub}" if directory else sub)
+    return sorted(names)
+
+
+def _media_files(stage: Path) -> list[tuple[str, Path]]:
+    """(archive name, local file) of every upload; from an object store, each is downloaded into ``stage``."""
+    storage = default_storage
+    if isinstance(storage, FileSystemStorage):  # default_storage is lazy, and passes isinstance as what it wraps
+        root = Path(settings.MEDIA_ROOT)
+        if not root.is_dir():
+            return []
+        return [
+            (MEDIA_PREFIX + path.relative_to(root).as_posix(), path)
+            for path in sorted(root.rglob("*"))
+            if path.is_file() and not path.is_symlink()
+        ]
     found = []
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            found.append((MEDIA_PREFIX + path.relative_to(root).as_posix(), path))
+    for index, name in enumerate(_stored_names(storage)):
+        local = _private_file(stage / f"media-{index}")
+        with storage.open(name, "rb") as src, local.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        found.append((MEDIA_PREFIX + name, local))
     return found
 
 
@@ -173,8 +197,11 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> None:
         tar.addfile(info, f)
 
 
-def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
-    """Write the archive to ``path`` (mode 0600); an existing file is kept unless ``force``."""
+def create_backup(path: Path, *, passphrase: str, force: bool = False) -> BackupSummary:
+    """Write the archive to ``path`` (mode 0600, sealed with ``passphrase``); an existing file is kept unless
+    ``force``."""
+    if not passphrase:
+        raise BackupError("Thiếu mật khẩu sao lưu / a backup passphrase is required")
     kind = engine()
     path = path.resolve()
     if path.exists() and not force:
@@ -185,7 +212,7 @@ def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
     with _staging(path.parent) as stage:
         db_file = stage / DB_MEMBERS[kind]
         leaves = _dump_database(kind, db_file)
-        members = [(DB_MEMBERS[kind], db_file), *_media_files()]
+        members = [(DB_MEMBERS[kind], db_file), *_media_files(stage)]
         if key.is_file():
             members.append((KEY_MEMBER, key))
         manifest: dict[str, Any] = {
@@ -201,12 +228,18 @@ def create_backup(path: Path, *, force: bool = False) -> BackupSummary:
         }
         manifest_file = _private_file(stage / MANIFEST)
         manifest_file.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
-        partial = _private_file(stage / "archive.tar")
-        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+        plain = _private_file(stage / "archive.tar")
+        with tarfile.open(plain, "w", format=tarfile.PAX_FORMAT) as tar:
             _add(tar, MANIFEST, manifest_file)
             for name, member in members:
                 _add(tar, name, member)
         database_bytes = db_file.stat().st_size
+        partial = _private_file(path.parent / f".{path.name}.{os.getpid()}.partial")
+        try:
+            seal(plain, partial, passphrase)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, path)  # same directory: the archive appears whole or not at all
     os.chmod(path, 0o600)
     return BackupSummary(
@@ -336,14 +369,43 @@ class RestoreSummary:
     created: str
 
 
-def restore_backup(path: Path, *, force: bool = False) -> RestoreSummary:
+def _restore_media(name: str, staged: Path) -> None:
+    """An upload back under its own name: 0600 on the local disk, or the same key in the object store."""
+    rel = _safe_media_path(name)
+    storage = default_storage
+    if isinstance(storage, FileSystemStorage):  # default_storage is lazy, and passes isinstance as what it wraps
+        _write_private(Path(settings.MEDIA_ROOT) / rel, staged)
+        return
+    with staged.open("rb") as f:
+        # `_save`, not `save`: the stored name is kept exactly (`save` would choose a new random directory)
+        cast(Any, storage)._save(rel.as_posix(), File(f))  # every concrete storage has it; the base declares none
+
+
+def unseal_archive(path: Path, stage: Path, passphrase: str) -> Path:
+    """The plain tar of a sealed archive, decrypted into ``stage``."""
+    if not passphrase:
+        raise BackupError("Thiếu mật khẩu sao lưu / a backup passphrase is required")
+    if not path.is_file():
+        raise BackupError(f"Không có tệp {path} / no such file {path}")
+    plain = _private_file(stage / "archive.tar")
+    try:
+        unseal(path, plain, passphrase)
+    except SealError as exc:
+        raise BackupError(
+            f"Không mở được bản sao lưu (sai mật khẩu hoặc tệp bị sửa) / not a truyxuat backup, a wrong passphrase "
+            f"or an altered file: {path} ({exc})"
+        ) from exc
+    return plain
+
+
+def restore_backup(path: Path, *, passphrase: str, force: bool = False) -> RestoreSummary:
     """Put the archive's database, files and key in place (the caller runs the audit and reports)."""
     kind = engine()
     key = Path(settings.TRUYXUAT_LEDGER_KEY_FILE)
     if not path.is_file():
         raise BackupError(f"Không có tệp {path} / no such file {path}")
     with _staging(Path(settings.DATA_DIR) if Path(settings.DATA_DIR).is_dir() else path.parent) as stage:
-        manifest = read_archive(path, stage)
+        manifest = read_archive(unseal_archive(path, stage, passphrase), stage)
         staged = {name: Path(p) for name, p in manifest.pop("_staged").items()}
         if manifest["engine"] != kind:
             raise BackupError(
@@ -362,13 +424,22 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreSummary:
             )
         _load_database(kind, staged[manifest["database"]])
         connection.close()
-        media_root = Path(settings.MEDIA_ROOT)
         media = [name for name in staged if name.startswith(MEDIA_PREFIX)]
         for name in media:
-            _write_private(media_root / _safe_media_path(name), staged[name])
+            _restore_media(name, staged[name])
         if KEY_MEMBER in staged:
             _write_private(key, staged[KEY_MEMBER])
     return RestoreSummary(kind, len(media), KEY_MEMBER in staged, manifest["created"])
+
+
+def passphrase_from(file: Path | None) -> str:
+    """The passphrase: the first line of ``file`` (mode 0600 advised), else ``TRUYXUAT_BACKUP_PASSPHRASE``."""
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8").splitlines()[0] if file.stat().st_size else ""
+        except OSError as exc:
+            raise BackupError(f"Không đọc được {file} / cannot read {file}: {exc}") from exc
+    return os.environ.get("TRUYXUAT_BACKUP_PASSPHRASE", "")
 
 
 def describe(summary: BackupSummary) -> str:

@@ -246,7 +246,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "core" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # uploads: an unguessable directory per file, served only through core.files (never MEDIA_URL)
     "default": {"BACKEND": "core.storage.files.PrivateFileSystemStorage"},
     "staticfiles": {

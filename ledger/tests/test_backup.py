@@ -1,5 +1,6 @@
 """`truyxuat backup` / `truyxuat restore` on the database the suite runs on (SQLite here, PostgreSQL under
-scripts/with-postgres.sh): a restored copy passes the ledger audit, files come back identical and private."""
+scripts/with-postgres.sh): a restored copy passes the ledger audit, files come back identical and private, the
+archive is encrypted (a wrong passphrase restores nothing), uploads in the object store come back there."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import os
 import stat
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from catalog.models import Lot
+from core.tests.s3 import s3_endpoint, s3_storage  # noqa: F401  (fixtures)
 from ledger.audit import run_audit
-from ledger.backup import MANIFEST, BackupError, database_is_empty, read_archive
+from ledger.backup import MANIFEST, BackupError, database_is_empty, read_archive, unseal_archive
 from ledger.models import LedgerCheckpoint, LedgerLeaf
+from ledger.sealing import MAGIC, seal
 
 pytestmark = pytest.mark.django_db(transaction=True)
+PASSPHRASE = "mật khẩu sao lưu của tỉnh"
 
 MEDIA = {
     "products/2026/11/ca-phe.jpg": b"\xff\xd8\xff\xe0 not really a jpeg \x00\x01" * 50,
@@ -64,16 +69,17 @@ def _empty_node() -> None:
 
 
 @pytest.fixture
-def node(published_lot, tmp_path):
+def node(published_lot, tmp_path, monkeypatch):
     """A database with ledgered records (a published lot, its product, organisation, certificates), a signed
     checkpoint, two uploaded files and the signing key."""
+    monkeypatch.setenv("TRUYXUAT_BACKUP_PASSPHRASE", PASSPHRASE)
     call_command("ledger", "checkpoint", stdout=io.StringIO(), stderr=io.StringIO())
     _write_media()
     key = Path(settings.TRUYXUAT_LEDGER_KEY_FILE)
     assert key.is_file()
     assert run_audit(alarm=False).ok
     media = _media()
-    assert set(MEDIA) < set(media)  # ours and the certificates' scans
+    assert set(MEDIA) < set(media) or settings.TRUYXUAT_S3_BUCKET  # ours and the certificates' scans (or in S3)
     return {"state": _state(), "key": key.read_bytes(), "media": media, "archive": tmp_path / "backup" / "truyxuat.tar"}
 
 
@@ -88,7 +94,9 @@ def test_backup_then_restore_into_an_empty_database(node):
     )
     assert _mode(archive) == 0o600
     assert sorted(os.listdir(archive.parent)) == ["truyxuat.tar"]  # no scratch files left beside it
-    with tarfile.open(archive) as tar:
+    sealed = archive.read_bytes()
+    assert sealed.startswith(MAGIC) and b"ustar" not in sealed and b"ledger_ledgerleaf" not in sealed
+    with tarfile.open(_plain(archive, archive.parent.parent)) as tar:
         names = sorted(tar.getnames())
         modes = {m.mode for m in tar.getmembers()}
     database = "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump"
@@ -155,12 +163,20 @@ def test_restore_reports_an_audit_failure(node):
     assert "ledger audit FAILED" in out.getvalue().splitlines()[-1]
 
 
+def _plain(archive: Path, directory: Path) -> Path:
+    return unseal_archive(archive, Path(tempfile.mkdtemp(dir=directory)), PASSPHRASE)
+
+
 def _rewrite(archive: Path, target: Path, change) -> None:  # type: ignore[no-untyped-def]
-    with tarfile.open(archive) as src, tarfile.open(target, "w") as dst:
+    """A sealed archive whose members `change` rewrote (sealed again with the right passphrase)."""
+    plain = target.with_suffix(".plain")
+    with tarfile.open(_plain(archive, target.parent)) as src, tarfile.open(plain, "w") as dst:
         members = [(m, src.extractfile(m).read()) for m in src.getmembers()]
         for info, data in change(members):
             info.size = len(data)
             dst.addfile(info, io.BytesIO(data))
+    target.touch()
+    seal(plain, target, PASSPHRASE)
 
 
 def test_a_corrupt_or_unsafe_archive_restores_nothing(node, tmp_path):
@@ -176,7 +192,7 @@ def test_a_corrupt_or_unsafe_archive_restores_nothing(node, tmp_path):
     corrupt = tmp_path / "corrupt.tar"
     _rewrite(archive, corrupt, flip)
     with pytest.raises(BackupError, match=r"corrupt archive: media/products/2026/11/ca-phe\.jpg"):
-        read_archive(corrupt, tmp_path)
+        read_archive(_plain(corrupt, tmp_path), tmp_path)
 
     def escape(members):  # type: ignore[no-untyped-def]
         out = []
@@ -250,3 +266,52 @@ def test_dumpdata_and_loaddata_are_not_a_backup(node, officer, published_lot, tm
     result = run_audit(alarm=False)
     assert not result.ok
     assert sorted(result.mismatched_records) == cut
+
+
+def test_a_wrong_passphrase_or_an_altered_archive_restores_nothing(node, tmp_path):
+    archive = node["archive"]
+    archive.parent.mkdir()
+    call_command("backup", str(archive), stdout=io.StringIO())
+    _empty_node()
+    wrong = tmp_path / "wrong"
+    wrong.write_text("không phải mật khẩu\n")
+    with pytest.raises(CommandError, match="wrong passphrase"):
+        call_command("restore", str(archive), "--passphrase-file", str(wrong), stdout=io.StringIO())
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 1
+    altered = tmp_path / "altered.txb"
+    altered.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="altered file"):
+        call_command("restore", str(altered), stdout=io.StringIO())
+    truncated = tmp_path / "truncated.txb"
+    truncated.write_bytes(archive.read_bytes()[:-100])
+    with pytest.raises(CommandError, match="altered file"):
+        call_command("restore", str(truncated), stdout=io.StringIO())
+    assert LedgerLeaf.objects.count() == 0  # nothing was restored
+
+
+def test_uploads_in_the_object_store_are_backed_up_and_restored_there(s3_storage, node):  # noqa: F811
+    """With TRUYXUAT_S3_BUCKET the product photo (and any scan) lives in the bucket: the archive takes them from there, and a
+    restore into an empty database and an empty bucket puts each back under its own key."""
+    s3, bucket = s3_storage
+
+    def stored() -> dict[str, bytes]:
+        listed = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+        return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
+
+    in_bucket = stored()
+    assert len(in_bucket) >= 1 and all(k.startswith(("products/", "certificates/")) for k in in_bucket)
+    archive = node["archive"]
+    archive.parent.mkdir()
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert f"{len(in_bucket)} media files" in out.getvalue()
+    _empty_node()
+    for key in in_bucket:
+        s3.delete_object(Bucket=bucket, Key=key)
+    assert stored() == {}
+    out = io.StringIO()
+    call_command("restore", str(archive), stdout=out)
+    assert "ledger audit passed" in out.getvalue().splitlines()[-1]
+    assert stored() == in_bucket
+    assert _state() == node["state"]

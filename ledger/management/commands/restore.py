@@ -13,7 +13,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.backup import BackupError, restore_backup
+from ledger.backup import BackupError, passphrase_from, restore_backup
 from ledger.management.commands.ledger import write_audit
 
 
@@ -22,13 +22,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="an archive written by `truyxuat backup`")
+        parser.add_argument(
+            "--passphrase-file",
+            type=Path,
+            help="a file whose first line is the passphrase (default: TRUYXUAT_BACKUP_PASSPHRASE)",
+        )
         parser.add_argument("--force", action="store_true", help="replace a database that already holds data")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from ledger.audit import run_audit
 
         try:
-            summary = restore_backup(options["file"], force=options["force"])
+            summary = restore_backup(
+                options["file"], passphrase=passphrase_from(options["passphrase_file"]), force=options["force"]
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         caches["portal"].clear()  # cached public pages describe the database that was replaced
