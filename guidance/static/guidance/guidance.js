@@ -7,7 +7,7 @@
   const root = document.getElementById("lesson");
   const queue = () => { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } };
   const save = (items) => localStorage.setItem(KEY, JSON.stringify(items));
-  const text = (id) => (document.getElementById(id) || { textContent: "" }).textContent;
+  const text = (id) => { const t = document.getElementById(id); return t ? t.content.textContent.trim() : ""; };
   const token = () => {
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -16,13 +16,14 @@ self.addEventListener("fetch", (e) => {
   const url = new URL(req.url);
   if (url.origin !== location.origin) return;
   if (url.pathname.startsWith("/static/")) {
-    e.respondWith(caches.open(CACHE).then((c) => c.match(req.url).then((hit) => hit || fetch(req))));
+    e.respondWith(caches.open(CACHE).then((c) => c.match(req.url, { ignoreVary: true }).then((hit) => hit || fetch(req))));
     return;
   }
   if (req.mode === "navigate" && url.pathname.startsWith("/huong-dan/")) {
     e.respondWith(fetch(req).then((res) => {
       if (res.ok && !res.redirected) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
       return res;
-    }).catch(() => caches.match(req, { ignoreSearch: true }).then((hit) => hit || caches.match("/huong-dan/"))));
+    }).catch(() => caches.match(req, { ignoreSearch: true, ignoreVary: true })
+      .then((hit) => hit || caches.match("/huong-dan/", { ignoreVary: true }))));
   }
 });
