@@ -23,6 +23,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,18 +63,20 @@ def witness_keys() -> list[note.Verifier]:
     return out
 
 
-def add_cosignatures(body: str) -> list[WitnessCosignature]:
+def add_cosignatures(body: str, extra_keys: Iterable[note.Verifier] = ()) -> list[WitnessCosignature]:
     """Store the configured witnesses' cosignatures found on one of our checkpoints.
 
     ``body`` is the signed checkpoint note with cosignature lines (our own signature may be
-    present or not). Raises :class:`CosignatureRejected` with an HTTP status.
+    present or not). ``extra_keys``: witness keys accepted besides the configured ones (a federated
+    peer's, after its signed request was verified: `federation.services.accept_cosignature`).
+    Raises :class:`CosignatureRejected` with an HTTP status.
     """
     try:
         text, sigs = note.parse_note(body)
         cp = note.parse_checkpoint(text)
     except note.NoteError as exc:
         raise CosignatureRejected(400, f"malformed checkpoint note: {exc}") from exc
-    known = {(v.name, v.key_hash): v for v in witness_keys()}
+    known = {(v.name, v.key_hash): v for v in [*witness_keys(), *extra_keys]}
     ours = LedgerCheckpoint.objects.filter(size=cp.size).first()
     if ours is None or note.parse_checkpoint(note.parse_note(ours.note)[0]) != cp:
         raise CosignatureRejected(409, "not a checkpoint signed by this log")

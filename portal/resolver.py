@@ -17,7 +17,7 @@ import hashlib
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 from catalog.models import Facility
+from federation.selectors import authoritative_url
 from gs1.digital_link import PRIMARY_KEYS, DigitalLink, InvalidLink, parse_path, product_path
 from portal import cache, items, linkset, optional, units
 from portal.selectors import json_ready
@@ -128,6 +129,10 @@ def resolve(request: HttpRequest, **_kwargs: str) -> HttpResponse:
     except InvalidLink:
         return not_registered(request, code, "invalid")
     response = _dispatch(request, link, code)
+    if response.status_code == 404 and link.gtin:  # registered in another province: its node answers (issue 23)
+        elsewhere = authoritative_url(link.gtin, link.path())
+        if elsewhere is not None:
+            return _with_headers(HttpResponseRedirect(elsewhere, status=307), request)
     if link.compressed and response.status_code < 400:
         same = f'<{settings.TRUYXUAT_PORTAL_URL}{link.path()}>; rel="owl:sameAs"'
         response["Link"] = f"{response['Link']}, {same}" if response.has_header("Link") else same

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
+    "federation",  # provinces' nodes trace, witness and recall across each other; the national hub (issue 23)
     "rfid",  # RFID: tags at packing, readers at gates, reads become events (issue 26)
     "training",  # trainings, pilot models, monitored enterprises, self-study (issue 25)
     "guidance",  # short lessons per role with audio, offline in the PWA (issue 25)
@@ -374,6 +375,14 @@ TRUYXUAT_SQLITE_GROUP_COMMIT = os.environ.get("TRUYXUAT_SQLITE_GROUP_COMMIT", "1
 # Ledger: origin line of checkpoints and where the signing key lives (outside the database).
 TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.local/ledger")
 TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_DIR / "ledger-signer.key"))
+# Federation (issue 23, federation/): this node's witness and request-signing keys (made on first use), the name peers
+# and consumers see, hub mode (the national hub: aggregates published records, national search, witnesses every node),
+# how long a peer may take to answer and how long a verified remote part of a trace is cached.
+TRUYXUAT_FEDERATION_KEY_FILE = Path(os.environ.get("TRUYXUAT_FEDERATION_KEY_FILE", DATA_DIR / "federation.key"))
+TRUYXUAT_FEDERATION_NAME = os.environ.get("TRUYXUAT_FEDERATION_NAME", "").strip()
+TRUYXUAT_FEDERATION_HUB = _env_bool("TRUYXUAT_FEDERATION_HUB")
+TRUYXUAT_FEDERATION_TIMEOUT = float(os.environ.get("TRUYXUAT_FEDERATION_TIMEOUT", "3"))
+TRUYXUAT_FEDERATION_CACHE_SECONDS = int(os.environ.get("TRUYXUAT_FEDERATION_CACHE_SECONDS", "60"))
 
 # --- plot maps (issue 15, helper 4) ------------------------------------------------------------
 # Basemap under the growing-area maps: a Leaflet tile URL template such as

@@ -30,6 +30,7 @@ urlpatterns = [
     # Every capture route runs the domain projections in its transaction (events imports none of them).
     path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),
     path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)
+    path("", include("federation.urls")),  # peers, cross-province trace and recalls, the hub (issue 23)
     path("", include("stamps.urls")),
     path("", include("portal.urls")),
 ]

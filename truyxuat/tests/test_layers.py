@@ -70,6 +70,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("exchange",),
     # Statistics read every domain app; the report services and their jobs build on them.
     ("reports.stats", "reports.services", "reports.jobs"),
+    # Federation (issue 23): traces, recalls and witnessing across provinces' nodes, on events, recalls and the
+    # ledger; the portal's resolver asks it which node a foreign code belongs to.
+    ("federation",),
     # Analysis reads every domain app (events, diary, logistics, stamps, iot, quality) and holds lots via quality.
     ("analysis",),
     ("demo",),
@@ -78,6 +81,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("portal", "workspace", "oversight", "accounts.views", "accounts.urls", "catalog.api"),
     # Pages of the exchanges and sensors, built on the producer's and officer's page helpers.
     ("exchange.views", "exchange.urls", "exchange.api", "iot.ui", "rfid.ui", "analysis.ui", "analysis.templatetags"),
+    # Federation's pages (officers' queue, the admin's peers, the consumer's chain across provinces) and endpoints.
+    ("federation.views", "federation.urls", "federation.api"),
     # Pages of trainings, guidance lessons (PWA) and news (issue 25), on the officer's and the public base pages.
     ("training.views", "training.urls", "guidance", "news.views", "news.urls"),
     ("truyxuat",),

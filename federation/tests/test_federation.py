@@ -1,0 +1,119 @@
+"""Issue 23's done-when: three provinces' nodes and the national hub on loopback, each its own process, SQLite
+database, keys and port. Coffee grown on A (Quảng Ngãi), roasted on B (Đắk Lắk), sold on C (Hồ Chí Minh City)."""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test.utils import setup_databases, teardown_databases
+
+from federation.tests.nodes import Node, start, stop
+
+ROLES = ["farm", "roaster", "shop", "hub"]
+
+
+@pytest.fixture(scope="module")
+def nodes(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Node]]:
+    """The four nodes, each from a copy of this worker's migrated SQLite test database (made by the session for the
+    database tests it runs; migrated here when this module runs alone)."""
+    template = settings.DATABASES["default"]["TEST"]["NAME"]  # a file on the SQLite pass (conftest)
+    made = None
+    if not migrated(template):
+        with django_db_blocker.unblock():
+            made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    started = start(str(template), Path(tmp_path_factory.mktemp("federation")), ROLES)
+    try:
+        for node in started.values():
+            node.send("setup", role=node.role)
+        for node in started.values():
+            node.data = node.receive()
+        for node in started.values():
+            peers = [{"url": o.url, "key": o.data["ledger_key"]} for o in started.values() if o is not node]
+            node.send("add_peers", peers=peers)
+        for node in started.values():
+            node.receive()
+        yield started
+    finally:
+        stop(started)
+        if made is not None:
+            with django_db_blocker.unblock():
+                teardown_databases(made, verbosity=0)
+
+
+def migrated(path: str) -> bool:
+    with sqlite3.connect(path) as db:
+        return bool(db.execute("SELECT 1 FROM sqlite_master WHERE name = 'django_migrations'").fetchall())
+
+
+def test_three_provinces_trace_recall_witness_hub_and_discovery(nodes: dict[str, Node]) -> None:
+    farm, roaster, shop, hub = nodes["farm"], nodes["roaster"], nodes["shop"], nodes["hub"]
+
+    # Witnessing: each node cosigns the others' checkpoints; A serves its checkpoint with their cosignatures.
+    for node in nodes.values():
+        node.send("witness")
+    for node in nodes.values():
+        assert [w["error"] for w in node.receive()] == ["", "", ""]
+    checkpoint = farm.get("/ledger/checkpoint")[2]
+    assert sorted(line.split()[1] for line in checkpoint.splitlines() if line.startswith("— ")) == [
+        "farm.truyxuat.test/ledger",
+        "hub.truyxuat.test/ledger",
+        "roaster.truyxuat.test/ledger",
+        "shop.truyxuat.test/ledger",
+    ]
+
+    # Cross-node trace from C's shop lot reaches A's plot, every remote part verified against its node's ledger.
+    found = shop.run("trace", identifier=shop.data["lot"])
+    assert found["provinces"] == ["Quảng Ngãi", "Đắk Lắk", "TP. Hồ Chí Minh"]
+    assert [(p["node"], p["key"], p["verified"], p["error"], len(p["events"])) for p in found["parts"]] == [
+        ("TP. Hồ Chí Minh", shop.data["lot"], True, "", 1),
+        ("Đắk Lắk", roaster.data["lot"], True, "", 2),
+        ("Quảng Ngãi", farm.data["lot"], True, "", 2),
+    ]
+    assert found["parts"][2]["where"][0].endswith("/254/VUON-03")  # A's plot
+    status, _headers, page = shop.get("/lien-tinh/?" + urllib.parse.urlencode({"ma": shop.data["lot"]}))
+    assert status == 200
+    assert "<strong>Quảng Ngãi</strong> → <strong>Đắk Lắk</strong> → <strong>TP. Hồ Chí Minh</strong>" in page
+    assert page.count("đã kiểm chứng với sổ cái") == 5
+
+    # A recall on A reaches B's and C's officers; their acknowledgements come back to A's recall.
+    assert farm.run("start_recall")["peers"] == ["TP. Hồ Chí Minh", "Đắk Lắk"]
+    for node in (roaster, shop):
+        [notice] = node.run("incoming")
+        assert (notice["peer"], notice["status"]) == ("Quảng Ngãi", "received")
+    assert roaster.run("incoming")[0]["lots"] == sorted([farm.data["lot"], roaster.data["lot"]])
+    assert roaster.run("acknowledge", note="Đã niêm phong 80 kg tại kho") == 1
+    assert shop.run("acknowledge", note="Đã rút khỏi quầy") == 1
+    assert [(o["peer"], o["status"], o["note"]) for o in farm.run("outgoing")] == [
+        ("TP. Hồ Chí Minh", "acknowledged", "Đã rút khỏi quầy"),
+        ("Đắk Lắk", "acknowledged", "Đã niêm phong 80 kg tại kho"),
+    ]
+
+    # The hub aggregates A, B and C and answers a national search.
+    assert hub.run("hub_pull") == {"Quảng Ngãi": 1, "Đắk Lắk": 1, "TP. Hồ Chí Minh": 1}
+    status, _headers, page = hub.get("/quoc-gia/tim-kiem/?q=ca+phe+rang")
+    assert status == 200 and "Cà phê rang xay — RX-01" in page and "(Đắk Lắk)" in page
+    assert "Cà phê gói" not in page
+
+    # Discovery: A's product scanned on C goes to A.
+    path = f"/01/{farm.data['gtin']}/10/{farm.data['lot_code']}"
+    status, headers, _page = shop.get(path)
+    assert (status, headers["Location"]) == (307, farm.url + path)
+
+    # A tampered answer from B (the roasting's quantity changed behind its ledger) is refused and raised.
+    assert roaster.run("tamper", lot_code="RX-01") == 1
+    shop.run("clear_cache")
+    tampered = shop.run("trace", identifier=shop.data["lot"])
+    assert [(p["node"], p["verified"], p["error"]) for p in tampered["parts"]] == [
+        ("TP. Hồ Chí Minh", True, ""),
+        ("Đắk Lắk", False, "refused"),
+    ]
+    assert [a["origin"] for a in shop.run("alarms")] == ["roaster.truyxuat.test/ledger"]
+    assert [a["origin"] for a in roaster.run("alarms")] == ["roaster.truyxuat.test/ledger"]
