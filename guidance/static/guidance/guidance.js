@@ -56,7 +56,7 @@
     const id = (crypto.randomUUID && crypto.randomUUID()) || "10000000-1000-4000-8000-100000000000".replace(/[018]/g,
       (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
     const result = document.getElementById("result");
-    result.textContent = text("msg-done").replace("%(right)s", right).replace("%(total)s", sets.length);
+    result.textContent = text("msg-done").replace("{right}", right).replace("{total}", sets.length);
     if (root.dataset.signedIn !== "1") { result.textContent += " " + text("msg-anon"); return; }
     save(queue().concat([{ client_id: id, lesson: root.dataset.lesson, score: right, questions: sets.length, completed_on: day }]));
     if (!navigator.onLine) result.textContent += " " + text("msg-queued");
