@@ -46,6 +46,15 @@ def _reference_rows(request):
         restore_reference_data()
 
 
+def pytest_sessionfinish(session):
+    """The run's migrated template for server processes (`core.tests.served`) is removed by the process that owns
+    the run: pytest-xdist's controller, or the one process of a run without it."""
+    if not hasattr(session.config, "workerinput"):
+        from core.tests.served import remove_templates
+
+        remove_templates()
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-django's (also tryfirst; conftest hooks are called first)
 def pytest_collection_modifyitems(config, items):
     """`TRUYXUAT_TEST_DATABASE_ONLY=1` (the PostgreSQL pass of `make test`): run only the tests that use the

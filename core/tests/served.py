@@ -1,12 +1,12 @@
 """A migrated database for a test's own server processes, without paying `truyxuat migrate` each time.
 
 Tests that start real servers (`truyxuat serve`, several nodes, a writer process) need a data dir whose database
-is migrated. Migrating from nothing takes seconds per site; here each test process migrates one template once
-(SQLite: a file in a private temporary dir; PostgreSQL: a database `truyxuat_template_<xdist worker>` on the
-suite's server) and every site is a copy of it: SQLite's online backup API into the site's data dir, PostgreSQL's
-`CREATE DATABASE … TEMPLATE …`. The template is the result of the very `truyxuat migrate` a fresh install runs, so
-a copy is what that command would have left. Tests about start-up itself (file modes, first migration) still run
-`migrate` on an empty data dir.
+is migrated. Migrating from nothing takes seconds per site; here a run migrates one template once (SQLite: a file
+in a private temporary dir; PostgreSQL: a database `truyxuat_template_<run>` on the suite's server), shared by
+pytest-xdist's workers under a file lock, and every site is a copy of it: SQLite's online backup API into the
+site's data dir, PostgreSQL's `CREATE DATABASE … TEMPLATE …`. The template is the result of the very `truyxuat
+migrate` a fresh install runs, so a copy is what that command would have left. Tests about start-up itself (file
+modes, first migration) still run `migrate` on an empty data dir.
 
     env = server_env(tmp_path)                      # TRUYXUAT_DATA_DIR, a secret key, the suite's database URL
     env |= migrated_site(tmp_path, env, "node_a")   # copies the template; on PostgreSQL names the new database
@@ -16,15 +16,15 @@ a copy is what that command would have left. Tests about start-up itself (file m
 
 from __future__ import annotations
 
-import atexit
+import fcntl
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -67,28 +67,58 @@ def _migrate(env: Mapping[str, str]) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@cache
-def _sqlite_template() -> Path:
-    directory = Path(tempfile.mkdtemp(prefix="truyxuat-template-"))
-    atexit.register(shutil.rmtree, directory, True)
-    _migrate(server_env(directory) | {"TRUYXUAT_DATABASE_URL": ""})
-    return directory / DATABASE_FILE
+def _run_key() -> int:
+    """One template for the whole run: pytest-xdist's workers are children of one controller process (its pid is
+    the key; `remove_templates` runs in it at the end), a run without xdist is one process."""
+    return os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid()
 
 
-def _template_name() -> str:
-    return "truyxuat_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+def _template_dir(key: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"truyxuat-template-{key}"
 
 
-@cache
-def _postgres_template(server: str) -> str:
-    name = _template_name()
-    _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _postgres(server, f"CREATE DATABASE {name}")
-    atexit.register(_postgres, server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    directory = Path(tempfile.mkdtemp(prefix="truyxuat-template-"))  # the data dir of the migrating process: its
-    atexit.register(shutil.rmtree, directory, True)  # start-up makes it private (0700), so never a shared dir
-    _migrate(server_env(directory) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
+@contextmanager
+def _template_lock() -> Iterator[Path]:
+    """Held while a template is made or copied: the first worker to need it migrates, the others wait and copy."""
+    directory = _template_dir(_run_key())
+    directory.mkdir(mode=0o700, exist_ok=True)
+    with open(directory / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield directory
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _sqlite_template(directory: Path) -> Path:
+    data = directory / "sqlite"
+    if not (data / "migrated").exists():
+        shutil.rmtree(data, ignore_errors=True)
+        _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": ""})
+        (data / "migrated").touch()
+    return data / DATABASE_FILE
+
+
+def _postgres_template(directory: Path, server: str) -> str:
+    name = f"truyxuat_template_{_run_key()}"
+    marker = directory / f"migrated-{urlsplit(server).port}"
+    if not marker.exists():
+        _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _postgres(server, f"CREATE DATABASE {name}")
+        data = directory / "postgres"  # the migrating process's data dir: start-up makes it private (0700)
+        _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
+        marker.write_text(server)
     return name
+
+
+def remove_templates() -> None:
+    """End of the run (root conftest, in the controller): drop the PostgreSQL templates, remove the files."""
+    directory = _template_dir(os.getpid())
+    for marker in directory.glob("migrated-*"):
+        server = marker.read_text()
+        with suppress(Exception):  # the throwaway server may be gone already
+            _postgres(server, f"DROP DATABASE IF EXISTS truyxuat_template_{os.getpid()} WITH (FORCE)")
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def migrated_site(data_dir: Path, env: Mapping[str, str], name: str) -> dict[str, str]:
@@ -98,20 +128,21 @@ def migrated_site(data_dir: Path, env: Mapping[str, str], name: str) -> dict[str
     data_dir.mkdir(parents=True, exist_ok=True)
     data_dir.chmod(0o700)
     server = env.get("TRUYXUAT_DATABASE_URL", "")
-    if server.startswith("postgres"):
-        template = _postgres_template(server)
-        database = f"truyxuat_site_{name}_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
-        _postgres(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        _postgres(server, f"CREATE DATABASE {database} TEMPLATE {template}")
-        return {"TRUYXUAT_DATABASE_URL": _with_database(server, database)}
-    target = data_dir / DATABASE_FILE
-    source = sqlite3.connect(_sqlite_template())
-    copy = sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    with _template_lock() as directory:
+        if server.startswith("postgres"):
+            template = _postgres_template(directory, server)
+            database = f"truyxuat_site_{name}_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+            _postgres(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            _postgres(server, f"CREATE DATABASE {database} TEMPLATE {template}")
+            return {"TRUYXUAT_DATABASE_URL": _with_database(server, database)}
+        target = data_dir / DATABASE_FILE
+        source = sqlite3.connect(_sqlite_template(directory))
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
     target.chmod(0o600)
     return {}
 
