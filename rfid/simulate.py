@@ -9,9 +9,12 @@ carton left behind and a stranger's tag passing, then received; each step's read
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import paho.mqtt.client as mqtt
 
 from accounts.permissions import Actor
 from catalog.models import Facility, Organization
@@ -20,6 +23,7 @@ from iot import services as iot_services
 from iot.models import Device
 from logistics.models import LogisticUnit, Shipment
 from rfid import services
+from rfid.bridge import topic, wait_until
 from rfid.models import GateSession, ReadPoint
 from rfid.tags import sscc_hex
 
@@ -124,3 +128,23 @@ def scenario(actor: Actor, gates: Gates, cartons: list[LogisticUnit], start: dt.
     shipment.refresh_from_db()
     pallet.refresh_from_db()
     return Played(pallet, left_behind, shipment, [packing, loading, receiving])
+
+
+def mqtt_sender(gates: Gates, host: str, port: int) -> Send:
+    """`send` publishing each message as its reader would (its own credentials and topic, QoS 1), then waiting
+    until the bridge has stored it (the reader's `last_seen_at` moves)."""
+    clients: dict[str, mqtt.Client] = {}
+
+    def send(point: ReadPoint, body: dict[str, Any]) -> None:
+        ident = point.device.identifier
+        if ident not in clients:
+            client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"sim-{ident}")
+            client.username_pw_set(ident, gates.secrets[ident])
+            client.connect(host, port)
+            client.loop_start()
+            clients[ident] = client
+        before = Device.objects.get(pk=point.device_id).last_seen_at
+        clients[ident].publish(topic(ident), json.dumps(body), qos=1).wait_for_publish(10)
+        wait_until(lambda: Device.objects.get(pk=point.device_id).last_seen_at != before, 15)
+
+    return send

@@ -51,3 +51,21 @@ def sensor_device(organization):
     from iot.models import Device
 
     return Device.objects.create(organization=organization, identifier="kho-lanh", name="Kho lạnh", kind="cold_room")
+
+
+@pytest.fixture(scope="session")
+def _mosquitto(tmp_path_factory):
+    from iot import broker
+
+    if not broker.available():
+        pytest.fail("Mosquitto is not installed (scripts/ensure-system-packages.sh installs it)")
+    running = broker.start(tmp_path_factory.mktemp("mqtt"), from_registry=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def mqtt_broker(_mosquitto, settings):
+    """The session's broker; the platform writes its password and ACL files for this test."""
+    settings.TRUYXUAT_MQTT_DIR = _mosquitto.directory
+    return _mosquitto

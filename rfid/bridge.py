@@ -1,0 +1,88 @@
+"""RFID reads over MQTT: readers publish their JSON (`rfid.payloads`) to `truyxuat/d/<identifier>/rfid` at QoS 1.
+
+The broker's ACL already lets a device write only under its own topic (`iot.broker`), so a reader is who its topic
+says. This is `iot.bridge.Bridge` (persistent session, manual acknowledgement after the commit, batches) with its
+own client id, subscribed to the readers' sub-topic (which the sensors' bridge, on `truyxuat/d/+`, does not
+receive), and a flush that stores each reader's messages of the batch in one `rfid.services.record_reads` call;
+when that call is refused (a malformed message), its messages are stored one by one and the bad one dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections
+from django.utils import timezone
+
+from accounts.permissions import SYSTEM
+from iot import broker
+from iot.bridge import Bridge
+from iot.models import Device
+from rfid import services
+from rfid.payloads import PayloadError, Read, parse
+
+SUBTOPIC = "rfid"
+
+
+def topic(identifier: str) -> str:
+    return f"{broker.TOPIC_ROOT}/{identifier}/{SUBTOPIC}"
+
+
+class RfidBridge(Bridge):
+    def __init__(self, *args: Any, client_id: str = "truyxuat-rfid-bridge", **kwargs: Any) -> None:
+        super().__init__(*args, client_id=client_id, **kwargs)
+        self.delays: list[float] = []  # seconds from the earliest read of a reader's batch to its commit
+        self.events = 0
+
+    def _on_connect(self, client: Any, userdata: Any, flags: Any, reason: Any, properties: Any = None) -> None:
+        if getattr(reason, "is_failure", False):
+            return
+        client.subscribe(f"{broker.TOPIC_ROOT}/+/{SUBTOPIC}", qos=1)
+        self.connected.set()
+
+    def flush(self, taken: list[tuple[str, bytes, int]]) -> None:
+        close_old_connections()
+        by_reader: dict[str, list[list[Read]]] = {}
+        for message_topic, payload, _mid in taken:
+            self.counters.messages += 1
+            identifier = message_topic.split("/")[2]
+            try:
+                by_reader.setdefault(identifier, []).append(parse(json.loads(payload)))
+            except (ValueError, PayloadError) as exc:
+                self._drop(f"{identifier}: {exc}")
+        for identifier, messages in by_reader.items():
+            device = Device.objects.filter(identifier=identifier, status="active").first()
+            if device is None:
+                self._drop(f"{identifier}: unknown or revoked reader")
+                continue
+            try:
+                self._record(device, [r for m in messages for r in m])
+            except ValidationError:
+                for reads in messages:
+                    try:
+                        self._record(device, reads)
+                    except ValidationError as exc:
+                        self._drop(f"{identifier}: {' '.join(exc.messages)}")
+        for _topic, _payload, mid in taken:
+            self.client.ack(mid, 1)
+
+    def _record(self, device: Device, reads: list[Read]) -> None:
+        outcome = services.record_reads(actor=SYSTEM, device=device, reads=reads)
+        self.counters.stored += outcome.observations
+        self.counters.duplicates += outcome.collapsed
+        self.events += len(outcome.events)
+        times = [r.time for r in reads if r.time is not None]
+        if times:
+            self.delays.append((timezone.now() - min(times)).total_seconds())
+
+
+def wait_until(check: Any, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
