@@ -32,8 +32,15 @@ def topic(identifier: str) -> str:
 
 
 class RfidBridge(Bridge):
-    def __init__(self, *args: Any, client_id: str = "truyxuat-rfid-bridge", **kwargs: Any) -> None:
-        super().__init__(*args, client_id=client_id, **kwargs)
+    def __init__(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        batch: int = 2000,
+        interval: float = 0.05,
+        client_id: str = "truyxuat-rfid-bridge",
+    ) -> None:
+        super().__init__(host, port, batch, interval, client_id)
         self.delays: list[float] = []  # seconds from the earliest read of a reader's batch to its commit
         self.events = 0
 
