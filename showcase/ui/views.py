@@ -1,0 +1,111 @@
+"""The producer's showcase page in the workspace (/trung-bay-cua-toi/, on the workspace's base template): the story,
+photos and shop links buyers see, and buyers' inquiries with an answer form. Each write calls one
+`showcase.services` function; removals ask for confirmation in the browser and on the server (`confirm=1`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Membership
+from showcase import selectors, services
+from showcase.choices import Platform
+from showcase.models import Inquiry, Photo, ShopLink
+
+SESSION_KEY = "workspace_org"  # the workspace's choice of organisation
+
+
+def member(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Signed-in members only; `request.org` is the organisation chosen in the workspace."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        rows = list(Membership.objects.filter(user=request.user).select_related("organization"))
+        if not rows:
+            raise PermissionDenied
+        chosen = request.session.get(SESSION_KEY)
+        request.org = next((r.organization for r in rows if r.organization_id == chosen), rows[0].organization)  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return (
+        {k: list(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    )
+
+
+def _act(request: HttpRequest, org: Any) -> str:
+    """Run the posted action; returns the success message (raises ValidationError on bad input)."""
+    action = request.POST.get("action", "")
+    actor = request.user
+    if action == "story":
+        services.save_story(actor=actor, organization=org, text=request.POST.get("text", ""))
+        return _("Đã lưu câu chuyện.")
+    if action == "shop":
+        services.add_shop(
+            actor=actor, organization=org, platform=request.POST.get("platform", ""), url=request.POST.get("url", "")
+        )
+        return _("Đã thêm gian hàng.")
+    if action == "photo":
+        image = request.FILES.get("image")
+        if image is None:
+            raise ValidationError({"image": [_("Chọn một ảnh.")]})
+        services.add_photo(actor=actor, organization=org, image=image, caption=request.POST.get("caption", ""))
+        return _("Đã thêm ảnh.")
+    if action in {"remove_shop", "remove_photo"}:
+        if request.POST.get("confirm") != "1":
+            raise ValidationError({"__all__": [_("Hãy xác nhận trước khi xoá.")]})
+        if action == "remove_shop":
+            services.remove_shop(
+                actor=actor, shop=get_object_or_404(ShopLink, pk=request.POST.get("pk"), organization=org)
+            )
+        else:
+            services.remove_photo(
+                actor=actor, photo=get_object_or_404(Photo, pk=request.POST.get("pk"), organization=org)
+            )
+        return _("Đã xoá.")
+    if action == "answer":
+        inquiry = get_object_or_404(Inquiry, pk=request.POST.get("pk"), organization=org)
+        services.answer_inquiry(actor=actor, inquiry=inquiry, answer=request.POST.get("answer", ""))
+        return _("Đã gửi trả lời tới người mua.")
+    raise ValidationError({"__all__": [_("Thao tác không hợp lệ.")]})
+
+
+@member
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            done = _act(request, org)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("showcase-ui:index")
+    context = {
+        "nav": "profile",
+        "story": selectors.story_of(org),
+        "photos": list(Photo.objects.filter(organization=org)),
+        "shops": list(ShopLink.objects.filter(organization=org)),
+        "platforms": Platform.choices,
+        "inquiries": list(selectors.inquiries_of(org)[:50]),
+        "public": selectors.showcase_products().filter(organization=org).exists(),
+        "errors": errors,
+        "post": request.POST if errors else {},
+    }
+    return render(request, "showcase/ui/index.html", context, status=400 if errors else 200)
