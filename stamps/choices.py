@@ -22,3 +22,10 @@ class LabelLayout(models.TextChoices):
     A4_24 = "a4-24", _("A4, 24 tem (64 × 33,9 mm)")
     A4_40 = "a4-40", _("A4, 40 tem (48,5 × 25,4 mm)")
     ROLL_40x30 = "roll-40x30", _("Cuộn tem 40 × 30 mm")
+
+
+class LabelJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không thành công")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Lot, Organization, Product
 from core.models import TimeStampedModel
-from stamps.choices import BatchStatus, CheckResult, LabelLayout
+from stamps.choices import BatchStatus, CheckResult, LabelJobStatus, LabelLayout
 
 
 class StampBatch(TimeStampedModel):
@@ -92,3 +92,31 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.gtin}/{self.serial or self.lot_code}"
+
+
+class LabelJob(models.Model):
+    """A label sheet PDF being made by a job (`stamps.jobs.render_labels`): progress for the page that waits, the
+    finished file in the storage (local disk or object store), readable by whoever may print the batch."""
+
+    batch = models.ForeignKey(StampBatch, on_delete=models.CASCADE, related_name="label_jobs")
+    layout = models.CharField(_("khổ tem"), max_length=12, choices=LabelLayout.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=LabelJobStatus.choices, default=LabelJobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    pdf = models.FileField(upload_to="labels/%Y/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tệp in tem")
+        verbose_name_plural = _("tệp in tem")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.batch_id} {self.status}"

@@ -54,6 +54,7 @@ urlpatterns = [
     path("products/", profile.products, name="products"),
     path("stamps/", stamps.stamps, name="stamps"),
     path("stamps/<int:pk>/labels.pdf", stamps.stamp_labels, name="stamp_labels"),
+    path("stamps/labels/<int:pk>/", stamps.stamp_label_job, name="stamp_label_job"),
     path("feedback/", stamps.feedback, name="feedback"),
     path("feedback/<int:pk>/answer/", stamps.feedback_answer, name="feedback_answer"),
     path("imports/", imports.imports_page, name="imports"),

@@ -38,6 +38,7 @@ def test_every_file_field_has_an_access_rule():
         ("reports.reportjob", "pdf"),
         ("reports.reportjob", "xlsx"),
         ("reviews.registrationdocument", "file"),
+        ("stamps.labeljob", "pdf"),
     }
 
 

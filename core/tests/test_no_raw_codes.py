@@ -178,7 +178,7 @@ NOT_PAGES = {
     "workspace:shipment_reject": "POST only",
     "workspace:shipment_cancel": "POST only",
     "workspace:token_revoke": "POST only",
-    "workspace:stamp_labels": "a PDF",
+    "workspace:stamp_labels": "POST only",
     "workspace:feedback_answer": "POST only",
     "workspace:import_template": "an Excel file",
     "oversight:release_hold": "POST only",

@@ -22,6 +22,7 @@ from accounts.tests.factories import UserFactory
 from catalog import services as catalog_services
 from catalog.models import Lot, Organization
 from catalog.tests.factories import AgencyFactory, OrganizationFactory
+from core.tests.jobs import jobs_worker  # noqa: F401  (the label sheet's job runs while the page waits)
 from demo.catalog import plot_polygon, tax_code
 from diary.models import DiaryEntry
 from logistics.models import Shipment
@@ -78,6 +79,7 @@ def _entry(page, activity: str, *, days_ago: int, product: str = "", phi: str = 
     page.wait_for_selector(".toast", state="detached")
 
 
+@pytest.mark.usefixtures("jobs_worker")
 def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
     url = live_server.url
     agency = AgencyFactory(province_code=51)
@@ -248,8 +250,11 @@ def test_producer_journey_from_diary_to_stamps(browser, live_server, tmp_path):
     assert (batch.lot_id, batch.quantity) == (dried.pk, 65)
     approve_batch(actor=officer, batch=batch)
     page.reload()
+    page.click("text=Tạo tệp in tem (PDF)")  # a job makes the sheet (the worker beside the server); the page waits
+    page.wait_for_selector("#download-labels", timeout=60_000)
+    assert page.inner_text("#label-done") == "Đã tạo xong: 1 trang."
     with page.expect_download() as download:
-        page.click("text=Tải tệp in tem (PDF)")
+        page.click("#download-labels")
     pdf = tmp_path / "labels.pdf"
     download.value.save_as(pdf)
     assert pdf.read_bytes()[:5] == b"%PDF-"

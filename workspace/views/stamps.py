@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.db.models import Count
@@ -19,11 +18,11 @@ from feedback.models import Feedback
 from feedback.selectors import for_organization
 from feedback.services import answer_feedback
 from quality.selectors import with_hold_flag
-from stamps.choices import LabelLayout
-from stamps.models import Scan, StampBatch
-from stamps.printing import render_batch
+from stamps.choices import LabelJobStatus, LabelLayout
+from stamps.models import LabelJob, Scan, StampBatch
 from stamps.services import request_batch
 from stamps.services.batches import MAX_BATCH
+from stamps.services.labels import request_labels
 from workspace.views.common import error_status, member_view, page_of, run
 
 STAMP_COUNT = Limits(max_digits=9, decimal_places=0, max_value=Decimal(MAX_BATCH), allow_zero=False)
@@ -79,22 +78,31 @@ def stamps(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/stamps.html", context, status=error_status(errors))
 
 
+@require_POST
 @member_view
 def stamp_labels(request: HttpRequest, pk: int) -> HttpResponse:
-    """The label sheet PDF of an approved batch (the portal's renderer)."""
+    """Ask for the label sheet PDF of an approved batch: a job makes it; its page shows the progress."""
 
     batch = StampBatch.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
     if batch is None:
         raise Http404
-    buffer = io.BytesIO()
-    _pages, errors = run(request, lambda: render_batch(actor=request.user, batch=batch, out=buffer))
-    if errors:
+    job, errors = run(request, lambda: request_labels(actor=request.user, batch=batch))
+    if errors or job is None:
         return redirect("workspace:stamps")
-    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"  # the sheet carries the stamps' secret check codes
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return redirect("workspace:stamp_label_job", pk=job.pk)
+
+
+@member_view
+def stamp_label_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The label sheet being made (polled while it runs), then its download link."""
+
+    org = request.org  # type: ignore[attr-defined]
+    job = LabelJob.objects.select_related("batch__product").filter(pk=pk, batch__organization=org).first()
+    if job is None:
+        raise Http404
+    running = job.status in (LabelJobStatus.QUEUED, LabelJobStatus.RUNNING)
+    template = "workspace/partials/label_job.html" if getattr(request, "htmx", False) else "workspace/label_job.html"
+    return render(request, template, {"nav": "lots", "job": job, "running": running})
 
 
 @member_view
