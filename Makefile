@@ -72,10 +72,10 @@ migrations-check: install-test
 	TRUYXUAT_DEBUG=1 $(BIN)/truyxuat makemigrations --check --dry-run
 
 test-sqlite: install-test
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-postgres: install-test
-	TRUYXUAT_TEST_DATABASE_ONLY=1 scripts/with-postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	TRUYXUAT_TEST_DATABASE_ONLY=1 scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test: install-test
 	scripts/ensure-system-packages.sh

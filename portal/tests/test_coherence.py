@@ -25,7 +25,9 @@ from core.tests.redis import redis_url  # noqa: F401  (a real redis-server for t
 from core.tests.served import drop_site, migrated_site, server_env, wait_until_serving
 from core.tests.test_serve import ROOT, TRUYXUAT, _free_port, _request
 
-pytestmark = pytest.mark.database_process  # the served workers use PostgreSQL in the PostgreSQL pass
+# the served workers use PostgreSQL in the PostgreSQL pass; the module's tests share one served site, so they run
+# on one xdist worker (`--dist loadgroup` in the Makefile), which sets the site up once
+pytestmark = [pytest.mark.database_process, pytest.mark.xdist_group("coherence")]
 
 WORKERS = 3
 REQUESTS = 20
