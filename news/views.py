@@ -74,7 +74,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             item = services.save_article(actor=request.user, data=data, image=request.FILES.get("image"), article=item)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": error_messages(exc)}
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"form": error_messages(exc)}
         else:
             messages.success(request, _("Đã lưu bài."))
             return redirect("news:manage")

@@ -46,7 +46,7 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 def _fail(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": error_messages(exc)}
+    return exc.message_dict if hasattr(exc, "error_dict") else {"form": error_messages(exc)}
 
 
 @officer_required
