@@ -3,7 +3,8 @@
 Score = 100 × (0.4 completeness + 0.3 timeliness + 0.15 corrections + 0.15 flags resolved), each part 0–1:
 completeness of the Circular 02/2024 Art. 6.3 items its products and lots carry (image, brand, standards, shelf
 life, the organisation's address, origin areas or inputs of each lot); timeliness: diary entries recorded within
-2 days of the work; corrections: entries not corrected or voided; flags: 1 / (1 + open flags).
+2 days of the work; corrections: entries not corrected or voided; flags: 1 / (1 + open flags). Copied-stamp flags
+name the product's owner, more likely the victim: they count in neither the score nor the risk.
 Risk = category (high 3, medium 2, low 1) × (2 − score/100) × (1 + open flags) × (1 + years since the last
 inspection, at most 2)."""
 
@@ -16,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
-from analysis.choices import FlagStatus
+from analysis.choices import STAMP_KINDS, FlagStatus
 from analysis.models import Flag
 from catalog.models import Lot, Organization, Product
 from diary.models import DiaryEntry
@@ -74,7 +75,11 @@ def compute(now: dt.datetime) -> dict[int, tuple[Decimal, dict[str, str]]]:
     ):
         if created - occurred <= ON_TIME:
             timely[org_id] += 1
-    flags = Flag.objects.values("organization_id").annotate(open=Count("pk", filter=Q(status=FlagStatus.OPEN)))
+    flags = (
+        Flag.objects.exclude(kind__in=STAMP_KINDS)
+        .values("organization_id")
+        .annotate(open=Count("pk", filter=Q(status=FlagStatus.OPEN)))
+    )
     open_flags = {r["organization_id"]: r["open"] for r in flags}
     out: dict[int, tuple[Decimal, dict[str, str]]] = {}
     for org_id, address in orgs:
@@ -120,6 +125,7 @@ def ranking(orgs: list[Organization], scores: dict[int, Decimal], today: dt.date
         category[org_id] = max(category[org_id], RISK.get(risk, 1))
     flags = dict(
         Flag.objects.filter(organization_id__in=ids, status=FlagStatus.OPEN)
+        .exclude(kind__in=STAMP_KINDS)
         .values("organization_id")
         .annotate(n=Count("pk"))
         .values_list("organization_id", "n")

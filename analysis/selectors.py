@@ -14,7 +14,7 @@ from accounts.permissions import Actor, agency_of, is_platform_admin
 from analysis.choices import STAMP_KINDS, FlagStatus, RunStatus
 from analysis.geo import place_name
 from analysis.models import AnalysisRun, Flag
-from catalog.models import Lot, Organization
+from catalog.models import Lot, Organization, Product
 from catalog.yields import KG_PER_UNIT
 from diary.choices import Activity
 from diary.models import DiaryEntry
@@ -85,7 +85,7 @@ def scans_by_region(province_code: int | None) -> list[tuple[Decimal, Decimal, i
     """Located scans of the province's products, counted per named place (a proxy for where products sell)."""
     scans = Scan.objects.filter(latitude__isnull=False, longitude__isnull=False)
     if province_code is not None:
-        gtins = Lot.objects.filter(product__organization__province_code=province_code).values("product__gtin")
+        gtins = Product.objects.filter(organization__province_code=province_code).values("gtin")
         scans = scans.filter(gtin__in=gtins)
     counts: dict[str, list[Any]] = {}
     for lat, lon, n in scans.values_list("latitude", "longitude").annotate(n=Count("pk")):

@@ -82,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "page": ranked,
             "production": selectors.production_by_crop_and_commune(province)[:20],
             "published": selectors.published_by_category(province)[:20],
-            "scan_map": bubble_map(scans[:30], title=_("Lượt quét theo nơi"), empty=_("Chưa có lượt quét có vị trí.")),
+            "scan_map": bubble_map(scans[:30], title=_("Lượt quét theo nơi"), empty="") if scans else "",
             "open_flags": selectors.flags_for_officer(request.user).filter(status=FlagStatus.OPEN).count(),
         },
     )
@@ -152,36 +152,55 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _numbers(data: Any, fields: dict[str, Limits]) -> tuple[dict[str, Decimal], dict[str, list[str]]]:
+    """Every number of the form read the Vietnamese way, with every error at once."""
+    values: dict[str, Decimal] = {}
+    errors: dict[str, list[str]] = {}
+    for name, limits in fields.items():
+        try:
+            values[name] = read_field(name, data.get(name), limits, required=True) or Decimal(0)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return values, errors
+
+
 @officer_required
 def references(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            if request.POST.get("table") == "factor":
-                services.set_conversion_factor(
-                    actor=request.user,
-                    label=request.POST.get("label", ""),
-                    input_name=request.POST.get("input_name", ""),
-                    output_name=request.POST.get("output_name", ""),
-                    min_ratio=read_field("min_ratio", request.POST.get("min_ratio"), RATIO_LIMITS, required=True)
-                    or Decimal(0),
-                    max_ratio=read_field("max_ratio", request.POST.get("max_ratio"), RATIO_LIMITS, required=True)
-                    or Decimal(0),
-                    note=request.POST.get("note", ""),
-                )
+        post = request.POST
+        factor = post.get("table") == "factor"
+        fields = (
+            {"min_ratio": RATIO_LIMITS, "max_ratio": RATIO_LIMITS}
+            if factor
+            else {"min_kg": YIELD_LIMITS, "max_kg": YIELD_LIMITS}
+        )
+        values, errors = _numbers(post, fields)
+        if not errors:
+            try:
+                if factor:
+                    services.set_conversion_factor(
+                        actor=request.user,
+                        label=post.get("label", ""),
+                        input_name=post.get("input_name", ""),
+                        output_name=post.get("output_name", ""),
+                        min_ratio=values["min_ratio"],
+                        max_ratio=values["max_ratio"],
+                        note=post.get("note", ""),
+                    )
+                else:
+                    services.set_reference_yield(
+                        actor=request.user,
+                        crop=post.get("crop", ""),
+                        min_kg=values["min_kg"],
+                        max_kg=values["max_kg"],
+                        note=post.get("note", ""),
+                    )
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             else:
-                services.set_reference_yield(
-                    actor=request.user,
-                    crop=request.POST.get("crop", ""),
-                    min_kg=read_field("min_kg", request.POST.get("min_kg"), YIELD_LIMITS, required=True) or Decimal(0),
-                    max_kg=read_field("max_kg", request.POST.get("max_kg"), YIELD_LIMITS, required=True) or Decimal(0),
-                    note=request.POST.get("note", ""),
-                )
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        else:
-            messages.success(request, _("Đã lưu phiên bản mới; lần phân tích sau dùng phiên bản này."))
-            return redirect("analysis:references")
+                messages.success(request, _("Đã lưu phiên bản mới; lần phân tích sau dùng phiên bản này."))
+                return redirect("analysis:references")
     return render(
         request,
         "analysis/references.html",
