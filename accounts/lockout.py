@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_lockout_parameters
@@ -23,6 +23,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import permissions
+
+if TYPE_CHECKING:
+    from accounts.permissions import Actor
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -114,7 +117,7 @@ def locked_user(username: str) -> Any:
     return User.objects.filter(username=username).select_related("agency").first()
 
 
-def can_unlock(actor: Any, kind: str, key: str) -> bool:
+def can_unlock(actor: Actor, kind: str, key: str) -> bool:
     """Platform admins lift any lockout; agency officers lift an address's, and an account's when the account has
     no organisation or agency, or one of their province."""
     if permissions.is_platform_admin(actor):
@@ -126,7 +129,8 @@ def can_unlock(actor: Any, kind: str, key: str) -> bool:
     user = locked_user(key)
     if user is None:
         return True
-    province = actor.agency.province_code
+    agency = permissions.agency_of(actor)
+    province = agency.province_code if agency is not None else None
     if user.is_superuser:
         return False
     if user.agency_id is not None and user.agency.province_code != province:

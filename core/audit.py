@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.permissions import Actor
 
 
 def _plain(value: Any) -> Any:
@@ -39,7 +43,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def entry(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     instance: models.Model,
     before: dict[str, Any] | None = None,
@@ -50,7 +54,7 @@ def entry(
     """The audit entry for `instance`, not saved yet (`record` saves it; a bulk writer inserts it its own way);
     `after` defaults to the instance's current snapshot."""
     # The command-line operator (accounts.permissions.SYSTEM) has no user row: it is named in the reason.
-    user = actor if getattr(actor, "pk", None) is not None else None
+    user = cast("User", actor) if getattr(actor, "pk", None) is not None else None  # accounts.permissions.person
     if user is None and getattr(actor, "username", "") == "system":
         reason = f"[system] {reason}".strip()
     return AuditEntry(
@@ -67,7 +71,7 @@ def entry(
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     instance: models.Model,
     before: dict[str, Any] | None = None,

@@ -7,19 +7,19 @@ from typing import Any
 from django.http import JsonResponse
 
 from accounts import permissions
-from accounts.permissions import TokenActor
+from accounts.permissions import Actor, TokenActor
 from accounts.services import MissingScope, authenticate_token
 from catalog.choices import OrganizationStatus
 from core.problems import problem
 
 
-def require_scope(actor: Any, *scopes: str) -> None:
+def require_scope(actor: Actor, *scopes: str) -> None:
     """Raise `MissingScope` when `actor` is a token holding none of `scopes` (people are not limited here)."""
     if isinstance(actor, TokenActor) and not any(actor.has_scope(s) for s in scopes):
         raise MissingScope(scopes[0])
 
 
-def scope_error(actor: Any, *scopes: str) -> JsonResponse | None:
+def scope_error(actor: Actor, *scopes: str) -> JsonResponse | None:
     """The 403 problem when `actor` is a token holding none of `scopes`, else None (for plain Django views)."""
     try:
         require_scope(actor, *scopes)
@@ -28,7 +28,7 @@ def scope_error(actor: Any, *scopes: str) -> JsonResponse | None:
     return None
 
 
-def capture_error(actor: Any, organization: Any) -> JsonResponse | None:
+def capture_error(actor: Actor, organization: Any) -> JsonResponse | None:
     """Why `actor` may not capture for `organization` through the EPCIS interface at all, as a 403 problem: a
     token without the `capture` scope, or an organisation that is not approved (pending or suspended: it captures
     neither with its tokens nor with its members' sessions); None when it may (what it names is checked later).
@@ -72,16 +72,17 @@ def token_actor(request: Any) -> TokenActor | None:
     return TokenActor(token) if token is not None else None
 
 
-def member_organization_ids(actor: Any) -> set[int]:
+def member_organization_ids(actor: Actor) -> set[int]:
     """Organisations whose own (unpublished) events the actor sees."""
     if isinstance(actor, TokenActor):
         return {actor.organization.pk}
-    if not permissions.is_authenticated(actor) or getattr(actor, "pk", None) is None:
+    user = permissions.person(actor)
+    if not permissions.is_authenticated(actor) or user is None:
         return set()
-    return set(actor.memberships.values_list("organization_id", flat=True))
+    return set(user.memberships.values_list("organization_id", flat=True))
 
 
-def can_capture(actor: Any, organization: Any) -> bool:
+def can_capture(actor: Actor, organization: Any) -> bool:
     """Members of a non-suspended organisation, its API tokens with the `capture` scope while it is approved,
     and platform admins capture its events."""
     if organization is None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts import permissions
-from accounts.permissions import TokenActor
+from accounts.permissions import Actor, TokenActor
 from events.models import NamedQuery, Subscription
 
 
@@ -25,7 +25,7 @@ class Scope:
         return NamedQuery.objects.filter(organization__isnull=True, owner_id=getattr(self.owner, "pk", None) or 0)
 
 
-def may_use(actor: Any, scope: Scope) -> bool:
+def may_use(actor: Actor, scope: Scope) -> bool:
     """Whether `actor` may create, run, subscribe to and delete the scope's queries: a token of the organisation
     with the `read` scope, a member of it or a platform admin; for a person's own queries, that person."""
     if scope.organization is not None:
@@ -47,9 +47,10 @@ def subscriber(subscription: Subscription) -> Any:
         token = subscription.token
         if token is None or not token.is_active:
             return None
-        actor: Any = TokenActor(token)
+        actor: Actor = TokenActor(token)
     else:
-        actor = subscription.created_by
-        if actor is None or not actor.is_active:
+        user = subscription.created_by
+        if user is None or not user.is_active:
             return None
+        actor = user
     return actor if may_use(actor, scope_of(subscription.query)) else None

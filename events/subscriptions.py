@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.permissions import TokenActor
+from accounts.permissions import Actor, TokenActor, person
 from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
@@ -50,7 +50,7 @@ class QueryExists(ValueError):
     """The scope already has a query of that name."""
 
 
-def _require(actor: Any, scope: Scope) -> None:
+def _require(actor: Actor, scope: Scope) -> None:
     if not may_use(actor, scope):
         raise Forbidden()
 
@@ -81,7 +81,7 @@ def params_of(definition: Any) -> dict[str, str]:
     return params
 
 
-def _check_runs(params: dict[str, str], actor: Any) -> None:
+def _check_runs(params: dict[str, str], actor: Actor) -> None:
     """Run the query once for one event, so that every parameter is checked as `/epcis/events` checks it."""
     from events import selectors
     from events.query import QueryError
@@ -93,7 +93,7 @@ def _check_runs(params: dict[str, str], actor: Any) -> None:
 
 
 @transaction.atomic
-def create_query(*, actor: Any, scope: Scope, name: Any, definition: Any) -> NamedQuery:
+def create_query(*, actor: Actor, scope: Scope, name: Any, definition: Any) -> NamedQuery:
     """Create the scope's named query `name` (`QueryInvalid`, `QueryExists`, `Forbidden`)."""
     _require(actor, scope)
     if not isinstance(name, str) or not QUERY_NAME.match(name):
@@ -113,7 +113,7 @@ def create_query(*, actor: Any, scope: Scope, name: Any, definition: Any) -> Nam
                 owner=None if scope.organization is not None else scope.owner,
                 query=definition,
                 params=params,
-                created_by=actor if getattr(actor, "pk", None) is not None else None,
+                created_by=person(actor),
             )
     except IntegrityError as exc:  # created meanwhile by another request
         raise QueryExists(name) from exc
@@ -128,7 +128,7 @@ def create_query(*, actor: Any, scope: Scope, name: Any, definition: Any) -> Nam
 
 
 @transaction.atomic
-def delete_query(*, actor: Any, query: NamedQuery) -> None:
+def delete_query(*, actor: Actor, query: NamedQuery) -> None:
     """Delete a named query and, with it, its subscriptions and their deliveries (the binding: "forcibly
     unsubscribes all active subscriptions")."""
     _require(actor, scope_of(query))
@@ -147,7 +147,7 @@ def delete_query(*, actor: Any, query: NamedQuery) -> None:
     query.delete()
 
 
-def _who(actor: Any) -> str:
+def _who(actor: Actor) -> str:
     return f"[{actor.username}]" if isinstance(actor, TokenActor) else ""
 
 
@@ -199,7 +199,7 @@ def _checked(request: SubscriptionRequest) -> tuple[str, dict[str, Any], datetim
 
 
 @transaction.atomic
-def subscribe(*, actor: Any, query: NamedQuery, request: SubscriptionRequest) -> Subscription:
+def subscribe(*, actor: Actor, query: NamedQuery, request: SubscriptionRequest) -> Subscription:
     """Subscribe `dest` to the named query (`SubscriptionInvalid`, `Forbidden`). A streaming subscription
     reports every event captured from now on (or recorded since `initialRecordTime`) that matches; a
     scheduled one, at each time of its schedule, the matching events recorded since its last run."""
@@ -222,7 +222,7 @@ def subscribe(*, actor: Any, query: NamedQuery, request: SubscriptionRequest) ->
         last_event_pk=last,
         next_run_at=next_run(parse_schedule(schedule), now) if schedule else None,
         token=actor.token if isinstance(actor, TokenActor) else None,
-        created_by=actor if getattr(actor, "pk", None) is not None else None,
+        created_by=person(actor),
         created_at=now,
     )
     after = audit.snapshot(subscription)
@@ -240,7 +240,7 @@ def subscribe(*, actor: Any, query: NamedQuery, request: SubscriptionRequest) ->
 
 
 @transaction.atomic
-def unsubscribe(*, actor: Any, subscription: Subscription) -> None:
+def unsubscribe(*, actor: Actor, subscription: Subscription) -> None:
     """End a subscription; its deliveries not yet made are dropped with it."""
     _require(actor, scope_of(subscription.query))
     before = audit.snapshot(subscription)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from catalog.models import Lot, Product
 from catalog.services.common import field
 from core import audit
@@ -55,7 +55,7 @@ def check_rate(address: str) -> str:
     return hashed
 
 
-def can_answer(actor: Any, item: Feedback) -> bool:
+def can_answer(actor: Actor, item: Feedback) -> bool:
     """Members of the producer and agency officers of its province answer feedback."""
     return permissions.can_edit_organization_data(actor, item.organization) or permissions.is_officer_for(
         actor, item.organization
@@ -65,7 +65,7 @@ def can_answer(actor: Any, item: Feedback) -> bool:
 @transaction.atomic
 def submit_feedback(
     *,
-    actor: Any,
+    actor: Actor,
     product: Product,
     address: str,
     data: dict[str, Any],
@@ -108,7 +108,7 @@ def submit_feedback(
     return store(actor=actor, item=item, photo=photo, organization_id=product.organization_id)
 
 
-def store(*, actor: Any, item: Feedback, photo: Any, organization_id: int) -> Feedback:
+def store(*, actor: Actor, item: Feedback, photo: Any, organization_id: int) -> Feedback:
     """Save a new feedback (any kind) inside the caller's transaction: its photo checked like every upload, a
     tracking code no other feedback has, and its audit entry."""
     if photo is not None:
@@ -122,7 +122,7 @@ def store(*, actor: Any, item: Feedback, photo: Any, organization_id: int) -> Fe
 
 
 @transaction.atomic
-def answer_feedback(*, actor: Any, feedback: Feedback, body: str, close: bool = False) -> FeedbackAnswer:
+def answer_feedback(*, actor: Actor, feedback: Feedback, body: str, close: bool = False) -> FeedbackAnswer:
     """The producer or an agency officer answers; the answer is public on the follow page."""
     feedback = Feedback.objects.select_for_update(of=("self",)).select_related("organization").get(pk=feedback.pk)
     require(can_answer(actor, feedback))
@@ -132,10 +132,10 @@ def answer_feedback(*, actor: Any, feedback: Feedback, body: str, close: bool = 
     if permissions.is_member(actor, feedback.organization):
         organization = feedback.organization
     else:
-        organization = actor.agency if getattr(actor, "agency_id", None) else feedback.organization
+        organization = permissions.agency_of(actor) or feedback.organization
     answer = FeedbackAnswer.objects.create(
         feedback=feedback,
-        author=actor if getattr(actor, "pk", None) else None,
+        author=permissions.person(actor),
         organization=organization,
         body=body[:MAX_MESSAGE],
     )
@@ -154,7 +154,7 @@ def answer_feedback(*, actor: Any, feedback: Feedback, body: str, close: bool = 
 
 
 @transaction.atomic
-def set_status(*, actor: Any, feedback: Feedback, status: str) -> Feedback:
+def set_status(*, actor: Actor, feedback: Feedback, status: str) -> Feedback:
     feedback = Feedback.objects.select_for_update(of=("self",)).select_related("organization").get(pk=feedback.pk)
     require(can_answer(actor, feedback))
     if status not in FeedbackStatus.values:

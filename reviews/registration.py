@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from accounts.services import sign_up_producer
 from catalog.models import Organization
 from core import audit
@@ -50,14 +50,14 @@ def check_documents(documents: Documents) -> None:
 
 @transaction.atomic
 def add_registration_documents(
-    *, actor: Any, organization: Organization, documents: Documents
+    *, actor: Actor, organization: Organization, documents: Documents
 ) -> list[RegistrationDocument]:
     """A member of the organisation adds documents to its registration (each one audited)."""
     require(permissions.can_edit_organization_data(actor, organization))
     check_documents(documents)
     stored = []
     for kind, upload in documents:
-        doc = RegistrationDocument(organization=organization, kind=kind, uploaded_by=actor)
+        doc = RegistrationDocument(organization=organization, kind=kind, uploaded_by=permissions.person(actor))
         doc.file.save(upload.name or "giay-to", upload, save=False)
         doc.save()
         audit.record(actor=actor, action=AuditAction.CREATE, instance=doc, organization_id=organization.pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.choices import MemberRole
 from accounts.models import Membership
-from accounts.permissions import require
+from accounts.permissions import Actor, require
 from catalog.choices import OrganizationKind, OrganizationStatus
 from catalog.models import Organization
 from catalog.services.common import allocate_key, field, prefix_for, save_unique, validate_address
@@ -57,7 +57,7 @@ def _clean_organization_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def register_organization(*, actor: Any, data: dict[str, Any]) -> Organization:
+def register_organization(*, actor: Actor, data: dict[str, Any]) -> Organization:
     """Self-registration of a producer organisation: created pending, the actor becomes its owner."""
     require(permissions.is_authenticated(actor))
     values = _clean_organization_fields(data)
@@ -67,15 +67,18 @@ def register_organization(*, actor: Any, data: dict[str, Any]) -> Organization:
         raise ValidationError({"tax_code": [_("Mã số thuế này đã được đăng ký.")]})
     org = Organization(status=OrganizationStatus.PENDING, **values)
     save_unique(org, {"tax_code": _("Mã số thuế này đã được đăng ký."), "gln": _("GLN này đã được dùng.")})
-    if getattr(actor, "pk", None):
-        Membership.objects.create(user=actor, organization=org, role=MemberRole.OWNER)
+    owner = permissions.person(actor)
+    if owner is not None:
+        Membership.objects.create(user=owner, organization=org, role=MemberRole.OWNER)
         permissions.forget_memberships(actor)
     audit.record(actor=actor, action=AuditAction.CREATE, instance=org, organization_id=org.pk)
     return org
 
 
 @transaction.atomic
-def create_organization(*, actor: Any, data: dict[str, Any], status: str = OrganizationStatus.APPROVED) -> Organization:
+def create_organization(
+    *, actor: Actor, data: dict[str, Any], status: str = OrganizationStatus.APPROVED
+) -> Organization:
     """A platform admin registers an organisation (agencies, or producers on their behalf)."""
     require(permissions.is_platform_admin(actor))
     values = _clean_organization_fields(data)
@@ -94,7 +97,7 @@ def create_organization(*, actor: Any, data: dict[str, Any], status: str = Organ
 
 
 @transaction.atomic
-def approve_organization(*, actor: Any, organization: Organization, reason: str = "") -> Organization:
+def approve_organization(*, actor: Actor, organization: Organization, reason: str = "") -> Organization:
     """An agency officer of the province approves a pending (or reinstates a suspended) organisation."""
     require(permissions.is_officer_for(actor, organization))
     org = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -119,7 +122,7 @@ def approve_organization(*, actor: Any, organization: Organization, reason: str 
 
 
 @transaction.atomic
-def suspend_organization(*, actor: Any, organization: Organization, reason: str) -> Organization:
+def suspend_organization(*, actor: Actor, organization: Organization, reason: str) -> Organization:
     """An agency officer suspends an organisation; it can no longer write. A reason is required."""
     require(permissions.is_officer_for(actor, organization))
     if not reason.strip():
@@ -141,7 +144,7 @@ def suspend_organization(*, actor: Any, organization: Organization, reason: str)
 
 
 @transaction.atomic
-def add_member(*, actor: Any, organization: Organization, user: Any, role: str = MemberRole.STAFF) -> Membership:
+def add_member(*, actor: Actor, organization: Organization, user: Any, role: str = MemberRole.STAFF) -> Membership:
     """The owner (or an admin) adds a person to the organisation."""
     require(permissions.can_manage_organization(actor, organization) or permissions.is_platform_admin(actor))
     if role not in MemberRole.values:

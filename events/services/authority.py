@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -40,6 +40,9 @@ from events.epcis.problems import Problem, pointer
 from events.graph import fetch_in
 from events.models import Event, LotEdge, Shipment
 from events.services.keys import existing_key_ids
+
+if TYPE_CHECKING:
+    from accounts.permissions import Actor
 
 GTIN_KEY = re.compile(r"https://id\.gs1\.org/01/(\d{14})(?:/|$)")
 SSCC_KEY = re.compile(r"https://id\.gs1\.org/00/(\d{18})$")
@@ -138,7 +141,7 @@ class Authority:
     """The check of one capture (`actor` for `organization`), part by part: `check(events, offset)` raises
     `CaptureForbidden` naming every object of the part that the organisation may not speak about."""
 
-    def __init__(self, actor: Any, organization: Any) -> None:
+    def __init__(self, actor: Actor, organization: Any) -> None:
         self.actor = actor
         self.organization = organization
         self.org_id = organization.pk if organization is not None else None
@@ -191,7 +194,10 @@ class Authority:
         """Those of `foreign` that an agency officer acting here may not speak about (all, for anyone else)."""
         if not permissions.is_agency_officer(self.actor):
             return foreign
-        province = self.actor.agency.province_code
+        agency = permissions.agency_of(self.actor)
+        if agency is None:  # a platform admin acting here: an officer of no agency speaks for every province
+            return {}
+        province = agency.province_code
         orgs = {o for o in foreign.values() if o != PROVINCE}
         theirs = set(Organization.objects.filter(pk__in=orgs, province_code=province).values_list("pk", flat=True))
         return {k: o for k, o in foreign.items() if o != PROVINCE and o not in theirs}
