@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -9,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from catalog.models import Lot, Product
 from exchange.eudr import package as eudr_package
-from exchange.eudr.assess import assess
-from exchange.eudr.services import prepare, record_reference
+from exchange.eudr.assess import assess, assess_lots, for_lot
+from exchange.eudr.services import covered, prepare, record_reference
 from exchange.models import DueDiligenceStatement
 from exchange.opendata.datasets import DATASETS
 from exchange.opendata.services import pull
@@ -76,6 +78,39 @@ def eudr_zip(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def eudr_prepare(request: HttpRequest, public_id: uuid.UUID, body: StatementIn) -> tuple[int, DueDiligenceStatement]:
     statement, _a = prepare(actor=caller(request).actor, shipment=_shipment(request, public_id), hs_code=body.hs_code)
     return 201, statement
+
+
+def _lot(request: HttpRequest, gtin: str, lot_code: str) -> Lot:
+    return get_object_or_404(
+        Lot, product__gtin=gtin.zfill(14), lot_code=lot_code, product__organization=caller(request).organization
+    )
+
+
+@router.get("/eudr/lots/{gtin}/{lot_code}", auth=AUTH, summary="EUDR checks of one lot (plots through its trace)")
+def eudr_lot_checks(request: HttpRequest, gtin: str, lot_code: str) -> dict[str, Any]:
+    return eudr_package.checks(assess_lots(*for_lot(_lot(request, gtin, lot_code)), caller(request).actor))
+
+
+@router.get("/eudr/lots/{gtin}/{lot_code}/package", auth=AUTH, summary="A lot's package (zip)")
+def eudr_lot_zip(request: HttpRequest, gtin: str, lot_code: str) -> HttpResponse:
+    a = assess_lots(*for_lot(_lot(request, gtin, lot_code)), caller(request).actor)
+    return HttpResponse(eudr_package.package(a), content_type="application/zip")
+
+
+@router.post("/eudr/lots/{gtin}/{lot_code}/statements", auth=AUTH, response={201: StatementOut})
+def eudr_lot_prepare(
+    request: HttpRequest, gtin: str, lot_code: str, body: StatementIn
+) -> tuple[int, DueDiligenceStatement]:
+    lot = _lot(request, gtin, lot_code)
+    statement, _a = prepare(actor=caller(request).actor, lot=lot, hs_code=body.hs_code)
+    return 201, statement
+
+
+@router.get("/eudr/products/{gtin}/season", auth=AUTH, summary="EUDR checks of a season's lots of a product")
+def eudr_season_checks(request: HttpRequest, gtin: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    product = get_object_or_404(Product, gtin=gtin.zfill(14), organization=caller(request).organization)
+    subject, lines = covered(season=(product, start, end))
+    return eudr_package.checks(assess_lots(subject, lines, caller(request).actor))
 
 
 @router.post("/eudr/statements/{pk}/reference", auth=AUTH, response=StatementOut)

@@ -17,6 +17,7 @@ from catalog.tests.factories import LotFactory, ProductFactory
 from core.tests.jobs import run_jobs
 from exchange.models import OpenDataPush, OpenDataRelease
 from exchange.opendata.push import schedule
+from truyxuat.api import api
 
 
 class Warehouse:
@@ -85,3 +86,13 @@ def test_the_push_job_keeps_its_period_records_each_answer_and_sends_in_order(wa
     assert [h["X-Open-Data-Kind"] for h, _names in warehouse.received] == ["snapshot", "changes"]
     assert "datapackage.json" in warehouse.received[0][1] and "lots.parquet" in warehouse.received[0][1]
     assert OpenDataRelease.objects.count() == 2 and waiting.count() == 1
+
+
+def test_the_pull_endpoint_is_described_in_the_openapi_schema():
+    operation = api.get_openapi_schema()["paths"]["/api/v1/open-data/{dataset}"]["get"]
+    assert [(p["in"], p["name"]) for p in operation["parameters"]] == [
+        ("path", "dataset"),
+        ("query", "since"),
+        ("query", "limit"),
+    ]
+    assert operation["responses"][200]["content"]["application/json"]["schema"]["$ref"].endswith("OpenDataPage")
