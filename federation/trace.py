@@ -248,7 +248,9 @@ def verify_answer(peer: Peer, found: list[dict[str, Any]], proofs: Any) -> str:
 
 def check_root(key: str) -> str:
     """The canonical key of an identifier typed or scanned (raises ValueError)."""
-    parse_key(key)
+    parsed = parse_key(key)
+    if not (parsed.gtin14 or parsed.sscc):
+        raise ValueError("not a GS1 key of a product, lot or logistic unit")
     return key_of(key)
 
 

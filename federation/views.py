@@ -25,7 +25,7 @@ from recalls.models import Recall
 
 
 class PeerForm(forms.Form):
-    base_url = forms.URLField(label=gettext_lazy("Địa chỉ hệ thống của tỉnh"), max_length=200)
+    base_url = forms.URLField(label=gettext_lazy("Địa chỉ hệ thống của tỉnh"), max_length=200, assume_scheme="https")
     ledger_key = forms.CharField(label=gettext_lazy("Khoá xác minh sổ cái"), max_length=300)
     share_before_publication = forms.BooleanField(
         label=gettext_lazy("Chia sẻ lô hàng gửi tới tổ chức của tỉnh này trước khi công bố"), required=False

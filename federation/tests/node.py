@@ -244,6 +244,7 @@ OPS = {
         alarms,
         tamper,
         clear_cache,
+        cpu,
     )
 }
 

@@ -53,7 +53,7 @@ class Node:
         self.send(op, **args)
         return self.receive()
 
-    def get(self, path: str, accept: str = "text/html") -> tuple[int, dict[str, str], str]:
+    def get(self, path: str, accept: str = "text/html", timeout: float = 60) -> tuple[int, dict[str, str], str]:
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args: Any, **kwargs: Any) -> None:
                 return None
@@ -61,7 +61,7 @@ class Node:
         opener = urllib.request.build_opener(NoRedirect)
         request = urllib.request.Request(self.url + path, headers={"Accept": accept})
         try:
-            with opener.open(request, timeout=20) as answer:
+            with opener.open(request, timeout=timeout) as answer:
                 return answer.status, dict(answer.headers), answer.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, dict(exc.headers), exc.read().decode()
@@ -101,7 +101,9 @@ def start(template: str, base: Path, roles: list[str]) -> dict[str, Node]:
             nodes[role] = Node(role, f"http://127.0.0.1:{port}", process, {})
     for node in nodes.values():
         assert node.receive() == "ready"
-        assert node.get("/.well-known/truyxuat-node")[0] == 200  # the URL map and views loaded before peers call
+        assert (
+            node.get("/.well-known/truyxuat-node", timeout=180)[0] == 200
+        )  # the URL map and views loaded before peers call
     return nodes
 
 
@@ -115,13 +117,12 @@ def migrated_template(directory: Path) -> str:
 
 
 def stop(nodes: dict[str, Node]) -> None:
+    """End every node: its database is thrown away, so no graceful shutdown is waited for."""
     for node in nodes.values():
         if node.process.poll() is None:
-            assert node.process.stdin is not None
-            node.process.stdin.close()
-    for node in nodes.values():
-        try:
-            node.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
             node.process.kill()
-            node.process.wait()
+    for node in nodes.values():
+        node.process.wait()
+        for stream in (node.process.stdin, node.process.stdout):
+            if stream is not None:
+                stream.close()

@@ -82,6 +82,7 @@ def test_three_provinces_trace_recall_witness_hub_and_discovery(nodes: dict[str,
     assert status == 200
     assert "<strong>Quảng Ngãi</strong> → <strong>Đắk Lắk</strong> → <strong>TP. Hồ Chí Minh</strong>" in page
     assert page.count("đã kiểm chứng với sổ cái") == 5
+    assert "Sổ cái của Đắk Lắk được 3 tỉnh khác đồng chứng." in page  # A, C and the hub witnessed B
 
     # A recall on A reaches B's and C's officers; their acknowledgements come back to A's recall.
     assert farm.run("start_recall")["peers"] == ["TP. Hồ Chí Minh", "Đắk Lắk"]
