@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,7 +199,10 @@ def _confirm(excursion: Excursion, placement: Placement) -> None:
         for agency in Organization.objects.filter(
             kind="agency", status="approved", province_code=organization.province_code
         ):
-            notify_organization(agency, kind="other", title=f"{organization.name}: {title}", body=body, about=excursion)
+            link = reverse("iot:agency_lot", args=[lots[0].pk])  # the lot's conditions as time series
+            notify_organization(
+                agency, kind="other", title=f"{organization.name}: {title}", body=body, link=link, about=excursion
+            )
     if lots:
         event = sensor_event(
             lots,

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.permissions import SYSTEM
 from accounts.tests.factories import UserFactory
-from catalog.tests.factories import FacilityFactory
+from catalog.tests.factories import AgencyFactory, FacilityFactory
 from diary import epcis
 from iot import ingest, services
 from iot.models import ConditionHold
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 T = QUANTITIES["temperature"]
 
 
-def test_excursion_holds_the_lot_in_the_room_until_released():
+def test_excursion_holds_the_lot_in_the_room_until_released(client, officer):
     lot = published_lot(status="draft")
     org = lot.product.organization
     owner = UserFactory(username="chu-kho")
@@ -77,6 +78,23 @@ def test_excursion_holds_the_lot_in_the_room_until_released():
     ]
     lot.refresh_from_db()
     assert lot.status == "draft"
+
+    # the producer's lot page: the hold, with its release form, and the lot's readings as CSV
+    client.force_login(owner)
+    page = client.get(reverse("workspace:lot", args=[lot.pk])).content.decode()
+    assert f"Lô đang bị tạm giữ: {words}" in page and f"/iot/lo/{lot.pk}/readings.csv" in page
+    csv_lines = client.get(f"/iot/lo/{lot.pk}/readings.csv").content.decode().splitlines()
+    assert (
+        csv_lines[0] == "device,time,quantity,value,unit" and len(csv_lines) == 1 + 26
+    )  # the excursion: 25 minutes out, 1 back
+    # the province's officer: the lot, the device and the room as time series; another province's: refused
+    client.force_login(officer)
+    assert f"Lô đang bị tạm giữ: {words}" in client.get(f"/iot/co-quan/lo/{lot.pk}/").content.decode()
+    for url in (f"/iot/co-quan/thiet-bi/{device.identifier}/?zoom=ngay", f"/iot/co-quan/co-so/{room.pk}/"):
+        chart = client.get(url).content.decode()
+        assert '<svg class="chart"' in chart and 'stroke-dasharray="4 3"' in chart  # the series and the limits
+    client.force_login(UserFactory(username="can-bo-gia-lai", agency=AgencyFactory(province_code=64)))
+    assert client.get(f"/iot/co-quan/lo/{lot.pk}/").status_code == 403  # this node serves one province
 
     with pytest.raises(ValidationError):
         services.release_hold(actor=owner, hold=hold, reason="  ")
