@@ -175,11 +175,9 @@ def _traced(lots: list[Lot], viewer: Any) -> tuple[list[Lot], list[int]]:
         pairs.update((n["gtin"], n["lot"]) for n in result.lots if n["gtin"] and n["lot"])
         event_pks.update(result.event_pks)
     gtins = sorted({g for g, _ in pairs})
-    found: list[Lot] = []
-    for start in range(0, len(gtins), 500):
-        rows = Lot.objects.filter(product__gtin__in=gtins[start : start + 500]).select_related("product__category")
-        codes = {c for _, c in pairs}
-        found.extend(row for row in rows.filter(lot_code__in=codes) if (row.product.gtin, row.lot_code) in pairs)
+    codes = sorted({c for _, c in pairs})
+    rows = Lot.objects.filter(product__gtin__in=gtins, lot_code__in=codes).select_related("product__category")
+    found = [row for row in rows.order_by() if (row.product.gtin, row.lot_code) in pairs]
     return sorted(found, key=lambda x: x.pk), sorted(event_pks)
 
 
@@ -246,7 +244,12 @@ def assess_lots(subject: Subject, lines: list[tuple[Lot, Decimal]], viewer: Any,
     dated = [lot.production_date for lot in origin if lot.pk in with_plots]
     if dated:
         result.period = (min(dated), max(dated))
-    areas = GrowingArea.objects.filter(pk__in=list(by_area)).select_related("organization").order_by("code")
+    areas = (
+        GrowingArea.objects.filter(pk__in=list(by_area))
+        .select_related("organization")
+        .defer("search_text", "organization__search_text")
+        .order_by("code")
+    )
     try:
         layer = forest_layer()
     except (OSError, ValueError) as exc:  # a configured layer that cannot be read: no check is better than a guess

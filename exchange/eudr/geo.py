@@ -106,7 +106,7 @@ def check_plot(geometry: Any, declared_ha: float | Decimal, tolerance_percent: f
         return [Problem("bad_geometry", "toạ độ không đọc được", "coordinates cannot be read")]
     if any(len(p) > 2 for p in positions):
         problems.append(Problem("z_coordinate", "có toạ độ độ cao (chỉ nhận kinh độ, vĩ độ)", "has a third coordinate"))
-    if max(_decimals(c) for p in positions for c in p[:2]) < MIN_DECIMALS:
+    if not any(_decimals(c) >= MIN_DECIMALS for p in positions for c in p[:2]):
         problems.append(
             Problem("precision", "toạ độ ghi ít hơn 6 chữ số thập phân", "coordinates have fewer than 6 decimals")
         )
