@@ -25,6 +25,8 @@ import json
 import uuid
 from typing import Any
 
+from django.db.models import F
+
 from accounts.permissions import Actor, person
 from catalog.models import Lot, Organization
 from core import audit
@@ -156,18 +158,12 @@ def _ship(actor: Actor, organization: Organization, event: Event, body: dict[str
     if shipment.sender_id != organization.pk or shipment.status != ShipmentStatus.PENDING:
         return []
     on_it = set(shipment.lines.exclude(unit=None).values_list("unit_id", flat=True))
-    lots: list[Lot] = []
-    for unit in _members(units):
-        if unit.pk in on_it:
-            continue
-        for content in unit.contents.select_related("lot__product"):
-            ShipmentLine.objects.create(shipment=shipment, lot=content.lot, quantity=content.quantity, unit=unit)
-            lots.append(content.lot)
-    for lot, row in loose:
-        if lot is not None:
-            ShipmentLine.objects.create(shipment=shipment, lot=lot, quantity=row.get("quantity") or 0)
-            lots.append(lot)
-    return lots
+    members = [u for u in _members(units) if u.pk not in on_it]
+    contents = LogisticUnitContent.objects.filter(unit__in=members).select_related("lot__product").order_by("pk")
+    lines = [ShipmentLine(shipment=shipment, lot=c.lot, quantity=c.quantity, unit_id=c.unit_id) for c in contents]
+    lines += [ShipmentLine(shipment=shipment, lot=lot, quantity=row.get("quantity") or 0) for lot, row in loose if lot]
+    ShipmentLine.objects.bulk_create(lines)
+    return [line.lot for line in lines]
 
 
 def _receive(actor: Actor, organization: Organization, event: Event, body: dict[str, Any]) -> list[Lot]:
@@ -181,10 +177,10 @@ def _receive(actor: Actor, organization: Organization, event: Event, body: dict[
     named = list(LogisticUnit.objects.filter(sscc__in=ssccs))
     read = {u.pk for u in _members(named)}
     lines = list(shipment.lines.select_related("lot__product"))
-    for line in lines:
-        if line.unit_id in read and line.received_quantity is None:
-            line.received_quantity = line.quantity
-            line.save(update_fields=["received_quantity"])
+    ticked = [line for line in lines if line.unit_id in read and line.received_quantity is None]
+    for line in ticked:
+        line.received_quantity = line.quantity
+    ShipmentLine.objects.filter(pk__in=[line.pk for line in ticked]).update(received_quantity=F("quantity"))
     before = audit.snapshot(shipment)
     done = all(line.received_quantity is not None for line in lines)
     shipment.status = ShipmentStatus.RECEIVED if done else ShipmentStatus.DISCREPANCY

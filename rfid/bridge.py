@@ -60,28 +60,33 @@ class RfidBridge(Bridge):
                 by_reader.setdefault(identifier, []).append(parse(json.loads(payload)))
             except (ValueError, PayloadError) as exc:
                 self._drop(f"{identifier}: {exc}")
+        batches: list[tuple[Device, list[list[Read]]]] = []
         for identifier, messages in by_reader.items():
             device = Device.objects.filter(identifier=identifier, status="active").first()
             if device is None:
                 self._drop(f"{identifier}: unknown or revoked reader")
-                continue
-            try:
-                self._record(device, [r for m in messages for r in m])
-            except ValidationError:
+            else:
+                batches.append((device, messages))
+        try:
+            self._record([(device, [r for m in messages for r in m]) for device, messages in batches])
+        except ValidationError:  # one reader's bad message: each message alone, the bad one dropped
+            for device, messages in batches:
                 for reads in messages:
                     try:
-                        self._record(device, reads)
+                        self._record([(device, reads)])
                     except ValidationError as exc:
-                        self._drop(f"{identifier}: {' '.join(exc.messages)}")
+                        self._drop(f"{device.identifier}: {' '.join(exc.messages)}")
         for _topic, _payload, mid in taken:
             self.client.ack(mid, 1)
 
-    def _record(self, device: Device, reads: list[Read]) -> None:
-        outcome = services.record_reads(actor=SYSTEM, device=device, reads=reads)
+    def _record(self, batches: list[tuple[Device, list[Read]]]) -> None:
+        if not batches:
+            return
+        outcome = services.record_batch(actor=SYSTEM, batches=batches)
         self.counters.stored += outcome.observations
         self.counters.duplicates += outcome.collapsed
         self.events += len(outcome.events)
-        times = [r.time for r in reads if r.time is not None]
+        times = [r.time for _d, reads in batches for r in reads if r.time is not None]
         if times:
             self.delays.append((timezone.now() - min(times)).total_seconds())
 

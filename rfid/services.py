@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,25 +212,33 @@ def _decoded(device: Device, reads: list[Read], now: dt.datetime) -> list[tuple[
 def record_reads(*, actor: Actor, device: Device, reads: list[Read], now: dt.datetime | None = None) -> Outcome:
     """Store a reader's reads and capture the events they make (see the module); all or nothing: a malformed EPC,
     an unknown header, a read time out of range or an antenna without read point refuses the call."""
-    require(can_write(actor, device.organization))
-    if device.kind != DeviceKind.RFID_READER or device.status != "active":
-        raise ValidationError(_("Thiết bị này không phải đầu đọc RFID đang hoạt động."))
+    return record_batch(actor=actor, batches=[(device, reads)], now=now)
+
+
+@transaction.atomic
+def record_batch(*, actor: Actor, batches: list[tuple[Device, list[Read]]], now: dt.datetime | None = None) -> Outcome:
+    """`record_reads` for several readers at once (the MQTT bridge's batch): one transaction, one capture per
+    organisation; refused whole as `record_reads` is."""
     now = now or timezone.now()
-    outcome = Outcome(reads=len(reads))
+    outcome = Outcome()
     seen: dict[tuple[int, str], _Seen] = {}
-    for point, tag, read, when in _decoded(device, reads, now):
-        item = seen.get((point.pk, tag.key))
-        if item is None:
-            seen[(point.pk, tag.key)] = _Seen(tag, point, when, when, 1, read.antenna, read.rssi)
-            continue
-        item.first, item.last, item.count = min(item.first, when), max(item.last, when), item.count + 1
-        if read.rssi is not None and (item.rssi is None or read.rssi > item.rssi):
-            item.rssi = read.rssi
+    for device, reads in batches:
+        require(can_write(actor, device.organization))
+        if device.kind != DeviceKind.RFID_READER or device.status != "active":
+            raise ValidationError(_("Thiết bị này không phải đầu đọc RFID đang hoạt động."))
+        outcome.reads += len(reads)
+        for point, tag, read, when in _decoded(device, reads, now):
+            item = seen.get((point.pk, tag.key))
+            if item is None:
+                seen[(point.pk, tag.key)] = _Seen(tag, point, when, when, 1, read.antenna, read.rssi)
+                continue
+            item.first, item.last, item.count = min(item.first, when), max(item.last, when), item.count + 1
+            if read.rssi is not None and (item.rssi is None or read.rssi > item.rssi):
+                item.rssi = read.rssi
     new = _extend(seen, outcome)
     if new:
         _observe(actor, new, outcome)
-    device.last_seen_at = now
-    Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    Device.objects.filter(pk__in=[d.pk for d, _r in batches]).update(last_seen_at=now)
     return outcome
 
 
@@ -258,8 +266,12 @@ def _extend(seen: dict[tuple[int, str], _Seen], outcome: Outcome) -> list[_Seen]
         else:
             new.append(item)
             outcome.collapsed += item.count - 1
-    if changed:
-        TagRead.objects.bulk_update(changed, ["last_seen", "count"])
+    if changed:  # one statement per row, sent together (Django's bulk_update builds a CASE per column)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {TagRead._meta.db_table} SET last_seen = %s, count = %s WHERE id = %s",
+                [(r.last_seen, r.count, r.pk) for r in changed],
+            )
     return new
 
 
@@ -307,22 +319,26 @@ def _observe(actor: Actor, new: list[_Seen], outcome: Outcome) -> None:
             by_point.setdefault(point.pk, []).append((item, row))
         else:
             outcome.foreign += 1
+    captures: dict[int, list[dict[str, Any]]] = {}
     for point_id, items in by_point.items():
         point = points[point_id]
         event = _event(point, sessions.get(point_id), items)
         if event is None:
             continue
+        captures.setdefault(point.organization_id, []).append(event)
+        outcome.events.append(event["eventID"])
+        for _item, row in items:
+            row.event_id = event["eventID"]
+    organizations = {p.organization_id: p.organization for p in points.values()}
+    for org_id, events in captures.items():
         capture_events(
             actor=actor,
-            organization=point.organization,
-            events=[event],
+            organization=organizations[org_id],
+            events=events,
             context=epcis.CONTEXT,
             source="rfid",
             after=CAPTURE_STEPS,
         )
-        outcome.events.append(event["eventID"])
-        for _item, row in items:
-            row.event_id = event["eventID"]
     TagRead.objects.bulk_create(rows)
 
 

@@ -8,6 +8,7 @@ SGTIN 1 "point of sale trade item"; GRAI 0 "all others".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gs1.binary import (
     GRAI96_HEADER,
@@ -43,6 +44,7 @@ class Tag:
     gtin: str = ""
 
 
+@lru_cache(maxsize=65536)  # a tag is read many times: decode it once
 def decode(value: str) -> Tag:
     text = value.strip().upper() if isinstance(value, str) else ""
     if text.startswith("0X"):
