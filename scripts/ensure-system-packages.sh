@@ -7,6 +7,10 @@ need=()
 for pkg in postgresql chromium mosquitto mosquitto-clients zbar-tools golang-go golang-golang-x-mod-dev poppler-utils redis-server nginx-light; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# espeak-ng, opus-tools: `truyxuat guidance_audio` voices the guidance lessons' drafts (issue 25); not needed by tests
+for pkg in espeak-ng opus-tools; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 # node and npm run GS1's epcis2.js SDK against a live server (events/tests/test_epcis2js.py); checked by command, as
 # a NodeSource nodejs (which bundles npm) serves as well as Debian's nodejs and npm
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
