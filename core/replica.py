@@ -44,11 +44,11 @@ log = logging.getLogger(__name__)
 
 
 def configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return REPLICA in connections.settings  # DATABASES as the connections read it
 
 
 def read_alias() -> str:
-    """The alias for reads: "replica" while a request it may serve is handled (outside a transaction), else "default"."""
+    """The alias for reads: "replica" while a request it may serve runs (outside a transaction), else "default"."""
     if _use_replica.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return REPLICA
     return DEFAULT_DB_ALIAS

@@ -13,6 +13,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import replica
+
 log = logging.getLogger(__name__)
 READY_PROBE = "readyz/probe"
 
@@ -62,8 +64,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     if settings.TRUYXUAT_S3_BUCKET:
         required["object_store"] = _object_store
     optional: dict[str, Callable[[], None]] = {}
-    if "replica" in settings.DATABASES:
-        optional["replica"] = _database("replica")
+    if replica.configured():
+        optional["replica"] = _database(replica.REPLICA)
     body: dict[str, str] = {}
     ready = True
     for name, check in [*required.items(), *optional.items()]:

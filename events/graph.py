@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 
+from core.replica import read_alias
 from core.storage.db import raw_cursor
 
 BATCH = 5000
@@ -38,7 +39,8 @@ def fetch_in(
             part = list(ids[i : i + chunk])
             statements.append((sql.format(marks=",".join([mark] * len(part))), [*before, *part, *after]))
     out: list[Any] = []
-    with raw_cursor() as (cursor, _mark):
+    # the replica when the request may read from it (core.replica; the same engine as the primary)
+    with raw_cursor(connections[read_alias()]) as (cursor, _mark):
         for statement, params in statements:
             cursor.execute(statement, params)
             out.extend(cursor.fetchall())
