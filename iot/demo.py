@@ -22,7 +22,7 @@ from iot.models import Device, Profile, Vehicle
 from iot.payloads import Sample
 from iot.units import QUANTITIES
 
-COFFEE_COOP = "610231468"
+COFFEE_COOP = "6102314687"  # demo/data.py's coffee cooperative, 610231468, with its check digit
 YARD = "Sân phơi cà phê Thôn 4"
 COLD_ROOM = "Kho lạnh Hòa Bình"
 
