@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.choices import Department
 from reports.choices import IndicatorMethod, JobStatus, PeriodKind
 
 
@@ -83,6 +84,11 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_period_kind_display()} {self.number}/{self.year}"
+
+    @property
+    def department_label(self) -> str:
+        """The department in words (a `catalog.choices.Department` is stored as its value; older reports as typed)."""
+        return str(Department(self.department).label) if self.department in Department.values else self.department
 
 
 class DocumentCounter(models.Model):

@@ -126,6 +126,16 @@ def body(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[s
             )
         )
         story.append(_chart_block(sec, [(r[0], float(r[1])) for r in figures["by_ward"]], _("Tổ chức theo xã, phường")))
+    if figures.get("by_department"):  # the consolidated report: each department's work (issue 25)
+        story += [_p(ad.vn_upper(sec.next(_("Theo sở, ngành"))), "heading"), Spacer(1, 4)]
+        story.append(
+            ad.cell_table(
+                [[_("Sở, ngành"), _("Phản ánh được chuyển"), _("Kiểm tra đã thực hiện"), _("Thu hồi")]]
+                + [[r[0], *(vn_number(v) for v in r[1:])] for r in figures["by_department"]],
+                [6 * cm, 3.4 * cm, 3.4 * cm, ad.TEXT_WIDTH - 12.8 * cm],
+                numeric_from=1,
+            )
+        )
     story += [_p(ad.vn_upper(sec.next(_("Tiến độ thực hiện chỉ tiêu kế hoạch"))), "heading"), Spacer(1, 4)]
     story.append(
         ad.cell_table(

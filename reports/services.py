@@ -109,8 +109,8 @@ def meta_for(job: ReportJob, p: Period) -> dict[str, Any]:
         "period": (p.label[0].lower() + p.label[1:]).replace("quý ", "quý\u00a0"),  # "quý IV" on one line
         "scope": scope if job.ward_code or scope.startswith("Thành phố") else _("tỉnh %(name)s") % {"name": scope},
     }
-    if job.department:
-        subtitle += f" — {job.department}"
+    if job.department:  # a department's report (issue 25) names it, never its code
+        subtitle += f" — {job.department_label}"
     number_part, _slash, symbol = job.document_number.partition("/")
     return {
         "province": local_province()[0],

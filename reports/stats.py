@@ -3,7 +3,10 @@
 `figures(start, end, ward_code=None, category=None, department=None)` returns plain JSON-ready data; every
 figure is a COUNT/SUM over the catalogue, quality, recall, stamp, feedback and EPCIS tables, filtered by
 period, commune/ward (the organisation's address), product category, and, for agency work (inspections,
-tests, recalls), the department of the officer who recorded it.
+tests, recalls), the department of the officer who recorded it. A department given as one of
+`catalog.choices.Department` (issue 25) matches agencies of that kind: its product groups (the union of its agencies'
+scopes; none: all) narrow products and lots, its agencies' cases narrow the complaints; without a department the
+report is the consolidated one and lists every department's work (`by_department`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Ward, WardCode
 
-from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
+from catalog.choices import Department, LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
 from catalog.models import Certificate, Lot, Organization, PriorityCategory, Product
+from complaints.models import ComplaintCase
 from complaints.selectors import overdue_cases
 from events.models import Event
 from feedback.models import Feedback
@@ -50,7 +54,24 @@ def _org_q(prefix: str, ward_code: int | None) -> Q:
 
 
 def _dept_q(prefix: str, department: str) -> Q:
-    return Q(**{f"{prefix}agency__department": department}) if department else Q()
+    """An agency's department: a `Department` value matches its kind, any other text its free-text name."""
+    if not department:
+        return Q()
+    if department in Department.values:
+        return Q(**{f"{prefix}agency__department_kind": department})
+    return Q(**{f"{prefix}agency__department": department})
+
+
+def department_categories(department: str) -> list[str] | None:
+    """The product groups (codes) a department's agencies cover; None when one of them covers every group."""
+    agencies = Organization.objects.filter(kind=OrganizationKind.AGENCY, department_kind=department)
+    codes: set[str] = set()
+    for agency in agencies.prefetch_related("scope_categories"):
+        mine = {c.code for c in agency.scope_categories.all()}
+        if not mine:
+            return None
+        codes |= mine
+    return sorted(codes)
 
 
 def _counts(qs: Any, field: str) -> dict[str, int]:
@@ -79,6 +100,10 @@ def figures(
     if category:
         products = products.filter(category__code=category)
         lots = lots.filter(product__category__code=category)
+    groups = department_categories(department) if department in Department.values else None
+    if groups is not None:
+        products = products.filter(category__code__in=groups)
+        lots = lots.filter(product__category__code__in=groups)
     out: dict[str, Any] = {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "scope": {"ward_code": ward_code, "ward": ward_name(ward_code), "category": category, "department": department},
@@ -140,7 +165,7 @@ def figures(
     done = inspections.filter(status=InspectionStatus.DONE, inspected_on__range=(start, end))
     tests = LabTest.objects.filter(_org_q("organization__", ward_code), sampled_on__range=(start, end))
     if department:
-        tests = tests.filter(recorded_by__agency__department=department)
+        tests = tests.filter(_dept_q("recorded_by__", department))
     if category:
         tests = tests.filter(Q(lots__product__category__code=category) | Q(lots__isnull=True)).distinct()
     violations = Violation.objects.filter(_org_q("organization__", ward_code), found_on__range=(start, end))
@@ -166,7 +191,7 @@ def figures(
     step(70, "recalls")
     recalls = Recall.objects.filter(_org_q("organization__", ward_code))
     if department:
-        recalls = recalls.filter(started_by__agency__department=department)
+        recalls = recalls.filter(_dept_q("started_by__", department))
     started = recalls.filter(started_at__gte=t0, started_at__lt=t1)
     out["recalls"] = {
         "started": started.count(),
@@ -175,7 +200,7 @@ def figures(
         "lots": started.aggregate(n=Count("lots"))["n"] or 0,
     }
     step(75, "complaints")
-    out["complaints"] = _complaints(t0, t1, ward_code)
+    out["complaints"] = _complaints(t0, t1, ward_code, department)
     step(80, "certificates")
     certs = Certificate.objects.filter(_org_q("organization__", ward_code))
     out["certificates"] = {
@@ -186,6 +211,8 @@ def figures(
     if not ward_code:
         step(85, "communes")
         out["by_ward"] = _by_ward(t0, t1, category)
+    if not department:
+        out["by_department"] = _by_department(start, end, t0, t1, ward_code)
     return out
 
 
@@ -211,15 +238,20 @@ def _events(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str
     return {"in_period": qs.count()}
 
 
-def _complaints(t0: dt.datetime, t1: dt.datetime, ward_code: int | None) -> dict[str, int]:
+def _complaints(t0: dt.datetime, t1: dt.datetime, ward_code: int | None, department: str = "") -> dict[str, int]:
     qs = Feedback.objects.filter(created_at__gte=t0, created_at__lt=t1).filter(_org_q("organization__", ward_code))
+    if department in Department.values:
+        qs = qs.filter(case__agency__department_kind=department)
     out = {
         "received": qs.count(),
         "complaints": qs.exclude(kind="feedback").count(),
         "answered": qs.filter(status__in=["answered", "closed"]).count(),
         "overdue": 0,
     }
-    out["overdue"] = overdue_cases(None).filter(_org_q("feedback__organization__", ward_code)).count()
+    overdue = overdue_cases(None).filter(_org_q("feedback__organization__", ward_code))
+    if department in Department.values:
+        overdue = overdue.filter(agency__department_kind=department)
+    out["overdue"] = overdue.count()
     return out
 
 
@@ -240,3 +272,26 @@ def _by_ward(t0: dt.datetime, t1: dt.datetime, category: str | None) -> list[lis
     )
     rows = [[ward_name(r["ward_code"]), r["n"], r["approved"], lot_counts.get(r["ward_code"], 0)] for r in orgs]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def _by_department(
+    start: dt.date, end: dt.date, t0: dt.datetime, t1: dt.datetime, ward_code: int | None
+) -> list[list[Any]]:
+    """The consolidated report's table: per department that has an agency, the complaints routed to it, the
+    inspections it did and the recalls its officers started in the period."""
+    kinds = set(Organization.objects.filter(kind=OrganizationKind.AGENCY).values_list("department_kind", flat=True))
+    rows = []
+    for kind in Department.values:
+        if kind not in kinds:
+            continue
+        cases = ComplaintCase.objects.filter(
+            agency__department_kind=kind, feedback__created_at__gte=t0, feedback__created_at__lt=t1
+        ).filter(_org_q("feedback__organization__", ward_code))
+        done = Inspection.objects.filter(
+            agency__department_kind=kind, status=InspectionStatus.DONE, inspected_on__range=(start, end)
+        ).filter(_org_q("organization__", ward_code))
+        recalls = Recall.objects.filter(
+            started_by__agency__department_kind=kind, started_at__gte=t0, started_at__lt=t1
+        ).filter(_org_q("organization__", ward_code))
+        rows.append([str(Department(kind).label), cases.count(), done.count(), recalls.count()])
+    return rows

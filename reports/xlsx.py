@@ -142,6 +142,16 @@ def render_xlsx(figures: dict[str, Any], indicators: list[dict[str, Any]], meta:
         )
         _bar_chart(wards, _("Tổ chức theo xã, phường"), 1, 2, 2, min(last, 21), "F2")
 
+    if figures.get("by_department"):  # the consolidated report: each department's work (issue 25)
+        departments = wb.create_sheet("Theo sở, ngành")
+        _table(
+            departments,
+            1,
+            [_("Sở, ngành"), _("Phản ánh được chuyển"), _("Kiểm tra đã thực hiện"), _("Thu hồi")],
+            [list(r) for r in figures["by_department"]],
+            [34, 20, 20, 12],
+        )
+
     ind = wb.create_sheet("Chỉ tiêu")
     _table(
         ind,

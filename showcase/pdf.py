@@ -77,7 +77,7 @@ def _lines(card: Card, english: bool, season: int) -> list[str]:
     category = (p.category.name_en or p.category.name) if english else p.category.name
     lines = [f"<b>{escape(p.name)}</b>"]
     if p.ocop_stars:
-        lines.append("★" * p.ocop_stars + " " + escape(_("OCOP %(n)s sao") % {"n": p.ocop_stars}))
+        lines.append(f"<b>{escape(_('OCOP %(n)s sao') % {'n': p.ocop_stars})}</b>")  # the font has no ★
     lines.append(escape(f"{_('Nhóm')}: {category}"))
     place = ", ".join(x for x in (org.ward_name, org.province_name) if x)
     lines.append(escape(f"{_('Cơ sở sản xuất')}: {org.name} — {place}"))

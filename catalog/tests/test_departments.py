@@ -3,6 +3,7 @@ within it, routing of complaints and inspections by product group and commune, a
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -13,7 +14,7 @@ from accounts import permissions
 from accounts.tests.factories import UserFactory
 from catalog import departments
 from catalog.models import PriorityCategory
-from catalog.tests.factories import AgencyFactory, OrganizationFactory, ProductFactory
+from catalog.tests.factories import AgencyFactory, LotFactory, OrganizationFactory, ProductFactory
 from complaints import selectors as complaint_selectors
 from complaints import services as complaints
 from complaints.models import ComplaintCase
@@ -22,6 +23,7 @@ from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
+TODAY = dt.date(2026, 12, 7)
 COMMUNE = 23425  # the factories' commune
 OTHER_COMMUNE = 23428
 
@@ -117,3 +119,27 @@ def test_existing_agencies_get_a_department_and_no_scope(province):
         "general",
     )
     assert old.scope_ward_codes == [] and not old.scope_categories.exists()
+
+
+def test_the_report_per_department_and_consolidated(province, django_capture_on_commit_callbacks):
+    from reports import stats
+
+    for product in (province["pork"], province["coffee"]):
+        LotFactory(product=product, status="published", production_date=TODAY)
+        with django_capture_on_commit_callbacks(execute=True):
+            complaints.submit_feedback(
+                actor=None,
+                product=product,
+                address="203.0.113.10",
+                data={"kind": "complaint", "message": "Hàng lỗi", "contact": "0905000000"},
+            )
+    start, end = TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31)
+    agriculture = stats.figures(start, end, department="agriculture")
+    assert (agriculture["products"]["total"], agriculture["complaints"]["complaints"]) == (1, 1)
+    assert "by_department" not in agriculture
+    consolidated = stats.figures(start, end)
+    assert consolidated["products"]["total"] == 2
+    assert consolidated["by_department"] == [
+        ["Sở Khoa học và Công nghệ", 1, 0, 0],
+        ["Sở Nông nghiệp và Môi trường", 1, 0, 0],
+    ]

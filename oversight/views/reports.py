@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from vietnam_provinces import Ward
 
-from catalog.choices import PriorityGroup
+from catalog.choices import Department, PriorityGroup
 from catalog.models import Facility, PriorityCategory
 from core import charts as svg
 from core import files
@@ -176,6 +176,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(j, names.get(j.ward_code or 0, str(j.ward_code or ""))) for j in page],  # names, not codes
             "kinds": PeriodKind.choices,
+            "departments": [c for c in Department.choices if c[0] != Department.GENERAL],
             "years": list(range(today.year, today.year - 6, -1)),
             "quarter": q,
             "wards": wards(),
