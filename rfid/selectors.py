@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Min
 
 from catalog.models import Lot
 from logistics.models import LogisticUnit, Shipment
@@ -57,9 +58,14 @@ def shipment_reads(shipment: Shipment) -> list[tuple[GateSession, GateState]]:
     return [(s, _state(s, reads[s.pk])) for s in sorted(sessions, key=lambda s: s.opened_at)]
 
 
-def lot_reads(lot: Lot, limit: int = LOT_READS) -> QuerySet[TagRead]:
-    """The latest observations of units holding the lot (or on a pallet with such a unit), for the lot's page."""
+def lot_reads(lot: Lot, limit: int = LOT_READS) -> list[dict[str, Any]]:
+    """Where the lot's units (or a pallet with them) were read, for the lot's page: each read point once, with the
+    first time one of them passed it ({"place", "at"}), latest first."""
     units = LogisticUnit.objects.filter(contents__lot=lot).values("pk")
-    return (
-        TagRead.objects.filter(unit__in=units, ours=True).select_related("read_point").order_by("-first_seen")[:limit]
+    rows = (
+        TagRead.objects.filter(unit__in=units, ours=True)
+        .values("read_point__name")
+        .annotate(at=Min("first_seen"))
+        .order_by("-at")[:limit]
     )
+    return [{"place": r["read_point__name"], "at": r["at"]} for r in rows]

@@ -23,4 +23,4 @@ def shipment_reads(shipment: Shipment) -> dict[str, Any]:
 @register.inclusion_tag("rfid/lot_reads.html")
 def lot_reads(gtin: str, lot_code: str) -> dict[str, Any]:
     lot = Lot.objects.filter(product__gtin=gtin, lot_code=lot_code).first()
-    return {"reads": list(selectors.lot_reads(lot)) if lot is not None else []}
+    return {"reads": selectors.lot_reads(lot) if lot is not None else []}
