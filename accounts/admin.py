@@ -6,7 +6,7 @@ from accounts.models import ApiToken, Membership, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("truyxuat", {"fields": ("phone", "agency")}))  # type: ignore[misc]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("truyxuat", {"fields": ("phone", "agency", "scope_ward_codes")}))  # type: ignore[misc]
     list_display = ("username", "first_name", "agency", "is_staff", "is_superuser")
 
 

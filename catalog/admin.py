@@ -7,8 +7,9 @@ from catalog.models import Certificate, Facility, GrowingArea, Lot, Organization
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "tax_code", "status", "province_code")
-    list_filter = ("kind", "status")
+    list_display = ("name", "kind", "department_kind", "tax_code", "status", "province_code")
+    list_filter = ("kind", "department_kind", "status")
+    filter_horizontal = ("scope_categories",)  # an agency's product groups (issue 25); none: every group
     search_fields = ("name", "tax_code", "gln")
 
 
