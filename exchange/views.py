@@ -308,9 +308,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
             try:
                 batch = imports.upload(
                     actor=request.user,
-                    organization=request.org,
+                    organization=request.org,  # type: ignore[attr-defined]
                     filename=upload.name or "",
-                    data=upload.read(),  # type: ignore[attr-defined]
+                    data=upload.read(),
                 )
                 return redirect("exchange:import_detail", pk=batch.pk)
             except ValidationError as exc:
