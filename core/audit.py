@@ -43,7 +43,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def entry(
     *,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     instance: models.Model,
     before: dict[str, Any] | None = None,
@@ -71,7 +71,7 @@ def entry(
 
 def record(
     *,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     instance: models.Model,
     before: dict[str, Any] | None = None,
