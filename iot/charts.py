@@ -32,9 +32,11 @@ def line_chart(
     high: float | None = None,
     width: int = 640,
     height: int = 200,
+    font: int = 14,
 ) -> SafeString:
-    """A line of means with a shaded min–max band; the profile's limits as dashed lines."""
-    left, right, top, bottom = 44, 8, 12, 22
+    """A line of means with a shaded min–max band; the profile's limits as dashed lines; labels `font` units high
+    (the chart is drawn at the page's width: 14 keeps them readable on a phone)."""
+    left, right, top, bottom = int(font * 4.4), 8, font, font + 10
     if not points:
         return mark_safe(
             f'<svg class="chart" viewBox="0 0 {width} 40" role="img" aria-label="{escape(title)}">'
@@ -75,13 +77,13 @@ def line_chart(
             )
     for v in (hi - pad, lo + pad):
         parts.append(
-            f'<text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">'
+            f'<text x="{left - 4}" y="{y(v) + font / 3:.1f}" font-size="{font}" text-anchor="end">'
             f"{escape(format_number(round(v, 1)))} {escape(unit)}</text>"
         )
     for t in (t0, t1):
         local = timezone.localtime(t)
         parts.append(
-            f'<text x="{x(t):.1f}" y="{height - 6}" font-size="10" text-anchor="{"start" if t == t0 else "end"}">'
+            f'<text x="{x(t):.1f}" y="{height - 4}" font-size="{font}" text-anchor="{"start" if t == t0 else "end"}">'
             f"{local:%d/%m %H:%M}</text>"
         )
     parts.append("</svg>")

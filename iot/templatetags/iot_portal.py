@@ -49,7 +49,7 @@ def conditions_context(lot: Lot) -> dict[str, Any]:
             chart = None
             if stay.devices:
                 points = thin(selectors.series(stay.devices[0], q.code, stay.start, stay.end), 90)
-                chart = line_chart(points, f"{label}: {stay.place_name}", UNITS[q.uom], width=360, height=120)
+                chart = line_chart(points, f"{label}: {stay.place_name}", UNITS[q.uom], width=320, height=150, font=15)
             rows.append({"label": label, "unit": UNITS[q.uom], "chart": chart, **stats})
         stays.append({"place": stay.place_name, "start": stay.start, "end": stay.end, "rows": rows})
     held = any(h.released_at is None for h in found.holds)
