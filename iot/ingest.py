@@ -113,7 +113,7 @@ def _check(device: Device, samples: list[Sample], now: dt.datetime, live: bool) 
         if code not in measures:
             raise Refused(f"Thiết bị không đo {s.quantity.name} / the device does not measure {s.quantity.name}")
         skewed = when > ahead or (live and s.time is not None and when < behind)
-        rows.append((pk, code, adapt(when), s.value, received, skewed))
+        rows.append((pk, code, adapt(when), float(s.value), received, skewed))  # PostgreSQL arrays: one type
     return rows
 
 
