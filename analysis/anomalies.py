@@ -59,7 +59,7 @@ def diary_far() -> Iterator[Finding]:
             organization_id=area.organization_id,
             growing_area_id=area_id,
             facts={"area": area.name, "count": len(entries), "km": round(far, 1), "month": month},
-            evidence=[(f"{w:%d/%m/%Y %H:%M}", f"{lat:.5f}, {lon:.5f}") for _p, lat, lon, w in entries[:20]],
+            evidence=[(f"{w:%d/%m/%Y %H:%M}", f"{lat:.5f}°, {lon:.5f}°") for _p, lat, lon, w in entries[:20]],
             points=[(c[0], c[1], area.name)] + [(lat, lon, f"{w:%d/%m %H:%M}") for _p, lat, lon, w in entries[:20]],  # type: ignore[index]
             severity=Decimal(len(entries)),
             thresholds={"far_km": FAR_KM},

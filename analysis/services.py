@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -112,7 +113,11 @@ def _progress(run: AnalysisRun, i: int, total: int, name: str, progress: Progres
 def _forecasts() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for crop, series in sorted(forecast.monthly_harvests().items()):
-        fc = forecast.forecast(series)
+        try:
+            fc = forecast.forecast(series)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:  # a series the model cannot fit
+            out[crop] = {"error": str(exc)[:200]}
+            continue
         if fc is not None:
             out[crop] = fc.__dict__
     return out
@@ -217,7 +222,7 @@ def _hold(actor: Actor, lot_id: int, flag: Flag) -> int:
 def dismiss_flag(*, actor: Actor, flag: Flag, reason: str) -> Flag:
     """An officer of the organisation's province dismisses a flag, with a reason; the holds it placed are released.
     Audited and ledgered."""
-    flag = Flag.objects.select_for_update().select_related("organization").get(pk=flag.pk)
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
     require(_may_judge(actor, flag))
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần nêu lý do bác bỏ.")]})
@@ -252,7 +257,7 @@ def _may_judge(actor: Actor, flag: Flag) -> bool:
 @transaction.atomic
 def contest_flag(*, actor: Actor, flag: Flag, note: str) -> Flag:
     """A member of the organisation answers a flag (its explanation, evidence named); audited and ledgered."""
-    flag = Flag.objects.select_for_update().select_related("organization").get(pk=flag.pk)
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
     require(flag.organization is not None and is_member(actor, flag.organization))
     if not note.strip():
         raise ValidationError({"note": [_("Cần ghi nội dung giải trình.")]})

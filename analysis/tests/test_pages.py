@@ -1,6 +1,6 @@
-"""The analysis pages through the test client: the officer's dashboard and the reference tables typed with
-Vietnamese numbers; the producer's score and flags (contested). Flags, their dismissal and the consumer's note:
-test_browser.py."""
+"""The analysis pages as their users see them: the officer's dashboard, flags with their evidence and map (dismissed
+only with the confirmation and a reason), the reference tables typed with Vietnamese numbers; the producer's score
+and flags (contested); the consumer's gentle note on a stamp that looks copied."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from accounts.models import Membership
 from accounts.permissions import SYSTEM
 from analysis import services
-from analysis.choices import FlagKind
+from analysis.choices import FlagKind, FlagStatus
 from analysis.models import Flag, ReferenceYield
 from analysis.tests.province import NOW, build
 
@@ -29,6 +29,17 @@ def test_officer_pages(client, officer, analysed):
     client.force_login(officer)
     page = client.get("/phan-tich/").content.decode()
     assert "Danh sách đề xuất kiểm tra" in page and analysed.seller.name in page
+    listed = client.get("/phan-tich/canh-bao/").content.decode()
+    assert "Tem số S2" in listed and "Đà Nẵng và Hà Nội cách nhau 40 phút" in listed
+    travel = Flag.objects.get(kind=FlagKind.STAMP_TRAVEL)
+    assert "<svg" in client.get(f"/phan-tich/canh-bao/{travel.pk}/").content.decode()  # the two scans on a map
+    flag = Flag.objects.get(kind=FlagKind.AREA_YIELD)
+    detail = client.get(f"/phan-tich/canh-bao/{flag.pk}/").content.decode()
+    assert "90.000 kg" in detail and "40.000" in detail and "Cách giải trình" in detail
+    refused = client.post(f"/phan-tich/canh-bao/{flag.pk}/", {"reason": "Đã đo lại vùng."})
+    assert "Đánh dấu xác nhận" in refused.content.decode()
+    client.post(f"/phan-tich/canh-bao/{flag.pk}/", {"reason": "Đã đo lại vùng.", "confirm": "1"})
+    assert Flag.objects.get(pk=flag.pk).status == FlagStatus.DISMISSED
 
     answer = client.post("/phan-tich/bang-tham-chieu/", {"crop": "Cà phê", "min_kg": "8000", "max_kg": "12.500,5"})
     assert answer.status_code == 302
@@ -49,3 +60,7 @@ def test_producer_page(client, analysed, django_user_model):
     flag = Flag.objects.get(kind=FlagKind.AREA_YIELD)
     client.post(f"/phan-tich/cua-toi/{flag.pk}/giai-trinh/", {"note": "Có thêm 3 ha thuê của hàng xóm."})
     assert Flag.objects.get(pk=flag.pk).contest_note == "Có thêm 3 ha thuê của hàng xóm."
+    client.logout()
+    stamp = analysed.stamp
+    item = client.get(f"/01/{stamp.gtin}/21/{stamp.serial}").content.decode()  # the consumer's gentle note
+    assert 'id="stamp-analysis"' in item and "Đà Nẵng và Hà Nội cách nhau 40 phút" in item

@@ -4,6 +4,7 @@ organisations; a flag is dismissed with a reason (audit entry, ledger leaf, its 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.permissions import SYSTEM
 from analysis import services
@@ -57,7 +58,7 @@ def test_planted_frauds_are_found_with_evidence_and_honest_ones_are_not(officer)
     assert Flag.objects.filter(kind=FlagKind.AREA_YIELD).count() == 1
 
     # dismissing: reason required, audit entry and ledger leaf
-    with pytest.raises(Exception, match="lý do"):
+    with pytest.raises(ValidationError, match="lý do"):
         services.dismiss_flag(actor=officer, flag=roast, reason=" ")
     leaves = LedgerLeaf.objects.count()
     services.dismiss_flag(actor=officer, flag=roast, reason="Đã kiểm tra hoá đơn mua thêm nhân xanh.")

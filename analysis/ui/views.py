@@ -63,6 +63,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     run, done = selectors.latest_run(), selectors.latest_done()
     forecasts = []
     for crop, fc in sorted(((done.counts.get("forecasts") or {}) if done else {}).items()):
+        if "months" not in fc:
+            continue
         rows = list(zip(fc["months"][len(fc["history"]) :], fc["mean"], fc["lower"], fc["upper"], strict=False))
         chart = forecast_chart(fc, title=crop, locale=_locale())
         forecasts.append({"crop": crop, "fc": fc, "chart": chart, "rows": rows})
