@@ -283,7 +283,9 @@ def start(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
 def run(pk: int) -> str:
     """The job: capture every event of the batch in one transaction, reporting progress; record the outcome."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().select_related("organization", "created_by").get(pk=pk)
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",)).select_related("organization", "created_by").get(pk=pk)
+        )
         if batch.status != ImportStatus.QUEUED:
             return str(batch.status)
         batch.status = ImportStatus.RUNNING
