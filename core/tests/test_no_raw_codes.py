@@ -179,6 +179,7 @@ NOT_PAGES = {
     "workspace:shipment_cancel": "POST only",
     "workspace:token_revoke": "POST only",
     "workspace:stamp_labels": "POST only",
+    "workspace:stamp_label_job": "a label job's page (its texts: stamps/tests/test_label_jobs.py)",
     "workspace:feedback_answer": "POST only",
     "workspace:import_template": "an Excel file",
     "oversight:release_hold": "POST only",
