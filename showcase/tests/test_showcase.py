@@ -145,3 +145,18 @@ def test_pages_pdf_and_the_producers_page(shop):
     owner.post(reverse("showcase-ui:index"), {"action": "story", "text": "Cà phê hái chín trên đất đỏ bazan."})
     shown = public.get(url).content.decode()
     assert "https://shopee.vn/dh" in shown and "đất đỏ bazan" in shown
+
+
+def test_the_list_page_costs_the_same_queries_for_one_product_or_many(shop, django_assert_num_queries):
+    public = PlainClient()
+    public.get(reverse("showcase:index"))  # warm the session-less page once (template loading)
+    with django_assert_num_queries(QUERIES):
+        public.get(reverse("showcase:index"))
+    for n in range(5):
+        product = ProductFactory(organization=shop["coop"], name=f"Mật ong {n}", ocop_stars=3)
+        LotFactory(product=product, status="published", production_date=TODAY)
+    with django_assert_num_queries(QUERIES):
+        assert public.get(reverse("showcase:index")).status_code == 200
+
+
+QUERIES = 6  # session-less: filters (categories, communes), the count, the page, volumes, certificates
