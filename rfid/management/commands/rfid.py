@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import time
 from typing import Any
@@ -83,7 +84,8 @@ class Command(BaseCommand):
                 receiver_place=Facility.objects.filter(organization=receiver).first(),
             )
         send = self._publisher(gates) if options["mqtt"] else self._direct
-        played = simulate.scenario(SYSTEM, gates, sorted(cartons, key=lambda u: u.sscc), timezone.now(), send)
+        start = timezone.now() - dt.timedelta(hours=4)  # the morning just past: packing, loading, receipt 3 h later
+        played = simulate.scenario(SYSTEM, gates, sorted(cartons, key=lambda u: u.sscc), start, send)
         self.stdout.write(
             f"pallet {played.pallet.sscc}: {count} cartons packed; shipment {played.shipment.public_id} "
             f"({played.shipment.get_status_display()}), {played.shipment.lines.count()} lines; "
