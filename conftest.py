@@ -66,6 +66,12 @@ def pytest_collection_modifyitems(config, items):
     database work the other tests run on PostgreSQL. The deselected count is printed by pytest."""
     _long_first(items)
     if os.environ.get("TRUYXUAT_TEST_DATABASE_ONLY") != "1":
+        # a streaming replica of the suite's PostgreSQL server, nodes sharing it (core/tests/test_replica.py,
+        # test_nodes.py): in that pass only
+        standby = [item for item in items if {"pg_standby", "pg_nodes"} & set(getattr(item, "fixturenames", ()))]
+        if standby and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            config.hook.pytest_deselected(items=standby)
+            items[:] = [item for item in items if item not in standby]
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
