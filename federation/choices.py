@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Direction(models.TextChoices):
-    OUTGOING = "out", _("Gửi đi")
-    INCOMING = "in", _("Nhận về")
+    OUTGOING = "outgoing", _("Gửi đi")
+    INCOMING = "incoming", _("Nhận về")
 
 
 class NoticeStatus(models.TextChoices):

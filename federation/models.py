@@ -50,7 +50,7 @@ class Peer(models.Model):
 class RecallNotice(models.Model):
     """A recall's reach into another node: sent by the origin, received by the peer, acknowledged back."""
 
-    direction = models.CharField(max_length=3, choices=Direction.choices)
+    direction = models.CharField(max_length=8, choices=Direction.choices)
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="notices")
     recall = models.ForeignKey("recalls.Recall", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     code = models.CharField(_("số hiệu"), max_length=40)

@@ -19,10 +19,10 @@ from events.api import router as events_router
 from events.auth import scope_problem
 from exchange.api import router as exchange_router
 from iot.ui.api import router as iot_router
-from rfid.ui.api import router as rfid_router
 from ledger.api import router as ledger_router
 from oversight.api import router as oversight_router
 from portal.proofs import router as proofs_router
+from rfid.ui.api import router as rfid_router
 from stamps.api import router as stamps_router
 from truyxuat import openapi
 from truyxuat.parser import BodyError, LimitedParser

@@ -84,7 +84,10 @@ class Migration(migrations.Migration):
             name="RecallNotice",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("direction", models.CharField(choices=[("out", "Gửi đi"), ("in", "Nhận về")], max_length=3)),
+                (
+                    "direction",
+                    models.CharField(choices=[("outgoing", "Gửi đi"), ("incoming", "Nhận về")], max_length=8),
+                ),
                 ("code", models.CharField(max_length=40, verbose_name="số hiệu")),
                 ("reason", models.TextField(verbose_name="lý do thu hồi")),
                 ("hazard_class", models.CharField(max_length=3)),

@@ -176,13 +176,13 @@ def start_recall() -> dict[str, Any]:
 def incoming() -> list[dict[str, Any]]:
     return [
         {"code": n.code, "peer": n.peer.name, "lots": n.lots, "status": n.status}
-        for n in RecallNotice.objects.filter(direction="in").select_related("peer")
+        for n in RecallNotice.objects.filter(direction="incoming").select_related("peer")
     ]
 
 
 def acknowledge(note: str) -> int:
     actor = officer()
-    found = list(RecallNotice.objects.filter(direction="in", status="received"))
+    found = list(RecallNotice.objects.filter(direction="incoming", status="received"))
     for notice in found:
         notices.acknowledge_notice(actor=actor, notice=notice, note=note)
     return len(found)
@@ -191,7 +191,7 @@ def acknowledge(note: str) -> int:
 def outgoing() -> list[dict[str, Any]]:
     return [
         {"peer": n.peer.name, "status": n.status, "by": n.acknowledged_by, "note": n.ack_note, "lots": n.lots}
-        for n in RecallNotice.objects.filter(direction="out").select_related("peer").order_by("peer__name")
+        for n in RecallNotice.objects.filter(direction="outgoing").select_related("peer").order_by("peer__name")
     ]
 
 

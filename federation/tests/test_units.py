@@ -104,7 +104,7 @@ def test_a_notice_needs_the_recall_proved_in_the_senders_ledger() -> None:
 def test_acknowledging_needs_an_officer(agency) -> None:
     peer = make_peer()
     notice = RecallNotice.objects.create(
-        direction="in", peer=peer, code="TH-1", reason="Nấm mốc", hazard_class="II", status="received"
+        direction="incoming", peer=peer, code="TH-1", reason="Nấm mốc", hazard_class="II", status="received"
     )
     with pytest.raises(Forbidden):
         notices.acknowledge_notice(actor=UserFactory(), notice=notice)
@@ -121,7 +121,12 @@ def test_unsigned_posts_are_refused(client) -> None:
 def test_officer_pages_queue_and_acknowledge(client, agency) -> None:
     peer = make_peer()
     notice = RecallNotice.objects.create(
-        direction="in", peer=peer, code="TH-7", reason="Nấm mốc Ochratoxin A", hazard_class="II", status="received"
+        direction="incoming",
+        peer=peer,
+        code="TH-7",
+        reason="Nấm mốc Ochratoxin A",
+        hazard_class="II",
+        status="received",
     )
     client.force_login(UserFactory(agency=agency))
     page = client.get("/oversight/lien-thong/thu-hoi/").content.decode()

@@ -291,8 +291,8 @@ def test_a_wrong_passphrase_or_an_altered_archive_restores_nothing(node, tmp_pat
 
 
 def test_uploads_in_the_object_store_are_backed_up_and_restored_there(s3_storage, node):  # noqa: F811
-    """With TRUYXUAT_S3_BUCKET the product photo (and any scan) lives in the bucket: the archive takes them from there, and a
-    restore into an empty database and an empty bucket puts each back under its own key."""
+    """With TRUYXUAT_S3_BUCKET the product photo (and any scan) lives in the bucket: the archive takes them from
+    there, and a restore into an empty database and an empty bucket puts each back under its own key."""
     s3, bucket = s3_storage
 
     def stored() -> dict[str, bytes]:
