@@ -33,11 +33,13 @@ def test_every_file_field_has_an_access_rule():
         ("diary.diaryentry", "photo"),
         ("diary.diaryentry", "voice"),
         ("feedback.feedback", "photo"),
+        ("news.article", "image"),
         ("quality.inspectionphoto", "image"),
         ("quality.labtest", "document"),
         ("reports.reportjob", "pdf"),
         ("reports.reportjob", "xlsx"),
         ("reviews.registrationdocument", "file"),
+        ("showcase.photo", "image"),
         ("stamps.labeljob", "pdf"),
     }
 
