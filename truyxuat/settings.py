@@ -81,12 +81,13 @@ INSTALLED_APPS = [
     "exchange",  # EUDR due diligence, the national portal, open data, FSMA 204 (issue 22)
     "oversight",
     "iot",  # sensors: devices, MQTT bridge, readings, thresholds (issue 21)
-    "federation",  # provinces' nodes trace, witness and recall across each other; the national hub (issue 23)
+    "showcase",  # the public showcase of traced products, buyers' inquiries, the trade-fair catalogue (issue 25)
     "rfid",  # RFID: tags at packing, readers at gates, reads become events (issue 26)
+    "federation",  # provinces' nodes trace, witness and recall across each other; the national hub (issue 23)
+    "analysis",  # mass balance, copied stamps, anomalies, data-quality scores, forecasts (issue 24)
     "training",  # trainings, pilot models, monitored enterprises, self-study (issue 25)
     "guidance",  # short lessons per role with audio, offline in the PWA (issue 25)
     "news",  # news and guidance pages the agency edits (issue 25)
-    "analysis",  # mass balance, copied stamps, anomalies, data-quality scores, forecasts (issue 24)
 ]
 
 # Jobs: django-tasks with its database backend (the embedded default and the production one: a job row commits in

@@ -25,8 +25,10 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("ledger/", include("ledger.urls")),
     path("iot/", include("iot.ui.urls")),
-    path("phan-tich/", include("analysis.ui.urls")),  # analysis and forecasts (issue 24)
     path("rfid/", include("rfid.ui.urls")),  # gates, live view, unit labels (issue 26)
+    path("trung-bay/", include("showcase.urls")),  # the showcase of traced products (issue 25)
+    path("trung-bay-cua-toi/", include("showcase.ui.urls")),  # the producer's side of it
+    path("phan-tich/", include("analysis.ui.urls")),  # analysis and forecasts (issue 24)
     # Every capture route runs the domain projections in its transaction (events imports none of them).
     path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),
     path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)

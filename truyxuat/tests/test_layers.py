@@ -63,6 +63,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("complaints",),
     ("reviews",),
     ("surveys",),
+    # The showcase of traced products reads the catalogue and prints with the reports' document fonts.
+    ("showcase",),
     # Workflows that span domain apps (a fact, then the rules; publication, then the review policy).
     ("workflows",),
     ("iot",),
@@ -85,6 +87,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("federation.views", "federation.urls", "federation.api"),
     # Pages of trainings, guidance lessons (PWA) and news (issue 25), on the officer's and the public base pages.
     ("training.views", "training.urls", "guidance", "news.views", "news.urls"),
+    # The public showcase and the producer's page of it (issue 25), on the portal's and the workspace's base pages.
+    ("showcase.views", "showcase.urls", "showcase.ui"),
     ("truyxuat",),
 )
 
