@@ -8,13 +8,11 @@ import csv
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from accounts.models import Membership
 from catalog.models import Facility, GrowingArea, Lot, Organization, Product
 from iot import selectors, services
 from iot.charts import device_charts
@@ -31,33 +28,11 @@ from iot.choices import DeviceKind, PlaceKind, QuantityName
 from iot.models import ConditionHold, Device, Excursion, Profile, Vehicle
 from iot.payloads import PayloadError, parse_time
 from iot.units import BY_CODE, QUANTITIES
+from workspace.views.common import errors_of, member_view
 
 UNITS = {"CEL": "°C", "P1": "%", "LUX": "lux"}
-SESSION_KEY = "workspace_org"  # the workspace's choice of organisation
+
 ZOOM = {"ngay": dt.timedelta(days=1), "tuan": dt.timedelta(days=7), "thang": dt.timedelta(days=30)}
-
-
-def member(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed-in members only; `request.org` is the organisation chosen in the workspace."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        rows = list(Membership.objects.filter(user=request.user).select_related("organization"))
-        if not rows:
-            raise PermissionDenied
-        chosen = request.session.get(SESSION_KEY)
-        request.org = next((r.organization for r in rows if r.organization_id == chosen), rows[0].organization)  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return (
-        {k: list(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    )
 
 
 def _places(org: Organization) -> dict[str, list[Any]]:
@@ -68,7 +43,7 @@ def _places(org: Organization) -> dict[str, list[Any]]:
     }
 
 
-@member
+@member_view
 def index(request: HttpRequest) -> HttpResponse:
     org: Organization = request.org  # type: ignore[attr-defined]
     errors: dict[str, list[str]] = {}
@@ -114,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã ghi xe chở chuyến hàng."))
                 return redirect("iot:index")
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
     from logistics.models import Shipment
 
     context = {
@@ -149,7 +124,7 @@ def _device(request: HttpRequest, identifier: str) -> Device:
     return device
 
 
-@member
+@member_view
 def device_page(request: HttpRequest, identifier: str) -> HttpResponse:
     device = _device(request, identifier)
     zoom = request.GET.get("zoom", "ngay")
@@ -172,7 +147,7 @@ def device_page(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @require_POST
-@member
+@member_view
 def device_action(request: HttpRequest, identifier: str, action: str) -> HttpResponse:
     device = _device(request, identifier)
     try:
@@ -188,13 +163,13 @@ def device_action(request: HttpRequest, identifier: str, action: str) -> HttpRes
         else:
             raise Http404
     except ValidationError as exc:
-        for text in [t for texts in _errors(exc).values() for t in texts]:
+        for text in [t for texts in errors_of(exc).values() for t in texts]:
             messages.error(request, text)
     return redirect("iot:device", identifier=device.identifier)
 
 
 @require_POST
-@member
+@member_view
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     hold = ConditionHold.objects.filter(pk=pk, lot__product__organization=request.org).first()  # type: ignore[attr-defined]
     if hold is None:
@@ -203,7 +178,7 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         services.release_hold(actor=request.user, hold=hold, reason=request.POST.get("reason", ""))
         messages.success(request, _("Đã giải toả lô."))
     except ValidationError as exc:
-        for text in [t for texts in _errors(exc).values() for t in texts]:
+        for text in [t for texts in errors_of(exc).values() for t in texts]:
             messages.error(request, text)
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -271,7 +246,7 @@ def lot_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _csv(f"{lot.lot_code}-dieu-kien.csv", rows())
 
 
-@member
+@member_view
 def live(request: HttpRequest, pk: int) -> HttpResponse:
     """A cold room (or any facility) now: its devices' last readings, updated live over SSE."""
     facility = Facility.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
@@ -290,7 +265,7 @@ def facility_placements(facility: Facility) -> list[Any]:
 STREAM_SECONDS = 25.0  # then the browser's EventSource reconnects (with Last-Event-ID): no worker thread held long
 
 
-@member
+@member_view
 def live_stream(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     facility = Facility.objects.filter(pk=pk, organization=request.org).first()  # type: ignore[attr-defined]
     if facility is None:

@@ -4,47 +4,19 @@ photos and shop links buyers see, and buyers' inquiries with an answer form. Eac
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Membership
 from showcase import selectors, services
 from showcase.choices import Platform
 from showcase.models import Inquiry, Photo, ShopLink
-
-SESSION_KEY = "workspace_org"  # the workspace's choice of organisation
-
-
-def member(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed-in members only; `request.org` is the organisation chosen in the workspace."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        rows = list(Membership.objects.filter(user=request.user).select_related("organization"))
-        if not rows:
-            raise PermissionDenied
-        chosen = request.session.get(SESSION_KEY)
-        request.org = next((r.organization for r in rows if r.organization_id == chosen), rows[0].organization)  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return (
-        {k: list(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    )
+from workspace.views.common import errors_of, member_view
 
 
 def _act(request: HttpRequest, org: Any) -> str:
@@ -84,7 +56,7 @@ def _act(request: HttpRequest, org: Any) -> str:
     raise ValidationError({"__all__": [_("Thao tác không hợp lệ.")]})
 
 
-@member
+@member_view
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
@@ -93,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
         try:
             done = _act(request, org)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = errors_of(exc)
         else:
             messages.success(request, done)
             return redirect("showcase-ui:index")
