@@ -23,6 +23,12 @@ from workspace.auth import AUTH, caller
 router = Router(tags=["exchange"])
 
 
+def file_answer(media_type: str, description: str) -> dict[str, Any]:
+    """The OpenAPI answer of an endpoint that returns a file rather than JSON."""
+    schema = {"type": "string", "format": "binary"}
+    return {"responses": {200: {"description": description, "content": {media_type: {"schema": schema}}}}}
+
+
 class StatementIn(Schema):
     hs_code: str = ""
 
@@ -53,18 +59,33 @@ def _shipment(request: HttpRequest, public_id: uuid.UUID) -> Shipment:
     return get_object_or_404(Shipment, public_id=public_id, sender=caller(request).organization)
 
 
-@router.get("/eudr/shipments/{public_id}", auth=AUTH, summary="EUDR checks of a shipment (plots, geometry, forest)")
+@router.get(
+    "/eudr/shipments/{public_id}",
+    auth=AUTH,
+    response=dict[str, Any],
+    summary="EUDR checks of a shipment (plots, geometry, forest)",
+)
 def eudr_checks(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     return eudr_package.checks(assess(_shipment(request, public_id), caller(request).actor))
 
 
-@router.get("/eudr/shipments/{public_id}/geojson", auth=AUTH, summary="The plots as the EU system's GeoJSON file")
+@router.get(
+    "/eudr/shipments/{public_id}/geojson",
+    auth=AUTH,
+    summary="The plots as the EU system's GeoJSON file",
+    openapi_extra=file_answer("application/geo+json", "The plots (GeoJSON FeatureCollection)"),
+)
 def eudr_geojson(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     a = assess(_shipment(request, public_id), caller(request).actor)
     return HttpResponse(a.geojson(), content_type="application/geo+json")
 
 
-@router.get("/eudr/shipments/{public_id}/package", auth=AUTH, summary="The package: GeoJSON, PDF, proof bundle (zip)")
+@router.get(
+    "/eudr/shipments/{public_id}/package",
+    auth=AUTH,
+    summary="The package: GeoJSON, PDF, proof bundle (zip)",
+    openapi_extra=file_answer("application/zip", "GeoJSON, PDF summary and proof bundle"),
+)
 def eudr_zip(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     shipment = _shipment(request, public_id)
     statement = DueDiligenceStatement.objects.filter(shipment=shipment).first()
@@ -86,27 +107,39 @@ def _lot(request: HttpRequest, gtin: str, lot_code: str) -> Lot:
     )
 
 
-@router.get("/eudr/lots/{gtin}/{lot_code}", auth=AUTH, summary="EUDR checks of one lot (plots through its trace)")
-def eudr_lot_checks(request: HttpRequest, gtin: str, lot_code: str) -> dict[str, Any]:
-    return eudr_package.checks(assess_lots(*for_lot(_lot(request, gtin, lot_code)), caller(request).actor))
+@router.get(
+    "/eudr/lots/{gtin}/{lot}",
+    auth=AUTH,
+    response=dict[str, Any],
+    summary="EUDR checks of one lot (plots through its trace)",
+)
+def eudr_lot_checks(request: HttpRequest, gtin: str, lot: str) -> dict[str, Any]:
+    return eudr_package.checks(assess_lots(*for_lot(_lot(request, gtin, lot)), caller(request).actor))
 
 
-@router.get("/eudr/lots/{gtin}/{lot_code}/package", auth=AUTH, summary="A lot's package (zip)")
-def eudr_lot_zip(request: HttpRequest, gtin: str, lot_code: str) -> HttpResponse:
-    a = assess_lots(*for_lot(_lot(request, gtin, lot_code)), caller(request).actor)
+@router.get(
+    "/eudr/lots/{gtin}/{lot}/package",
+    auth=AUTH,
+    summary="A lot's package (zip)",
+    openapi_extra=file_answer("application/zip", "GeoJSON, PDF summary and proof bundle"),
+)
+def eudr_lot_zip(request: HttpRequest, gtin: str, lot: str) -> HttpResponse:
+    a = assess_lots(*for_lot(_lot(request, gtin, lot)), caller(request).actor)
     return HttpResponse(eudr_package.package(a), content_type="application/zip")
 
 
-@router.post("/eudr/lots/{gtin}/{lot_code}/statements", auth=AUTH, response={201: StatementOut})
-def eudr_lot_prepare(
-    request: HttpRequest, gtin: str, lot_code: str, body: StatementIn
-) -> tuple[int, DueDiligenceStatement]:
-    lot = _lot(request, gtin, lot_code)
-    statement, _a = prepare(actor=caller(request).actor, lot=lot, hs_code=body.hs_code)
+@router.post("/eudr/lots/{gtin}/{lot}/statements", auth=AUTH, response={201: StatementOut})
+def eudr_lot_prepare(request: HttpRequest, gtin: str, lot: str, body: StatementIn) -> tuple[int, DueDiligenceStatement]:
+    statement, _a = prepare(actor=caller(request).actor, lot=_lot(request, gtin, lot), hs_code=body.hs_code)
     return 201, statement
 
 
-@router.get("/eudr/products/{gtin}/season", auth=AUTH, summary="EUDR checks of a season's lots of a product")
+@router.get(
+    "/eudr/products/{gtin}/season",
+    auth=AUTH,
+    response=dict[str, Any],
+    summary="EUDR checks of a season's lots of a product",
+)
 def eudr_season_checks(request: HttpRequest, gtin: str, start: dt.date, end: dt.date) -> dict[str, Any]:
     product = get_object_or_404(Product, gtin=gtin.zfill(14), organization=caller(request).organization)
     subject, lines = covered(season=(product, start, end))

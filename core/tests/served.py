@@ -174,3 +174,10 @@ def wait_until_serving(base: str, process: subprocess.Popen[bytes] | subprocess.
             pass
         time.sleep(0.2)
     raise AssertionError(f"the server did not answer /healthz within {seconds} s")
+
+
+def sqlite_template() -> Path:
+    """The run's migrated SQLite template (made on first use), for tests that copy it into several data dirs
+    themselves (the federation's nodes)."""
+    with _template_lock() as directory:
+        return _sqlite_template(directory)

@@ -108,7 +108,7 @@ def start(template: str, base: Path, roles: list[str]) -> dict[str, Node]:
 
 
 def migrated_template(directory: Path) -> str:
-    """A migrated SQLite database for the benchmarks (the tests copy their session's test database instead)."""
+    """A migrated SQLite database for the benchmarks (the tests copy the run's template: core.tests.served)."""
     directory.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRUYXUAT_", "DJANGO_"))}
     env |= {"TRUYXUAT_DATA_DIR": str(directory), "TRUYXUAT_DEBUG": "1"}

@@ -3,33 +3,23 @@ database, keys and port. Coffee grown on A (Quảng Ngãi), roasted on B (Đắk
 
 from __future__ import annotations
 
-import sqlite3
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test.utils import setup_databases, teardown_databases
 
+from core.tests.served import sqlite_template
 from federation.tests.nodes import Node, start, stop
 
 ROLES = ["farm", "roaster", "shop", "hub"]
 
 
 @pytest.fixture(scope="module")
-def nodes(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Node]]:
-    """The four nodes, each from a copy of this worker's migrated SQLite test database (made by the session for the
-    database tests it runs; migrated here when this module runs alone)."""
-    template = settings.DATABASES["default"]["TEST"]["NAME"]  # a file on the SQLite pass (conftest)
-    made = None
-    if not migrated(template):
-        with django_db_blocker.unblock():
-            made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    started = start(str(template), Path(tmp_path_factory.mktemp("federation")), ROLES)
+def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
+    """The four nodes, each from a copy of the run's migrated SQLite template (`core.tests.served`): a fresh
+    install's database, with the reference rows its data migrations seed."""
+    started = start(str(sqlite_template()), Path(tmp_path_factory.mktemp("federation")), ROLES)
     try:
         for node in started.values():
             node.send("setup", role=node.role)
@@ -43,14 +33,6 @@ def nodes(
         yield started
     finally:
         stop(started)
-        if made is not None:
-            with django_db_blocker.unblock():
-                teardown_databases(made, verbosity=0)
-
-
-def migrated(path: str) -> bool:
-    with sqlite3.connect(path) as db:
-        return bool(db.execute("SELECT 1 FROM sqlite_master WHERE name = 'django_migrations'").fetchall())
 
 
 def test_three_provinces_trace_recall_witness_hub_and_discovery(nodes: dict[str, Node]) -> None:

@@ -142,7 +142,7 @@ def _spraying_with_photo(page, photo: bytes, *, product: str, phi: str) -> int:
     page.click("#activity-tiles [data-activity=spraying]")  # 1
     page.fill("#f-product", product)  # 2 (tap the field, type)
     page.fill("#f-phi", phi)  # 3
-    page.click("#fields details summary")  # 4: open "Ảnh, ghi âm, vị trí, ghi chú"
+    page.click("#fields details:not(.help) > summary")  # 4: open "Ảnh, ghi âm, vị trí, ghi chú"
     page.set_input_files("#f-photo", {"name": "IMG_20261201_0712.jpg", "mimeType": "image/jpeg", "buffer": photo})  # 5
     page.wait_for_selector("#photo-state:has-text('→')")
     page.click("#save")  # 6
@@ -261,7 +261,7 @@ def test_refused_queued_entry_opens_for_editing_with_what_was_typed(browser, liv
     page.fill("#f-phi", "14")
     tomorrow = timezone.localtime() + dt.timedelta(days=2)  # a wrong date the server refuses (not in the future)
     page.fill("#f-when", tomorrow.strftime("%Y-%m-%dT%H:%M"))
-    page.click("#fields details summary")
+    page.click("#fields details:not(.help) > summary")
     page.fill("#f-note", "Phun sau mưa, lá còn ướt")
     page.set_input_files("#f-photo", {"name": "la.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(1200, 900)})
     page.wait_for_selector("#photo-state:has-text('→')")
@@ -302,7 +302,7 @@ def test_voice_note_recorded_offline_arrives(browser, live_server, farmer, poste
     context.grant_permissions(["microphone"], origin=live_server.url)
     _offline(context, page, True)
     page.click("#activity-tiles [data-activity=irrigating]")
-    page.click("#fields details summary")
+    page.click("#fields details:not(.help) > summary")
     page.click("#record")
     page.wait_for_selector("#voice-state:has-text('Đang ghi')")
     page.wait_for_timeout(1500)  # speak for a moment (the fake microphone beeps)
