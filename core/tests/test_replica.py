@@ -133,6 +133,9 @@ def test_public_pages_read_the_replica_writers_their_own_writes_and_lag_falls_ba
 
     _on_replica("SELECT pg_wal_replay_resume()::text")
     _caught_up()
+    # caught up: within the allowed lag again and serving. Not "lag 0": the suite's other worker writes to the same
+    # server, so WAL keeps arriving and the replay is a fraction of a second behind at any instant.
+    settings.TRUYXUAT_REPLICA_MAX_LAG_SECONDS = 5
     replica.forget_lag()
-    assert replica.replica_lag() == 0
+    assert replica.replica_fresh() is True
     assert second.name in client.get("/to-chuc/").content.decode()  # the replica again, caught up
