@@ -94,8 +94,11 @@ def _on_replica(sql: str) -> Any:
 
 
 def _caught_up() -> None:
+    """Wait until the standby has replayed everything the primary has committed so far. The insert position, not
+    pg_current_wal_lsn() (the write position): the suite's server runs with synchronous_commit=off, so a commit
+    returns before its record is written, and a standby that reached the write position may not yet have it."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
         target = cursor.fetchone()[0]
     deadline = time.monotonic() + 60
     while not _on_replica(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"):
