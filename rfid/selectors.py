@@ -79,7 +79,11 @@ def lot_reads(lot: Lot, limit: int = LOT_READS) -> list[dict[str, Any]]:
 
 def label_units(organization: Organization) -> QuerySet[LogisticUnit]:
     """The organisation's units not on a pallet (a pallet's labels print with its cartons'), latest packed first."""
-    return LogisticUnit.objects.filter(organization=organization, parent=None).annotate(on_it=Count("children"))
+    return (
+        LogisticUnit.objects.filter(organization=organization, parent=None)
+        .annotate(on_it=Count("children"))
+        .order_by("-packed_at", "-id")
+    )
 
 
 def label_batches(organization: Organization) -> QuerySet[StampBatch]:
@@ -90,7 +94,7 @@ def label_batches(organization: Organization) -> QuerySet[StampBatch]:
 
 
 def asset_types(organization: Organization) -> QuerySet[AssetType]:
-    return AssetType.objects.filter(organization=organization).annotate(count=Count("assets"))
+    return AssetType.objects.filter(organization=organization).annotate(count=Count("assets")).order_by("name", "id")
 
 
 def assets(organization: Organization, asset_type: AssetType | None = None) -> QuerySet[ReturnableAsset]:
