@@ -112,4 +112,5 @@ def key_at(prefix: str, kind: str, number: int, extension: int = 0) -> str:
     if not 0 <= number < 10**width:
         raise KeyExhausted(f"no {kind} left under GS1 company prefix {prefix}")
     head = str(extension) if kind == "sscc" else ""
-    return with_check_digit(f"{head}{prefix}{number:0{width}d}")
+    reference = f"{number:0{width}d}" if width else ""  # a 12-digit prefix leaves no digit (format gives "0")
+    return with_check_digit(f"{head}{prefix}{reference}")
