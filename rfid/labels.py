@@ -85,16 +85,18 @@ def _field(text: str) -> str:
 
 
 def _format(label: Label) -> str:
+    """4 × 3 in at 203 dpi (812 × 609 dots): the QR top left, the title beside it (wrapped, four lines at most), the
+    key's lines under the QR across the label's width (a stamp's GTIN and serial need it), the EPC at the foot."""
     rows = [
         "^XA",
         "^CI28",
         "^RS8",
         f"^RFW,H,2,12,1^FD{label.epc_hex}^FS",
         f"^FO30,30^BQN,2,6^FDQA,{_field(label.link)}^FS",
-        f"^FO330,40^FB460,2,0,L^A0N,34,34^FD{_field(label.title)}^FS",
+        f"^FO330,40^FB450,4,0,L^A0N,34,34^FD{_field(label.title)}^FS",
     ]
-    rows += [f"^FO330,{120 + 40 * i}^A0N,28,28^FD{_field(line)}^FS" for i, line in enumerate(label.lines)]
-    rows += [f"^FO30,400^A0N,24,24^FDEPC {label.epc_hex}^FS", "^XZ"]
+    rows += [f"^FO30,{300 + 44 * i}^A0N,30,30^FD{_field(line)}^FS" for i, line in enumerate(label.lines)]
+    rows += [f"^FO30,540^A0N,26,26^FDEPC {label.epc_hex}^FS", "^XZ"]
     return "\n".join(rows)
 
 
