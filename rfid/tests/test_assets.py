@@ -22,7 +22,7 @@ from rfid import labels, payloads, selectors, services, simulate
 from rfid.models import AssetType, ReturnableAsset, TagRead
 from rfid.services.assets import register_assets
 from rfid.tags import decode
-from rfid.tests.conftest import NOW, START, world
+from rfid.tests.conftest import NOW, START, direct, world
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +148,20 @@ def test_gate_reads_of_a_crate_are_its_observation_not_an_event(organization, pr
     assert (other.last_seen_at, other.last_seen_point) == (late, gates.door_out)
     assert TagRead.objects.get(asset=crate, read_point=gates.door_out).count == 6  # two messages of 3 reads: one row
     assert all(r.event_id == "" for r in TagRead.objects.exclude(asset=None))
+
+
+def test_crates_travelling_with_the_simulated_pallet(organization, producer):
+    gates, _lot, cartons = world(organization, producer, cartons=3)
+    crates = register_assets(actor=producer, organization=organization, data={"kind": "Sọt cà phê", "count": 2})
+    played = simulate.scenario(SYSTEM, gates, cartons, START, direct, crates)
+    assert played.shipment.status == "received"  # the crates change nothing of the goods' story
+    loading, receiving = (selectors.shipment_reads(played.shipment)[i][1] for i in (0, 1))
+    assert [r.asset for r in loading.assets] == crates and receiving.assets == []  # the roaster's: not its crates
+    stranger = "urn:epc:id:sscc:0614141.1234567890"
+    assert sorted(r.uri for r in receiving.foreign) == sorted(
+        [stranger, *(labels.asset_label(c).epc_uri for c in crates)]
+    )
+    for crate in crates:
+        crate.refresh_from_db()
+        assert crate.last_seen_point == gates.door_in
+    assert not TagRead.objects.exclude(asset=None).exclude(event_id="").exists()
