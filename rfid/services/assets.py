@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor, can_write, person, require
@@ -56,13 +56,7 @@ def register_assets(*, actor: Actor, organization: Organization, data: dict[str,
     if len(name) > 80:
         raise _error("kind", _("Tên loại tài sản tối đa 80 ký tự."))
     count = _count(data.get("count"))
-    kind = AssetType.objects.select_for_update().filter(organization=organization, name=name).first()
-    if kind is None:
-        prefix = prefix_for(organization)
-        kind = AssetType.objects.create(
-            organization=organization, name=name, grai=allocate_key(prefix, "grai"), prefix_length=len(prefix)
-        )
-        audit.record(actor=actor, action=AuditAction.CREATE, instance=kind, organization_id=organization.pk)
+    kind = _kind(actor, organization, name)
     first = kind.next_serial
     if first + count - 1 > MAX_SERIAL:
         raise _error("count", _("Loại tài sản này đã hết số sê-ri."))
@@ -79,6 +73,24 @@ def register_assets(*, actor: Actor, organization: Organization, data: dict[str,
     leaf_kind = REGISTRY[label].kind
     append_many((leaf_kind, record_bytes(asset), label, str(asset.pk)) for asset in assets)
     return assets
+
+
+def _kind(actor: Actor, organization: Organization, name: str) -> AssetType:
+    """The organisation's kind of that name, locked (its serials are counted on it); made with a new GRAI-13 the
+    first time. Two registrations of a new kind at once: the second finds the first's (its GRAI not spent)."""
+    found = AssetType.objects.select_for_update().filter(organization=organization, name=name).first()
+    if found is not None:
+        return found
+    prefix = prefix_for(organization)
+    try:
+        with transaction.atomic():  # the GRAI is allocated inside: given back with the row if another got there
+            kind = AssetType.objects.create(
+                organization=organization, name=name, grai=allocate_key(prefix, "grai"), prefix_length=len(prefix)
+            )
+    except IntegrityError:
+        return AssetType.objects.select_for_update().get(organization=organization, name=name)
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=kind, organization_id=organization.pk)
+    return kind
 
 
 def by_tag(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ReturnableAsset]:
