@@ -104,7 +104,12 @@ def _wait_ready(base: str) -> None:
 
 
 @pytest.fixture
-def pg_nodes(tmp_path: Path, redis_url: str, s3_endpoint: str) -> Iterator[dict[str, Any]]:  # noqa: F811
+def pg_nodes(
+    tmp_path: Path,
+    redis_url: str,  # noqa: F811
+    s3_endpoint: str,  # noqa: F811
+    django_db_setup: None,
+) -> Iterator[dict[str, Any]]:
     bucket = "nodes-" + secrets.token_hex(4)
     where = {"LocationConstraint": KEYS["region_name"]}
     s3_client(s3_endpoint).create_bucket(Bucket=bucket, CreateBucketConfiguration=where)
