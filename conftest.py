@@ -132,6 +132,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     from core.tests.served import offer_template
 
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return  # no test database: none of this session's tests asked for one (pytest-django sets up only those)
     with django_db_blocker.unblock():
         connection.close()  # PostgreSQL copies a database only while nobody is connected to it
         offer_template(connection.settings_dict)
