@@ -5,7 +5,7 @@ printers (`rfid.labels.stamp_labels`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,9 +17,12 @@ from catalog.models import Product
 from catalog.selectors import digital_link
 from gs1 import keys as gs1_keys
 from gs1.binary import FILTER_POS_ITEM, encode_sgtin96
-from stamps import secrets, sheets
+from stamps import secrets
 from stamps.choices import BatchStatus
 from stamps.models import StampBatch
+
+if TYPE_CHECKING:
+    from stamps import sheets
 
 
 def can_print(actor: Actor, batch: StampBatch) -> bool:
@@ -52,6 +55,8 @@ def batch_labels(batch: StampBatch) -> Iterator[sheets.Label]:
     product = batch.product
     lot_code = batch.lot.lot_code if batch.lot else ""
     length = company_prefix_length(product)
+    from stamps import sheets  # ReportLab loads in the worker that prints, not at every start-up
+
     for serial in batch.stamps.order_by("id").values_list("serial", flat=True).iterator(chunk_size=2000):
         yield sheets.Label(
             url=digital_link(product.gtin, lot_code or None, serial),
@@ -77,6 +82,8 @@ def render_batch(
     first = next(items, None)
     if first is None:
         raise ValidationError(_("Lô tem không có tem nào."))
+
+    from stamps import sheets
 
     def all_items() -> Iterator[sheets.Label]:
         yield first
