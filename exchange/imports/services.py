@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import Actor, person
+from catalog.choices import OrganizationStatus
 from catalog.models import Facility, Lot, Organization, Product
 from core import audit
 from core.jobs import job
@@ -56,6 +57,14 @@ def progress_key(pk: int) -> str:
 def _check_member(actor: Actor, organization: Organization) -> None:
     if not (permissions.is_member(actor, organization) or permissions.is_platform_admin(actor)):
         raise PermissionDenied(_("Chỉ thành viên của tổ chức mới nhập dữ liệu cho tổ chức này."))
+
+
+def _check_approved(actor: Actor, organization: Organization) -> None:
+    """An import captures EPCIS events, so it is held to the EPCIS interface's rule (`events.auth.capture_error`):
+    a pending or suspended organisation captures nothing, whatever door it uses; platform admins may."""
+    if organization.status == OrganizationStatus.APPROVED or permissions.is_platform_admin(actor):
+        return
+    raise ValidationError(_("Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên chưa nhập được dữ liệu."))
 
 
 def _kind(data: bytes) -> str:
@@ -187,6 +196,7 @@ def preview(batch: ImportBatch) -> Preview:
 def upload(*, actor: Actor, organization: Organization, filename: str, data: bytes) -> ImportBatch:
     """Keep an uploaded file for preview (size and type checked by content; nothing is imported yet)."""
     _check_member(actor, organization)
+    _check_approved(actor, organization)
     if len(data) > settings.TRUYXUAT_MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("Tệp quá lớn: tối đa %(mb)s MB / File too large.")
@@ -258,6 +268,7 @@ def start(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
     """Queue the import (its job commits with this), once the preview has no problem and nothing left to map."""
     batch = ImportBatch.objects.select_for_update().select_related("organization").get(pk=batch.pk)
     _check_member(actor, batch.organization)
+    _check_approved(actor, batch.organization)
     if batch.status != ImportStatus.UPLOADED:
         raise ValidationError(_("Tệp này đã được nhập hoặc đang nhập / Already imported or importing."))
     p = preview(batch)
@@ -298,6 +309,7 @@ def run(pk: int) -> str:
             raise ValidationError(p.errors[:3] or [_("Còn lỗi hoặc mã chưa ánh xạ / Unmapped identifiers.")])
         if batch.created_by is None:
             raise ValidationError(_("Người bắt đầu nhập không còn tài khoản / The importer's account is gone."))
+        _check_approved(batch.created_by, batch.organization)  # suspended after the import was queued
         with capture_transaction():
             for start_at in range(0, len(p.events), PART):
                 result = capture_events(

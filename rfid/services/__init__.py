@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor, can_write, person, require
+from catalog.choices import OrganizationStatus
 from catalog.models import Facility, Organization, Product
 from core import audit
 from core.choices import AuditAction
@@ -232,6 +233,10 @@ def record_batch(*, actor: Actor, batches: list[tuple[Device, list[Read]]], now:
         require(can_write(actor, device.organization))
         if device.kind != DeviceKind.RFID_READER or device.status != "active":
             raise ValidationError(_("Thiết bị này không phải đầu đọc RFID đang hoạt động."))
+        # A reader's reads are captured as the operator's (SYSTEM), so the EPCIS interface's rule is applied here
+        # (events.auth.capture_error): a pending or suspended organisation's readers capture nothing (issue 18).
+        if device.organization.status != OrganizationStatus.APPROVED:
+            raise ValidationError(_("Tổ chức chưa được duyệt hoặc đang bị đình chỉ nên đầu đọc chưa ghi được sự kiện."))
         outcome.reads += len(reads)
         for point, tag, read, when in _decoded(device, reads, now):
             item = seen.get((point.pk, tag.key))
