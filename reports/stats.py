@@ -54,11 +54,16 @@ def _org_q(prefix: str, ward_code: int | None) -> Q:
 
 
 def _dept_q(prefix: str, department: str) -> Q:
-    """An agency's department: a `Department` value matches its kind, any other text its free-text name."""
+    """An agency's department: a `Department` value matches its kind, any other text its free-text name. With a
+    person's prefix (`recorded_by__`, `started_by__`) the officer's own department, assigned by the agency's head
+    (issue 25), comes first; an officer without one counts for the agency's."""
     if not department:
         return Q()
     if department in Department.values:
-        return Q(**{f"{prefix}agency__department_kind": department})
+        q = Q(**{f"{prefix}agency__department_kind": department})
+        if prefix:
+            q = Q(**{f"{prefix}department_kind": department}) | (Q(**{f"{prefix}department_kind": ""}) & q)
+        return q
     return Q(**{f"{prefix}agency__department": department})
 
 
@@ -290,8 +295,10 @@ def _by_department(
         done = Inspection.objects.filter(
             agency__department_kind=kind, status=InspectionStatus.DONE, inspected_on__range=(start, end)
         ).filter(_org_q("organization__", ward_code))
-        recalls = Recall.objects.filter(
-            started_by__agency__department_kind=kind, started_at__gte=t0, started_at__lt=t1
-        ).filter(_org_q("organization__", ward_code))
+        recalls = (
+            Recall.objects.filter(started_at__gte=t0, started_at__lt=t1)
+            .filter(_dept_q("started_by__", kind))
+            .filter(_org_q("organization__", ward_code))
+        )
         rows.append([str(Department(kind).label), cases.count(), done.count(), recalls.count()])
     return rows
