@@ -18,10 +18,10 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from vietnam_provinces import Ward, WardCode
 
 from catalog.choices import Department, LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
 from catalog.models import Certificate, Lot, Organization, PriorityCategory, Product
+from catalog.validators import ward_name
 from complaints.models import ComplaintCase
 from complaints.selectors import overdue_cases
 from events.models import Event
@@ -38,15 +38,6 @@ Progress = Callable[[int, str], None]
 def _aware(day: dt.date, end: bool = False) -> dt.datetime:
     moment = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time.min)
     return timezone.make_aware(moment)
-
-
-def ward_name(code: int | None) -> str:
-    if not code:
-        return ""
-    try:
-        return Ward.from_code(WardCode(code)).name
-    except (ValueError, KeyError):
-        return str(code)
 
 
 def _org_q(prefix: str, ward_code: int | None) -> Q:

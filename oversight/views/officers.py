@@ -17,10 +17,10 @@ from accounts.models import User
 from catalog.choices import Department
 from catalog.models import Organization, PriorityCategory
 from catalog.services.officers import NeedsConfirmation, set_officer_scope
+from catalog.validators import ward_name
 from core.errors import Forbidden
 from oversight.views.common import error_messages, forbidden, officer_required, paginate, querystring
 from oversight.views.reports import wards
-from reports.stats import ward_name
 
 
 def _agency(request: HttpRequest) -> Organization:
