@@ -124,6 +124,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, then offered as the run's migrated template for server processes
+    (`core.tests.served.offer_template`: the first worker to get here copies its fresh database)."""
+    from django.db import connection
+
+    from core.tests.served import offer_template
+
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return  # no test database: none of this session's tests asked for one (pytest-django sets up only those)
+    with django_db_blocker.unblock():
+        connection.close()  # PostgreSQL copies a database only while nobody is connected to it
+        offer_template(connection.settings_dict)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
     """Tests hash with Argon2 at its smallest cost (core.tests.hashers); production settings keep the default

@@ -9,13 +9,15 @@ import datetime as dt
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from catalog.yields import KG_PER_UNIT, bound_for
 from diary.choices import Activity
 from diary.models import DiaryEntry
+
+if TYPE_CHECKING:  # numpy, pandas and statsmodels load on the first forecast: a second off every process start
+    import numpy as np
+    import pandas as pd
 
 HORIZON = 12
 ALPHA = 0.2  # 80 % intervals
@@ -57,6 +59,8 @@ def monthly_harvests(province_code: int | None = None) -> dict[str, dict[str, fl
 
 
 def _fit(y: np.ndarray | pd.Series, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    import numpy as np
+    import pandas as pd
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = len(y) >= 24
@@ -84,6 +88,8 @@ def _fit(y: np.ndarray | pd.Series, horizon: int) -> tuple[np.ndarray, np.ndarra
 def backtest(y: np.ndarray, horizon: int = HORIZON) -> dict[str, float]:
     """Fit on all but the last `horizon` months, compare with them: MAPE (%) over months with a harvest and the
     share of months inside the interval."""
+    import numpy as np
+
     if len(y) < 24 + horizon:
         return {}
     mean, lower, upper, _m = _fit(y[:-horizon], horizon)
@@ -96,6 +102,8 @@ def backtest(y: np.ndarray, horizon: int = HORIZON) -> dict[str, float]:
 
 def forecast(series: dict[str, float], horizon: int = HORIZON) -> Forecast | None:
     """The forecast of one monthly series (months with no harvest are 0); None below 12 months of history."""
+    import numpy as np
+
     if not series:
         return None
     first = min(series)

@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -111,6 +110,8 @@ def _progress(run: AnalysisRun, i: int, total: int, name: str, progress: Progres
 
 
 def _forecasts() -> dict[str, Any]:
+    import numpy as np  # on the first forecast (analysis.forecast)
+
     out: dict[str, Any] = {}
     for crop, series in sorted(forecast.monthly_harvests().items()):
         try:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from biip import ParseError
 from biip.gln import Gln
 from biip.gtin import Gtin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from shapely.geometry import Polygon, shape
-from shapely.validation import explain_validity
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
 from gs1.keys import with_check_digit  # noqa: F401  (re-exported: demo/ imports it from here)
+
+if TYPE_CHECKING:  # shapely loads on the first boundary checked, not at start-up
+    from shapely.geometry import Polygon
 
 TAX_CODE_RE = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
 _MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -164,6 +165,9 @@ def validate_polygon(geojson: dict[str, Any]) -> tuple[dict[str, Any], float]:
 
     Returns the geometry with coordinates rounded to 6 decimals (about 10 cm) and its area in ha.
     """
+    from shapely.geometry import shape  # shapely (and numpy) load on the first boundary, not at start-up
+    from shapely.validation import explain_validity
+
     if not isinstance(geojson, dict) or geojson.get("type") not in {"Polygon", "MultiPolygon"}:
         raise ValidationError(_("Ranh giới phải là GeoJSON kiểu Polygon hoặc MultiPolygon."), code="geometry_type")
     try:

@@ -15,7 +15,6 @@ import uuid
 from typing import Any
 
 from django.utils import timezone
-from shapely.geometry import shape
 
 from accounts.permissions import Actor
 from catalog.models import Facility, GrowingArea, Lot, Organization
@@ -54,6 +53,8 @@ def area_location(area: GrowingArea) -> str:
     code = area.code
     if gln and len(code) <= 20:
         return digital_link(GS1Key("sgln", "", gln=gln, extension=code))
+    from shapely.geometry import shape  # loaded on the first area without a GLN, not at start-up
+
     centre = shape(area.boundary).centroid
     return f"geo:{centre.y:.6f},{centre.x:.6f}"
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from catalog.models import Lot, Organization, Product
 from catalog.selectors import digital_link
@@ -183,6 +181,9 @@ def to_csv(sheet: Sheet) -> bytes:
 
 
 def to_xlsx(sheet: Sheet) -> bytes:
+    from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
+    from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "FSMA 204"

@@ -93,21 +93,24 @@ def company_prefix_length(digits: str, given: int | None = None) -> int:
 
 
 # Digits before the check digit that a key of each kind gives its company prefix and reference (GS1 GenSpecs
-# §3.2): a GTIN-13 or GLN is prefix + reference (12); an SSCC is extension digit + prefix + serial (17).
-_ALLOCATED = {"gtin": 12, "gln": 12, "sscc": 16}
+# §3.2): a GTIN-13 or GLN is prefix + reference (12); an SSCC is extension digit + prefix + serial (17); a GRAI's
+# first 13 digits (the GRAI-13 of a kind of asset, before its serial) are prefix + asset type (12), as a GTIN-13's.
+_ALLOCATED = {"gtin": 12, "gln": 12, "sscc": 16, "grai": 12}
 
 
 def key_capacity(prefix: str, kind: str) -> int:
-    """How many keys of `kind` (gtin: a GTIN-13, gln, sscc) a company prefix has room for."""
+    """How many keys of `kind` (gtin: a GTIN-13, gln, sscc, grai: a GRAI-13) a company prefix has room for."""
     return 10 ** (_ALLOCATED[kind] - len(prefix))
 
 
 def key_at(prefix: str, kind: str, number: int, extension: int = 0) -> str:
-    """The `number`-th key of `kind` under `prefix`: gtin (a GTIN-13), gln, or sscc (with its extension digit).
+    """The `number`-th key of `kind` under `prefix`: gtin (a GTIN-13), gln, sscc (with its extension digit) or
+    grai (a GRAI-13: company prefix, asset type, check digit).
 
     Raises :class:`KeyExhausted` past the last one (`key_capacity`)."""
     width = _ALLOCATED[kind] - len(prefix)
     if not 0 <= number < 10**width:
         raise KeyExhausted(f"no {kind} left under GS1 company prefix {prefix}")
     head = str(extension) if kind == "sscc" else ""
-    return with_check_digit(f"{head}{prefix}{number:0{width}d}")
+    reference = f"{number:0{width}d}" if width else ""  # a 12-digit prefix leaves no digit (format gives "0")
+    return with_check_digit(f"{head}{prefix}{reference}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import markdown  # type: ignore[import-untyped]
 import nh3
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,6 +21,8 @@ def published() -> QuerySet[Article]:
 def render(body: str) -> SafeString:
     """Markdown to HTML, then an allow-list (nh3): no raw HTML, scripts, images or styles survive; links get
     rel="noopener noreferrer" and only http(s)/mailto schemes."""
+    import markdown  # type: ignore[import-untyped]  # loaded on the first page rendered, not at start-up
+
     html = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"})
     return mark_safe(clean)

@@ -26,11 +26,10 @@ from reports.admin_document import (
     AdminDocument,
     Signer,
     cell_table,
-    local_province,
     render,
     styles,
-    vn_upper,
 )
+from reports.document_text import local_province, vn_upper
 
 MAX_ROWS = 200  # lots listed in the table; the rest are counted and on the portal
 # the laws a recall of food and agricultural products rests on (Law on Food Safety, Law on Product and Goods

@@ -37,7 +37,7 @@ from quality.models import LabTest
 from recalls.choices import HazardClass, RecallStatus
 from recalls.models import Recall, RecallLot, RecallParty, RecallShipment
 from recalls.scope import ScopeChanged, build_scope, lot_key, origin_organization, root_lots
-from reports.admin_document import abbreviation, number_text
+from reports.document_text import abbreviation, number_text
 from reports.numbering import take_number
 from reports.signers import chosen
 from rules import rechecks

@@ -37,15 +37,14 @@ What the layout follows (Appendix I, parts I–II, and its diagram of positions,
   size 12, bold italic; each recipient on its own line "- …;" size 11; the last line "- Lưu: VT…." .
 - Page numbers from page 2 (the first page has none), Arabic numerals, size 13, centred in the top margin.
 
-Other helpers: :func:`number_text`, :func:`date_line`, :func:`superior_line`, :func:`abbreviation`,
-:func:`local_province` (the node's province from settings) and :func:`register_fonts`.
+Other helpers: :func:`register_fonts`; the texts of the header lines (number, date, superior body, abbreviation,
+the node's province) are in :mod:`reports.document_text`, which loads no ReportLab.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +71,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from reports.document_text import MOTTO, NATIONAL_TITLE, date_line, number_text, superior_line, vn_upper
+
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC = "TNR", "TNR-Bold", "TNR-Italic", "TNR-BoldItalic"
 _FILES = {
@@ -93,9 +94,6 @@ AGENCY_RULE = 0.4  # of the agency's line (the decree: 1/3 to 1/2)
 SUMMARY_RULE = 0.4
 
 _NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
-
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
 @dataclass(frozen=True)
@@ -135,53 +133,6 @@ def register_fonts() -> None:
     for name, filename in _FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC)
-
-
-def vn_upper(text: str) -> str:
-    """Capitals of Vietnamese text ('Sở Khoa học' → 'SỞ KHOA HỌC'), in precomposed form."""
-    return unicodedata.normalize("NFC", text).upper()
-
-
-def number_text(number: int | None, symbol: str) -> str:
-    """'01/BC-SKHCN' (numbers below 10 take a leading zero); blank room before the slash when not numbered yet."""
-    return f"{number:02d}/{symbol}" if number else f"{' ' * 6}/{symbol}"
-
-
-def date_words(day: dt.date) -> str:
-    """'ngày 05 tháng 01 năm 2027': days below 10 and months 1–2 take a leading zero, other months do not."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def date_line(place: str, day: dt.date) -> str:
-    """'Quảng Ngãi, ngày 06 tháng 12 năm 2026'."""
-    return f"{place}, {date_words(day)}"
-
-
-def superior_line(province: str) -> str:
-    """'Quảng Ngãi' → 'UBND TỈNH QUẢNG NGÃI'; 'Thành phố Đà Nẵng' → 'UBND THÀNH PHỐ ĐÀ NẴNG'."""
-    name = province.strip()
-    if name.lower().startswith("thành phố "):
-        return vn_upper(f"UBND {name}")
-    return vn_upper(f"UBND TỈNH {name.removeprefix('Tỉnh ').removeprefix('tỉnh ')}")
-
-
-def abbreviation(name: str) -> str:
-    """'Sở Khoa học và Công nghệ' → 'SKHCN' (initials without diacritics; 'và' and 'tỉnh' dropped)."""
-    words = [w for w in name.split() if w.lower() not in {"và", "tỉnh"}]
-    letters = "".join(w[0] for w in words if w and w[0].isalpha()).upper().replace("Đ", "D")
-    return unicodedata.normalize("NFD", letters).encode("ascii", "ignore").decode() or "CQ"
-
-
-def local_province() -> tuple[str, str]:
-    """(name for the header, place name) of this node's province: ('Quảng Ngãi', 'Quảng Ngãi'),
-    ('Thành phố Đà Nẵng', 'Đà Nẵng')."""
-    from django.conf import settings
-    from vietnam_provinces import Province, ProvinceCode
-
-    name = str(Province.from_code(ProvinceCode(settings.TRUYXUAT_PROVINCE_CODE)).name)
-    place = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
-    return name, place
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -28,14 +28,12 @@ from core.numbers import INDICATOR_VALUE
 from quality.services.common import date_field, decimal_field
 from reports import indicators as indicator_progress
 from reports import stats
-from reports.admin_document import abbreviation, date_words, local_province, number_text, superior_line
 from reports.choices import IndicatorMethod, JobStatus
+from reports.document_text import abbreviation, date_words, local_province, number_text, superior_line
 from reports.models import Indicator, IndicatorFigure, ReportJob
 from reports.numbering import take_number
-from reports.pdf import render_pdf
 from reports.periods import Period, period
 from reports.signers import DEFAULT_TITLE, chosen
-from reports.xlsx import render_xlsx
 
 __all__ = ["abbreviation", "date_words", "enter_figure", "generate", "meta_for", "request_report"]
 
@@ -159,6 +157,9 @@ def _generate(job: ReportJob) -> ReportJob:
         figures["people_by_commune"] = indicator_progress.people_by_commune(as_of, job.ward_code)
         meta = meta_for(job, p)
         _set(job, 80, "XLSX")
+        from reports.pdf import render_pdf  # openpyxl and ReportLab load in the worker that renders, not at start-up
+        from reports.xlsx import render_xlsx
+
         xlsx = render_xlsx(figures, indicators, meta)
         _set(job, 90, "PDF")
         pdf = render_pdf(figures, indicators, meta)

@@ -16,7 +16,7 @@ from accounts import permissions
 from accounts.permissions import Actor, require
 from core import audit
 from core.choices import AuditAction
-from reports.admin_document import vn_upper
+from reports.document_text import vn_upper
 from reports.models import ReportSigner
 
 DEFAULT_TITLE = "GIÁM ĐỐC"

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from reports.admin_document import MOTTO, NATIONAL_TITLE, date_line, vn_upper
+from reports.document_text import MOTTO, NATIONAL_TITLE, date_line, vn_upper
 from reports.render_common import integer_axis, iso_date, people_heading, summary_rows, vn_date
 
 THIN = Side(style="thin", color="999999")

@@ -6,3 +6,8 @@ class RfidConfig(AppConfig):
     name = "rfid"
     verbose_name = _("RFID")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rfid.records import register_all
+
+        register_all()

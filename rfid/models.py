@@ -74,7 +74,8 @@ class GateSession(models.Model):
 class TagRead(models.Model):
     """One observation of a tag at a read point: its reads within the read point's window collapsed (`count`,
     `first_seen`..`last_seen`). `ours` is False for a tag that is not the organisation's (nor, at a receiving
-    door, the shipment's): recorded as observed, never put in an event. `event_id` is the event it went into."""
+    door, the shipment's): recorded as observed, never put in an event. `event_id` is the event it went into. A
+    returnable asset's tag (GRAI-96) names its `asset`: an observation of the asset, never put in an event."""
 
     read_point = models.ForeignKey(ReadPoint, on_delete=models.CASCADE, related_name="reads")
     session = models.ForeignKey(GateSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="reads")
@@ -85,6 +86,9 @@ class TagRead(models.Model):
     ours = models.BooleanField(default=True)
     unit = models.ForeignKey(
         "logistics.LogisticUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asset = models.ForeignKey(
+        "rfid.ReturnableAsset", null=True, blank=True, on_delete=models.SET_NULL, related_name="reads"
     )
     antenna = models.PositiveSmallIntegerField(null=True, blank=True)
     rssi = models.FloatField(null=True, blank=True)
@@ -102,3 +106,57 @@ class TagRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uri} @ {self.read_point_id}"
+
+
+class AssetType(models.Model):
+    """A kind of returnable asset of an organisation (a coffee crate, a bin): one GRAI-13 (company prefix + asset
+    type + check digit) allocated from the organisation's prefix by `catalog.services.common.allocate_key`; its
+    assets are told apart by serial (`next_serial` counts them)."""
+
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("loại tài sản"), max_length=80)
+    grai = models.CharField(_("mã GRAI"), max_length=13, unique=True)
+    prefix_length = models.PositiveSmallIntegerField()  # of the company prefix it was allocated under (GRAI-96)
+    next_serial = models.PositiveBigIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("loại tài sản quay vòng")
+        verbose_name_plural = _("loại tài sản quay vòng")
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="rfid_one_asset_type_per_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReturnableAsset(models.Model):
+    """One returnable asset (GRAI + serial: the GRAI-96 written on its tag) and where a gate last read it
+    (`last_seen_at`, `last_seen_point`: any organisation's read point, so a crate lent to a partner is found)."""
+
+    asset_type = models.ForeignKey(AssetType, on_delete=models.PROTECT, related_name="assets")
+    organization = models.ForeignKey("catalog.Organization", on_delete=models.PROTECT, related_name="+")
+    grai = models.CharField(max_length=13)
+    serial = models.CharField(_("số sê-ri"), max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_seen_at = models.DateTimeField(_("đọc lần cuối lúc"), null=True, blank=True)
+    last_seen_point = models.ForeignKey(
+        ReadPoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("đọc lần cuối tại"),
+    )
+
+    class Meta:
+        ordering = ["asset_type", "id"]
+        verbose_name = _("tài sản quay vòng")
+        verbose_name_plural = _("tài sản quay vòng")
+        constraints = [models.UniqueConstraint(fields=["grai", "serial"], name="rfid_unique_grai_serial")]
+
+    def __str__(self) -> str:
+        return f"{self.grai}/{self.serial}"

@@ -3,7 +3,8 @@
 `setup` registers three readers (`iot` devices of kind `rfid_reader`) and their read points: the sender's packing
 station and outbound door, the receiver's inbound door. `scenario` plays a pallet of cartons packed, loaded with one
 carton left behind and a stranger's tag passing, then received; each step's reads (with duplicates) go through
-`send`, which the caller gives: `rfid.services.record_reads` directly, the HTTP API or MQTT.
+`send`, which the caller gives: `rfid.services.record_reads` directly, the HTTP API or MQTT. Returnable crates
+given to `scenario` travel with the pallet: read at both doors, they become the crates' observations.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from iot.models import Device
 from logistics.models import LogisticUnit, Shipment
 from rfid import services
 from rfid.bridge import topic, wait_until
-from rfid.models import GateSession, ReadPoint
+from rfid.labels import asset_label
+from rfid.models import GateSession, ReadPoint, ReturnableAsset
 from rfid.tags import sscc_hex
 
 STRANGER = "3154257BF4499602D2000000"  # TDS's example SSCC-96 (GS1 US prefix 0614141): nobody's here
@@ -104,10 +106,17 @@ class Played:
     sessions: list[GateSession]
 
 
-def scenario(actor: Actor, gates: Gates, cartons: list[LogisticUnit], start: dt.datetime, send: Send) -> Played:
+def scenario(
+    actor: Actor,
+    gates: Gates,
+    cartons: list[LogisticUnit],
+    start: dt.datetime,
+    send: Send,
+    crates: list[ReturnableAsset] | None = None,
+) -> Played:
     """Pack the cartons on a pallet at the station, load all but the last through the outbound door (with a
-    stranger's tag passing), then receive them at the receiver's door. `actor` acts for both organisations
-    (the operator, or a test's admin)."""
+    stranger's tag passing, and the sender's `crates`), then receive them at the receiver's door. `actor` acts for
+    both organisations (the operator, or a test's admin)."""
     receiver = gates.door_in.organization
     packing = services.open_session(actor=actor, read_point=gates.station, data={})
     pallet = LogisticUnit.objects.get(sscc=packing.parent_sscc)
@@ -117,7 +126,7 @@ def scenario(actor: Actor, gates: Gates, cartons: list[LogisticUnit], start: dt.
         actor=actor, read_point=gates.door_out, data={"receiver": receiver, "expected": [pallet]}
     )
     left_behind = cartons[-1]
-    loaded = [epc_hex(pallet), *map(epc_hex, cartons[:-1]), STRANGER]
+    loaded = [epc_hex(pallet), *map(epc_hex, cartons[:-1]), STRANGER, *(asset_label(c).epc_hex for c in crates or [])]
     send(gates.door_out, message(loaded, start + dt.timedelta(minutes=20)))
     send(gates.door_out, message(loaded[:5], start + dt.timedelta(minutes=20, seconds=5)))  # lingering tags
     services.close_session(actor=actor, session=loading)

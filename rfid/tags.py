@@ -2,7 +2,7 @@
 EPC to write on a unit's or an item's tag (GS1 EPC Tag Data Standard, through `gs1.binary`). No Django.
 
 Filter values (TDS §10, Tables 10-1 to 10-4): SSCC 2 "full case for transport", 6 "unit load" (a pallet);
-SGTIN 1 "point of sale trade item"; GRAI 0 "all others".
+SGTIN 1 "point of sale trade item"; GRAI 0 "all others" (the only one Table 10-4 assigns).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from gs1.binary import (
     decode_grai96,
     decode_sgtin96,
     decode_sscc96,
+    encode_grai96,
     encode_sgtin96,
     encode_sscc96,
 )
@@ -26,6 +27,7 @@ from gs1.identifiers import key_of
 SSCC_FILTER_CASE = 2
 SSCC_FILTER_UNIT_LOAD = 6
 SGTIN_FILTER_POS = 1
+GRAI_FILTER_ALL = 0
 HEADERS = {SGTIN96_HEADER: "sgtin", SSCC96_HEADER: "sscc", GRAI96_HEADER: "grai"}
 
 
@@ -42,6 +44,8 @@ class Tag:
     filter: int
     sscc: str = ""
     gtin: str = ""
+    grai: str = ""  # GRAI-13 (company prefix, asset type, check digit)
+    serial: str = ""  # SGTIN and GRAI serials
 
 
 @lru_cache(maxsize=65536)  # a tag is read many times: decode it once
@@ -63,10 +67,17 @@ def decode(value: str) -> Tag:
         if scheme == "sgtin":
             item = decode_sgtin96(text)
             return Tag(
-                text, scheme, item.pure_identity_uri, key_of(item.pure_identity_uri), item.filter, gtin=item.gtin
+                text,
+                scheme,
+                item.pure_identity_uri,
+                key_of(item.pure_identity_uri),
+                item.filter,
+                gtin=item.gtin,
+                serial=item.serial,
             )
         asset = decode_grai96(text)
-        return Tag(text, scheme, asset.pure_identity_uri, key_of(asset.pure_identity_uri), asset.filter)
+        uri = asset.pure_identity_uri
+        return Tag(text, scheme, uri, key_of(uri), asset.filter, grai=asset.grai, serial=asset.serial)
     except EpcError as exc:
         raise TagError(f"Thẻ {text} hỏng / a malformed {scheme.upper()}-96 tag: {exc}") from None
 
@@ -79,3 +90,8 @@ def sscc_hex(sscc: str, company_prefix_length: int, pallet: bool) -> str:
 def sgtin_hex(gtin: str, serial: str, company_prefix_length: int) -> str:
     """The SGTIN-96 EPC of a serialised item (filter 1, point of sale)."""
     return encode_sgtin96(gtin, serial, company_prefix_length, SGTIN_FILTER_POS)
+
+
+def grai_hex(grai: str, serial: str, company_prefix_length: int) -> str:
+    """The GRAI-96 EPC of a returnable asset (filter 0, all others)."""
+    return encode_grai96(grai, serial, company_prefix_length, GRAI_FILTER_ALL)

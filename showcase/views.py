@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.lockout import client_ip
 from accounts.permissions import is_authenticated
 from core.errors import Throttled
-from reports.admin_document import local_province
-from showcase import pdf, selectors, services
+from reports.document_text import local_province
+from showcase import selectors, services
 from showcase.choices import Platform
 from showcase.models import Photo, ShopLink
 
@@ -115,6 +115,8 @@ def catalogue(request: HttpRequest, lang: str) -> HttpResponse:
     filters = selectors.Filters.parse(request.GET)
     products = list(selectors.showcase_products(filters))
     province = local_province()[0]
+    from showcase import pdf  # ReportLab loads on the first catalogue, not at start-up
+
     body = pdf.catalogue_pdf(products, lang, province)
     response = HttpResponse(body, content_type="application/pdf")
     name = "danh-muc-san-pham" if lang == "vi" else "product-catalogue"

@@ -1,9 +1,11 @@
-"""Label sheets of an approved batch and RFID EPCs of its stamps."""
+"""Label sheets of an approved batch and RFID EPCs of its stamps (SGTIN-96, filter 1: a point-of-sale item, GS1 EPC
+Tag Data Standard §10.1), the one EPC every label output of a stamp carries: the PDF sheet and the ZPL for RFID
+printers (`rfid.labels.stamp_labels`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,10 +16,13 @@ from accounts.permissions import Actor, can_write, require
 from catalog.models import Product
 from catalog.selectors import digital_link
 from gs1 import keys as gs1_keys
-from gs1.binary import encode_sgtin96
-from stamps import secrets, sheets
+from gs1.binary import FILTER_POS_ITEM, encode_sgtin96
+from stamps import secrets
 from stamps.choices import BatchStatus
 from stamps.models import StampBatch
+
+if TYPE_CHECKING:
+    from stamps import sheets
 
 
 def can_print(actor: Actor, batch: StampBatch) -> bool:
@@ -49,6 +54,9 @@ def batch_labels(batch: StampBatch) -> Iterator[sheets.Label]:
         )
     product = batch.product
     lot_code = batch.lot.lot_code if batch.lot else ""
+    length = company_prefix_length(product)
+    from stamps import sheets  # ReportLab loads in the worker that prints, not at every start-up
+
     for serial in batch.stamps.order_by("id").values_list("serial", flat=True).iterator(chunk_size=2000):
         yield sheets.Label(
             url=digital_link(product.gtin, lot_code or None, serial),
@@ -56,6 +64,7 @@ def batch_labels(batch: StampBatch) -> Iterator[sheets.Label]:
             lot=lot_code,
             serial=serial,
             check_code=codes[serial],
+            epc=encode_sgtin96(product.gtin, serial, length, FILTER_POS_ITEM),
         )
 
 
@@ -73,6 +82,8 @@ def render_batch(
     first = next(items, None)
     if first is None:
         raise ValidationError(_("Lô tem không có tem nào."))
+
+    from stamps import sheets
 
     def all_items() -> Iterator[sheets.Label]:
         yield first
@@ -92,4 +103,4 @@ def batch_epcs(batch: StampBatch) -> Iterator[tuple[str, str]]:
     """(serial, SGTIN-96 hex) for each stamp of a batch, to encode RFID tags."""
     length = company_prefix_length(batch.product)
     for serial in batch.stamps.order_by("id").values_list("serial", flat=True).iterator(chunk_size=2000):
-        yield serial, encode_sgtin96(batch.product.gtin, serial, length)
+        yield serial, encode_sgtin96(batch.product.gtin, serial, length, FILTER_POS_ITEM)

@@ -2,14 +2,17 @@
 A4 sticker layouts and a roll format.
 
 Each label carries the item's Digital Link as a QR code, the product name, lot, serial, the short check
-code and the portal's address. Text is set in DejaVu Sans (Vietnamese diacritics) when the system has it.
+code, the portal's address and, along its foot, the SGTIN-96 EPC (hexadecimal) that an RFID inlay of the label is
+written with (`stamps.printing.batch_labels`; the same EPC as the ZPL for RFID printers, `rfid.labels`), so a tag
+can be encoded or checked against the printed label. Text is set in DejaVu Sans (Vietnamese diacritics) when the
+system has it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -61,6 +64,7 @@ class Label:
     lot: str
     serial: str
     check_code: str
+    epc: str = ""  # SGTIN-96, 24 hexadecimal digits
 
 
 def _font() -> str:
@@ -91,8 +95,22 @@ def _wrap(canvas: Canvas, text: str, font: str, size: float, width: float) -> li
     return [first, _fit(canvas, " ".join(words), font, size, width)] if words else [first]
 
 
+def _draw_epc(canvas: Canvas, epc: str, x: float, y: float, layout: Layout, font: str, pad: float) -> float:
+    """The EPC along the label's foot, across its whole width and never cut (the type shrinks to fit); returns the
+    height it takes."""
+    text = f"EPC {epc}"
+    size = min(6.0, (layout.width - 2 * pad) / canvas.stringWidth(text, font, 1))
+    canvas.setFillGray(0)
+    canvas.setFont(font, size)
+    canvas.drawString(x + pad, y + pad * 0.6, text)
+    return size * 1.15
+
+
 def _draw_label(canvas: Canvas, label: Label, x: float, y: float, layout: Layout, font: str) -> None:
     pad = 1.2 * mm
+    if label.epc:  # the QR and the text sit above the EPC's line
+        strip = _draw_epc(canvas, label.epc, x, y, layout, font, pad)
+        y, layout = y + strip, replace(layout, height=layout.height - strip)
     side = min(layout.height - 2 * pad, layout.width * 0.5)
     count, runs = qr.runs(label.url)
     quiet = 2  # modules of quiet zone inside the QR square (plus the label's own margin)

@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 
 from accounts.permissions import Actor
 from catalog.models import GrowingArea, Organization, Product
@@ -86,6 +85,8 @@ class ImportReport:
 
 def template(kind: str) -> bytes:
     """The .xlsx template: the columns, one example row, and a sheet explaining the codes."""
+    from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -134,6 +135,8 @@ def read_rows(kind: str, name: str, content: bytes) -> list[dict[str, str]]:
     if len(content) > MAX_BYTES:
         raise ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
     if content[:2] == b"PK":
+        from openpyxl import load_workbook
+
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:

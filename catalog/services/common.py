@@ -45,7 +45,8 @@ def save_unique(instance: Any, messages: dict[str, str]) -> None:
 
 
 def allocate_key(prefix: str, key_type: str, extension: int = 0) -> str:
-    """Allocate the next GTIN-13 ("gtin"), GLN ("gln") or SSCC ("sscc", after its `extension` digit) under `prefix`.
+    """Allocate the next GTIN-13 ("gtin"), GLN ("gln"), SSCC ("sscc", after its `extension` digit) or GRAI-13 ("grai":
+    an asset type, whose assets then take serials) under `prefix`.
 
     The prefix's `Gs1Sequence` row for the key type counts (locked: the caller holds a transaction); the
     digits are `gs1.keys.key_at`'s."""

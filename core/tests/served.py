@@ -4,8 +4,10 @@ Tests that start real servers (`truyxuat serve`, several nodes, a writer process
 is migrated. Migrating from nothing takes seconds per site; here a run migrates one template once (SQLite: a file
 in a private temporary dir; PostgreSQL: a database `truyxuat_template_<run>` on the suite's server), shared by
 pytest-xdist's workers under a file lock, and every site is a copy of it: SQLite's online backup API into the
-site's data dir, PostgreSQL's `CREATE DATABASE … TEMPLATE …`. The template is the result of the very `truyxuat
-migrate` a fresh install runs, so a copy is what that command would have left. Tests about start-up itself (file
+site's data dir, PostgreSQL's `CREATE DATABASE … TEMPLATE …`. The template is a copy of the first worker's test
+database right after pytest-django migrated it (`offer_template`, called from the root conftest's `django_db_setup`,
+which the fixtures starting servers request), else made by the very `truyxuat migrate` a fresh install runs: either
+way what that command would have left. Tests about start-up itself (file
 modes, first migration) still run `migrate` on an empty data dir.
 
     env = server_env(tmp_path)                      # TRUYXUAT_DATA_DIR, a secret key, the suite's database URL
@@ -109,6 +111,37 @@ def _postgres_template(directory: Path, server: str) -> str:
         _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
         marker.write_text(server)
     return name
+
+
+def offer_template(database: Mapping[str, object]) -> None:
+    """Make the run's template from a worker's test database just after pytest-django migrated it (root conftest,
+    `django_db_setup`), unless a template exists already: that database is what `migrate` leaves (the data
+    migrations read no setting but the user model), and copying it costs a fraction of a second where migrating
+    again took half a minute that both workers spent waiting at the start of each pass. Before any test ran, so
+    nothing a test wrote (or a transactional test flushed) is in it."""
+    with _template_lock() as directory:
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            server = os.environ.get("TRUYXUAT_DATABASE_URL", "")
+            marker = directory / f"migrated-{urlsplit(server).port}"
+            if not server.startswith("postgres") or marker.exists():
+                return
+            name = f"truyxuat_template_{_run_key()}"
+            _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            _postgres(server, f"CREATE DATABASE {name} TEMPLATE {database['NAME']}")
+            marker.write_text(server)
+            return
+        data = directory / "sqlite"
+        if (data / "migrated").exists():
+            return
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(mode=0o700)
+        source, copy = sqlite3.connect(str(database["NAME"])), sqlite3.connect(data / DATABASE_FILE)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        (data / "migrated").touch()
 
 
 def remove_templates() -> None:

@@ -1,13 +1,15 @@
 """Several web nodes (issue 20 item 5): two `truyxuat serve` nodes on different loopback ports and one `truyxuat
 worker`, sharing one database (the suite's PostgreSQL server), one Redis (`core/tests/redis.py`) and one object
 store (moto's S3 server, `core/tests/s3.py`). A capture on node A is read on node B at once; a label sheet asked
-for on B is made by the worker and downloaded from A; SIGKILL of A during a batched capture loses no acknowledged
+for on B is made by the worker and downloaded from A; a recall an officer starts on A shows on B's lot page on the
+very next request; SIGKILL of A during a batched capture loses no acknowledged
 event and leaves no partial document. Runs in the PostgreSQL pass (the `pg_nodes` fixture: root conftest.py)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -32,11 +34,13 @@ PREFIX = "8931235"
 SETUP = """
 import json
 from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership
 from accounts.permissions import SYSTEM
 from accounts.services import create_api_token
 from accounts.tests.factories import UserFactory
-from catalog.tests.factories import AgencyFactory, LotFactory, OrganizationFactory, ProductFactory
+from catalog.tests.factories import AgencyFactory, GrowingAreaFactory, LotFactory, OrganizationFactory, ProductFactory
 from stamps import services
 org = OrganizationFactory(gs1_company_prefix="PREFIX")
 user = UserFactory(username="nodes-producer")
@@ -45,12 +49,20 @@ officer = UserFactory(username="nodes-officer", agency=AgencyFactory())
 lot = LotFactory(product=ProductFactory(organization=org, name="Tỏi Lý Sơn"), lot_code="LS-01")
 batch = services.approve_batch(actor=officer, batch=services.request_batch(
     actor=user, product=lot.product, lot=lot, quantity=65, layout="a4-65"))
-session = SessionStore()
-session.update({"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                "_auth_user_hash": user.get_session_auth_hash()})
-session.create()
+sold = LotFactory(product=lot.product, lot_code="LS-02", status="published",
+                  origin_areas=[GrowingAreaFactory(organization=org)])
+
+def signed_in(person, **extra):
+    session = SessionStore()
+    session.update({"_auth_user_id": str(person.pk), "_auth_user_hash": person.get_session_auth_hash(),
+                    "_auth_user_backend": "django.contrib.auth.backends.ModelBackend", **extra})
+    session.create()
+    return session.session_key
+
+device = TOTPDevice.objects.create(user=officer, name="totp", confirmed=True)  # signed in with the second factor
 token = create_api_token(actor=SYSTEM, organization=org, name="nodes")[1]
-print(json.dumps({"token": token, "session": session.session_key, "batch": batch.pk}))
+print(json.dumps({"token": token, "session": signed_in(user), "batch": batch.pk, "gtin": lot.product.gtin,
+                  "sold": sold.pk, "officer": signed_in(officer, **{DEVICE_ID_SESSION_KEY: device.persistent_id})}))
 """.replace("PREFIX", PREFIX)
 
 
@@ -104,7 +116,12 @@ def _wait_ready(base: str) -> None:
 
 
 @pytest.fixture
-def pg_nodes(tmp_path: Path, redis_url: str, s3_endpoint: str) -> Iterator[dict[str, Any]]:  # noqa: F811
+def pg_nodes(
+    tmp_path: Path,
+    redis_url: str,  # noqa: F811
+    s3_endpoint: str,  # noqa: F811
+    django_db_setup: None,
+) -> Iterator[dict[str, Any]]:
     bucket = "nodes-" + secrets.token_hex(4)
     where = {"LocationConstraint": KEYS["region_name"]}
     s3_client(s3_endpoint).create_bucket(Bucket=bucket, CreateBucketConfiguration=where)
@@ -185,6 +202,30 @@ def test_two_nodes_a_worker_one_database_one_cache_one_object_store(pg_nodes):
     labels = [k for k in keys if k.startswith("labels/")]
     assert len(labels) == 1 and labels[0].endswith(f"/tem-{pg_nodes['batch']}.pdf")  # in the shared object store
     assert requests.get(a + link, timeout=60).status_code == 404  # nobody else
+
+    # a recall started on A (an officer's preview, then commit) shows on B's lot page on the very next request,
+    # though B had the page in the shared cache
+    story = f"{b}/01/{pg_nodes['gtin']}/10/LS-02"
+    as_json = {"Accept": "application/json", "Accept-Language": "vi"}
+    assert requests.get(story, headers=as_json, timeout=60).json()["recalled"] is False
+    assert 'id="thu-hoi"' not in requests.get(story, timeout=60).text
+    officer = requests.Session()
+    officer.cookies.update({"sessionid": pg_nodes["officer"], "csrftoken": csrf})
+    asked = {"lot": pg_nodes["sold"], "reason": "Dư lượng thuốc bảo vệ thực vật vượt mức", "hazard_class": "I"}
+    preview = officer.get(f"{a}/oversight/thu-hoi/moi/", params=asked, timeout=60)
+    assert preview.status_code == 200
+    digest = re.search(r'name="scope" value="([0-9a-f]{64})"', preview.text)
+    assert digest is not None, preview.text[-2000:]
+    started = officer.post(
+        f"{a}/oversight/thu-hoi/moi/",
+        data={**asked, "scope": digest.group(1)},
+        headers={"X-CSRFToken": csrf},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert started.status_code == 302 and "/oversight/thu-hoi/" in started.headers["Location"]
+    assert requests.get(story, headers=as_json, timeout=60).json()["recalled"] is True
+    assert 'id="thu-hoi"' in requests.get(story, timeout=60).text
 
     # SIGKILL of A in the middle of a batched capture: all of the document or none of it; acknowledged means stored
     events = [_event(1000 + n) for n in range(3000)]

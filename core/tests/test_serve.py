@@ -58,7 +58,7 @@ def _request(url: str, data: bytes | None = None, headers: dict[str, str] | None
 
 
 @pytest.fixture
-def served(tmp_path: Path):
+def served(tmp_path: Path, django_db_setup: None):  # the test database is the template (served.py)
     env = server_env(tmp_path, "serve-test") | {"TRUYXUAT_DATABASE_URL": ""}  # SQLite in the data dir
     env |= migrated_site(tmp_path, env, "serve")
     setup_env = env | {"TRUYXUAT_DEBUG": "1"}

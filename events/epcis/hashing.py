@@ -30,9 +30,6 @@ import logging
 import threading
 from typing import Any
 
-from epcis_event_hash_generator import hash_generator, json_to_py, json_xml_model_mismatch_correction
-from pyld import jsonld
-
 from .prehash import namespaces_of, prehash
 from .problems import EpcisError, Problem
 from .schema import CONTEXT_URL, CONTEXT_URLS, epcis_context, epcis_context_document
@@ -99,6 +96,8 @@ def _expand_gs1_curies(event: dict[str, Any]) -> None:
 
 
 def _simple_events(events: list[dict[str, Any]], context: list[Any]) -> tuple[str, str, list[Any]]:
+    from epcis_event_hash_generator import json_to_py, json_xml_model_mismatch_correction
+
     stripped = [{k: v for k, v in copy.deepcopy(e).items() if k != "@context"} for e in events]
     for event in stripped:
         _expand_gs1_curies(event)
@@ -118,6 +117,11 @@ def _simple_events(events: list[dict[str, Any]], context: list[Any]) -> tuple[st
 
 
 def _run(events: list[dict[str, Any]], context: Any, want_prehash: bool) -> list[str]:
+    # GS1's reference generator and pyld load on the first reference hash (the capture path hashes with
+    # .prehash): a quarter of a second off every process start
+    from epcis_event_hash_generator import hash_generator, json_to_py
+    from pyld import jsonld
+
     ctx = _as_list(context)
     with _LOCK:
         previous = jsonld.get_document_loader()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,7 +26,10 @@ from catalog.selectors import digital_link
 from core.errors import NotFound
 from events.records import RECORD_TYPE as EVENT_RECORD
 from events.trace import trace
-from exchange.eudr import geo
+
+if TYPE_CHECKING:  # shapely and pyproj load on the first EUDR check, not at every start-up
+    from exchange.eudr import geo
+
 
 CUTOFF = dt.date(2020, 12, 31)  # Regulation (EU) 2023/1115, Art. 2(13)
 COUNTRY = "VN"
@@ -107,6 +110,8 @@ class Assessment:
         return {"type": "FeatureCollection", "features": [p.feature for p in self.plots if p.feature]}
 
     def geojson(self) -> str:
+        from exchange.eudr import geo
+
         if self._geojson is None:
             self._geojson = geo.dumps(self.collection())
         return self._geojson
@@ -133,6 +138,8 @@ _LAYER: dict[str, Any] = {}
 
 def forest_layer() -> geo.ForestLayer | None:
     """The configured forest-cover layer (`TRUYXUAT_EUDR_FOREST_LAYER`), read once per file version; None if none."""
+    from exchange.eudr import geo
+
     path = settings.TRUYXUAT_EUDR_FOREST_LAYER
     if not path:
         return None
@@ -147,6 +154,8 @@ def forest_layer() -> geo.ForestLayer | None:
 
 def feature(area: GrowingArea) -> dict[str, Any] | None:
     """The plot as a Feature of the EU file: one per plot, its producer, country, place and area."""
+    from exchange.eudr import geo
+
     geometry = area.boundary if isinstance(area.boundary, dict) else None
     if not geometry or geometry.get("type") not in ("Point", "Polygon", "MultiPolygon"):
         return None
@@ -210,6 +219,8 @@ def assess(shipment: Any, viewer: Any, hs_code: str = "") -> Assessment:
 
 def assess_lots(subject: Subject, lines: list[tuple[Lot, Decimal]], viewer: Any, hs_code: str = "") -> Assessment:
     """The assessment of `lines` (lot, quantity): commodity and HS code, quantities, plots through the trace."""
+    from exchange.eudr import geo
+
     result = Assessment(subject=subject)
     if not lines:
         result.errors.append(_("Không có lô hàng nào để lập hồ sơ."))

@@ -5,19 +5,16 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
-
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from catalog.choices import QuantityUnit
 from core.numbers import format_number
 from exchange.eudr.assess import CUTOFF, Assessment
 from ledger.selectors import proof_bundle
-from reports.admin_document import FONT, FONT_BOLD, register_fonts
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Table
 
 SUBJECTS = {"shipment": "Chuyến hàng / Shipment", "lot": "Lô hàng / Lot", "season": "Mùa vụ / Season's lots"}
 LISTED = 100  # failing plots named in the PDF; checks.json names them all
@@ -59,6 +56,14 @@ def checks(a: Assessment) -> dict[str, Any]:
 
 def summary_pdf(a: Assessment, reference: str = "") -> bytes:
     """A one-to-few-page summary in Vietnamese with English, on the project's fonts."""
+    # ReportLab loads on the first summary, not at start-up
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from reports.admin_document import FONT, FONT_BOLD, register_fonts
+
     register_fonts()
     body = ParagraphStyle("b", fontName=FONT, fontSize=10.5, leading=13.5)
     head = ParagraphStyle("h", parent=body, fontName=FONT_BOLD, fontSize=14, leading=18)
@@ -112,6 +117,8 @@ def summary_pdf(a: Assessment, reference: str = "") -> bytes:
 
 
 def _grid(rows: list[list[Any]], widths: list[float], font: str) -> Table:
+    from reportlab.platypus import Table, TableStyle
+
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(

@@ -17,9 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.numbers import Limits, NumberError, parse, parse_plain
 
@@ -98,6 +95,9 @@ def plain(text: str) -> str:
 
 def template() -> bytes:
     """The template to download: headings (Vietnamese / English), one example row, a sheet of allowed words."""
+    from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
+    from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Du lieu"
@@ -188,6 +188,9 @@ def _row(number: int, cells: dict[str, Any]) -> SheetRow:
 
 def read(data: bytes) -> list[SheetRow]:
     """The rows of the template's first sheet (empty rows skipped), each with its problems. Raises SheetError."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -19,8 +19,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,8 +34,6 @@ from exchange.opendata.datasets import DATASETS, STATS_FIELDS, Field, stats_rows
 from ledger.services import append_record
 
 BATCH = 20_000
-ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
-ARROW["datetime"] = pa.timestamp("s", tz="UTC")
 MEDIA = {"csv": "text/csv", "json": "application/json", "parquet": "application/vnd.apache.parquet"}
 
 
@@ -96,9 +92,14 @@ def _sha256(path: Path) -> str:
 
 def _write(directory: Path, name: str, fields: tuple[Field, ...], rows: Iterable[dict[str, Any]]) -> int:
     """Write one dataset as CSV, JSON and Parquet in one pass over its rows; the number of rows."""
+    import pyarrow as pa  # pyarrow (and numpy) load in the process that writes a release, not at start-up
+    import pyarrow.parquet as pq
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+    types["datetime"] = pa.timestamp("s", tz="UTC")
     names = [f[0] for f in fields]
     kinds = [f[1] for f in fields]
-    arrow = pa.schema([pa.field(n, ARROW[k]) for n, k in zip(names, kinds, strict=True)])
+    arrow = pa.schema([pa.field(n, types[k]) for n, k in zip(names, kinds, strict=True)])
     count = 0
     with (
         (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as c,

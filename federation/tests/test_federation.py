@@ -16,7 +16,7 @@ ROLES = ["farm", "roaster", "shop", "hub"]
 
 
 @pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Node]]:
+def nodes(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None) -> Iterator[dict[str, Node]]:
     """The four nodes, each from a copy of the run's migrated SQLite template (`core.tests.served`): a fresh
     install's database, with the reference rows its data migrations seed."""
     started = start(str(sqlite_template()), Path(tmp_path_factory.mktemp("federation")), ROLES)

@@ -39,6 +39,14 @@ def test_key_at_allocates_gtin_gln_sscc():
         key_at("893850123", "gtin", 1000)
 
 
+def test_key_at_allocates_grai13s_as_asset_types():
+    assert key_at("0614141", "grai", 12345) == "0614141123452"  # TDS §6.3.4's GRAI: asset type 12345
+    assert key_capacity("061414112345", "grai") == 1  # a 12-digit prefix: one asset type, with no digit
+    assert key_at("061414112345", "grai", 0) == "0614141123452"
+    with pytest.raises(KeyExhausted):
+        key_at("061414112345", "grai", 1)
+
+
 def test_company_prefix_length():
     assert company_prefix_length("061414112345") == 7  # GS1 US 0614141: a 7-digit prefix
     assert company_prefix_length("893850100001", 9) == 9

@@ -37,7 +37,6 @@ from quality.selectors import with_hold_flag
 from recalls import display, selectors, services
 from recalls.choices import HazardClass, RecallStatus
 from recalls.models import Recall, RecallParty
-from recalls.pdf import decision_pdf, notice_pdf
 from recalls.scope import Scope, ScopeChanged, build_scope
 from reports.signers import signers_for
 
@@ -305,6 +304,8 @@ def _document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not _can_view(request.user, item):
         return forbidden(request)
+    from recalls.pdf import decision_pdf, notice_pdf  # ReportLab loads on the first document, not at start-up
+
     body = decision_pdf(item) if kind == "decision" else notice_pdf(item)
     name = f"{'quyet-dinh' if kind == 'decision' else 'thong-bao'}-thu-hoi-{item.code}.pdf"
     response = HttpResponse(body, content_type="application/pdf")

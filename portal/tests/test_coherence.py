@@ -69,7 +69,7 @@ class Writer:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, redis_url: str):  # type: ignore[no-untyped-def]  # noqa: F811
+def site(tmp_path_factory: pytest.TempPathFactory, redis_url: str, django_db_setup: None):  # type: ignore[no-untyped-def]  # noqa: F811
     data_dir: Path = tmp_path_factory.mktemp("coherence")
     env = server_env(data_dir, "coherence-test")  # on PostgreSQL, a database of its own made from the template
     env |= {"TRUYXUAT_REDIS_URL": redis_url, "TRUYXUAT_SERVE_WORKER": "0"}

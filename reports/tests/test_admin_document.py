@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from reports import admin_document as ad
+from reports import document_text
 
 
 def _document(paragraphs: int = 30, **overrides: Any) -> ad.AdminDocument:
@@ -179,23 +180,23 @@ def test_draft_number_signer_without_authority_and_superior_override():
 
 
 def test_wording_helpers():
-    assert ad.number_text(1, "BC-SKHCN") == "01/BC-SKHCN"
-    assert ad.number_text(9, "QĐ-SKHCN") == "09/QĐ-SKHCN"
-    assert ad.number_text(12, "BC-SKHCN") == "12/BC-SKHCN"
-    assert ad.number_text(None, "BC-SKHCN") == "      /BC-SKHCN"
-    assert ad.date_words(dt.date(2027, 1, 5)) == "ngày 05 tháng 01 năm 2027"
-    assert ad.date_words(dt.date(2026, 3, 9)) == "ngày 09 tháng 3 năm 2026"
-    assert ad.date_line("Quảng Ngãi", dt.date(2026, 12, 6)) == "Quảng Ngãi, ngày 06 tháng 12 năm 2026"
-    assert ad.superior_line("Quảng Ngãi") == "UBND TỈNH QUẢNG NGÃI"
-    assert ad.superior_line("Tỉnh Quảng Ngãi") == "UBND TỈNH QUẢNG NGÃI"
-    assert ad.superior_line("Thành phố Đà Nẵng") == "UBND THÀNH PHỐ ĐÀ NẴNG"
-    assert ad.abbreviation("Sở Khoa học và Công nghệ") == "SKHCN"
-    assert ad.abbreviation("Sở Nông nghiệp và Môi trường") == "SNNMT"
-    assert ad.vn_upper("Sở Khoa học và Công nghệ") == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    assert document_text.number_text(1, "BC-SKHCN") == "01/BC-SKHCN"
+    assert document_text.number_text(9, "QĐ-SKHCN") == "09/QĐ-SKHCN"
+    assert document_text.number_text(12, "BC-SKHCN") == "12/BC-SKHCN"
+    assert document_text.number_text(None, "BC-SKHCN") == "      /BC-SKHCN"
+    assert document_text.date_words(dt.date(2027, 1, 5)) == "ngày 05 tháng 01 năm 2027"
+    assert document_text.date_words(dt.date(2026, 3, 9)) == "ngày 09 tháng 3 năm 2026"
+    assert document_text.date_line("Quảng Ngãi", dt.date(2026, 12, 6)) == "Quảng Ngãi, ngày 06 tháng 12 năm 2026"
+    assert document_text.superior_line("Quảng Ngãi") == "UBND TỈNH QUẢNG NGÃI"
+    assert document_text.superior_line("Tỉnh Quảng Ngãi") == "UBND TỈNH QUẢNG NGÃI"
+    assert document_text.superior_line("Thành phố Đà Nẵng") == "UBND THÀNH PHỐ ĐÀ NẴNG"
+    assert document_text.abbreviation("Sở Khoa học và Công nghệ") == "SKHCN"
+    assert document_text.abbreviation("Sở Nông nghiệp và Môi trường") == "SNNMT"
+    assert document_text.vn_upper("Sở Khoa học và Công nghệ") == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
 
 
 def test_local_province_from_settings(settings):
     settings.TRUYXUAT_PROVINCE_CODE = 51
-    assert ad.local_province() == ("Quảng Ngãi", "Quảng Ngãi")
+    assert document_text.local_province() == ("Quảng Ngãi", "Quảng Ngãi")
     settings.TRUYXUAT_PROVINCE_CODE = 48
-    assert ad.local_province() == ("Thành phố Đà Nẵng", "Đà Nẵng")
+    assert document_text.local_province() == ("Thành phố Đà Nẵng", "Đà Nẵng")

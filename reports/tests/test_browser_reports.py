@@ -14,7 +14,7 @@ from accounts.tests.factories import UserFactory
 from catalog.tests.factories import AgencyFactory
 from conftest import browser_sign_in
 from core.tests.jobs import jobs_worker  # noqa: F401  (the report's job runs while the page waits)
-from reports.admin_document import date_words
+from reports.document_text import date_words
 from reports.models import ReportJob, ReportSigner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -21,7 +21,7 @@ from catalog.tests.factories import AgencyFactory
 from core.audit import AuditEntry
 from core.errors import Forbidden
 from reports import pdf, services, signers
-from reports.admin_document import date_words
+from reports.document_text import date_words
 from reports.models import DocumentCounter, ReportJob, ReportSigner
 from reports.render_common import integer_axis, summary_rows
 from reports.tests.test_reports import province  # noqa: F401  (the fixture)

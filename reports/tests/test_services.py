@@ -117,7 +117,7 @@ def test_a_failed_generation_is_stored_on_the_report(officer):
     job = ReportJob.objects.create(
         period_kind="year", year=2025, number=1, issuer="Sở Thử nghiệm", document_number="01/BC-STN"
     )
-    with mock.patch("reports.services.render_pdf", side_effect=RuntimeError("hết giấy")):
+    with mock.patch("reports.pdf.render_pdf", side_effect=RuntimeError("hết giấy")):
         job = services.generate(job)
     assert (job.status, job.progress, job.message) == ("failed", 100, "hết giấy")
     assert (bool(job.pdf), bool(job.xlsx)) == (False, False)

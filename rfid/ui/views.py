@@ -1,6 +1,7 @@
 """The RFID pages under /rfid/ (on the workspace's base template): the organisation's read points with the job each
 is open for, a gate's live view (units expected, read, missing, unexpected; polled every two seconds), and unit
-labels (a page to print, ZPL for RFID printers). Each write calls one `rfid.services` function."""
+labels (a page to print, ZPL for RFID printers; the other labels are `rfid.ui.assets`). Each write calls one
+`rfid.services` function."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from logistics.choices import ShipmentStatus
@@ -100,7 +103,8 @@ def unit_labels(request: HttpRequest, sscc: str) -> HttpResponse:
     for member in _units(_unit(request, sscc)):
         label = labels.unit_label(member)
         rows.append((label, svg(label.link, scale=3).decode()))
-    return render(request, "rfid/labels.html", {"nav": "rfid", "rows": rows, "sscc": sscc})
+    context = {"nav": "rfid", "rows": rows, "title": _("Nhãn RFID"), "zpl_url": reverse("rfid:zpl", args=[sscc])}
+    return render(request, "rfid/labels.html", context)
 
 
 @member_view

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from catalog.selectors import digital_link
 from catalog.tests.factories import LotFactory, ProductFactory
 from core.errors import Forbidden
+from gs1.binary import decode_sgtin96
 from stamps import printing, secrets, services
 from stamps.sheets import LAYOUTS
 
@@ -72,6 +73,12 @@ def test_label_qr_codes_decode_to_digital_links(producer, officer, organization,
     assert "Đăk" in text  # Vietnamese set in a font that has the glyphs (the name wraps on small labels)
     assert f"Mã KT: {secrets.read_codes(batch.pk)[serials[0]]}" in text
     assert f"Số/No: {serials[0]}" in text
+    # each label's foot: the SGTIN-96 its RFID inlay carries, which decodes back to the item (filter 1: point of sale)
+    epcs = [epc for _serial, epc in printing.batch_epcs(batch)]
+    printed = sorted(line for line in text.splitlines() if line.startswith("EPC "))  # pdftotext's reading order
+    assert printed == sorted(f"EPC {epc}" for epc in epcs)
+    item = decode_sgtin96(epcs[0])
+    assert (item.gtin, item.serial, item.filter) == (lot.product.gtin.zfill(14), serials[0], 1)
 
 
 def test_only_members_and_officers_print(other_producer, producer, officer, organization, tmp_path):

@@ -12,6 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 
 from reports import admin_document as ad
+from reports.document_text import vn_upper
 from stamps import qr
 from training.models import Attendance
 
@@ -31,7 +32,7 @@ def render(attendance: Attendance, agency_name: str) -> bytes:
     pdf.setStrokeColorRGB(0.105, 0.42, 0.227)
     pdf.rect(0.8 * cm, 0.8 * cm, width - 1.6 * cm, height - 1.6 * cm)
     pdf.setFont(ad.FONT_BOLD, 11)
-    pdf.drawCentredString(width / 2, height - 2 * cm, ad.vn_upper(agency_name or "Cơ quan quản lý"))
+    pdf.drawCentredString(width / 2, height - 2 * cm, vn_upper(agency_name or "Cơ quan quản lý"))
     pdf.setFont(ad.FONT_BOLD, 20)
     pdf.drawCentredString(width / 2, height - 3.4 * cm, "GIẤY CHỨNG NHẬN THAM DỰ TẬP HUẤN")
     pdf.setFont(ad.FONT, 13)

@@ -22,7 +22,6 @@ from reports.indicators import people_by_commune
 from training import selectors, services
 from training.choices import AttendeeRole, Audience, PilotStatus
 from training.models import Attendance, Attendee, Course, MonitoredEnterprise, PilotModel
-from training.views import certificate
 
 ATTENDEE_FIELDS = ("full_name", "role", "phone", "id_number", "ward_code")
 
@@ -109,6 +108,8 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         Attendance.objects.select_related("course", "attendee", "attendee__organization"), pk=pk
     )
     agency = agency_of(request.user) or attendance.course.agency
+    from training.views import certificate  # ReportLab loads on the first certificate, not at start-up
+
     response = HttpResponse(
         certificate.render(attendance, agency.name if agency else ""), content_type="application/pdf"
     )

@@ -3,7 +3,8 @@
 - `bridge`: store what readers publish over MQTT (`truyxuat/d/<identifier>/rfid`), a process beside `serve`;
 - `simulate`: a packing station and two dock doors (the sender's station and outbound door, the receiver's inbound
   door) playing a pallet packed, loaded with a carton left behind and a stranger's tag, then received: reads with
-  duplicates, through the services directly or, with `--mqtt`, published to the broker for a running bridge.
+  duplicates, through the services directly or, with `--mqtt`, published to the broker for a running bridge;
+  `--crates N` registers N of the sender's coffee crates (once) and sends them with the pallet.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from logistics import selectors as logistics_selectors
 from logistics import services as logistics
 from rfid import payloads, services, simulate
 from rfid.bridge import RfidBridge
-from rfid.models import ReadPoint, TagRead
+from rfid.models import ReadPoint, ReturnableAsset, TagRead
+from rfid.services.assets import register_assets
+
+CRATE = "Sọt cà phê"
 
 
 class Command(BaseCommand):
@@ -38,6 +42,7 @@ class Command(BaseCommand):
         sim.add_argument("--receiver", required=True, help="tax code of the organisation that receives")
         sim.add_argument("--cartons", type=int, default=40)
         sim.add_argument("--mqtt", action="store_true", help="publish to the broker (a bridge must be running)")
+        sim.add_argument("--crates", type=int, default=2, help="returnable crates travelling with the pallet")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -83,15 +88,24 @@ class Command(BaseCommand):
                 sender_place=Facility.objects.filter(organization=sender).first(),
                 receiver_place=Facility.objects.filter(organization=receiver).first(),
             )
+            crates = list(
+                ReturnableAsset.objects.filter(organization=sender, asset_type__name=CRATE)[: options["crates"]]
+            )
+            if len(crates) < options["crates"]:
+                data = {"kind": CRATE, "count": options["crates"] - len(crates)}
+                crates += register_assets(actor=SYSTEM, organization=sender, data=data)
         send = self._publisher(gates) if options["mqtt"] else self._direct
         start = timezone.now() - dt.timedelta(hours=4)  # the morning just past: packing, loading, receipt 3 h later
-        played = simulate.scenario(SYSTEM, gates, sorted(cartons, key=lambda u: u.sscc), start, send)
+        played = simulate.scenario(SYSTEM, gates, sorted(cartons, key=lambda u: u.sscc), start, send, crates)
         self.stdout.write(
             f"pallet {played.pallet.sscc}: {count} cartons packed; shipment {played.shipment.public_id} "
             f"({played.shipment.get_status_display()}), {played.shipment.lines.count()} lines; "
             f"left behind {played.left_behind.sscc}; strangers' tags observed: "
-            f"{TagRead.objects.filter(ours=False, session__in=played.sessions).count()}"
+            f"{TagRead.objects.filter(ours=False, asset=None, session__in=played.sessions).count()}"
         )
+        for crate in ReturnableAsset.objects.filter(pk__in=[c.pk for c in crates]).select_related("last_seen_point"):
+            where = crate.last_seen_point.name if crate.last_seen_point else "-"
+            self.stdout.write(f"crate {crate.grai}/{crate.serial}: last seen at {where}, {crate.last_seen_at}")
 
     @staticmethod
     def _direct(point: ReadPoint, message: dict[str, Any]) -> Any:

@@ -13,7 +13,11 @@ the one capture path (`events.services.capture_events`) with the capture routes'
   them: SSCC filter 6), children the cases read.
 
 A tag that is not the organisation's (nor, at a receiving door, the shipment's) is recorded as observed
-(`TagRead.ours` False) and put in no event.
+(`TagRead.ours` False) and put in no event. A returnable asset's tag (GRAI-96 of a registered asset) is recorded as
+the asset's observation (`rfid.services.assets.observe`: where and when last seen), ours when the read point's
+organisation owns it, and put in no event either.
+
+Returnable assets themselves are registered by `rfid.services.assets`.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ from logistics.choices import ShipmentStatus, UnitKind
 from logistics.models import LogisticUnit, Shipment
 from logistics.services.common import allocate_sscc
 from rfid.choices import Role
-from rfid.models import GateSession, ReadPoint, TagRead
+from rfid.models import GateSession, ReadPoint, ReturnableAsset, TagRead
 from rfid.payloads import Read
+from rfid.services import assets
 from rfid.tags import SSCC_FILTER_UNIT_LOAD, Tag, TagError, decode
 from workflows.chain import CAPTURE_STEPS
 
@@ -165,6 +170,7 @@ class Outcome:
     observations: int = 0  # new observations (after collapsing)
     collapsed: int = 0  # reads folded into an observation
     foreign: int = 0  # new observations of tags that are not ours
+    assets: int = 0  # returnable assets whose last observation moved
     events: list[str] = field(default_factory=list)
 
 
@@ -235,9 +241,16 @@ def record_batch(*, actor: Actor, batches: list[tuple[Device, list[Read]]], now:
             item.first, item.last, item.count = min(item.first, when), max(item.last, when), item.count + 1
             if read.rssi is not None and (item.rssi is None or read.rssi > item.rssi):
                 item.rssi = read.rssi
+    found = assets.by_tag((s.tag.grai, s.tag.serial) for s in seen.values() if s.tag.grai)
     new = _extend(seen, outcome)
     if new:
-        _observe(actor, new, outcome)
+        _observe(actor, new, outcome, found)
+    if found:
+        outcome.assets = assets.observe(
+            (found[(s.tag.grai, s.tag.serial)], s.point, s.last)
+            for s in seen.values()
+            if (s.tag.grai, s.tag.serial) in found
+        )
     Device.objects.filter(pk__in=[d.pk for d, _r in batches]).update(last_seen_at=now)
     return outcome
 
@@ -284,7 +297,7 @@ def _owned(new: list[_Seen]) -> tuple[dict[str, LogisticUnit], set[tuple[int, st
     return units, {(org, gtin.zfill(14)) for org, gtin in products}
 
 
-def _observe(actor: Actor, new: list[_Seen], outcome: Outcome) -> None:
+def _observe(actor: Actor, new: list[_Seen], outcome: Outcome, found: dict[tuple[str, str], ReturnableAsset]) -> None:
     units, products = _owned(new)
     points = {s.point.pk: s.point for s in new}
     sessions = {s.read_point_id: s for s in GateSession.objects.filter(read_point__in=points, closed_at=None)}
@@ -293,6 +306,7 @@ def _observe(actor: Actor, new: list[_Seen], outcome: Outcome) -> None:
     for item in new:
         point, session = item.point, sessions.get(item.point.pk)
         unit = units.get(item.tag.sscc) if item.tag.sscc else None
+        asset = found.get((item.tag.grai, item.tag.serial)) if item.tag.grai else None
         ours = (unit is not None and unit.organization_id == point.organization_id) or (
             (point.organization_id, item.tag.gtin) in products
         )
@@ -307,6 +321,7 @@ def _observe(actor: Actor, new: list[_Seen], outcome: Outcome) -> None:
             filter=item.tag.filter,
             ours=ours,
             unit=unit,
+            asset=asset,
             antenna=item.antenna,
             rssi=item.rssi,
             first_seen=item.first,
@@ -315,7 +330,10 @@ def _observe(actor: Actor, new: list[_Seen], outcome: Outcome) -> None:
         )
         rows.append(row)
         outcome.observations += 1
-        if ours:
+        if asset is not None:  # an asset's observation, never an event's object
+            row.ours = asset.organization_id == point.organization_id
+            outcome.foreign += not row.ours
+        elif ours:
             by_point.setdefault(point.pk, []).append((item, row))
         else:
             outcome.foreign += 1
