@@ -6,7 +6,13 @@ from accounts.models import ApiToken, Membership, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("truyxuat", {"fields": ("phone", "agency", "scope_ward_codes")}))  # type: ignore[misc]
+    fieldsets = (  # type: ignore[assignment]
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        ("truyxuat", {"fields": ("phone", "agency", "department_kind", "scope_ward_codes", "scope_categories")}),
+    )
+    # an officer's department and scope are set on /oversight/can-bo/ (catalog.services.officers), audited and
+    # ledgered; an edit here would bypass both and the ledger's audit would report the row as changed
+    readonly_fields = ("department_kind", "scope_ward_codes", "scope_categories")
     list_display = ("username", "first_name", "agency", "is_staff", "is_superuser")
 
 

@@ -30,6 +30,21 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Với cán bộ: các xã, phường trong phạm vi của cơ quan mà người này phụ trách; trống là tất cả."),
     )
+    # the officer's own department and product groups inside the agency's (issue 25); set by the agency's head on
+    # /oversight/can-bo/ (catalog.services.officers); the values of `department_kind` are catalog.choices.Department
+    department_kind = models.CharField(
+        _("lĩnh vực của cán bộ"),
+        max_length=20,
+        blank=True,
+        help_text=_("Trống: lĩnh vực của cơ quan."),
+    )
+    scope_categories = models.ManyToManyField(
+        "catalog.PriorityCategory",
+        verbose_name=_("nhóm sản phẩm phụ trách"),
+        blank=True,
+        related_name="officers",
+        help_text=_("Với cán bộ: các nhóm sản phẩm trong phạm vi của cơ quan mà người này phụ trách; trống là tất cả."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -76,7 +76,7 @@ def is_officer_for(user: Any, organization: Organization, category_id: int | Non
     return (
         organization.province_code == agency.province_code
         and covers_ward(user, organization.ward_code)
-        and (category_id is None or covers_category(agency, category_id))
+        and (category_id is None or (covers_category(agency, category_id) and covers_own_category(user, category_id)))
     )
 
 
@@ -96,6 +96,29 @@ def covers_category(agency: Organization, category_id: int) -> bool:
         ids = set(agency.scope_categories.values_list("pk", flat=True)) if agency.pk else set()
         agency._scope_category_ids = ids  # type: ignore[attr-defined]
     return not ids or category_id in ids
+
+
+def covers_own_category(user: Any, category_id: int) -> bool:
+    """The officer's own product groups inside the agency's (read once per user object); none covers every one."""
+    ids = getattr(user, "_scope_category_ids", None)
+    if ids is None:
+        ids = set(user.scope_categories.values_list("pk", flat=True)) if getattr(user, "pk", None) else set()
+        user._scope_category_ids = ids
+    return not ids or category_id in ids
+
+
+def can_manage_officers(user: Any, agency: Organization) -> bool:
+    """Who assigns the agency's officers their department and scope: the agency's owner, the same permission that
+    manages any organisation's people (`can_manage_organization`: an owner membership of the agency), being one of
+    its officers; or a platform admin. Everyone else, other officers of the agency included, only reads."""
+    if is_platform_admin(user):
+        return True
+    return (
+        is_agency_officer(user)
+        and user.agency_id == agency.pk
+        and agency.kind == "agency"
+        and can_manage_organization(user, agency)
+    )
 
 
 def is_officer_for_product(user: Any, product: Any) -> bool:

@@ -6,7 +6,7 @@ An agency is a department (`catalog.choices.Department`) with a scope: the produ
 Reviews, inspections, recalls and complaints go to the agency of the province whose scope covers the product's
 group and the organisation's commune, the most specific one first (a named group and a named commune beat "every"),
 then the first registered; when no scope covers it, the province's first agency. A province whose agencies have no
-scope routes exactly as before (the first agency).
+scope routes exactly as before (the first agency). Inside the agency, `responsible_officers` picks who is told.
 """
 
 from __future__ import annotations
@@ -43,7 +43,26 @@ def route_agency(organization: Organization, category_id: int | None = None) -> 
     return agencies[0] if agencies else None  # nobody's scope covers it: the first agency, so nothing is lost
 
 
-def covering_officers(agency: Organization, ward_code: int | None) -> list[User]:
-    """The agency's active officers whose own communes (none: all of the agency's) include `ward_code`."""
-    officers = User.objects.filter(agency=agency, is_active=True).order_by("pk")
-    return [u for u in officers if not u.scope_ward_codes or ward_code in u.scope_ward_codes]
+def responsible_officers(organization: Organization, category_id: int | None = None) -> list[User]:
+    """The officers told about work on `organization`'s product of `category_id` (a complaint, a lot waiting for
+    review, an inspection or a recall that needs an officer): the routed agency's (`route_agency`) active officers
+    whose own scope (communes, product groups) is set and covers the organisation's commune and the group; when none
+    does, the agency's officers without a scope of their own, so nothing is left unheard. One function for every
+    such message, so a complaint and a review of the same product reach the same people."""
+    agency = route_agency(organization, category_id)
+    if agency is None:
+        return []
+    officers = list(
+        User.objects.filter(agency=agency, is_active=True).prefetch_related("scope_categories").order_by("pk")
+    )
+    scoped, unscoped = [], []
+    for officer in officers:
+        categories = {c.pk for c in officer.scope_categories.all()}
+        wards = officer.scope_ward_codes or []
+        if not categories and not wards:
+            unscoped.append(officer)
+        elif (not wards or organization.ward_code in wards) and (
+            not categories or category_id is None or category_id in categories
+        ):
+            scoped.append(officer)
+    return scoped or unscoped

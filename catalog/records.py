@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import User
 from catalog.models import Certificate, Lot, Organization, Product
 from ledger.choices import LeafKind
 from ledger.records import register
@@ -63,8 +64,19 @@ def lot_payload(lot: Lot) -> dict[str, Any]:
     }
 
 
+def officer_scope_payload(officer: User) -> dict[str, Any]:
+    """An officer's department and scope (issue 25): who may act on, and is told about, which communes and groups."""
+    return {
+        "agency": officer.agency_id,
+        "department": officer.department_kind,
+        "wards": sorted(officer.scope_ward_codes or []),
+        "categories": sorted(c.code for c in officer.scope_categories.all()),
+    }
+
+
 def register_all() -> None:
     register(LeafKind.ORGANIZATION, Organization, organization_payload)
     register(LeafKind.PRODUCT, Product, product_payload)
     register(LeafKind.CERTIFICATE, Certificate, certificate_payload)
     register(LeafKind.LOT, Lot, lot_payload)
+    register(LeafKind.OFFICER_SCOPE, User, officer_scope_payload)

@@ -118,6 +118,16 @@ def validate_province(code: int) -> Province:
         raise ValidationError(_("Mã tỉnh/thành phố %(code)s không tồn tại.") % {"code": code}) from exc
 
 
+def ward_name(code: int | None) -> str:
+    """A commune's name by its code, for pages and documents (an unknown code shows as itself; none as "")."""
+    if not code:
+        return ""
+    try:
+        return Ward.from_code(WardCode(code)).name
+    except (ValueError, KeyError):
+        return str(code)
+
+
 def validate_ward(province_code: int, ward_code: int) -> Ward:
     """A commune/ward that exists today (after the 2025 reform) and lies in the given province."""
     try:

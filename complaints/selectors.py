@@ -20,12 +20,15 @@ def cases(officer: Any) -> QuerySet[ComplaintCase]:
 
 
 def scoped(qs: QuerySet[ComplaintCase], officer: Any) -> QuerySet[ComplaintCase]:
-    """Within the officer's department scope (issue 25): the agency's product groups, its communes and the
+    """Within the officer's department scope (issue 25): the agency's product groups and communes, then the
     officer's own; empty scopes narrow nothing."""
     agency = officer.agency
-    categories = list(agency.scope_categories.values_list("pk", flat=True))
-    if categories:
-        qs = qs.filter(feedback__product__category_id__in=categories)
+    for categories in (
+        list(agency.scope_categories.values_list("pk", flat=True)),
+        list(officer.scope_categories.values_list("pk", flat=True)),
+    ):
+        if categories:
+            qs = qs.filter(feedback__product__category_id__in=categories)
     for wards in (agency.scope_ward_codes or [], officer.scope_ward_codes or []):
         if wards:
             qs = qs.filter(feedback__organization__ward_code__in=wards)

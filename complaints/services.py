@@ -98,7 +98,7 @@ def route(feedback: Any) -> ComplaintCase:
         )
         # and to the department's officers of that commune, each by their own address
         link = settings.TRUYXUAT_PORTAL_URL + reverse("oversight:complaint", args=[case.pk])
-        officers = [u.email for u in departments.covering_officers(agency, org.ward_code) if u.email]
+        officers = [u.email for u in departments.responsible_officers(org, category_id) if u.email]
         email_after_commit(title, f"{body}\n\n{link}", officers)
     return case
 

@@ -17,21 +17,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.permissions import SYSTEM, Actor, require
+from catalog import departments
+from catalog.models import Lot
 from core import audit
 from core.choices import AuditAction
 from federation import client, trace
 from federation.choices import Direction, NoticeStatus
 from federation.models import Peer, RecallNotice
 from federation.selectors import Directory
-from gs1.identifiers import key_of
+from gs1.identifiers import InvalidIdentifier, key_of, parse_key
 from ledger import checkpoints
 from ledger import selectors as ledger_selectors
 from ledger.bundle import verify_bundle
+from notifications.choices import NotificationKind
+from notifications.services import notify_officers
 from recalls.models import Recall
 
 log = logging.getLogger(__name__)
@@ -158,7 +164,44 @@ def receive_notice(*, peer: Peer, payload: dict[str, Any]) -> RecallNotice:
     )
     if created:
         audit.record(actor=SYSTEM, action=AuditAction.CREATE, instance=notice, reason=f"{peer.name}: {code}")
+        announce_notice(notice)
     return notice
+
+
+def _local_lots(keys: list[str]) -> list[Lot]:
+    """This node's lots among a notice's lot keys (any GS1 spelling); other keys are not ours."""
+    pairs = set()
+    for value in keys:
+        try:
+            key = parse_key(str(value))
+        except InvalidIdentifier:
+            continue
+        if key.kind == "lgtin" and key.gtin14 and key.lot:
+            pairs.add((key.gtin14, key.lot))
+    if not pairs:
+        return []
+    match = Q()
+    for gtin, lot_code in sorted(pairs):
+        match |= Q(product__gtin=gtin, lot_code=lot_code)
+    return list(Lot.objects.filter(match).select_related("product__organization").order_by("pk"))
+
+
+def announce_notice(notice: RecallNotice) -> list[Any]:
+    """A recall from another province needs an officer here: each lot of ours it names goes to the officers whose
+    department covers the lot's group and commune (`catalog.departments.responsible_officers`, the routing of
+    complaints and reviews), each told once; the notice also waits in the officers' queue whoever is told."""
+    officers: dict[int, Any] = {}
+    for lot in _local_lots(notice.lots):
+        for officer in departments.responsible_officers(lot.product.organization, lot.product.category_id):
+            officers.setdefault(officer.pk, officer)
+    return notify_officers(
+        officers.values(),
+        kind=NotificationKind.RECALL,
+        title=_("Thông báo thu hồi %(code)s từ %(peer)s") % {"code": notice.code, "peer": notice.peer.name},
+        body=notice.reason[:1000],
+        link=reverse("federation:notices"),
+        about=notice,
+    )
 
 
 @transaction.atomic

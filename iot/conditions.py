@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import SYSTEM
+from catalog import departments
 from catalog.choices import RiskClass
 from catalog.models import Facility, Lot, Organization
 from core import audit, generations
@@ -34,7 +35,7 @@ from iot.choices import ExcursionState, PlaceKind
 from iot.models import ConditionHold, Device, Excursion, Placement, Profile, Trip
 from iot.payloads import Sample
 from iot.units import QUANTITIES
-from notifications.services import notify_organization
+from notifications.services import notify_officers, notify_organization
 from rules.choices import Trigger
 from rules.services import reevaluate
 
@@ -203,6 +204,20 @@ def _confirm(excursion: Excursion, placement: Placement) -> None:
             notify_organization(
                 agency, kind="other", title=f"{organization.name}: {title}", body=body, link=link, about=excursion
             )
+        # an inspection or a recall may be needed: the officers whose department covers each high-risk lot's group
+        officers: dict[int, Any] = {}
+        for lot in lots:
+            if lot.product.risk_class == RiskClass.HIGH:
+                for officer in departments.responsible_officers(lot.product.organization, lot.product.category_id):
+                    officers.setdefault(officer.pk, officer)
+        notify_officers(
+            officers.values(),
+            kind="other",
+            title=f"{organization.name}: {title}",
+            body=body,
+            link=reverse("iot:agency_lot", args=[lots[0].pk]),
+            about=excursion,
+        )
     if lots:
         event = sensor_event(
             lots,

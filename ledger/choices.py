@@ -23,6 +23,7 @@ class LeafKind(models.TextChoices):
     DUE_DILIGENCE = "due_diligence", _("Tuyên bố thẩm định EUDR")
     ANALYSIS_FLAG = "analysis_flag", _("Cảnh báo phân tích (bác bỏ, giải trình)")
     RETURNABLE_ASSET = "returnable_asset", _("Tài sản quay vòng (GRAI)")
+    OFFICER_SCOPE = "officer_scope", _("Phạm vi phụ trách của cán bộ")
 
 
 class AlarmKind(models.TextChoices):

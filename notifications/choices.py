@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 class NotificationKind(models.TextChoices):
     REVIEW = "review", _("Kết quả phê duyệt")
+    REVIEW_QUEUE = "review_queue", _("Chờ phê duyệt")
     LAB_TEST = "lab_test", _("Kết quả kiểm nghiệm")
     INSPECTION = "inspection", pgettext_lazy("notification kind", "Kiểm tra")
     RECALL = "recall", _("Thu hồi")

@@ -24,3 +24,9 @@ def visible_for(user: Any) -> QuerySet[Notification]:
 def unread_for(user: Any) -> QuerySet[Notification]:
     """The user's notifications neither read nor dismissed, newest first (the dashboard's news)."""
     return visible_for(user).filter(read_at__isnull=True)
+
+
+def unread_addressed_to(user: Any) -> QuerySet[Notification]:
+    """Unread notifications sent to the user in person, not to an organisation: what was routed to an officer (a lot
+    to review, an inspection, an alert; `notifications.services.notify_officers`), newest first."""
+    return unread_for(user).filter(user_id=user.pk)

@@ -76,6 +76,38 @@ def notify_organization(
     return notification
 
 
+def notify_officers(
+    officers: Iterable[Any],
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    about: Any = None,
+) -> list[Notification]:
+    """One notification per officer (an officer belongs to no organisation's members, so an agency's notification
+    does not reach them), each e-mailed to that officer alone as a job committed with the caller's transaction.
+    Who the officers are is the caller's routing (`catalog.departments.responsible_officers`)."""
+    from notifications.jobs import email_notification
+
+    made = []
+    for officer in officers:
+        notification = Notification.objects.create(
+            user=officer,
+            kind=kind,
+            title=title[:255],
+            body=body,
+            link=link,
+            object_type=about._meta.label_lower if about is not None else "",
+            object_id=str(about.pk) if about is not None else "",
+        )
+        if officer.email:
+            text = body + (f"\n\n{_absolute(link)}" if link else "")
+            email_notification.enqueue(notification.pk, [officer.email], title[:255], text)
+        made.append(notification)
+    return made
+
+
 def email_after_commit(subject: str, body: str, recipients: Iterable[str]) -> None:
     """Send one plain e-mail per recipient (consumers must not see each other's addresses): a job each, committed
     with the caller's transaction."""

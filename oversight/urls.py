@@ -1,10 +1,23 @@
 from django.urls import path
 
-from oversight.views import complaints, counterfeit, flags, home, logins, quality, recalls, reports, reviews, surveys
+from oversight.views import (
+    complaints,
+    counterfeit,
+    flags,
+    home,
+    logins,
+    officers,
+    quality,
+    recalls,
+    reports,
+    reviews,
+    surveys,
+)
 
 app_name = "oversight"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("thong-bao/<int:pk>/", home.open_notice, name="open_notice"),
     # review before publication
     path("phe-duyet/", reviews.queue, name="reviews"),
     path("phe-duyet/chinh-sach/", reviews.policies, name="review_policies"),
@@ -48,6 +61,8 @@ urlpatterns = [
     path("dieu-tra/<int:form_id>/phieu/", surveys.fill, name="survey_fill"),
     path("dieu-tra/phieu/<int:pk>/", surveys.response, name="survey_response"),
     # login lockouts and second factor
+    path("can-bo/", officers.officers, name="officers"),
+    path("can-bo/<int:pk>/", officers.officer, name="officer"),
     path("dang-nhap/", logins.lockouts, name="lockouts"),
     path("dang-nhap/mo-khoa/", logins.unlock, name="unlock"),
     path("dang-nhap/dat-lai-xac-thuc/", logins.reset_two_factor, name="reset_two_factor"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from catalog.choices import LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
 from catalog.models import Lot, Organization, Product
+from catalog.validators import ward_name
 from reports.choices import IndicatorMethod
 from reports.models import Indicator, IndicatorFigure
 from training import selectors as training
@@ -112,3 +113,49 @@ def progress(indicator: Indicator, as_of: dt.date | None = None, ward_code: int 
 
 def all_progress(as_of: dt.date | None = None, ward_code: int | None = None) -> list[dict[str, Any]]:
     return [progress(i, as_of, ward_code) for i in Indicator.objects.filter(is_active=True)]
+
+
+def target_in_force(method: str, as_of: dt.date) -> Indicator | None:
+    """The scheme's target for a method in the year of `as_of`: the active indicator whose deadline is the first on
+    or after that day (50 % by 2025, then 100 % by 2030), else the last one (a year past every deadline)."""
+    targets = Indicator.objects.filter(method=method, is_active=True).order_by("deadline", "pk")
+    return targets.filter(deadline__gte=as_of).first() or targets.last()
+
+
+def people_by_commune(as_of: dt.date, ward_code: int | None = None) -> dict[str, Any]:
+    """Training per commune against the scheme's targets for the year of `as_of` (issue 25): the share of the
+    commune's officers trained and of its businesses trained, each beside the target in force and whether it is met,
+    and its pilot models. The counts are `training.selectors.by_ward`, the same definitions as the province-wide
+    indicators; the training page, the agency dashboard and the periodic report (JSON, PDF, XLSX) show this one
+    result. A commune without officers (or businesses) on record has no share (None), not 0 %."""
+    officers = target_in_force(IndicatorMethod.OFFICERS_TRAINED_SHARE, as_of)
+    businesses = target_in_force(IndicatorMethod.BUSINESSES_TRAINED_SHARE, as_of)
+    officer_target = officers.target if officers else None
+    business_target = businesses.target if businesses else None
+    rows = []
+    for row in training.by_ward(as_of, ward_code):
+        officer_share = _share(row["officers_trained"], row["officers"]) if row["officers"] else None
+        business_share = _share(row["businesses_trained"], row["businesses"]) if row["businesses"] else None
+        rows.append(
+            {
+                **row,
+                "ward": ward_name(row["ward_code"]),
+                "officers_share": plain(officer_share) if officer_share is not None else None,
+                "officers_met": None
+                if officer_share is None or officer_target is None
+                else officer_share >= officer_target,
+                "businesses_share": plain(business_share) if business_share is not None else None,
+                "businesses_met": None
+                if business_share is None or business_target is None
+                else business_share >= business_target,
+            }
+        )
+    return {
+        "year": as_of.year,
+        "as_of": as_of.isoformat(),
+        "officers_target": plain(officer_target) if officer_target is not None else None,
+        "officers_deadline": officers.deadline.isoformat() if officers else None,
+        "businesses_target": plain(business_target) if business_target is not None else None,
+        "businesses_deadline": businesses.deadline.isoformat() if businesses else None,
+        "rows": rows,
+    }

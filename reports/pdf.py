@@ -20,7 +20,17 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from reports import admin_document as ad
-from reports.render_common import Sections, integer_axis, iso_date, summary_rows, vn_date, vn_number
+from reports.render_common import (
+    Sections,
+    integer_axis,
+    iso_date,
+    people_header,
+    people_heading,
+    people_rows,
+    summary_rows,
+    vn_date,
+    vn_number,
+)
 
 MAX_BARS = 12
 
@@ -152,6 +162,16 @@ def body(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[s
             [7.4 * cm, 2.4 * cm, 2.4 * cm, ad.TEXT_WIDTH - 12.2 * cm],
         )
     )
+    people = figures.get("people_by_commune")
+    if people and people["rows"]:  # training per commune against the year's targets (issue 25)
+        story += [_p(ad.vn_upper(sec.next(people_heading(people))), "heading"), Spacer(1, 4)]
+        story.append(
+            ad.cell_table(
+                [people_header(), *people_rows(people)],  # every commune with records: no cut
+                [3.6 * cm, 2.2 * cm, 2.8 * cm, 2.6 * cm, 2.8 * cm, ad.TEXT_WIDTH - 14 * cm],
+                numeric_from=1,
+            )
+        )
     if figures["ocop"]["untraced_list"]:
         story.append(_p(ad.vn_upper(sec.next(_("Sản phẩm OCOP chưa truy xuất nguồn gốc"))), "heading"))
         story.append(_p("; ".join(figures["ocop"]["untraced_list"]) + ".", "body"))

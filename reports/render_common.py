@@ -171,3 +171,46 @@ def summary_rows(f: dict[str, Any]) -> list[tuple[str, str, Any]]:
         rows.append((str(g), group, value))
         rows += [(f"{g}.{i}", item, v) for i, (item, v) in enumerate(items, start=1)]
     return rows
+
+
+def people_heading(people: dict[str, Any]) -> str:
+    """The per-commune training section's title with the year's targets (PDF and XLSX alike)."""
+    return _(
+        "Tập huấn theo xã, phường năm %(year)s (mục tiêu: %(officers)s %% cán bộ, %(businesses)s %% doanh nghiệp)"
+    ) % {
+        "year": people["year"],
+        "officers": vn_number(people["officers_target"] or 0),
+        "businesses": vn_number(people["businesses_target"] or 0),
+    }
+
+
+def people_header() -> list[str]:
+    return [
+        _("Xã, phường"),
+        _("Cán bộ đã tập huấn"),
+        _("Tỷ lệ cán bộ"),
+        _("Doanh nghiệp, HTX đã tập huấn"),
+        _("Tỷ lệ doanh nghiệp, HTX"),
+        _("Mô hình điểm"),
+    ]
+
+
+def _share_text(share: str | None, met: bool | None) -> str:
+    if share is None:
+        return "—"
+    return f"{vn_number(share)} % ({_('đạt') if met else _('chưa đạt')})"
+
+
+def people_rows(people: dict[str, Any]) -> list[list[str]]:
+    """One row per commune: name, trained/all, share against the target in words (met or not), pilot models."""
+    return [
+        [
+            r["ward"],
+            f"{r['officers_trained']}/{r['officers']}",
+            _share_text(r["officers_share"], r["officers_met"]),
+            f"{r['businesses_trained']}/{r['businesses']}",
+            _share_text(r["businesses_share"], r["businesses_met"]),
+            vn_number(r["pilots"]),
+        ]
+        for r in people["rows"]
+    ]

@@ -151,8 +151,10 @@ def _generate(job: ReportJob) -> ReportJob:
             progress=lambda pct, step: _set(job, int(pct * 0.8), step),
         )
         _set(job, 70, _("Tiến độ chỉ tiêu"))
-        indicators = indicator_progress.all_progress(min(p.end, timezone.localdate()), job.ward_code)
+        as_of = min(p.end, timezone.localdate())
+        indicators = indicator_progress.all_progress(as_of, job.ward_code)
         figures["indicators"] = indicators
+        figures["people_by_commune"] = indicator_progress.people_by_commune(as_of, job.ward_code)
         meta = meta_for(job, p)
         _set(job, 80, "XLSX")
         from reports.pdf import render_pdf  # openpyxl and ReportLab load in the worker that renders, not at start-up

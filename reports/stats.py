@@ -18,10 +18,10 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from vietnam_provinces import Ward, WardCode
 
 from catalog.choices import Department, LotStatus, OrganizationKind, OrganizationStatus, PriorityGroup
 from catalog.models import Certificate, Lot, Organization, PriorityCategory, Product
+from catalog.validators import ward_name
 from complaints.models import ComplaintCase
 from complaints.selectors import overdue_cases
 from events.models import Event
@@ -40,25 +40,21 @@ def _aware(day: dt.date, end: bool = False) -> dt.datetime:
     return timezone.make_aware(moment)
 
 
-def ward_name(code: int | None) -> str:
-    if not code:
-        return ""
-    try:
-        return Ward.from_code(WardCode(code)).name
-    except (ValueError, KeyError):
-        return str(code)
-
-
 def _org_q(prefix: str, ward_code: int | None) -> Q:
     return Q(**{f"{prefix}ward_code": ward_code}) if ward_code else Q()
 
 
 def _dept_q(prefix: str, department: str) -> Q:
-    """An agency's department: a `Department` value matches its kind, any other text its free-text name."""
+    """An agency's department: a `Department` value matches its kind, any other text its free-text name. With a
+    person's prefix (`recorded_by__`, `started_by__`) the officer's own department, assigned by the agency's head
+    (issue 25), comes first; an officer without one counts for the agency's."""
     if not department:
         return Q()
     if department in Department.values:
-        return Q(**{f"{prefix}agency__department_kind": department})
+        q = Q(**{f"{prefix}agency__department_kind": department})
+        if prefix:
+            q = Q(**{f"{prefix}department_kind": department}) | (Q(**{f"{prefix}department_kind": ""}) & q)
+        return q
     return Q(**{f"{prefix}agency__department": department})
 
 
@@ -290,8 +286,10 @@ def _by_department(
         done = Inspection.objects.filter(
             agency__department_kind=kind, status=InspectionStatus.DONE, inspected_on__range=(start, end)
         ).filter(_org_q("organization__", ward_code))
-        recalls = Recall.objects.filter(
-            started_by__agency__department_kind=kind, started_at__gte=t0, started_at__lt=t1
-        ).filter(_org_q("organization__", ward_code))
+        recalls = (
+            Recall.objects.filter(started_at__gte=t0, started_at__lt=t1)
+            .filter(_dept_q("started_by__", kind))
+            .filter(_org_q("organization__", ward_code))
+        )
         rows.append([str(Department(kind).label), cases.count(), done.count(), recalls.count()])
     return rows

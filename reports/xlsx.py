@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports.document_text import MOTTO, NATIONAL_TITLE, date_line, vn_upper
-from reports.render_common import integer_axis, iso_date, summary_rows, vn_date
+from reports.render_common import integer_axis, iso_date, people_heading, summary_rows, vn_date
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -110,6 +110,10 @@ def _bar_chart(ws: Any, title: str, col_label: int, col_value: int, first: int, 
     ws.add_chart(chart, anchor)
 
 
+def _met(met: bool | None) -> str:
+    return "" if met is None else _("đạt") if met else _("chưa đạt")
+
+
 def render_xlsx(figures: dict[str, Any], indicators: list[dict[str, Any]], meta: dict[str, Any]) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -171,6 +175,42 @@ def render_xlsx(figures: dict[str, Any], indicators: list[dict[str, Any]], meta:
         ],
         [60, 10, 10, 12, 12, 16, 12],
     )
+    people = figures.get("people_by_commune")
+    if people is not None:  # training per commune against the year's targets (issue 25)
+        trained = wb.create_sheet("Tập huấn theo xã")
+        trained.cell(row=1, column=1, value=people_heading(people)).font = BOLD
+        _table(
+            trained,
+            2,
+            [
+                _("Xã, phường"),
+                _("Cán bộ đã tập huấn"),
+                _("Cán bộ"),
+                _("Tỷ lệ cán bộ (%)"),
+                _("Đạt mục tiêu"),
+                _("Doanh nghiệp, HTX đã tập huấn"),
+                _("Doanh nghiệp, HTX"),
+                _("Tỷ lệ doanh nghiệp, HTX (%)"),
+                _("Đạt mục tiêu"),
+                _("Mô hình điểm"),
+            ],
+            [
+                [
+                    r["ward"],
+                    r["officers_trained"],
+                    r["officers"],
+                    Decimal(r["officers_share"]) if r["officers_share"] is not None else None,
+                    _met(r["officers_met"]),
+                    r["businesses_trained"],
+                    r["businesses"],
+                    Decimal(r["businesses_share"]) if r["businesses_share"] is not None else None,
+                    _met(r["businesses_met"]),
+                    r["pilots"],
+                ]
+                for r in people["rows"]
+            ],
+            [28, 12, 10, 12, 12, 14, 12, 14, 12, 10],
+        )
     ocop = wb.create_sheet("OCOP chưa truy xuất")
     _table(ocop, 1, [_("Sản phẩm OCOP chưa có lô công bố")], [[n] for n in figures["ocop"]["untraced_list"]], [70])
 

@@ -8,6 +8,7 @@ the audit entry and a ledger leaf, and notifies the organisation (workspace + e-
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.permissions import SYSTEM, Actor, person, require
+from catalog import departments
 from catalog.choices import LotStatus, OrganizationStatus
 from catalog.models import Lot, PriorityCategory, Product
 from catalog.services import missing_for_publication
@@ -24,7 +26,7 @@ from core import audit
 from core.choices import AuditAction
 from ledger.services import append_record
 from notifications.choices import NotificationKind
-from notifications.services import notify_organization
+from notifications.services import notify_officers, notify_organization
 from quality.selectors import active_holds
 from reviews import selectors
 from reviews.choices import RISK_RANK, Decision
@@ -173,4 +175,25 @@ def auto_review_lot(lot: Lot) -> Review | None:
         decision=Decision.APPROVED,
         reason=_("Tự động duyệt theo chính sách của nhóm %(category)s.") % {"category": lot.product.category.name},
         automatic=True,
+    )
+
+
+@transaction.atomic
+def announce_submission(lot: Lot) -> list[Any]:
+    """Tell the officers who will review a submitted lot that it waits (after the submission commits and the review
+    policy declined to approve it by itself): the officers whose department scope covers the lot's product group and
+    the producer's commune (`catalog.departments.responsible_officers`, the routing of complaints), not every officer
+    of the province. A lot no longer waiting (approved meanwhile, or withdrawn) tells nobody."""
+    lot = Lot.objects.select_related("product__organization", "product__category").get(pk=lot.pk)
+    if lot.status != LotStatus.SUBMITTED:
+        return []
+    organization = lot.product.organization
+    return notify_officers(
+        departments.responsible_officers(organization, lot.product.category_id),
+        kind=NotificationKind.REVIEW_QUEUE,
+        title=_("Lô %(lot)s của %(organization)s chờ phê duyệt")
+        % {"lot": f"{lot.product.name} {lot.lot_code}", "organization": organization.name},
+        body=_("Nhóm sản phẩm: %(category)s.") % {"category": lot.product.category.name},
+        link=reverse("oversight:review", args=["catalog.lot", lot.pk]),
+        about=lot,
     )

@@ -21,31 +21,46 @@ def current_attendees() -> QuerySet[Attendee]:
     return Attendee.objects.filter(merged_into=None)
 
 
-def officers_trained(as_of: dt.date, ward_code: int | None = None) -> tuple[int, int]:
-    """(trained, on the roster): commune officers (the roster as it stands) who attended or studied by `as_of`."""
-    roster = current_attendees().filter(role=AttendeeRole.OFFICER)
-    if ward_code:
-        roster = roster.filter(ward_code=ward_code)
+def _roster() -> QuerySet[Attendee]:
+    """Commune officers on the roster as it stands (merged duplicates left out)."""
+    return current_attendees().filter(role=AttendeeRole.OFFICER)
+
+
+def _trained(roster: QuerySet[Attendee], as_of: dt.date) -> QuerySet[Attendee]:
     studied = LessonCompletion.objects.filter(completed_on__lte=as_of).values("user_id")
-    trained = roster.filter(Q(attendances__course__held_on__lte=as_of) | Q(user_id__in=studied)).distinct()
-    return trained.count(), roster.count()
+    return roster.filter(Q(attendances__course__held_on__lte=as_of) | Q(user_id__in=studied)).distinct()
 
 
-def businesses_trained(as_of: dt.date, ward_code: int | None = None) -> tuple[int, int]:
-    """(trained, all): approved enterprises and cooperatives with someone trained or a member's lesson by then."""
-    businesses = Organization.objects.filter(
+def _businesses() -> QuerySet[Organization]:
+    return Organization.objects.filter(
         kind__in=[OrganizationKind.ENTERPRISE, OrganizationKind.COOPERATIVE], status=OrganizationStatus.APPROVED
     )
-    if ward_code:
-        businesses = businesses.filter(ward_code=ward_code)
+
+
+def _trained_businesses(businesses: QuerySet[Organization], as_of: dt.date) -> QuerySet[Organization]:
     attended = (
         current_attendees()
         .filter(role=AttendeeRole.STAFF, attendances__course__held_on__lte=as_of)
         .values("organization_id")
     )
     studied = LessonCompletion.objects.filter(completed_on__lte=as_of).values("organization_id")
-    part = businesses.filter(Q(pk__in=attended) | Q(pk__in=studied)).count()
-    return part, businesses.count()
+    return businesses.filter(Q(pk__in=attended) | Q(pk__in=studied))
+
+
+def officers_trained(as_of: dt.date, ward_code: int | None = None) -> tuple[int, int]:
+    """(trained, on the roster): commune officers (the roster as it stands) who attended or studied by `as_of`."""
+    roster = _roster()
+    if ward_code:
+        roster = roster.filter(ward_code=ward_code)
+    return _trained(roster, as_of).count(), roster.count()
+
+
+def businesses_trained(as_of: dt.date, ward_code: int | None = None) -> tuple[int, int]:
+    """(trained, all): approved enterprises and cooperatives with someone trained or a member's lesson by then."""
+    businesses = _businesses()
+    if ward_code:
+        businesses = businesses.filter(ward_code=ward_code)
+    return _trained_businesses(businesses, as_of).count(), businesses.count()
 
 
 def pilot_models(as_of: dt.date, ward_code: int | None = None) -> int:
@@ -79,18 +94,38 @@ def year_figures(year: int, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def by_ward(as_of: dt.date) -> list[dict[str, Any]]:
-    """Per commune: officers trained of the roster, pilot models (communes with any of them)."""
-    officers = current_attendees().filter(role=AttendeeRole.OFFICER).values_list("ward_code", flat=True)
-    pilots = PilotModel.objects.values_list("ward_code", flat=True)
-    codes = {code for code in [*officers, *pilots] if code is not None}
-    rows = []
-    for code in sorted(codes):
-        trained, roster = officers_trained(as_of, code)
-        rows.append(
-            {"ward_code": code, "officers_trained": trained, "officers": roster, "pilots": pilot_models(as_of, code)}
-        )
-    return rows
+def _per_ward(qs: QuerySet[Any]) -> dict[int, int]:
+    return {
+        row["ward_code"]: row["n"] for row in qs.order_by().values("ward_code").annotate(n=Count("pk", distinct=True))
+    }
+
+
+def by_ward(as_of: dt.date, ward_code: int | None = None) -> list[dict[str, Any]]:
+    """Per commune (every commune with an officer on the roster, an approved business or a pilot model; or only
+    `ward_code`): officers trained of the roster, businesses trained of all, pilot models, as of `as_of`. The same
+    definitions as the province's figures above (`officers_trained`, `businesses_trained`, `pilot_models`), grouped
+    by commune in six queries whatever the number of communes; the training page, the agency dashboard and the
+    periodic report all read it (through `reports.indicators.people_by_commune`, which adds the targets)."""
+    roster, businesses = _roster(), _businesses()
+    pilots = PilotModel.objects.filter(status__in=COUNTED_PILOTS, started_on__lte=as_of)
+    if ward_code:
+        roster, businesses = roster.filter(ward_code=ward_code), businesses.filter(ward_code=ward_code)
+        pilots = pilots.filter(ward_code=ward_code)
+    officers, trained = _per_ward(roster), _per_ward(_trained(roster, as_of))
+    orgs, trained_orgs = _per_ward(businesses), _per_ward(_trained_businesses(businesses, as_of))
+    pilot_counts = _per_ward(pilots)
+    codes = {code for code in [*officers, *orgs, *pilot_counts] if code is not None}
+    return [
+        {
+            "ward_code": code,
+            "officers_trained": trained.get(code, 0),
+            "officers": officers.get(code, 0),
+            "businesses_trained": trained_orgs.get(code, 0),
+            "businesses": orgs.get(code, 0),
+            "pilots": pilot_counts.get(code, 0),
+        }
+        for code in sorted(codes)
+    ]
 
 
 def duplicate_pairs(limit: int = 50) -> list[tuple[Attendee, Attendee, str]]:

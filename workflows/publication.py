@@ -2,7 +2,8 @@
 
 `submit_lot`: the rules evaluated and recorded, then refused or `catalog.mark_submitted`
 (`rules.publication.submit_lot`), then, after commit, the review policy's automatic approval
-(`reviews.services.auto_review_lot`). `publish_lot` is the rules' publication step as it is
+(`reviews.services.auto_review_lot`) or, when it does not apply, the notice to the officers whose department covers
+the lot (`reviews.services.announce_submission`). `publish_lot` is the rules' publication step as it is
 (`rules.publication.publish_lot`; a review decision calls it too).
 """
 
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from accounts.permissions import Actor
 from catalog.models import Lot
-from reviews.services import auto_review_lot
+from reviews.services import announce_submission, auto_review_lot
 from rules import publication
 from rules.publication import publish_lot
 
@@ -24,10 +25,12 @@ __all__ = ["publish_lot", "submit_lot"]
 
 
 def _auto_review(lot: Lot) -> None:
-    """After the submission commits: approve it when the province's policy for its category allows; never raise
-    (the submission stands; the lot then waits in the officers' queue)."""
+    """After the submission commits: approve it when the province's policy for its category allows, else tell the
+    officers whose department covers it; never raise (the submission stands; the lot then waits in the officers'
+    queue, where they find it anyway)."""
     try:
-        auto_review_lot(lot)
+        if auto_review_lot(lot) is None:
+            announce_submission(lot)
     except Exception:
         log.exception("auto review of lot %s failed", lot.pk)
 

@@ -59,7 +59,7 @@ def test_routing_prefers_the_department_whose_scope_covers_group_and_commune(pro
     assert departments.route_agency(farm, province["pork"].category_id) == province["agriculture"]
     assert departments.route_agency(farm, province["coffee"].category_id) == province["science"]
     assert departments.route_agency(farm) == province["science"]
-    assert departments.covering_officers(province["agriculture"], COMMUNE) == [province["here"]]
+    assert departments.responsible_officers(farm, province["pork"].category_id) == [province["here"]]
 
 
 def test_a_province_without_scopes_routes_to_its_first_agency():

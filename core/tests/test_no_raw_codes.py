@@ -140,6 +140,8 @@ PAGES: dict[str, tuple[tuple[str, ...], Args | None, Query]] = {
     "oversight:survey_fill": (OFFICIALS, _o("survey_form"), {}),
     "oversight:survey_response": (OFFICIALS, _o("survey"), {}),
     "oversight:lockouts": (OFFICIALS, None, {}),
+    "oversight:officers": (("officer",), None, {}),  # a platform admin names the agency (oversight/tests)
+    "oversight:officer": (("admin",), lambda s: [s.users["officer"].pk], {}),  # the head's form
 }
 
 # Pages answered with a status other than 200 (still a whole Vietnamese page).
@@ -191,6 +193,7 @@ NOT_PAGES = {
     "oversight:recall_decision_pdf": "a PDF",
     "oversight:recall_notice_pdf": "a PDF",
     "oversight:unlock": "POST only",
+    "oversight:open_notice": "POST only (the start page lists the notices)",
     "oversight:reset_two_factor": "POST only",
 }
 

@@ -96,6 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "wards": wards(),
             "categories": PriorityCategory.objects.filter(is_active=True),
             "indicators": indicator_progress.all_progress(today, ward_code),
+            "people": indicator_progress.people_by_commune(today, ward_code),
         },
     )
 

@@ -20,7 +20,7 @@ from core.choices import AuditAction
 from core.numbers import FINE_VND
 from core.uploads import IMAGE_TYPES, check_upload
 from notifications.choices import NotificationKind
-from notifications.services import notify_organization
+from notifications.services import notify_officers, notify_organization
 from quality.choices import CLOSED_HANDLING, ChecklistResult, HandlingStatus, InspectionStatus, Verdict
 from quality.models import ChecklistTemplate, Inspection, InspectionPhoto, Violation
 from quality.services.common import date_field, decimal_field
@@ -50,6 +50,7 @@ def plan_inspection(
     day = date_field("planned_on", planned_on)
     assert day is not None
     agency = agency_of(actor)
+    routed = agency is None  # planned by a platform admin: the inspection needs the department's officers
     if agency is None:
         agency = departments.route_agency(facility.organization) or (
             Organization.objects.filter(kind="agency", status="approved").order_by("pk").first()
@@ -81,6 +82,15 @@ def plan_inspection(
         link=reverse("workspace:inspection", args=[inspection.pk]),
         about=inspection,
     )
+    if routed:
+        notify_officers(
+            departments.responsible_officers(facility.organization),
+            kind=NotificationKind.INSPECTION,
+            title=_("Cuộc kiểm tra cơ sở %(facility)s cần cán bộ phụ trách") % {"facility": facility.name},
+            body=_("Dự kiến ngày %(day)s.") % {"day": _day(inspection.planned_on)},
+            link=reverse("oversight:inspection", args=[inspection.pk]),
+            about=inspection,
+        )
     return inspection
 
 

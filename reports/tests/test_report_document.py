@@ -101,8 +101,9 @@ def test_sections_numbered_in_order_with_or_without_the_optional_ones(province, 
     province_wide = _pages(_report(skhcn_officer, province))
     ward = _pages(_report(skhcn_officer, province, ward_code=organization.ward_code))
     for pages, expected in [
-        (province_wide, ["I", "II", "III", "IV", "V", "VI"]),  # with the communes' and the departments' sections
-        (ward, ["I", "II", "III", "IV", "V"]),  # one commune: no communes' section, the OCOP one moves up
+        # with the communes', the departments' and the training per commune sections (the businesses on record)
+        (province_wide, ["I", "II", "III", "IV", "V", "VI", "VII"]),
+        (ward, ["I", "II", "III", "IV", "V", "VI"]),  # one commune: no communes' section, the OCOP one moves up
     ]:
         headings = re.findall(r"^ ?(I|II|III|IV|V|VI|VII|VIII)\. [A-ZĐ]", "\n".join(pages), flags=re.MULTILINE)
         assert headings == expected

@@ -1,6 +1,7 @@
 """Every link in a notification opens for its recipient (issue 16 item 4: a producer's link to a lab-test notice
 answered 403). Each kind of notification is made by the real service that sends it, then every notification's
-link is opened by a member of the organisation it went to (an officer for an agency): 200 for each."""
+link is opened by a member of the organisation it went to (an officer for an agency), or by the officer it went to:
+200 for each."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from notifications.models import Notification
 from quality import services as quality_services
 from recalls import services as recall_services
 from reviews import services as review_services
+from workflows import publication
 
 
 @pytest.fixture
@@ -37,6 +39,12 @@ def everything(
             status="submitted",
         )
         review_services.approve(actor=officer, subject=lot)
+        # review queue: a lot submitted, told to the officer whose department covers it (issue 25)
+        waiting = LotFactory(
+            product=ProductFactory(organization=organization),
+            origin_areas=[GrowingAreaFactory(organization=organization)],
+        )
+        publication.submit_lot(actor=producer, lot=waiting)
         # lab test: a failed nitrate result holds a published lot of vegetables
         area = GrowingAreaFactory(organization=organization)
         greens = ProductFactory(organization=organization, category=PriorityCategory.objects.get(code="vegetables"))
@@ -108,7 +116,7 @@ def test_every_link_opens_for_its_recipient(client, everything):
     assert {n.kind for n in notes} == set(NotificationKind.values)  # every kind carries a link
     seen = {}
     for note in notes:
-        client.force_login(everything[note.organization_id])
+        client.force_login(everything[note.organization_id] if note.organization_id else note.user)
         response = client.get(note.link)
         seen[(note.kind, note.link)] = response.status_code
     assert seen == {key: 200 for key in seen}

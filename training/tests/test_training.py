@@ -126,6 +126,66 @@ def test_the_quarterly_report_carries_them(year_2025, officer):
     assert "Số doanh nghiệp được giám sát trực tiếp về an toàn thực phẩm" in names
 
 
+WARD_A_ROW = {
+    "ward_code": WARD_A, "ward": "Xã Tu Mơ Rông", "officers_trained": 2, "officers": 2, "officers_share": "100",
+    "officers_met": True, "businesses_trained": 2, "businesses": 4, "businesses_share": "50", "businesses_met": True,
+    "pilots": 2,
+}  # fmt: skip
+WARD_B_ROW = {
+    "ward_code": WARD_B, "ward": "Xã Đăk Hà", "officers_trained": 1, "officers": 2, "officers_share": "50",
+    "officers_met": True, "businesses_trained": 0, "businesses": 0, "businesses_share": None, "businesses_met": None,
+    "pilots": 1,
+}  # fmt: skip
+
+
+def test_training_per_commune_against_the_years_targets(year_2025):
+    """Commune A: both its officers trained (one by a lesson), 2 of its 4 businesses; commune B: 1 of 2 officers (the
+    other's class was in 2026), no business on record (no share, not 0 %). Against 2025's 50 % targets."""
+    people = indicators.people_by_commune(END_2025)
+    assert {k: people[k] for k in people if k != "rows"} == {
+        "year": 2025, "as_of": "2025-12-31", "officers_target": "50", "officers_deadline": "2025-12-31",
+        "businesses_target": "50", "businesses_deadline": "2025-12-31",
+    }  # fmt: skip
+    assert people["rows"] == [WARD_A_ROW, WARD_B_ROW]
+    assert indicators.people_by_commune(END_2025, WARD_B)["rows"] == [WARD_B_ROW]
+    # the per-commune rows say what the province-wide and per-commune indicators say: one definition
+    for row in people["rows"]:
+        assert _progress("trained-officers", row["ward_code"])["how"] == f"{row['officers_trained']}/{row['officers']}"
+        how = _progress("trained-businesses", row["ward_code"])["how"]
+        assert how == f"{row['businesses_trained']}/{row['businesses']}"
+    # from 2026 on, the 2030 target (100 %) is the one in force: commune B's officers fall short, A's still meet it
+    next_year = indicators.people_by_commune(dt.date(2026, 3, 31))
+    assert (next_year["officers_target"], next_year["officers_deadline"]) == ("100", "2030-12-31")
+    assert [(r["officers_share"], r["officers_met"]) for r in next_year["rows"]] == [("100", True), ("100", True)]
+    assert [r["pilots"] for r in next_year["rows"]] == [2, 2]  # the macadamia model started in January 2026
+
+
+def test_the_quarterly_report_and_the_dashboard_show_training_per_commune(year_2025, officer, client, tmp_path):
+    job = report_services.generate(
+        report_services.request_report(actor=officer, period_kind="quarter", year=2025, number=4)
+    )
+    assert job.status == "done", job.message
+    assert job.figures["people_by_commune"]["rows"] == [WARD_A_ROW, WARD_B_ROW]
+    sheet = load_workbook(io.BytesIO(job.xlsx.read()))["Tập huấn theo xã"]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "Tập huấn theo xã, phường năm 2025 (mục tiêu: 50 % cán bộ, 50 % doanh nghiệp)"
+    assert values[2:] == [
+        ["Xã Tu Mơ Rông", 2, 2, 100, "đạt", 2, 4, 50, "đạt", 2],
+        ["Xã Đăk Hà", 1, 2, 50, "đạt", 0, 0, None, None, 1],
+    ]
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(job.pdf.read())
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    assert "TẬP HUẤN THEO XÃ, PHƯỜNG NĂM 2025 (MỤC TIÊU: 50 % CÁN BỘ, 50 % DOANH NGHIỆP)" in " ".join(lines)
+    assert "Xã Tu Mơ Rông 2/2 100 % (đạt) 2/4 50 % (đạt) 2" in lines
+    assert "Xã Đăk Hà 1/2 50 % (đạt) 0/0 — 1" in lines
+    client.force_login(officer)
+    for url in ("/oversight/thong-ke/", "/oversight/dao-tao/"):
+        page = client.get(url).content.decode()
+        assert "Tập huấn theo xã, phường năm" in page, url
+
+
 def test_duplicates_merge_only_when_confirmed(officer):
     course, other = _course(officer), _course(officer, day="2025-06-01")
 

@@ -18,6 +18,7 @@ from catalog.choices import OrganizationKind
 from catalog.models import Organization
 from oversight.views.common import error_messages, officer_required, paginate
 from oversight.views.reports import wards
+from reports.indicators import people_by_commune
 from training import selectors, services
 from training.choices import AttendeeRole, Audience, PilotStatus
 from training.models import Attendance, Attendee, Course, MonitoredEnterprise, PilotModel
@@ -68,8 +69,7 @@ def courses(request: HttpRequest) -> HttpResponse:
         errors=errors,
         posted=request.POST,
         year=selectors.year_figures(today.year, today),
-        by_ward=selectors.by_ward(today),
-        ward_names=dict(wards()),
+        people=people_by_commune(today),  # the same figures as the dashboard and the periodic report
     )
     return render(request, "training/courses.html", context, status=400 if errors else 200)
 
