@@ -135,8 +135,11 @@ def _hops(part: Part, direction: str, directory: Directory) -> list[tuple[Peer |
     return out
 
 
-def federated_trace(identifier: str, direction: str = "backward") -> FederatedTrace:
-    """The chain of `identifier` across this node and its peers (see the module's docstring)."""
+def federated_trace(identifier: str, direction: str = "backward", shared: bool = False) -> FederatedTrace:
+    """The chain of `identifier` across this node and its peers (see the module's docstring). `shared`: for one
+    who may see what peers share with this province before publication (its officers): peers are asked at
+    ``/federation/events``, which adds the unpublished shipments to this province's organisations when the peer
+    shares them with this node; otherwise at ``/epcis/events`` (the public's events), as the consumer's page does."""
     root = key_of(identifier.strip())
     directory = Directory.load()
     queue: deque[tuple[Peer | None, str]] = deque([(directory.owner(root), root)])
@@ -147,7 +150,7 @@ def federated_trace(identifier: str, direction: str = "backward") -> FederatedTr
         if (peer.pk if peer else None, key) in done:
             continue
         done.add((peer.pk if peer else None, key))
-        part = local_part(key) if peer is None else remote_part(peer, key)
+        part = local_part(key) if peer is None else remote_part(peer, key, shared)
         if part.events or part.error:
             parts.append(part)
         if part.error:
@@ -175,18 +178,19 @@ def local_part(key: str) -> Part:
     )
 
 
-def _cache_key(peer: Peer, key: str) -> str:
-    return f"federation:part:{peer.pk}:{hashlib.sha256(key.encode()).hexdigest()}"
+def _cache_key(peer: Peer, key: str, shared: bool = False) -> str:
+    return f"federation:part:{peer.pk}:{int(shared)}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
-def remote_part(peer: Peer, key: str) -> Part:
-    cached = cache.get(_cache_key(peer, key))
+def remote_part(peer: Peer, key: str, shared: bool = False) -> Part:
+    cached = cache.get(_cache_key(peer, key, shared))
     if cached is not None:
         return Part(**cached)
     part = Part(peer.name, peer.origin, peer.base_url, peer.province_code, False, key)
     base = peer.base_url.rstrip("/")
     try:
-        answer = client.get_json(f"{base}/epcis/events?" + urllib.parse.urlencode({"MATCH_anyEPCClass": key}))
+        route = "/federation/events?" if shared else "/epcis/events?"
+        answer = client.get_json(base + route + urllib.parse.urlencode({"MATCH_anyEPCClass": key}))
         found = answer["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
         ids = [e["eventID"] for e in found]
         proofs = (
@@ -215,7 +219,7 @@ def remote_part(peer: Peer, key: str) -> Part:
         part.cosigners = max(0, signed.count("\n— ") - 1)
     part.events = [summary(e) for e in found]
     part.verified = True
-    cache.set(_cache_key(peer, key), asdict(part), int(settings.TRUYXUAT_FEDERATION_CACHE_SECONDS))
+    cache.set(_cache_key(peer, key, shared), asdict(part), int(settings.TRUYXUAT_FEDERATION_CACHE_SECONDS))
     return part
 
 

@@ -9,6 +9,7 @@ app_name = "federation"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(".well-known/truyxuat-node", api.node_identity, name="identity"),
+    path("federation/events", api.peer_events, name="events"),
     path("federation/proofs", api.proofs, name="proofs"),
     path("federation/published", api.published, name="published"),
     path("federation/recalls/notice", api.recall_notice, name="recall_notice"),
