@@ -143,6 +143,18 @@ def add_cosignature(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def witnesses(request: HttpRequest) -> HttpResponse:
+    """The peers whose cosignatures vouch for this node's checkpoints: each one's name, origin, province, hub or not
+    and cosignature/v1 key, for the in-browser verifier (``ledger/static/ledger/verify.js``: vouchingProvinces),
+    which checks each cosignature itself. Public, as the checkpoint it is read with."""
+    data = {"origin": identity.checkpoints.origin(), "witnesses": selectors.witness_list()}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=60"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
 def published(request: HttpRequest) -> HttpResponse:
     """Published lots and counts, for the hub (public data: no signature needed)."""
     return JsonResponse(hub.published(), json_dumps_params={"ensure_ascii": False})

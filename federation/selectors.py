@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -113,6 +114,20 @@ def peer_visibility(peer: Peer | None) -> Visibility:
         return Visibility()
     theirs = set(peer.glns) - set(identity.glns())
     return Visibility(shipment_keys=gln_keys(theirs))
+
+
+def witness_list() -> list[dict[str, Any]]:
+    """The active peers' witness keys as the verifier page reads them (`federation.api.witnesses`)."""
+    return [
+        {
+            "name": p.name,
+            "origin": p.origin,
+            "province_code": p.province_code,
+            "hub": p.hub,
+            "witness_key": p.witness_key,
+        }
+        for p in peers().order_by("name", "pk")
+    ]
 
 
 def incoming_notices() -> QuerySet[RecallNotice]:

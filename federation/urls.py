@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("federation/events", api.peer_events, name="events"),
     path("federation/proofs", api.proofs, name="proofs"),
     path("federation/published", api.published, name="published"),
+    path("federation/witnesses", api.witnesses, name="witnesses"),
     path("federation/recalls/notice", api.recall_notice, name="recall_notice"),
     path("federation/recalls/ack", api.recall_ack, name="recall_ack"),
     path("federation/alarm", api.alarm, name="alarm"),

@@ -165,3 +165,22 @@ def test_adding_a_peer_is_for_platform_admins(officer) -> None:
         services.add_peer(actor=officer, base_url="http://127.0.0.1:9", ledger_key="k", confirmed=True)
     with pytest.raises(ValidationError, match="Không kết nối được"):
         services.add_peer(actor=SYSTEM, base_url="http://127.0.0.1:9", ledger_key="k", confirmed=True)
+
+
+def test_the_witness_list_publishes_each_active_peers_cosignature_key(client) -> None:
+    daklak = make_peer(province_code=66)
+    make_peer(name="Cũ", base_url="http://127.0.0.1:10", origin="old.test/ledger", http_keyid="old", active=False)
+    answer = client.get("/federation/witnesses")
+    assert (answer.status_code, answer["Access-Control-Allow-Origin"]) == (200, "*")
+    assert answer.json() == {
+        "origin": checkpoints.origin(),
+        "witnesses": [
+            {
+                "name": "Đắk Lắk",
+                "origin": "peer.test/ledger",
+                "province_code": 66,
+                "hub": False,
+                "witness_key": daklak.witness_key,
+            }
+        ],
+    }
