@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 
-from catalog.tests.factories import GrowingAreaFactory
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import AgencyFactory, GrowingAreaFactory
+from core.errors import Forbidden
 from diary import corrections, services
 from diary.activities import DIARY_NS
 from diary.epcis import area_location, event_time
@@ -147,3 +150,33 @@ def test_a_node_that_is_not_a_hub_takes_the_partners_spraying(client, organizati
     answer = _capture(client, token_for(organization), [_event(area, "fs:spraying", **{"farm:inputName": "Anvil"})])
     assert answer.status_code == 202, answer.content
     assert Event.objects.count() == 1
+
+
+def test_who_is_told_what_in_hub_mode(hub, producer, other_producer, organization, area, officer):
+    """The permission is checked first: only who may write the diary learns that the hub keeps none; the rest are
+    refused as anywhere else. Nothing is stored in any case."""
+    organization.province_code = officer.agency.province_code
+    organization.save()
+    elsewhere = UserFactory(agency=AgencyFactory(province_code=officer.agency.province_code + 1))
+    outcome: dict[str, object] = {}
+    for name, actor in [
+        ("owner", producer),
+        ("other organisation", other_producer),
+        ("officer of the province", officer),
+        ("officer of another province", elsewhere),
+        ("anonymous", AnonymousUser()),
+    ]:
+        try:
+            services.record_entry(actor=actor, organization=organization, data=_weeding(area))
+        except ValidationError as exc:
+            outcome[name] = exc.messages
+        except Forbidden:
+            outcome[name] = "forbidden"
+    assert outcome == {
+        "owner": [REFUSED_VI],
+        "other organisation": "forbidden",
+        "officer of the province": "forbidden",
+        "officer of another province": "forbidden",
+        "anonymous": "forbidden",
+    }
+    assert (DiaryEntry.objects.count(), Event.objects.count()) == (0, 0)

@@ -137,3 +137,16 @@ def test_proofs_cover_the_shared_shipment_for_that_peer_only(client, lots):
     ]
     services.set_policy(actor=SYSTEM, peer=peer, share_before_publication=False)
     assert len(_signed_get(client, query).json()["records"]) == 1
+
+
+NOTE_VI = "Bạn là cán bộ của tỉnh: hành trình gồm cả các lô hàng tỉnh khác gửi tới tổ chức trong tỉnh mình"
+
+
+def test_the_chain_page_asks_for_shared_parts_for_officers_only(client, lots, officer, producer):
+    page = "/lien-tinh/?" + urllib.parse.urlencode({"ma": lots["public"]})
+    assert NOTE_VI not in client.get(page).content.decode()
+    client.force_login(producer)
+    assert NOTE_VI not in client.get(page).content.decode()
+    client.force_login(officer)
+    answer = client.get(page).content.decode()
+    assert NOTE_VI in answer and "đã kiểm chứng với sổ cái" in answer
