@@ -27,11 +27,13 @@ from django.http import QueryDict
 from events import selectors as event_selectors
 from events.query import QueryError
 from federation import client, witnessing
+from federation.keys import node_keys
 from federation.models import Peer
 from federation.selectors import Directory
 from gs1.canonical import canonical_bytes
 from gs1.identifiers import key_of, parse_key
 from ledger import bundle as bundle_mod
+from ledger import note as ledger_note
 from ledger.choices import AlarmKind
 from ledger.note import parse_checkpoint, parse_note
 
@@ -216,11 +218,40 @@ def remote_part(peer: Peer, key: str, shared: bool = False) -> Part:
             return part
         signed = str(proofs["checkpoint"]) if isinstance(proofs, dict) else ""
         part.tree_size = int(parse_checkpoint(parse_note(signed)[0]).size)
-        part.cosigners = max(0, signed.count("\n— ") - 1)
+        part.cosigners = verified_cosigners(peer, signed)
     part.events = [summary(e) for e in found]
     part.verified = True
     cache.set(_cache_key(peer, key, shared), asdict(part), int(settings.TRUYXUAT_FEDERATION_CACHE_SECONDS))
     return part
+
+
+def verified_cosigners(peer: Peer, signed: str) -> int:
+    """How many other nodes vouch for `peer`'s checkpoint: the cosignature/v1 lines on it that verify with the witness
+    key of another peer of this node or this node's own (a line by a key this node does not know counts for
+    nothing, as in the browser's verifier: ``ledger/static/ledger/verify.js``, vouchingProvinces)."""
+    keys = [
+        node_keys().witness_key,
+        *Peer.objects.filter(active=True).exclude(pk=peer.pk).values_list("witness_key", flat=True),
+    ]
+    verifiers: dict[tuple[str, int], ledger_note.Verifier] = {}
+    for key in keys:
+        try:
+            parsed = ledger_note.parse_verifier_key(key)
+        except ledger_note.NoteError:
+            continue
+        verifiers[(parsed.name, parsed.key_hash)] = parsed
+    text, sigs = parse_note(signed)
+    vouching = set()
+    for sig in sigs:
+        known = verifiers.get((sig.name, sig.key_hash))
+        if known is None or known.alg != ledger_note.ALG_COSIGNATURE_V1:
+            continue
+        try:
+            ledger_note.verify_cosignature(text, sig, known)
+        except ledger_note.NoteError:
+            continue
+        vouching.add(sig.name)
+    return len(vouching)
 
 
 def _comparable(event: dict[str, Any]) -> bytes:
