@@ -35,6 +35,7 @@ from diary.choices import Activity, Correction, EntrySource
 from diary.models import DiaryEntry
 from diary.services import clean_entry, entry_event
 from events.models import Event
+from events.services.hubmode import refuse_diary_write
 
 REASON_MAX = 1000
 INCORRECT, DID_NOT_OCCUR = "incorrect_data", "did_not_occur"  # CBV 2.0 error reasons
@@ -134,6 +135,7 @@ def correct_entry(*, actor: Actor, entry: DiaryEntry, data: dict[str, Any], reas
     ones keep the entry's), `reason` why. Returns the corrective entry; the original is marked `corrected`."""
     entry = _locked(entry)
     check(actor, entry)
+    refuse_diary_write()  # a national hub holds no farm diaries: no corrective entry either
     text = clean_reason(reason)
     if entry.activity == Activity.HARVESTING:
         raise ValidationError(_("Thu hoạch tạo lô hàng: sửa ở trang của lô."))

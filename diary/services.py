@@ -36,6 +36,7 @@ from diary.cleaning import (
 from diary.models import DiaryEntry
 from diary.uploads import check_voice
 from events.models import Event
+from events.services.hubmode import refuse_diary_write
 
 __all__ = [
     "CLOCK_SKEW",
@@ -163,6 +164,7 @@ def record_entry(
     created=False and writes nothing. Harvests create lots: use `logistics.services.harvest`.
     """
     require(can_write(actor, organization))
+    refuse_diary_write()  # a national hub holds no farm diaries (the capture would refuse the event too)
     client_id = _client_id(data)
     existing = DiaryEntry.objects.filter(client_id=client_id).first()
     if existing is not None:

@@ -17,7 +17,7 @@ from events.models import Capture, Event
 from events.query import Page, page
 from events.services import corrections
 from events.trace import TraceResult, trace
-from events.visibility import visibility_for
+from events.visibility import Visibility, visibility_for
 
 __all__ = [
     "TraceResult",
@@ -28,6 +28,7 @@ __all__ = [
     "page_contexts",
     "query",
     "query_document",
+    "query_visible",
     "trace",
 ]
 
@@ -42,6 +43,14 @@ def query(params: Any, viewer: Any) -> Page:
     """A page of the SimpleEventQuery `params` over what `viewer` may see (raises `QueryError`)."""
     result = page(params, events_for(viewer).select_related("capture"))
     corrections.attach(result.events)  # their error declarations, in one read
+    return result
+
+
+def query_visible(params: Any, visibility: Visibility) -> Page:
+    """A page of the SimpleEventQuery `params` over the events of `visibility` (a viewer that is not a person or a
+    token: a federated peer node, `federation.selectors.peer_visibility`)."""
+    result = page(params, Event.objects.filter(visibility.event_filter()).select_related("capture"))
+    corrections.attach(result.events)
     return result
 
 

@@ -9,6 +9,9 @@ what it carries up to the shipment: the events mentioning the shipped objects, o
 shipped logistic unit, whose event time is not after the shipment's, except shipments to others. A shipping event
 declared in error grants nothing. Later events of those objects (a shipment of the rest of the lot to someone
 else) stay hidden, and so do the shipments of the same objects to other organisations.
+
+A federated peer node that this node shares with before publication (issue 23) sees less: the shipping events
+addressed to its organisations (`Visibility.shipment_keys`), not the history of what they carry.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ class Visibility:
     organization_ids: frozenset[int] = field(default_factory=frozenset)
     province_code: int | None = None
     partner_keys: frozenset[str] = field(default_factory=frozenset)  # its organisations' GLNs as canonical keys
+    # A federated peer node (issue 23) that this node shares shipments with before publication: the shipping events
+    # addressed to these keys (its organisations' GLNs), those events only; never the history of what they carry
+    shipment_keys: frozenset[str] = field(default_factory=frozenset)
 
     def event_filter(self) -> Q:
         """A filter on `Event` for the events this viewer sees."""
@@ -52,6 +58,8 @@ class Visibility:
             ships = shipments_to(self.partner_keys)
             if ships.exists():
                 query |= partner_event_filter(ships)
+        if self.shipment_keys:
+            query |= Q(pk__in=shipments_to(self.shipment_keys).values("pk"))
         return query
 
     def organization_set(self) -> set[int]:
@@ -134,6 +142,15 @@ def partner_keys(organization_ids: Iterable[int]) -> frozenset[str]:
     return frozenset(
         [digital_link(GS1Key("pgln", "", gln=g)) for g in glns]
         + [digital_link(GS1Key("sgln", "", gln=g)) for g in places]
+    )
+
+
+def gln_keys(glns: Iterable[str]) -> frozenset[str]:
+    """The canonical keys a destinationList names these GLNs by: as a party and as a place."""
+    found = sorted(set(glns))
+    return frozenset(
+        [digital_link(GS1Key("pgln", "", gln=g)) for g in found]
+        + [digital_link(GS1Key("sgln", "", gln=g)) for g in found]
     )
 
 

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.problems import problem
 from events import selectors as event_selectors
+from events.models import Event
+from events.query import QueryError
 from events.records import RECORD_TYPE
 from federation import hub, identity, notices, selectors, services, signing
 from federation.models import Peer
@@ -69,11 +71,39 @@ def node_identity(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _optional_peer(request: HttpRequest) -> Peer | HttpResponse | None:
+    """The peer that signed this GET, None when it is not signed (the public's), a 401 when the signature fails."""
+    if "signature" not in request.headers and "signature-input" not in request.headers:
+        return None
+    return _signed_peer(request)
+
+
+@require_GET
+def peer_events(request: HttpRequest) -> HttpResponse:
+    """The SimpleEventQuery (``GET /epcis/events``' parameters) for a peer node, signed: the public events, and the
+    shipments to the peer's organisations not yet published when this node shares them with it
+    (`selectors.peer_visibility`). The cross-node trace asks here for an officer of the peer's province."""
+    peer = _signed_peer(request)
+    if isinstance(peer, HttpResponse):
+        return peer
+    try:
+        result = event_selectors.query_visible(request.GET, selectors.peer_visibility(peer))
+    except QueryError as exc:
+        return problem(400, "Truy vấn không hợp lệ / Invalid query", f"{exc.parameter}: {exc.message}")
+    document = event_selectors.query_document(result.events)
+    return JsonResponse(document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})
+
+
 @require_GET
 def proofs(request: HttpRequest) -> HttpResponse:
-    """A proof bundle (``ledger.bundle``) of the public events named by ``eventID`` (repeated), at most 500."""
+    """A proof bundle (``ledger.bundle``) of the events named by ``eventID`` (repeated), at most 500: the public
+    ones, and for a signed request by a peer those `peer_events` shows it."""
+    peer = _optional_peer(request)
+    if isinstance(peer, HttpResponse):
+        return peer
     ids = request.GET.getlist("eventID")[:MAX_EVENTS]
-    pks = [str(pk) for pk in event_selectors.events_for(None).filter(event_id__in=ids).values_list("pk", flat=True)]
+    seen = Event.objects.filter(selectors.peer_visibility(peer).event_filter())
+    pks = [str(pk) for pk in seen.filter(event_id__in=ids).values_list("pk", flat=True)]
     data = ledger_selectors.proof_bundle([(RECORD_TYPE, pk) for pk in pks], subject={"eventIDs": ids})
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -110,6 +140,18 @@ def add_cosignature(request: HttpRequest) -> HttpResponse:
     except CosignatureRejected as exc:
         return problem(exc.status, "Chữ ký đồng chứng bị từ chối / Cosignature refused", str(exc))
     return HttpResponse("".join(c.line for c in stored), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def witnesses(request: HttpRequest) -> HttpResponse:
+    """The peers whose cosignatures vouch for this node's checkpoints: each one's name, origin, province, hub or not
+    and cosignature/v1 key, for the in-browser verifier (``ledger/static/ledger/verify.js``: vouchingProvinces),
+    which checks each cosignature itself. Public, as the checkpoint it is read with."""
+    data = {"origin": identity.checkpoints.origin(), "witnesses": selectors.witness_list()}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=60"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET

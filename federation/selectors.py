@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from catalog.folding import fold
+from events.visibility import Visibility, gln_keys
 from federation import identity
 from federation.choices import Direction, HubKind
 from federation.models import HubRecord, Peer, RecallNotice
@@ -101,6 +103,31 @@ def peer_by_keyid(keyid: str) -> Peer | None:
 
 def public_keys() -> dict[str, str]:
     return dict(peers().values_list("http_keyid", "http_public_key"))
+
+
+def peer_visibility(peer: Peer | None) -> Visibility:
+    """What a peer's signed request sees of this node's events: the public ones, and, when this node shares with it
+    before publication (`Peer.share_before_publication`), the shipping events addressed to its organisations (a GLN
+    its identity lists and this node does not: a peer cannot claim our own organisations), those events only.
+    An unsigned request (`peer` None) sees the public events."""
+    if peer is None or not peer.share_before_publication:
+        return Visibility()
+    theirs = set(peer.glns) - set(identity.glns())
+    return Visibility(shipment_keys=gln_keys(theirs))
+
+
+def witness_list() -> list[dict[str, Any]]:
+    """The active peers' witness keys as the verifier page reads them (`federation.api.witnesses`)."""
+    return [
+        {
+            "name": p.name,
+            "origin": p.origin,
+            "province_code": p.province_code,
+            "hub": p.hub,
+            "witness_key": p.witness_key,
+        }
+        for p in peers().order_by("name", "pk")
+    ]
 
 
 def incoming_notices() -> QuerySet[RecallNotice]:

@@ -27,11 +27,13 @@ from django.http import QueryDict
 from events import selectors as event_selectors
 from events.query import QueryError
 from federation import client, witnessing
+from federation.keys import node_keys
 from federation.models import Peer
 from federation.selectors import Directory
 from gs1.canonical import canonical_bytes
 from gs1.identifiers import key_of, parse_key
 from ledger import bundle as bundle_mod
+from ledger import note as ledger_note
 from ledger.choices import AlarmKind
 from ledger.note import parse_checkpoint, parse_note
 
@@ -135,8 +137,11 @@ def _hops(part: Part, direction: str, directory: Directory) -> list[tuple[Peer |
     return out
 
 
-def federated_trace(identifier: str, direction: str = "backward") -> FederatedTrace:
-    """The chain of `identifier` across this node and its peers (see the module's docstring)."""
+def federated_trace(identifier: str, direction: str = "backward", shared: bool = False) -> FederatedTrace:
+    """The chain of `identifier` across this node and its peers (see the module's docstring). `shared`: for one
+    who may see what peers share with this province before publication (its officers): peers are asked at
+    ``/federation/events``, which adds the unpublished shipments to this province's organisations when the peer
+    shares them with this node; otherwise at ``/epcis/events`` (the public's events), as the consumer's page does."""
     root = key_of(identifier.strip())
     directory = Directory.load()
     queue: deque[tuple[Peer | None, str]] = deque([(directory.owner(root), root)])
@@ -147,7 +152,7 @@ def federated_trace(identifier: str, direction: str = "backward") -> FederatedTr
         if (peer.pk if peer else None, key) in done:
             continue
         done.add((peer.pk if peer else None, key))
-        part = local_part(key) if peer is None else remote_part(peer, key)
+        part = local_part(key) if peer is None else remote_part(peer, key, shared)
         if part.events or part.error:
             parts.append(part)
         if part.error:
@@ -175,18 +180,19 @@ def local_part(key: str) -> Part:
     )
 
 
-def _cache_key(peer: Peer, key: str) -> str:
-    return f"federation:part:{peer.pk}:{hashlib.sha256(key.encode()).hexdigest()}"
+def _cache_key(peer: Peer, key: str, shared: bool = False) -> str:
+    return f"federation:part:{peer.pk}:{int(shared)}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
-def remote_part(peer: Peer, key: str) -> Part:
-    cached = cache.get(_cache_key(peer, key))
+def remote_part(peer: Peer, key: str, shared: bool = False) -> Part:
+    cached = cache.get(_cache_key(peer, key, shared))
     if cached is not None:
         return Part(**cached)
     part = Part(peer.name, peer.origin, peer.base_url, peer.province_code, False, key)
     base = peer.base_url.rstrip("/")
     try:
-        answer = client.get_json(f"{base}/epcis/events?" + urllib.parse.urlencode({"MATCH_anyEPCClass": key}))
+        route = "/federation/events?" if shared else "/epcis/events?"
+        answer = client.get_json(base + route + urllib.parse.urlencode({"MATCH_anyEPCClass": key}))
         found = answer["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
         ids = [e["eventID"] for e in found]
         proofs = (
@@ -212,11 +218,40 @@ def remote_part(peer: Peer, key: str) -> Part:
             return part
         signed = str(proofs["checkpoint"]) if isinstance(proofs, dict) else ""
         part.tree_size = int(parse_checkpoint(parse_note(signed)[0]).size)
-        part.cosigners = max(0, signed.count("\n— ") - 1)
+        part.cosigners = verified_cosigners(peer, signed)
     part.events = [summary(e) for e in found]
     part.verified = True
-    cache.set(_cache_key(peer, key), asdict(part), int(settings.TRUYXUAT_FEDERATION_CACHE_SECONDS))
+    cache.set(_cache_key(peer, key, shared), asdict(part), int(settings.TRUYXUAT_FEDERATION_CACHE_SECONDS))
     return part
+
+
+def verified_cosigners(peer: Peer, signed: str) -> int:
+    """How many other nodes vouch for `peer`'s checkpoint: the cosignature/v1 lines on it that verify with the witness
+    key of another peer of this node or this node's own (a line by a key this node does not know counts for
+    nothing, as in the browser's verifier: ``ledger/static/ledger/verify.js``, vouchingProvinces)."""
+    keys = [
+        node_keys().witness_key,
+        *Peer.objects.filter(active=True).exclude(pk=peer.pk).values_list("witness_key", flat=True),
+    ]
+    verifiers: dict[tuple[str, int], ledger_note.Verifier] = {}
+    for key in keys:
+        try:
+            parsed = ledger_note.parse_verifier_key(key)
+        except ledger_note.NoteError:
+            continue
+        verifiers[(parsed.name, parsed.key_hash)] = parsed
+    text, sigs = parse_note(signed)
+    vouching = set()
+    for sig in sigs:
+        known = verifiers.get((sig.name, sig.key_hash))
+        if known is None or known.alg != ledger_note.ALG_COSIGNATURE_V1:
+            continue
+        try:
+            ledger_note.verify_cosignature(text, sig, known)
+        except ledger_note.NoteError:
+            continue
+        vouching.add(sig.name)
+    return len(vouching)
 
 
 def _comparable(event: dict[str, Any]) -> bytes:

@@ -9,8 +9,10 @@ app_name = "federation"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(".well-known/truyxuat-node", api.node_identity, name="identity"),
+    path("federation/events", api.peer_events, name="events"),
     path("federation/proofs", api.proofs, name="proofs"),
     path("federation/published", api.published, name="published"),
+    path("federation/witnesses", api.witnesses, name="witnesses"),
     path("federation/recalls/notice", api.recall_notice, name="recall_notice"),
     path("federation/recalls/ack", api.recall_ack, name="recall_ack"),
     path("federation/alarm", api.alarm, name="alarm"),

@@ -114,9 +114,13 @@ def chain(request: HttpRequest) -> HttpResponse:
         root = check_root(code)
     except ValueError:
         return render(request, "federation/chain.html", {"code": code, "invalid": True}, status=400)
-    found = federated_trace(root, "backward")
+    # An officer (or admin) of this node also sees what peers share with this province before publication
+    # (shipments to its organisations); the public, only what every node has published.
+    shared = permissions.is_agency_officer(request.user) or permissions.is_platform_admin(request.user)
+    found = federated_trace(root, "backward", shared=shared)
     context = {
         "code": code,
+        "shared": shared,
         "trace": found,
         "events": [e | {"step": step_name(e["biz_step"], e["type"])} for e in found.events],
         "provinces": found.provinces,

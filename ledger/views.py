@@ -77,6 +77,9 @@ def add_cosignature(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def verify_page(request: HttpRequest) -> HttpResponse:
-    """Check a proof bundle in the browser (``?bundle=<url>``), with ledger/static/ledger/verify.js."""
-    return render(request, "ledger/verify.html", {"bundle_url": request.GET.get("bundle", "")})
+def verify_page(request: HttpRequest, witnesses_url: str = "") -> HttpResponse:
+    """Check a proof bundle in the browser (``?bundle=<url>``), with ledger/static/ledger/verify.js. `witnesses_url`
+    (given by the project's URL map, `ledger.urls.patterns`): where the page reads the keys of the peers whose
+    cosignatures vouch for a checkpoint; the ledger itself knows no peers."""
+    context = {"bundle_url": request.GET.get("bundle", ""), "witnesses_url": witnesses_url}
+    return render(request, "ledger/verify.html", context)

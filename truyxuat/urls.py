@@ -6,6 +6,7 @@ from django.urls import include, path
 from core import files as core_files
 from core import views as core_views
 from events.urls import patterns as epcis_patterns
+from ledger.urls import patterns as ledger_patterns
 from truyxuat.api import api
 from workflows.chain import CAPTURE_STEPS
 
@@ -23,7 +24,8 @@ urlpatterns = [
     path("", include("news.urls")),  # news and guidance pages, participating organisations (issue 25)
     path("huong-dan/", include("guidance.urls")),  # lessons per role, offline in the PWA (issue 25)
     path("oversight/", include("oversight.urls")),
-    path("ledger/", include("ledger.urls")),
+    # The verifier page counts the provinces vouching for a checkpoint from federation's list of peers' keys.
+    path("ledger/", include(ledger_patterns(witnesses_url="/federation/witnesses"))),
     path("iot/", include("iot.ui.urls")),
     path("rfid/", include("rfid.ui.urls")),  # gates, live view, unit labels (issue 26)
     path("trung-bay/", include("showcase.urls")),  # the showcase of traced products (issue 25)

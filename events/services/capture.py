@@ -29,7 +29,7 @@ from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.epcis.problems import Problem
 from events.models import KEY_MAX, Capture, Event
 from events.records import RECORD_TYPE
-from events.services import corrections, genealogy, pages
+from events.services import corrections, genealogy, hubmode, pages
 from events.services.authority import Authority
 from events.services.keys import key_ids, write_values
 from events.webhooks import kick_after_commit
@@ -115,6 +115,7 @@ def capture_events(
     """
     if not can_capture(actor, organization):
         raise Forbidden()
+    hubmode.check_capture(events, context)  # a hub holds no farm diaries (before anything is prepared or stored)
     limit = settings.TRUYXUAT_CAPTURE_MAX_EVENTS
     if len(events) > limit:
         raise CaptureTooLarge(f"{len(events)} events; the limit is {limit} per document")

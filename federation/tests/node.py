@@ -139,8 +139,8 @@ def witness() -> list[dict[str, Any]]:
     return [vars(w) for w in witnessing.witness_all()]
 
 
-def trace(identifier: str, direction: str = "backward") -> dict[str, Any]:
-    found = federated_trace(identifier, direction)
+def trace(identifier: str, direction: str = "backward", shared: bool = False) -> dict[str, Any]:
+    found = federated_trace(identifier, direction, shared=shared)
     return {
         "provinces": found.provinces,
         "parts": [
@@ -156,6 +156,30 @@ def trace(identifier: str, direction: str = "backward") -> dict[str, Any]:
             for p in found.parts
         ],
     }
+
+
+def ship_unpublished() -> str:
+    """The roaster's second lot, not published: roasted from A's beans, then shipped to the shop (C)."""
+    from catalog.models import Lot, Organization
+
+    org = Organization.objects.get(gln=gln("roaster"))
+    first = Lot.objects.get(lot_code=LOTS["roaster"])
+    LotFactory(product=first.product, lot_code="RX-02", quantity=Decimal("200"), unit="KGM", status="draft")
+    me, place = lot_link("roaster", "RX-02"), gln("roaster", 2)
+    events = [
+        transformation([lot_link("farm", LOTS["farm"])], [me], time="2026-11-10T08:00:00+07:00"),
+        _move([me], "shipping", "2026-11-11T08:00:00+07:00", org.gln, gln("shop"), place),
+    ]
+    capture_events(actor=SYSTEM, organization=org, events=events)
+    checkpoints.ensure_checkpoint()
+    return me
+
+
+def share_with(name: str, on: bool) -> bool:
+    from federation.models import Peer
+
+    peer = federation.set_policy(actor=SYSTEM, peer=Peer.objects.get(name=name), share_before_publication=on)
+    return peer.share_before_publication
 
 
 def officer() -> Any:
@@ -236,6 +260,8 @@ OPS = {
         add_peers,
         witness,
         trace,
+        ship_unpublished,
+        share_with,
         start_recall,
         incoming,
         acknowledge,

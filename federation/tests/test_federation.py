@@ -66,6 +66,22 @@ def test_three_provinces_trace_recall_witness_hub_and_discovery(nodes: dict[str,
     assert page.count("đã kiểm chứng với sổ cái") == 5
     assert "Sổ cái của Đắk Lắk được 3 tỉnh khác đồng chứng." in page  # A, C and the hub witnessed B
 
+    # Before publication: B's unpublished lot shipped to C's shop. C's officers see the shipment (that event only,
+    # proved in B's ledger) once B shares with C; never the consumer's page, nor while B does not share.
+    unpublished = roaster.run("ship_unpublished")
+    assert shop.run("trace", identifier=unpublished, shared=True)["parts"] == []
+    assert roaster.run("share_with", name="TP. Hồ Chí Minh", on=True) is True
+    shop.run("clear_cache")  # C keeps verified parts TRUYXUAT_FEDERATION_CACHE_SECONDS: B's change shows after
+    shared = shop.run("trace", identifier=unpublished, shared=True)
+    assert [(p["node"], p["verified"], p["error"], len(p["events"])) for p in shared["parts"]] == [
+        ("Đắk Lắk", True, "", 1)
+    ]
+    assert shop.run("trace", identifier=unpublished)["parts"] == []
+    assert hub.run("trace", identifier=unpublished, shared=True)["parts"] == []  # not shipped to the hub
+    assert roaster.run("share_with", name="TP. Hồ Chí Minh", on=False) is False
+    shop.run("clear_cache")
+    assert shop.run("trace", identifier=unpublished, shared=True)["parts"] == []
+
     # A recall on A reaches B's and C's officers; their acknowledgements come back to A's recall.
     assert farm.run("start_recall")["peers"] == ["TP. Hồ Chí Minh", "Đắk Lắk"]
     for node in (roaster, shop):

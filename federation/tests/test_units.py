@@ -165,3 +165,46 @@ def test_adding_a_peer_is_for_platform_admins(officer) -> None:
         services.add_peer(actor=officer, base_url="http://127.0.0.1:9", ledger_key="k", confirmed=True)
     with pytest.raises(ValidationError, match="Không kết nối được"):
         services.add_peer(actor=SYSTEM, base_url="http://127.0.0.1:9", ledger_key="k", confirmed=True)
+
+
+def test_the_witness_list_publishes_each_active_peers_cosignature_key(client) -> None:
+    daklak = make_peer(province_code=66)
+    make_peer(name="Cũ", base_url="http://127.0.0.1:10", origin="old.test/ledger", http_keyid="old", active=False)
+    answer = client.get("/federation/witnesses")
+    assert (answer.status_code, answer["Access-Control-Allow-Origin"]) == (200, "*")
+    assert answer.json() == {
+        "origin": checkpoints.origin(),
+        "witnesses": [
+            {
+                "name": "Đắk Lắk",
+                "origin": "peer.test/ledger",
+                "province_code": 66,
+                "hub": False,
+                "witness_key": daklak.witness_key,
+            }
+        ],
+    }
+
+
+def test_a_remote_parts_cosigners_are_those_that_verify() -> None:
+    from federation.trace import verified_cosigners
+
+    peer = make_peer()
+    other_skey, other_vkey = note.generate_witness_key("other.test/ledger")
+    make_peer(
+        name="Sơn La",
+        base_url="http://127.0.0.1:11",
+        origin="other.test/ledger",
+        http_keyid="o",
+        witness_key=other_vkey,
+    )
+    text = note.format_checkpoint("peer.test/ledger", 8, bytes(32))
+    signed = note.sign_note(text, peer.signer_key)  # type: ignore[attr-defined]
+    stranger = note.generate_witness_key("stranger.test/ledger")[0]
+    good = note.cosign(text, other_skey, 1_790_000_000)
+    head, b64 = good.rstrip("\n").rsplit(" ", 1)
+    forged = f"{head} {b64[:-4]}{'AAAA' if b64[-4:] != 'AAAA' else 'BBBB'}\n"
+    ours = note.cosign(text, node_keys().witness, 1_790_000_000)
+    assert verified_cosigners(peer, note.add_signatures(signed, good, ours)) == 2
+    assert verified_cosigners(peer, note.add_signatures(signed, note.cosign(text, stranger, 1_790_000_000))) == 0
+    assert verified_cosigners(peer, note.add_signatures(signed, forged)) == 0

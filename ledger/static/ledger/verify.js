@@ -16,7 +16,9 @@
  *                GET /ledger/key). When given, the bundle's own key must be this key. Pin it
  *                whenever you can: without it the bundle vouches for itself.
  *
- *   const report = await verifyBundleUrl(url, { pinnedKey });   // fetches, then verifyBundle
+ *   const report = await verifyBundleUrl(url, { pinnedKey, witnessesUrl });   // fetches, then verifyBundle;
+ *                with witnessesUrl, report.vouched = await vouchingProvinces(...) (below)
+ *   const { count, provinces } = await vouchingProvinces(checkpoint, witnesses, origin);
  *   renderReport(element, report, { lang: "vi" | "en" | "both" });  // a small badge + details
  *
  * verifyBundle never throws on bad input. The report:
@@ -469,8 +471,62 @@ export async function verifyBundle(bundle, { pinnedKey = null } = {}) {
   };
 }
 
-/** Fetch a bundle (same origin or CORS) and verify it. */
+// ---- independent provinces vouching (federated witnesses, issue 23) ------------------------------
+
+/**
+ * How many independent provinces vouch for a checkpoint: of `witnesses` (the peer nodes a node publishes,
+ * GET /federation/witnesses: [{name, origin, province_code, hub, witness_key}]), those whose cosignature/v1
+ * line on `checkpoint` verifies (c2sp.org/tlog-cosignature: Ed25519 over "cosignature/v1\ntime <t>\n" and the
+ * checkpoint text), counted once per province; a hub is not a province, and the log's own origin does not vouch
+ * for itself. A line that is missing, by an unknown key, or does not verify counts for nothing. Never throws.
+ * Resolves to { count, provinces: [names, sorted] }.
+ */
+export async function vouchingProvinces(checkpoint, witnesses, origin = null) {
+  const none = { count: 0, provinces: [] };
+  let note;
+  try {
+    note = parseNote(String(checkpoint));
+  } catch {
+    return none;
+  }
+  const body = encoder.encode(note.text);
+  const seen = new Map(); // province -> name
+  for (const w of Array.isArray(witnesses) ? witnesses : []) {
+    if (!isObject(w) || w.hub === true || typeof w.witness_key !== "string") continue;
+    if (origin !== null && w.origin === origin) continue;
+    let v;
+    try {
+      v = await parseVerifierKey(w.witness_key);
+    } catch {
+      continue;
+    }
+    if (v.alg !== ALG_COSIGNATURE_V1) continue;
+    const province = w.province_code !== undefined && w.province_code !== null ? `p${w.province_code}` : v.name;
+    if (seen.has(province)) continue;
+    for (const s of note.sigs) {
+      if (s.name !== v.name || s.keyHash !== v.keyHash || s.sig.length !== 72) continue;
+      let time = 0n;
+      for (let i = 0; i < 8; i++) time = (time << 8n) | BigInt(s.sig[i]);
+      const message = concat(encoder.encode(`cosignature/v1\ntime ${time}\n`), body);
+      let ok = false;
+      try {
+        ok = await ed25519Verify(v.publicKey, message, s.sig.slice(8));
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        seen.set(province, typeof w.name === "string" && w.name ? w.name : v.name);
+        break;
+      }
+    }
+  }
+  return { count: seen.size, provinces: [...seen.values()].sort((a, b) => a.localeCompare(b, "vi")) };
+}
+
+/** Fetch a bundle (same origin or CORS) and verify it. With `witnessesUrl` (the node's published peer keys), a
+ * verified report also says how many independent provinces vouch for its checkpoint (`report.vouched`). */
 export async function verifyBundleUrl(url, options = {}) {
+  const { witnessesUrl = null, ...checks } = options;
   let text;
   try {
     const resp = await fetch(url, { headers: { Accept: "application/json" } });
@@ -480,7 +536,33 @@ export async function verifyBundleUrl(url, options = {}) {
     const report = failed("fetch_failed", null, []);
     return report;
   }
-  return verifyBundle(text, options);
+  const report = await verifyBundle(text, checks);
+  if (report.checkpoint_ok && witnessesUrl) {
+    try {
+      const resp = await fetch(witnessesUrl, { headers: { Accept: "application/json" } });
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+      const list = await resp.json();
+      report.vouched = await vouchingProvinces(JSON.parse(text).checkpoint, list.witnesses, report.origin);
+    } catch {
+      report.vouched = null; // the list could not be read: nothing is claimed
+    }
+  }
+  return report;
+}
+
+function vouchedLines(vouched) {
+  const { count, provinces } = vouched;
+  const names = provinces.length ? `: ${provinces.join(", ")}` : "";
+  if (count === 0) {
+    return [
+      "Chưa có tỉnh độc lập nào xác nhận điểm kiểm tra này",
+      "No independent province has vouched for this checkpoint yet",
+    ];
+  }
+  return [
+    `Được ${count} tỉnh độc lập xác nhận${names}`,
+    `Vouched for by ${count} independent province${count === 1 ? "" : "s"}${names}`,
+  ];
 }
 
 /** Render a report into `el`: a badge (class ledger-ok / ledger-fail) and the per-record list. */
@@ -503,6 +585,20 @@ export function renderReport(el, report, { lang = "both" } = {}) {
     badge.append(span);
   });
   el.append(badge);
+  if (report.vouched) {
+    const [vi, en] = vouchedLines(report.vouched);
+    const p = doc.createElement("p");
+    p.className = report.vouched.count ? "ledger-vouched" : "ledger-vouched ledger-none";
+    if (lang !== "en") p.append(doc.createTextNode(vi));
+    if (lang === "both") p.append(doc.createElement("br"));
+    if (lang !== "vi") {
+      const span = doc.createElement("span");
+      span.textContent = en;
+      if (lang === "both") span.lang = "en";
+      p.append(span);
+    }
+    el.append(p);
+  }
   if (report.records.length) {
     const ul = doc.createElement("ul");
     ul.className = "ledger-records";

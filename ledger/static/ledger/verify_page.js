@@ -5,5 +5,6 @@ const el = document.getElementById("ledger-result");
 const url = el.dataset.bundleUrl;
 if (url) {
   el.textContent = el.dataset.verifying;
-  verifyBundleUrl(url).then((report) => renderReport(el, report));
+  const witnessesUrl = el.dataset.witnessesUrl || null; // the node's peers, whose cosignatures vouch (issue 23)
+  verifyBundleUrl(url, { witnessesUrl }).then((report) => renderReport(el, report));
 }
