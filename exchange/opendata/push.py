@@ -186,7 +186,10 @@ def schedule(after: dt.timedelta | None = None) -> bool:
 
 @job(attempts=1)
 def push_job() -> int:
+    """The scheduled run; it steps aside for a period when an officer's run is going (they would send twice)."""
     try:
+        if OpenDataPushRun.objects.filter(status=PushRunStatus.RUNNING).exists():
+            return 0
         return len(push_due())
     finally:
         schedule()

@@ -229,3 +229,12 @@ def test_the_pages_read_in_english_too(client, officer, settings):
     statements = client.get(STATEMENTS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "EUDR due-diligence statements of the province's businesses" in statements
     assert "No statements yet." in statements
+
+
+def test_the_scheduled_push_steps_aside_while_an_officers_run_goes(officer, organization, target):
+    from exchange.opendata.push import push_job
+
+    OpenDataPushRun.objects.create(requested_by=officer, target=target.url, status="running")
+    LotFactory(product=ProductFactory(organization=organization), status="published", published_at=timezone.now())
+    assert push_job.call() == 0
+    assert OpenDataPush.objects.count() == 0 and target.received == []
