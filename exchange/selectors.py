@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from exchange.choices import StatementStatus
+from exchange.eudr.assess import COMMODITIES
 from exchange.models import DueDiligenceStatement, OpenDataFile, OpenDataPush, OpenDataPushRun
 from exchange.opendata.push import dataset_title
 
@@ -60,7 +61,8 @@ def latest_run() -> OpenDataPushRun | None:
 
 def province_statements(user: Any, status: str = "") -> QuerySet[DueDiligenceStatement]:
     """The EUDR statements of the organisations an officer covers: this province, within the agency's and the
-    officer's communes (`permissions.covers_ward`, as a query); a platform admin sees them all. Nobody else sees any."""
+    officer's communes (`permissions.covers_ward`, as a query) and the agency's product groups (`covers_category`,
+    by the statement's commodity); a platform admin sees them all. Nobody else sees any."""
     rows = DueDiligenceStatement.objects.select_related("organization", "shipment__receiver")
     if status in StatementStatus.values:
         rows = rows.filter(status=status)
@@ -73,6 +75,9 @@ def province_statements(user: Any, status: str = "") -> QuerySet[DueDiligenceSta
     for scope in (agency.scope_ward_codes or [], getattr(user, "scope_ward_codes", None) or []):
         if scope:
             rows = rows.filter(organization__ward_code__in=scope)
+    groups = set(agency.scope_categories.values_list("code", flat=True))
+    if groups:  # a department of some product groups sees the statements of their commodities only
+        rows = rows.filter(commodity__in=[COMMODITIES[g][0] for g in groups if g in COMMODITIES])
     return rows
 
 

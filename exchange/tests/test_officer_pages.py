@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from catalog.models import PriorityCategory
 from catalog.tests.factories import AgencyFactory, LotFactory, OrganizationFactory, ProductFactory
 from core.models import AuditEntry
 from core.tests.jobs import run_jobs
@@ -164,16 +165,8 @@ def test_a_running_push_shows_its_stage(client, officer, target):
 
 
 def _statement(org, kind: str, key: str, **extra) -> DueDiligenceStatement:
-    return DueDiligenceStatement.objects.create(
-        organization=org,
-        subject_kind=kind,
-        subject_key=key,
-        commodity="coffee",
-        hs_code="0901",
-        plot_count=3,
-        geojson_sha256="0" * 64,
-        **extra,
-    )
+    values = {"commodity": "coffee", "hs_code": "0901", "plot_count": 3, "geojson_sha256": "0" * 64, **extra}
+    return DueDiligenceStatement.objects.create(organization=org, subject_kind=kind, subject_key=key, **values)
 
 
 def test_the_statements_page_lists_the_province_within_the_officers_communes(client, officer, elsewhere):
@@ -207,6 +200,14 @@ def test_the_statements_page_lists_the_province_within_the_officers_communes(cli
     client.force_login(officer)
     scoped = client.get(STATEMENTS).content.decode()
     assert "HTX Cà phê Đăk Hà" in scoped and "Công ty Cao su Sa Thầy" not in scoped
+
+    officer.agency.scope_ward_codes = []
+    officer.agency.save()
+    officer.agency.scope_categories.set([PriorityCategory.objects.get(code="rubber")])
+    _statement(other_commune, "lot", "08930000000055/R2", commodity="rubber", hs_code="4001")
+    officer.refresh_from_db()
+    rubber = client.get(STATEMENTS).content.decode()
+    assert "lô R2 (GTIN 08930000000055)" in rubber and "Cao su" in rubber and "HTX Cà phê Đăk Hà" not in rubber
 
 
 def test_the_statements_page_is_paginated(client, officer):
