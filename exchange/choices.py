@@ -46,3 +46,10 @@ class MappingKind(models.TextChoices):
     PRODUCT = "product", _("Mã sản phẩm")
     LOT = "lot", _("Mã lô")
     LOCATION = "location", _("Mã địa điểm")
+
+
+class PushRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Chờ chạy")
+    RUNNING = "running", _("Đang đẩy")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không chạy được")

@@ -1,11 +1,16 @@
 """FSMA 204 (21 CFR Part 1 Subpart S): the electronic sortable spreadsheet of Critical Tracking Events and their
 Key Data Elements that the US FDA may ask for within 24 hours (§ 1.1455(c)(3)(ii)), built from EPCIS events.
 
-One row per traceability lot per event. The columns are the KDE names of §§ 1.1325–1.1350 (harvesting, cooling,
-initial packing, shipping, receiving, transformation), in the order of the FDA's sortable-spreadsheet template
-as far as it could be checked here (the template itself was not in the reference material: see the README).
-Only products on the Food Traceability List (by the category of the priority catalogue: fresh vegetables and
-herbs, tropical tree fruits and melons, shell eggs) are listed; others are counted as left out.
+The XLSX follows the FDA's own template (`fsma_template.TABS`, its headings verbatim, source cited there): one tab
+per CTE, each composite KDE split into its columns (a location description into business name, phone, street or
+coordinates, city, state or region, ZIP, country; a product description into name, brand, commodity, variety,
+packaging size and style). Only the tabs with rows are written; a last tab, "EPCIS events", keeps one row per
+traceability lot per event with the EPCIS event id, in this platform's own single-table layout (`COLUMNS`: the KDE
+names of §§ 1.1325–1.1350), which is also the CSV (a CSV has no tabs) and the page's preview. A transformation is one
+row per input lot, as the template's input columns ask. What the platform does not record (variety, packaging size
+and style, a ZIP code) is left empty, never guessed. Only products on the Food Traceability List (by the category of
+the priority catalogue: fresh vegetables and herbs, tropical tree fruits and melons, shell eggs) are listed; others
+are counted as left out.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -26,7 +32,11 @@ from core.errors import NotFound
 from events.models import Event
 from events.selectors import events_for
 from events.trace import trace
+from exchange.fsma_template import TABS
 from gs1.identifiers import InvalidIdentifier, parse_key
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FTL_CATEGORIES = {"vegetables", "fruit", "chicken-eggs"}
 
@@ -65,6 +75,97 @@ DOC_TYPES = {"desadv": "Advance Shipping Notice", "po": "Purchase Order", "inv":
 class Sheet:
     rows: list[list[str]]
     left_out: int  # rows of products not on the Food Traceability List
+    tabs: dict[str, list[list[str]]] = field(default_factory=dict)  # FDA tab → its rows, in TABS' columns
+
+
+def _loc(prefix: str) -> list[str]:
+    return [f"{prefix}.{k}" for k in ("name", "phone", "street", "city", "region", "zip", "country")]
+
+
+def _prod(prefix: str) -> list[str]:
+    return [f"{prefix}.{k}" for k in ("name", "brand", "commodity", "variety", "size", "style")]
+
+
+DOCS = ["doc1.type", "doc1.number", "doc2.type", "doc2.number"]
+# What fills each column of each FDA tab (parallel to TABS; checked below), by key of the row's values.
+KEYS: dict[str, list[str]] = {
+    "Harvesting": [*_loc("to"), "p.commodity", "p.variety", "qty", "uom", *_loc("here"), "field", "", "date", *DOCS],
+    "Cooling": [*_loc("to"), "p.commodity", "p.variety", "qty", "uom", *_loc("here"), "date", *_loc(""), *DOCS],
+    "Initial Packing": [
+        *[""] * 5,
+        *_loc(""),
+        "field",
+        "",
+        "",
+        "",
+        "",
+        *_loc(""),
+        "",
+        "tlc",
+        *_prod("p"),
+        "qty",
+        "uom",
+        *_loc("here"),
+        "src.ref",
+        "date",
+        *DOCS,
+    ],
+    "Shipping": ["tlc", "qty", "uom", *_prod("p"), *_loc("to"), *_loc("here"), "date", *_loc("src"), "src.ref", *DOCS],
+    "Receiving": [
+        "tlc",
+        "qty",
+        "uom",
+        *_prod("p"),
+        *_loc("from"),
+        *_loc("here"),
+        "date",
+        *_loc("src"),
+        "src.ref",
+        *DOCS,
+    ],
+    "Transformation": [
+        "in.tlc",
+        *_prod("in"),
+        "in.qty",
+        "in.uom",
+        "tlc",
+        *_loc("here"),
+        "src.ref",
+        "date",
+        *_prod("p"),
+        "qty",
+        "uom",
+        *DOCS,
+    ],
+}
+assert all(len(KEYS[t]) == len(TABS[t]) for t in TABS), "every FDA column has its key"
+
+
+def _location(prefix: str, org: Organization | None, text: str = "") -> dict[str, str]:
+    """A location description split as the template asks; a party we do not know keeps its identifier as name."""
+    if org is None:
+        return {f"{prefix}.name": text} if text else {}
+    return {
+        f"{prefix}.name": org.name,
+        f"{prefix}.phone": org.phone,
+        f"{prefix}.street": org.street_address,
+        f"{prefix}.city": org.ward_name,
+        f"{prefix}.region": org.province_name,
+        f"{prefix}.country": "Viet Nam",
+    }
+
+
+def _description(prefix: str, product: Product | None) -> dict[str, str]:
+    if product is None:
+        return {}
+    return {
+        f"{prefix}.name": product.name,
+        f"{prefix}.brand": product.brand,
+        f"{prefix}.commodity": product.category.name,
+    }
+
+
+GLN = re.compile(r"(?<!\d)\d{13}(?!\d)")
 
 
 def _step(value: str) -> str:
@@ -104,17 +205,28 @@ def rows_of(events: Iterable[Event]) -> Sheet:
         .select_related("product__organization")
         .prefetch_related("origin_areas")
     }
-    org_names = dict(Organization.objects.filter(pk__in={e.organization_id for e in events}).values_list("pk", "name"))
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in={e.organization_id for e in events})}
+    org_names = {pk: o.name for pk, o in orgs.items()}
+    parties = [
+        str(x.get("source") or x.get("destination") or "")
+        for b in bodies.values()
+        for k in ("sourceList", "destinationList")
+        for x in b.get(k) or []
+    ]
+    glns = {m for text in parties for m in GLN.findall(text)}
+    by_gln = {o.gln: o for o in Organization.objects.filter(gln__in=glns)} if glns else {}
     rows: list[list[str]] = []
+    tabs: dict[str, list[list[str]]] = {}
     left_out = 0
     for e in sorted(events, key=lambda x: (x.event_time, x.pk)):
         b = bodies[e.pk]
         if e.type == "TransformationEvent":
             cte, out = "Transformation", _quantities(b, "outputQuantityList")
-            inputs = [pair for q in _quantities(b, "inputQuantityList") if (pair := _lot_of(q["epcClass"]))]
+            used = [(pair, q) for q in _quantities(b, "inputQuantityList") if (pair := _lot_of(q["epcClass"]))]
+            inputs = [pair for pair, _q in used]
         else:
             cte = CTE_BY_STEP.get(_step(e.biz_step), "")
-            out, inputs = _quantities(b, "quantityList", "childQuantityList"), []
+            out, inputs, used = _quantities(b, "quantityList", "childQuantityList"), [], []
         if not cte:
             continue
         when = e.event_time.astimezone(dt.UTC)
@@ -152,7 +264,44 @@ def rows_of(events: Iterable[Event]) -> Sheet:
                     e.event_id,
                 ]
             )
-    return Sheet(rows, left_out)
+            common: dict[str, str] = {
+                "tlc": rows[-1][1],
+                "qty": rows[-1][3],
+                "uom": rows[-1][4],
+                "date": timezone.localtime(e.event_time).strftime("%m/%d/%Y"),
+                "field": harvest,
+                **_description("p", product),
+                **_location("here", orgs.get(e.organization_id or 0)),
+                **_location("", orgs.get(e.organization_id or 0)),  # the farm of a harvest, cooling, packing
+                **_location("src", lot.product.organization if lot else None),
+                "src.ref": digital_link(key[0], key[1]) if key else "",
+            }
+            for i, d in enumerate(docs[:2], 1):
+                common[f"doc{i}.type"] = DOC_TYPES.get(_step(str(d.get("type", ""))), _step(str(d.get("type", ""))))
+                common[f"doc{i}.number"] = str(d.get("bizTransaction", ""))
+            for name, side in (("sourceList", "from"), ("destinationList", "to")):
+                texts = [str(x.get("source") or x.get("destination") or "") for x in b.get(name) or []]
+                if texts:
+                    found = [by_gln[g] for g in GLN.findall(texts[0]) if g in by_gln]
+                    known = found[0] if found else None  # a party without a GLN (a buyer) is left empty
+                    common.update(_location(side, known, texts[0] if GLN.search(texts[0]) else ""))
+            lines = []
+            inputs_or_none: list[Any] = list(used) or [None]
+            for item in inputs_or_none:  # a transformation: one row per input lot
+                line = dict(common)
+                if item is not None:
+                    (g, c), q_in = item
+                    line.update(
+                        {
+                            "in.tlc": f"{g}/{c}",
+                            "in.qty": str(q_in.get("quantity", "")),
+                            "in.uom": str(q_in.get("uom", "")),
+                            **_description("in", products.get(g)),
+                        }
+                    )
+                lines.append(line)
+            tabs.setdefault(cte, []).extend([[line.get(k, "") if k else "" for k in KEYS[cte]] for line in lines])
+    return Sheet(rows, left_out, tabs)
 
 
 def for_lot(gtin: str, lot_code: str, viewer: Any) -> Sheet:
@@ -180,20 +329,29 @@ def to_csv(sheet: Sheet) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(sheet: Sheet) -> bytes:
-    from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
+def _tab(wb: Workbook, title: str, columns: Iterable[str], rows: list[list[str]]) -> None:
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "FSMA 204"
-    ws.append(list(COLUMNS))
+    ws = wb.create_sheet(title)
+    ws.append(list(columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in sheet.rows:
+    for row in rows:
         ws.append(row)
     ws.auto_filter.ref = ws.dimensions  # sortable and filterable as the rule asks
     ws.freeze_panes = "A2"
+
+
+def to_xlsx(sheet: Sheet) -> bytes:
+    """The FDA template's tabs that have rows, in its order, then the "EPCIS events" tab."""
+    from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, columns in TABS.items():
+        if sheet.tabs.get(name):
+            _tab(wb, name, columns, sheet.tabs[name])
+    _tab(wb, "EPCIS events", COLUMNS, sheet.rows)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

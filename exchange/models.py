@@ -12,6 +12,7 @@ from exchange.choices import (
     MappingKind,
     PortalKind,
     PortalStatus,
+    PushRunStatus,
     ReleaseKind,
     StatementStatus,
 )
@@ -190,10 +191,34 @@ class ImportBatch(models.Model):
         return self.filename
 
 
+class OpenDataPushRun(models.Model):
+    """An officer's "push now": the request, the job's state and what it sent, so the page can show its progress
+    and the record says who asked for it (the scheduled pushes need no such row: the period is the request)."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    target = models.CharField(_("nơi nhận"), max_length=255)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=PushRunStatus.choices, default=PushRunStatus.QUEUED
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    sent = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    accepted = models.PositiveIntegerField(_("được nhận"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class OpenDataPush(models.Model):
     """One scheduled push of a release to the warehouse's target: where, when, the HTTP status and its answer."""
 
     release = models.ForeignKey(OpenDataRelease, on_delete=models.CASCADE, related_name="pushes")
+    run = models.ForeignKey(OpenDataPushRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="pushes")
     target = models.CharField(_("nơi nhận"), max_length=255)
     at = models.DateTimeField(auto_now_add=True)
     sha256 = models.CharField(max_length=64)

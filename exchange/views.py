@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Actor
 from catalog.models import Facility, Lot, Product
-from exchange import fsma
-from exchange.choices import ImportStatus, MappingKind, PortalStatus
+from exchange import fsma, selectors
+from exchange.choices import ImportStatus, MappingKind, PortalStatus, StatementStatus
 from exchange.eudr import package as eudr_package
 from exchange.eudr.assess import COMMODITIES, CUTOFF, assess_lots
 from exchange.eudr.services import covered, prepare, record_reference
@@ -26,8 +26,9 @@ from exchange.imports import sheet
 from exchange.models import DueDiligenceStatement, IdentifierMapping, ImportBatch, OpenDataRelease, PortalRecord
 from exchange.national.services import replay
 from exchange.opendata.datasets import DATASETS
+from exchange.opendata.push import BUSY, pending, progress_of, request_push
 from logistics.models import Shipment
-from oversight.views.common import error_messages, officer_required, paginate
+from oversight.views.common import error_messages, officer_required, paginate, querystring
 from workspace.views.common import member_view
 
 
@@ -221,6 +222,7 @@ def national_records(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": [(s.value, s.label, counts[s.value]) for s in PortalStatus],
             "section": "exchange",
+            "tab": "national",
         },
     )
 
@@ -236,6 +238,78 @@ def national_replay(request: HttpRequest, pk: int) -> HttpResponse:
         for m in error_messages(exc):
             messages.error(request, m)
     return redirect("exchange:national")
+
+
+@officer_required
+def open_data_pushes(request: HttpRequest) -> HttpResponse:
+    """Every push to the warehouse (when, where, the datasets and files with their SHA-256, the answer, which try),
+    and the last "push now" with its progress while it runs."""
+    page = paginate(request, selectors.push_attempts())
+    run = selectors.latest_run()
+    busy = run is not None and run.status in BUSY
+    return render(
+        request,
+        "exchange/open_data_pushes.html",
+        {
+            "page": page,
+            "rows": [(p, selectors.datasets_of(p)) for p in page],
+            "run": run,
+            "busy": busy,
+            "progress": progress_of(run) if run else "",
+            "target": settings.TRUYXUAT_OPEN_DATA_PUSH_URL,
+            "section": "exchange",
+            "tab": "pushes",
+        },
+    )
+
+
+@officer_required
+def open_data_push_now(request: HttpRequest) -> HttpResponse:
+    """The confirmation of "push now" (what will be written and sent, and where), then the request itself."""
+    target = settings.TRUYXUAT_OPEN_DATA_PUSH_URL
+    errors: list[str] = []
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            errors = [_("Hãy xác nhận trước khi đẩy / Please confirm before pushing.")]
+        else:
+            try:
+                request_push(actor=request.user)
+                messages.success(request, _("Đã xếp lịch đẩy dữ liệu. Trang này cập nhật tiến độ."))
+                return redirect("exchange:open_data_pushes")
+            except ValidationError as exc:
+                errors = error_messages(exc)
+    return render(
+        request,
+        "exchange/open_data_push_now.html",
+        {
+            "target": target,
+            "waiting": len(pending(target)) if target else 0,
+            "errors": errors,
+            "section": "exchange",
+            "tab": "pushes",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@officer_required
+def eudr_province(request: HttpRequest) -> HttpResponse:
+    """The EUDR statements recorded by the organisations the officer covers: what, who, the DDS reference, when."""
+    status = request.GET.get("status", "")
+    page = paginate(request, selectors.province_statements(request.user, status))
+    return render(
+        request,
+        "exchange/eudr_province.html",
+        {
+            "page": page,
+            "rows": [(s, selectors.subject_of(s), selectors.commodity_label(s.commodity)) for s in page],
+            "status": status if status in StatementStatus.values else "",
+            "statuses": StatementStatus.choices,
+            "qs": querystring(request),
+            "section": "exchange",
+            "tab": "eudr",
+        },
+    )
 
 
 def open_data(request: HttpRequest) -> HttpResponse:

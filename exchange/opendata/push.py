@@ -17,19 +17,33 @@ import io
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.permissions import SYSTEM
+from accounts import permissions
+from accounts.permissions import SYSTEM, Actor
 from core import audit
 from core.jobs import enqueue_once, job
-from exchange.choices import ReleaseKind
-from exchange.models import OpenDataPush, OpenDataRelease
+from exchange.choices import PushRunStatus, ReleaseKind
+from exchange.models import OpenDataPush, OpenDataPushRun, OpenDataRelease
+from exchange.opendata.datasets import DATASETS
 from exchange.opendata.services import release
 
 TIMEOUT = 60
+BUSY = (PushRunStatus.QUEUED, PushRunStatus.RUNNING)
+STATS_TITLE = "Thống kê theo xã và nhóm sản phẩm / Statistics per commune and category"
+
+
+def dataset_title(name: str) -> str:
+    """The bilingual title of a dataset of a release (the commune statistics are not a pull dataset)."""
+    return DATASETS[name].title if name in DATASETS else STATS_TITLE if name == "commune_stats" else name
 
 
 def bundle(rel: OpenDataRelease) -> bytes:
@@ -64,12 +78,13 @@ def _post(url: str, data: bytes, rel: OpenDataRelease) -> tuple[int | None, str]
         return None, str(getattr(exc, "reason", exc))[:4000]
 
 
-def push(rel: OpenDataRelease, url: str) -> OpenDataPush:
-    """POST one release to the target and record the attempt and the answer."""
+def push(rel: OpenDataRelease, url: str, run: OpenDataPushRun | None = None) -> OpenDataPush:
+    """POST one release to the target and record the attempt and the answer (and the officer's run, if any)."""
     data = bundle(rel)
     status, answer = _post(url, data, rel)
     record = OpenDataPush.objects.create(
         release=rel,
+        run=run,
         target=url[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
@@ -81,21 +96,86 @@ def push(rel: OpenDataRelease, url: str) -> OpenDataPush:
     return record
 
 
-def push_due() -> list[OpenDataPush]:
+def pending(url: str) -> list[OpenDataRelease]:
+    """The releases the target has not accepted yet, oldest first (what the next run sends after its new one)."""
+    accepted = OpenDataPush.objects.filter(target=url[:255], accepted=True).values_list("release_id", flat=True)
+    return list(OpenDataRelease.objects.exclude(pk__in=list(accepted)).order_by("created_at", "id"))
+
+
+def push_due(run: OpenDataPushRun | None = None, progress: Callable[[str], None] | None = None) -> list[OpenDataPush]:
     """A new release, then every release the target has not accepted, oldest first, until one is refused."""
     url = settings.TRUYXUAT_OPEN_DATA_PUSH_URL
     if not url:
         return []
+    say = progress or (lambda text: None)
     kind = ReleaseKind.CHANGES if OpenDataRelease.objects.exists() else ReleaseKind.SNAPSHOT
-    release(actor=SYSTEM, kind=kind)
-    accepted = OpenDataPush.objects.filter(target=url[:255], accepted=True).values_list("release_id", flat=True)
-    pending = OpenDataRelease.objects.exclude(pk__in=list(accepted)).order_by("created_at", "id")
+    release(
+        actor=SYSTEM,
+        kind=kind,
+        progress=lambda name, rows: say(_("Đã ghi %(d)s: %(n)s dòng") % {"d": dataset_title(name), "n": rows}),
+    )
     done: list[OpenDataPush] = []
-    for rel in pending:
-        done.append(push(rel, url))
+    waiting = pending(url)
+    for i, rel in enumerate(waiting, 1):
+        say(_("Đang gửi bản phát hành %(i)s/%(n)s") % {"i": i, "n": len(waiting)})
+        done.append(push(rel, url, run))
         if not done[-1].accepted:
             break
     return done
+
+
+def progress_key(pk: int) -> str:
+    return f"exchange:open-data-push:{pk}"
+
+
+def progress_of(run: OpenDataPushRun) -> str:
+    """The stage a running push reports (empty before it starts and once it has finished)."""
+    return str(cache.get(progress_key(run.pk)) or "") if run.status == PushRunStatus.RUNNING else ""
+
+
+@transaction.atomic
+def request_push(*, actor: Actor) -> OpenDataPushRun:
+    """An officer of the province asks for a push now: one run at a time, to the configured target, by a job."""
+    if not permissions.is_agency_officer(actor):
+        raise PermissionDenied(
+            _("Chỉ cán bộ quản lý của tỉnh mới đẩy dữ liệu được / Only the province's officers can push.")
+        )
+    url = settings.TRUYXUAT_OPEN_DATA_PUSH_URL
+    if not url:
+        raise ValidationError(
+            _("Chưa cấu hình địa chỉ kho dữ liệu của tỉnh, nên chưa đẩy được / No warehouse address is configured.")
+        )
+    if OpenDataPushRun.objects.select_for_update().filter(status__in=BUSY).exists():
+        raise ValidationError(
+            _("Đang có một lần đẩy chờ chạy hoặc đang chạy; hãy đợi nó xong / A push is already waiting or running.")
+        )
+    run = OpenDataPushRun.objects.create(requested_by=permissions.person(actor), target=url[:255])
+    audit.record(actor=actor, action="create", instance=run, reason="open data push requested")
+    push_now_job.enqueue(run.pk)
+    return run
+
+
+@job(attempts=1)
+def push_now_job(pk: int) -> int:
+    """The officer's run: the stage in the cache while it runs, the counts or the error on the row at the end."""
+    run = OpenDataPushRun.objects.get(pk=pk)
+    if run.status != PushRunStatus.QUEUED:
+        return 0
+    run.status, run.started_at = PushRunStatus.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        done = push_due(run, lambda text: cache.set(progress_key(pk), text, 3600))
+    except Exception as exc:  # recorded on the row for the officer; the job itself is not retried
+        run.status, run.error = PushRunStatus.FAILED, str(exc)[:2000]
+        done = []
+    else:
+        run.status = PushRunStatus.DONE
+    run.sent, run.accepted = len(done), sum(1 for p in done if p.accepted)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "sent", "accepted", "finished_at"])
+    audit.record(actor=SYSTEM, action="update", instance=run, reason="open data push finished")
+    cache.delete(progress_key(pk))
+    return len(done)
 
 
 def schedule(after: dt.timedelta | None = None) -> bool:
@@ -106,7 +186,10 @@ def schedule(after: dt.timedelta | None = None) -> bool:
 
 @job(attempts=1)
 def push_job() -> int:
+    """The scheduled run; it steps aside for a period when an officer's run is going (they would send twice)."""
     try:
+        if OpenDataPushRun.objects.filter(status=PushRunStatus.RUNNING).exists():
+            return 0
         return len(push_due())
     finally:
         schedule()
