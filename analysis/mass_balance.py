@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Sum
+from django.utils.translation import override
 
-from analysis.choices import FlagKind
+from analysis.choices import FlagKind, YieldSource
 from analysis.findings import Finding, kg
 from analysis.references import Factor, References
 from catalog.choices import RiskClass
@@ -43,6 +44,12 @@ def _high_risk_lots(lot_ids: set[int]) -> set[int]:
             pk__in=lot_ids, product__risk_class=RiskClass.HIGH, status__in=("draft", "submitted")
         ).values_list("pk", flat=True)
     )
+
+
+def _source_text(source: str) -> str:
+    """The table's source in Vietnamese, as evidence is stored (the flag page adds it in the reader's language)."""
+    with override("vi"):
+        return str(YieldSource(source).label)
 
 
 def area_yields(refs: References) -> Iterator[Finding]:
@@ -90,12 +97,13 @@ def area_yields(refs: References) -> Iterator[Finding]:
             evidence=[
                 ("Diện tích khai báo (ha)", str(area.declared_area_ha)),
                 ("Năng suất tham chiếu (kg/ha/năm)", f"{kg(rng.min_kg)}–{kg(rng.max_kg)} ({rng.version})"),
+                ("Nguồn bảng năng suất", _source_text(rng.source)),
                 ("Sản lượng tối đa hợp lý (kg)", kg(ceiling)),
                 ("Đã thu hoạch trong niên vụ (kg)", kg(harvested)),
             ],
             lots=[(i, lot_rows[i].product.name, lot_rows[i].lot_code) for i in affected if i in lot_rows],
             hold_lot_ids=sorted(_high_risk_lots(set(affected))),
-            thresholds={"yield": rng.version, "crop_year_start_month": CROP_YEAR_START},
+            thresholds={"yield": rng.version, "yield_source": rng.source, "crop_year_start_month": CROP_YEAR_START},
         )
 
 

@@ -22,6 +22,7 @@ class LeafKind(models.TextChoices):
     OPEN_DATA = "open_data", _("Tệp dữ liệu mở")
     DUE_DILIGENCE = "due_diligence", _("Tuyên bố thẩm định EUDR")
     ANALYSIS_FLAG = "analysis_flag", _("Cảnh báo phân tích (bác bỏ, giải trình)")
+    ANALYSIS_YIELD = "analysis_yield", _("Năng suất học được (chấp nhận, từ chối)")
 
 
 class AlarmKind(models.TextChoices):
