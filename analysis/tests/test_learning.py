@@ -88,8 +88,11 @@ def test_thresholds_are_a_versioned_table(province, officer):
 
 
 def test_a_proposal_waits_for_the_officer_then_becomes_a_learned_version(province, officer, client):
-    run = services.run_analysis(actor=SYSTEM, now=NOW)
+    seen: list[tuple[int, str]] = []
+    run = services.run_analysis(actor=SYSTEM, now=NOW, progress=lambda r: seen.append((r.progress, r.step)))
     assert run.counts["proposals"] == 1 and "learning" in run.counts["seconds"]
+    assert [p for p, _s in seen] == sorted(p for p, _s in seen) and len(seen) == 12
+    assert seen[9] == (75, "Học năng suất từ lịch sử thu hoạch")
     proposal = YieldProposal.objects.get()
     assert proposal.status == ProposalStatus.PROPOSED and proposal.run == run
     assert (proposal.min_kg_per_ha_year, proposal.max_kg_per_ha_year) == (Decimal(8300), Decimal(18700))
