@@ -64,7 +64,7 @@ def area_yields(refs: References) -> Iterator[Finding]:
         totals[key] += (quantity or Decimal(0)) * KG_PER_UNIT[unit]
         if lot_id:
             lots[key].add(lot_id)
-    areas = GrowingArea.objects.in_bulk({a for a, _y in totals})
+    areas = GrowingArea.objects.select_related("organization").in_bulk({a for a, _y in totals})
     lot_rows = {
         lot.pk: lot
         for lot in Lot.objects.filter(pk__in={i for s in lots.values() for i in s}).select_related("product")
