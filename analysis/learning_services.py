@@ -19,11 +19,18 @@ from analysis.choices import ProposalStatus, YieldSource
 from analysis.models import AnalysisRun, LearningSettings, ReferenceYield, YieldProposal
 from core import audit
 from core.choices import AuditAction
+from core.forms import locale
+from core.numbers import format_number
 from ledger.services import append_record
 
 MIN_SEASONS, MAX_SEASONS = 2, 20
 MIN_AREAS, MAX_AREAS = 3, 100_000
 MIN_K, MAX_K = Decimal(1), Decimal(10)
+
+
+def _n(value: int | Decimal) -> str:
+    """A bound in an error message, written the reader's way (100.000 in Vietnamese)."""
+    return format_number(Decimal(value), locale=locale(), places=None)
 
 
 def may_decide(actor: Actor, proposal: YieldProposal) -> bool:
@@ -156,9 +163,9 @@ def set_learning_settings(
     if not MIN_SEASONS <= min_seasons <= MAX_SEASONS:
         errors["min_seasons"] = [_("Số niên vụ phải từ %(a)s đến %(b)s.") % {"a": MIN_SEASONS, "b": MAX_SEASONS}]
     if not MIN_AREAS <= min_areas <= MAX_AREAS:
-        errors["min_areas"] = [_("Số vùng trồng phải từ %(a)s đến %(b)s.") % {"a": MIN_AREAS, "b": MAX_AREAS}]
+        errors["min_areas"] = [_("Số vùng trồng phải từ %(a)s đến %(b)s.") % {"a": MIN_AREAS, "b": _n(MAX_AREAS)}]
     if not MIN_K <= mad_k <= MAX_K:
-        errors["mad_k"] = [_("Hệ số k phải từ %(a)s đến %(b)s.") % {"a": MIN_K, "b": MAX_K}]
+        errors["mad_k"] = [_("Hệ số k phải từ %(a)s đến %(b)s.") % {"a": _n(MIN_K), "b": _n(MAX_K)}]
     if errors:
         raise ValidationError(errors)
     agency = agency_of(actor)

@@ -15,7 +15,7 @@ from accounts.permissions import SYSTEM
 from accounts.tests.factories import UserFactory
 from analysis import learning, learning_services, services
 from analysis.choices import FlagKind, ProposalStatus, YieldSource
-from analysis.models import Flag, ReferenceYield, YieldProposal
+from analysis.models import Flag, LearningSettings, ReferenceYield, YieldProposal
 from analysis.references import References
 from analysis.tests.province import NOW, add_history, build
 from catalog.tests.factories import AgencyFactory
@@ -184,3 +184,22 @@ def test_pages_refuse_strangers(province, client, actors):
     client.force_login(actors["producer"])
     assert client.post(url, {"action": "accept", "confirm": "1"}).status_code == 403
     assert YieldProposal.objects.get().status == ProposalStatus.PROPOSED
+
+
+def test_the_thresholds_form_reads_vietnamese_numbers_and_refuses_bad_ones(client, officer):
+    client.force_login(officer)
+    bad = client.post(
+        "/phan-tich/bang-tham-chieu/", {"table": "learning", "min_seasons": "ba", "min_areas": "10", "mad_k": "3,5"}
+    )
+    assert bad.status_code == 302 and LearningSettings.objects.count() == 0
+    page = client.get("/phan-tich/bang-tham-chieu/").content.decode()
+    assert "Cần nhập một số bằng chữ số" in page
+    client.post(
+        "/phan-tich/bang-tham-chieu/", {"table": "learning", "min_seasons": "4", "min_areas": "1", "mad_k": "3"}
+    )
+    assert "Số vùng trồng phải từ 3 đến 100.000." in client.get("/phan-tich/bang-tham-chieu/").content.decode()
+    client.post(
+        "/phan-tich/bang-tham-chieu/", {"table": "learning", "min_seasons": "4", "min_areas": "12", "mad_k": "3,5"}
+    )
+    row = LearningSettings.objects.get()
+    assert (row.province_code, row.version, row.min_seasons, row.min_areas, row.mad_k) == (51, 1, 4, 12, Decimal("3.5"))
