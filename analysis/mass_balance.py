@@ -46,6 +46,12 @@ def _high_risk_lots(lot_ids: set[int]) -> set[int]:
     )
 
 
+def _version(version: str) -> str:
+    """The " (v2)" after a table's figures; nothing for the built-in ones (the producer reads this evidence too, and
+    "catalog" is a code: the source row says the system's default in words)."""
+    return "" if version == "catalog" else f" ({version})"
+
+
 def _source_text(source: str) -> str:
     """The table's source in Vietnamese, as evidence is stored (the flag page adds it in the reader's language)."""
     with override("vi"):
@@ -96,7 +102,7 @@ def area_yields(refs: References) -> Iterator[Finding]:
             },
             evidence=[
                 ("Diện tích khai báo (ha)", str(area.declared_area_ha)),
-                ("Năng suất tham chiếu (kg/ha/năm)", f"{kg(rng.min_kg)}–{kg(rng.max_kg)} ({rng.version})"),
+                ("Năng suất tham chiếu (kg/ha/năm)", f"{kg(rng.min_kg)}–{kg(rng.max_kg)}{_version(rng.version)}"),
                 ("Nguồn bảng năng suất", _source_text(rng.source)),
                 ("Sản lượng tối đa hợp lý (kg)", kg(ceiling)),
                 ("Đã thu hoạch trong niên vụ (kg)", kg(harvested)),
@@ -172,7 +178,7 @@ def processors(refs: References, names: dict[str, str] | None = None) -> Iterato
                 ("Số lần chế biến", str(count)),
                 ("Nguyên liệu vào (kg)", kg(inputs_kg)),
                 ("Thành phẩm ra (kg)", kg(outputs_kg)),
-                ("Hệ số chuyển đổi cho phép", f"{factor.min_ratio}–{factor.max_ratio} ({factor.version})"),
+                ("Hệ số chuyển đổi cho phép", f"{factor.min_ratio}–{factor.max_ratio}{_version(factor.version)}"),
             ],
             lots=_lots_of(out_keys),
             thresholds={"factor": factor.version},
