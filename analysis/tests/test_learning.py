@@ -103,6 +103,9 @@ def test_a_proposal_waits_for_the_officer_then_becomes_a_learned_version(provinc
     assert YieldProposal.objects.count() == 1  # the same figures: the open proposal is kept
 
     client.force_login(officer)
+    assert "1 năng suất học được chờ xem xét" in client.get("/phan-tich/").content.decode()
+    english = client.get("/phan-tich/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 learned yield awaiting review" in english
     page = client.get("/phan-tich/bang-tham-chieu/").content.decode()
     assert f'id="proposal-{proposal.pk}"' in page and "8.300–18.700 kg/ha" in page
     assert "48 số liệu của 12 vùng trồng" in page and "vùng từng bị cảnh báo 2" in page

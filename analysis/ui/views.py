@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import agency_of, is_officer_for
 from analysis import learning, learning_services, scores, selectors, services, tasks
-from analysis.choices import FlagKind, FlagStatus, RunStatus, YieldSource
+from analysis.choices import FlagKind, FlagStatus, ProposalStatus, RunStatus, YieldSource
 from analysis.models import ConversionFactor, Flag, QualityScore, ReferenceYield
 from analysis.references import DEFAULT_FACTORS
 from analysis.texts import how_to_contest, sentence
@@ -94,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "published": selectors.published_by_category(province)[:20],
             "scan_map": bubble_map(scans[:30], title=_("Lượt quét theo nơi"), empty="") if scans else "",
             "open_flags": selectors.flags_for_officer(request.user).filter(status=FlagStatus.OPEN).count(),
+            "proposals": selectors.proposals_for_officer(request.user).filter(status=ProposalStatus.PROPOSED).count(),
         },
     )
 
