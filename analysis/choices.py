@@ -32,3 +32,18 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Đang chạy")
     DONE = "done", _("Xong")
     FAILED = "failed", _("Lỗi")
+
+
+class YieldSource(models.TextChoices):
+    """Where a yield range came from, shown on a flag's evidence."""
+
+    CATALOG = "catalog", _("Mức mặc định của hệ thống")
+    ENTERED = "entered", _("Cán bộ nhập")
+    LEARNED = "learned", _("Học từ số liệu thu hoạch của tỉnh")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Chờ xem xét")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+    REJECTED = "rejected", _("Đã từ chối")
+    SUPERSEDED = "superseded", _("Đã có đề xuất mới hơn")

@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Sum
+from django.utils.translation import override
 
-from analysis.choices import FlagKind
+from analysis.choices import FlagKind, YieldSource
 from analysis.findings import Finding, kg
 from analysis.references import Factor, References
 from catalog.choices import RiskClass
@@ -45,6 +46,18 @@ def _high_risk_lots(lot_ids: set[int]) -> set[int]:
     )
 
 
+def _version(version: str) -> str:
+    """The " (v2)" after a table's figures; nothing for the built-in ones (the producer reads this evidence too, and
+    "catalog" is a code: the source row says the system's default in words)."""
+    return "" if version == "catalog" else f" ({version})"
+
+
+def _source_text(source: str) -> str:
+    """The table's source in Vietnamese, as evidence is stored (the flag page adds it in the reader's language)."""
+    with override("vi"):
+        return str(YieldSource(source).label)
+
+
 def area_yields(refs: References) -> Iterator[Finding]:
     """Harvests per growing area and crop year beyond hectares × the crop's maximum yield."""
     totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -57,7 +70,7 @@ def area_yields(refs: References) -> Iterator[Finding]:
         totals[key] += (quantity or Decimal(0)) * KG_PER_UNIT[unit]
         if lot_id:
             lots[key].add(lot_id)
-    areas = GrowingArea.objects.in_bulk({a for a, _y in totals})
+    areas = GrowingArea.objects.select_related("organization").in_bulk({a for a, _y in totals})
     lot_rows = {
         lot.pk: lot
         for lot in Lot.objects.filter(pk__in={i for s in lots.values() for i in s}).select_related("product")
@@ -89,13 +102,14 @@ def area_yields(refs: References) -> Iterator[Finding]:
             },
             evidence=[
                 ("Diện tích khai báo (ha)", str(area.declared_area_ha)),
-                ("Năng suất tham chiếu (kg/ha/năm)", f"{kg(rng.min_kg)}–{kg(rng.max_kg)} ({rng.version})"),
+                ("Năng suất tham chiếu (kg/ha/năm)", f"{kg(rng.min_kg)}–{kg(rng.max_kg)}{_version(rng.version)}"),
+                ("Nguồn bảng năng suất", _source_text(rng.source)),
                 ("Sản lượng tối đa hợp lý (kg)", kg(ceiling)),
                 ("Đã thu hoạch trong niên vụ (kg)", kg(harvested)),
             ],
             lots=[(i, lot_rows[i].product.name, lot_rows[i].lot_code) for i in affected if i in lot_rows],
             hold_lot_ids=sorted(_high_risk_lots(set(affected))),
-            thresholds={"yield": rng.version, "crop_year_start_month": CROP_YEAR_START},
+            thresholds={"yield": rng.version, "yield_source": rng.source, "crop_year_start_month": CROP_YEAR_START},
         )
 
 
@@ -164,7 +178,7 @@ def processors(refs: References, names: dict[str, str] | None = None) -> Iterato
                 ("Số lần chế biến", str(count)),
                 ("Nguyên liệu vào (kg)", kg(inputs_kg)),
                 ("Thành phẩm ra (kg)", kg(outputs_kg)),
-                ("Hệ số chuyển đổi cho phép", f"{factor.min_ratio}–{factor.max_ratio} ({factor.version})"),
+                ("Hệ số chuyển đổi cho phép", f"{factor.min_ratio}–{factor.max_ratio}{_version(factor.version)}"),
             ],
             lots=_lots_of(out_keys),
             thresholds={"factor": factor.version},

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from analysis.choices import FlagKind, FlagStatus, RunStatus
+from analysis.choices import FlagKind, FlagStatus, ProposalStatus, RunStatus, YieldSource
 
 
 class ReferenceYield(models.Model):
@@ -22,6 +22,7 @@ class ReferenceYield(models.Model):
     max_kg_per_ha_year = models.DecimalField(_("tối đa (kg/ha/năm)"), max_digits=12, decimal_places=2)
     version = models.PositiveIntegerField(_("phiên bản"))
     note = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    source = models.CharField(_("nguồn"), max_length=8, choices=YieldSource.choices, default=YieldSource.ENTERED)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -35,6 +36,68 @@ class ReferenceYield(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crop_label} v{self.version}"
+
+
+class LearningSettings(models.Model):
+    """When and how yields are learned from the province's own harvests (issue 24): a crop needs `min_seasons`
+    finished crop years and `min_areas` growing areas with harvests; the range is median ± `mad_k` × the scaled
+    median absolute deviation. Versioned like the yield table, so a proposal names the settings it was made under;
+    without a row the defaults of `analysis.learning.DEFAULT` apply."""
+
+    province_code = models.PositiveIntegerField(_("tỉnh"), null=True, blank=True)
+    min_seasons = models.PositiveSmallIntegerField(_("số niên vụ tối thiểu"))
+    min_areas = models.PositiveIntegerField(_("số vùng trồng tối thiểu"))
+    mad_k = models.DecimalField(_("hệ số k (trung vị ± k·MAD)"), max_digits=4, decimal_places=2)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    note = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["province_code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["province_code", "version"], name="analysis_learning_version")]
+        verbose_name = _("ngưỡng học năng suất")
+        verbose_name_plural = _("ngưỡng học năng suất")
+
+    def __str__(self) -> str:
+        return f"{self.province_code} v{self.version}"
+
+
+class YieldProposal(models.Model):
+    """A yield range learned from the province's recorded harvests, waiting for an officer: never applied by itself.
+
+    Accepting it adds the next version of the crop's `ReferenceYield` (source "learned"); accepting or rejecting it
+    is audited and ledgered. `stats` keeps how it was learned (samples, median, MAD, what was left out and why)."""
+
+    crop_key = models.CharField(_("cây trồng (từ khoá)"), max_length=60)
+    crop_label = models.CharField(_("cây trồng"), max_length=120)
+    province_code = models.PositiveIntegerField(_("tỉnh"), null=True, blank=True)
+    min_kg_per_ha_year = models.DecimalField(_("tối thiểu (kg/ha/năm)"), max_digits=12, decimal_places=2)
+    max_kg_per_ha_year = models.DecimalField(_("tối đa (kg/ha/năm)"), max_digits=12, decimal_places=2)
+    stats = models.JSONField(default=dict)
+    settings_version = models.CharField(_("phiên bản ngưỡng học"), max_length=20)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    run = models.ForeignKey("analysis.AnalysisRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("đề xuất lúc"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("ghi chú quyết định"), blank=True)
+    reference = models.OneToOneField(
+        ReferenceYield, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["crop_key", "province_code", "status"], name="analysis_proposal_crop")]
+        verbose_name = _("đề xuất năng suất học được")
+        verbose_name_plural = _("đề xuất năng suất học được")
+
+    def __str__(self) -> str:
+        return f"{self.crop_label} {self.min_kg_per_ha_year}–{self.max_kg_per_ha_year} ({self.status})"
 
 
 class ConversionFactor(models.Model):

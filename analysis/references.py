@@ -17,6 +17,7 @@ class YieldRange:
     min_kg: Decimal  # per hectare and year
     max_kg: Decimal
     version: str  # "catalog" for the built-in bound, else "v<n>" of the agency's row
+    source: str = "catalog"  # analysis.choices.YieldSource: entered by an officer, learned and accepted, built in
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class References:
         for row in ReferenceYield.objects.order_by("crop_key", "province_code", "-version"):
             key = (row.crop_key, row.province_code)
             if key not in self.yields:
-                rng = YieldRange(row.crop_label, row.min_kg_per_ha_year, row.max_kg_per_ha_year, f"v{row.version}")
+                rng = YieldRange(
+                    row.crop_label, row.min_kg_per_ha_year, row.max_kg_per_ha_year, f"v{row.version}", row.source
+                )
                 self.yields[key] = rng
         factors: dict[tuple[str, str], Factor] = {(f.input_key, f.output_key): f for f in DEFAULT_FACTORS}
         for fac in ConversionFactor.objects.order_by("input_key", "output_key", "-version"):

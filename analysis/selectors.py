@@ -11,9 +11,9 @@ from django.db.models import Count, QuerySet, Sum
 from vietnam_provinces import Ward, WardCode
 
 from accounts.permissions import Actor, agency_of, is_platform_admin
-from analysis.choices import STAMP_KINDS, FlagStatus, RunStatus
+from analysis.choices import STAMP_KINDS, FlagStatus, ProposalStatus, RunStatus
 from analysis.geo import place_name
-from analysis.models import AnalysisRun, Flag
+from analysis.models import AnalysisRun, Flag, LearningSettings, YieldProposal
 from catalog.models import Lot, Organization, Product
 from catalog.yields import KG_PER_UNIT
 from diary.choices import Activity
@@ -28,6 +28,24 @@ def flags_for_officer(actor: Actor) -> QuerySet[Flag]:
         return flags
     agency = agency_of(actor)
     return flags.filter(province_code=agency.province_code) if agency else flags.none()
+
+
+def proposals_for_officer(actor: Actor) -> QuerySet[YieldProposal]:
+    """Learned yield ranges of the officer's province (all for a platform admin), open ones first."""
+    rows = YieldProposal.objects.select_related("reference", "decided_by")
+    if not is_platform_admin(actor):
+        agency = agency_of(actor)
+        rows = rows.filter(province_code=agency.province_code) if agency else rows.none()
+    return rows.exclude(status=ProposalStatus.SUPERSEDED).order_by("-status", "-created_at", "-pk")
+
+
+def learning_settings_for(actor: Actor) -> QuerySet[LearningSettings]:
+    """The versions of the learning thresholds the officer's province uses (its own, then every province's)."""
+    agency = agency_of(actor)
+    rows = LearningSettings.objects.select_related("created_by")
+    if agency is None:
+        return rows.filter(province_code__isnull=True)
+    return rows.filter(province_code=agency.province_code) | rows.filter(province_code__isnull=True)
 
 
 def flags_for_organization(org: Organization) -> QuerySet[Flag]:

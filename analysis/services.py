@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Actor, agency_of, is_agency_officer, is_member, is_officer_for, person, require
-from analysis import anomalies, forecast, mass_balance, scores, stamps_copy
+from analysis import anomalies, forecast, learning_services, mass_balance, scores, stamps_copy
 from analysis.choices import FlagKind, FlagStatus, RunStatus
 from analysis.findings import Finding
 from analysis.models import AnalysisRun, ConversionFactor, Flag, QualityScore, ReferenceYield
@@ -67,7 +67,7 @@ def run_analysis(
     run = run or start_run(actor=actor, now=now)
     refs = References()
     steps = _steps(refs, now)
-    total = len(steps) + 2
+    total = len(steps) + 3
     counts: dict[str, Any] = {"found": {}, "seconds": {}, "new": 0, "reopened": 0, "held": 0}
     run.thresholds = {
         "yields": sorted({r.version for r in refs.yields.values()}) or ["catalog"],
@@ -83,12 +83,17 @@ def run_analysis(
             counts["seconds"][name] = round(time.perf_counter() - began, 2)
             for f in findings:
                 counts["found"][f.kind] = counts["found"].get(f.kind, 0) + 1
-        _progress(run, len(steps), total, _("Điểm chất lượng dữ liệu"), progress)
+        _progress(run, len(steps), total, _("Học năng suất từ lịch sử thu hoạch"), progress)
+        began = time.perf_counter()
+        with transaction.atomic():  # after the detectors: this run's flags leave their areas out of the sample
+            counts["proposals"] = len(learning_services.propose(actor=actor, now=now, run=run))
+        counts["seconds"]["learning"] = round(time.perf_counter() - began, 2)
+        _progress(run, len(steps) + 1, total, _("Điểm chất lượng dữ liệu"), progress)
         began = time.perf_counter()
         with transaction.atomic():
             _store_scores(scores.compute(now), now)
         counts["seconds"]["scores"] = round(time.perf_counter() - began, 2)
-        _progress(run, len(steps) + 1, total, _("Dự báo sản lượng"), progress)
+        _progress(run, len(steps) + 2, total, _("Dự báo sản lượng"), progress)
         began = time.perf_counter()
         counts["forecasts"] = _forecasts()
         counts["seconds"]["forecasts"] = round(time.perf_counter() - began, 2)

@@ -9,8 +9,9 @@ that generator does not make: a growing area per farm with four seasons of harve
 entries (Oct–Jan harvests, a seasonal history for the forecasts), consumers' scans of stamped serials, and
 planted cases (farms harvesting 3× their plot's yield, stamps scanned in two cities 40 minutes apart, sprayings
 recorded after a harvest inside their interval). Prints each step's progress and time, the flags found, the
-planted cases found, the honest farms flagged, and the forecasts' back-test (MAPE over harvest months, share of
-months inside the 80 % interval), for the stored history and for 20 synthetic seasonal series.
+planted cases found, the honest farms flagged, the yield ranges learned from the four seasons (proposed, not
+applied: how many honest and planted farm-seasons each holds), and the forecasts' back-test (MAPE over harvest
+months, share of months inside the 80 % interval), for the stored history and for 20 synthetic seasonal series.
 """
 
 from __future__ import annotations
@@ -196,12 +197,14 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="bench-analysis-")
     setup(data_dir)
+    from django.db.models import Sum
     from django.utils import timezone
 
     from accounts.permissions import SYSTEM
     from analysis import services
     from analysis.choices import FlagKind
-    from analysis.models import AnalysisRun, Flag
+    from analysis.models import AnalysisRun, Flag, YieldProposal
+    from diary.models import DiaryEntry
     from events.models import Event
 
     if not args.skip_load and not Event.objects.exists():
@@ -232,6 +235,29 @@ def main() -> None:
     )
     share = 100 * len(flagged & honest) / max(1, len(honest))
     print(f"honest farms flagged: {len(flagged & honest)}/{len(honest)} ({share:.2f} %)")
+    honest_farms = set(planted["honest"])
+    for p in YieldProposal.objects.filter(status="proposed"):
+        lo, hi = float(p.min_kg_per_ha_year), float(p.max_kg_per_ha_year)
+        inside = {"honest": [0, 0], "fraud": [0, 0]}
+        per_ha = (
+            DiaryEntry.objects.filter(growing_area__code__startswith="BENCH-", activity="harvesting")
+            .values_list("organization_id", "growing_area__declared_area_ha", "occurred_at__year", "occurred_at__month")
+            .annotate(q=Sum("quantity"))
+        )
+        seasons: dict[tuple[int, int], float] = {}
+        for org, ha, year, month, q in per_ha:
+            key = (org, year if month >= 10 else year - 1)
+            seasons[key] = seasons.get(key, 0.0) + float(q) / float(ha)
+        for (org, _y), v in seasons.items():
+            group = inside["honest" if org in honest_farms else "fraud"]
+            group[0] += lo <= v <= hi
+            group[1] += 1
+        print(
+            f"learned yield {p.crop_label} (province {p.province_code}): {lo:,.0f}–{hi:,.0f} kg/ha/year from "
+            f"{p.stats['samples']} area-seasons of {p.stats['areas']} areas, left out {p.stats['left_out']}; "
+            f"holds {inside['honest'][0]}/{inside['honest'][1]} honest farm-seasons and "
+            f"{inside['fraud'][0]}/{inside['fraud'][1]} planted 3x ones"
+        )
     for crop, fc in run.counts.get("forecasts", {}).items():
         print(f"forecast {crop}: {fc['method']}; back-test {fc['backtest']}")
     mape, cov = synthetic_backtests()

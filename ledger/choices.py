@@ -24,6 +24,7 @@ class LeafKind(models.TextChoices):
     ANALYSIS_FLAG = "analysis_flag", _("Cảnh báo phân tích (bác bỏ, giải trình)")
     RETURNABLE_ASSET = "returnable_asset", _("Tài sản quay vòng (GRAI)")
     OFFICER_SCOPE = "officer_scope", _("Phạm vi phụ trách của cán bộ")
+    ANALYSIS_YIELD = "analysis_yield", _("Năng suất học được (chấp nhận, từ chối)")
 
 
 class AlarmKind(models.TextChoices):

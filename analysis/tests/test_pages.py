@@ -12,7 +12,7 @@ from accounts.models import Membership
 from accounts.permissions import SYSTEM
 from analysis import services
 from analysis.choices import FlagKind, FlagStatus
-from analysis.models import Flag, ReferenceYield
+from analysis.models import AnalysisRun, Flag, ReferenceYield
 from analysis.tests.province import NOW, build
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,13 @@ def test_producer_page(client, analysed, django_user_model):
     stamp = analysed.stamp
     item = client.get(f"/01/{stamp.gtin}/21/{stamp.serial}").content.decode()  # the consumer's gentle note
     assert 'id="stamp-analysis"' in item and "Đà Nẵng và Hà Nội cách nhau 40 phút" in item
+
+
+def test_a_running_analysis_shows_its_step_and_progress(client, officer):
+    AnalysisRun.objects.create(started_at=NOW, progress=75, step="Học năng suất từ lịch sử thu hoạch")
+    client.force_login(officer)
+    page = client.get("/phan-tich/").content.decode()
+    assert '<progress max="100" value="75">75%</progress> 75% · Học năng suất từ lịch sử thu hoạch' in page
+    assert '<meta http-equiv="refresh" content="5">' in page and "Chạy phân tích ngay" not in page
+    english = client.get("/phan-tich/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Learning yields from the harvest history" in english

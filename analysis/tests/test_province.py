@@ -37,6 +37,7 @@ def test_planted_frauds_are_found_with_evidence_and_honest_ones_are_not(officer)
     assert roast.organization == planted.roaster
     assert (roast.facts["inputs"], roast.facts["outputs"], roast.facts["allowed"]) == ("3000.0", "3600.0", "2550.0")
     assert roast.facts["process"] == "Cà phê nhân → rang" and roast.facts["count"] == 3
+    assert ["Hệ số chuyển đổi cho phép", "0.80–0.85"] in roast.evidence  # the built-in factor: no "(catalog)" code
 
     travel = Flag.objects.get(kind=FlagKind.STAMP_TRAVEL)
     assert (travel.serial, travel.facts["place1"], travel.facts["place2"]) == ("S2", "Đà Nẵng", "Hà Nội")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("canh-bao/", views.flags, name="flags"),
     path("canh-bao/<int:pk>/", views.flag_detail, name="flag"),
     path("bang-tham-chieu/", views.references, name="references"),
+    path("bang-tham-chieu/de-xuat/<int:pk>/", views.proposal, name="proposal"),
     path("cua-toi/", views.mine, name="mine"),
     path("cua-toi/<int:pk>/giai-trinh/", views.contest, name="contest"),
 ]

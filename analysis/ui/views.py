@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import agency_of, is_officer_for
-from analysis import scores, selectors, services, tasks
-from analysis.choices import FlagKind, FlagStatus, RunStatus
+from analysis import learning, learning_services, scores, selectors, services, tasks
+from analysis.choices import FlagKind, FlagStatus, ProposalStatus, RunStatus, YieldSource
 from analysis.models import ConversionFactor, Flag, QualityScore, ReferenceYield
 from analysis.references import DEFAULT_FACTORS
 from analysis.texts import how_to_contest, sentence
@@ -31,6 +31,8 @@ from oversight.views.common import error_messages, officer_required, paginate
 from workspace.views.common import member_view
 
 YIELD_LIMITS = Limits(max_digits=12, decimal_places=2)
+COUNT_LIMITS = Limits(max_digits=6, decimal_places=0)
+K_LIMITS = Limits(max_digits=4, decimal_places=2)
 RATIO_LIMITS = Limits(max_digits=7, decimal_places=4, max_value=Decimal(10))
 
 
@@ -44,7 +46,13 @@ def _province(request: HttpRequest) -> int | None:
 
 
 def _flag_view(flag: Flag) -> dict[str, Any]:
-    return {"flag": flag, "sentence": sentence(flag.kind, flag.facts), "contest": how_to_contest(flag.kind)}
+    source = flag.thresholds.get("yield_source") if isinstance(flag.thresholds, dict) else None
+    return {
+        "flag": flag,
+        "sentence": sentence(flag.kind, flag.facts),
+        "contest": how_to_contest(flag.kind),
+        "yield_source": YieldSource(source).label if source in YieldSource.values else "",
+    }
 
 
 def _map(flag: Flag) -> str:
@@ -86,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "published": selectors.published_by_category(province)[:20],
             "scan_map": bubble_map(scans[:30], title=_("Lượt quét theo nơi"), empty="") if scans else "",
             "open_flags": selectors.flags_for_officer(request.user).filter(status=FlagStatus.OPEN).count(),
+            "proposals": selectors.proposals_for_officer(request.user).filter(status=ProposalStatus.PROPOSED).count(),
         },
     )
 
@@ -171,6 +180,8 @@ def references(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         post = request.POST
+        if post.get("table") == "learning":
+            return _learning_settings(request)
         factor = post.get("table") == "factor"
         fields = (
             {"min_ratio": RATIO_LIMITS, "max_ratio": RATIO_LIMITS}
@@ -208,13 +219,66 @@ def references(request: HttpRequest) -> HttpResponse:
         "analysis/references.html",
         {
             "section": "analysis",
-            "yields": ReferenceYield.objects.all()[:100],
+            "yields": ReferenceYield.objects.select_related("proposal")[:100],
+            "proposals": selectors.proposals_for_officer(request.user)[:50],
+            "learning": selectors.learning_settings_for(request.user)[:20],
+            "defaults_learning": learning.DEFAULT,
             "factors": ConversionFactor.objects.all()[:100],
             "defaults": DEFAULT_FACTORS,
             "errors": errors,
             "post": request.POST,
         },
     )
+
+
+def _learning_settings(request: HttpRequest) -> HttpResponse:
+    """The learning thresholds' form: whole numbers for seasons and areas, k typed the Vietnamese way."""
+    values, errors = _numbers(request.POST, {"min_seasons": COUNT_LIMITS, "min_areas": COUNT_LIMITS, "mad_k": K_LIMITS})
+    if not errors:
+        try:
+            learning_services.set_learning_settings(
+                actor=request.user,
+                min_seasons=int(values["min_seasons"]),
+                min_areas=int(values["min_areas"]),
+                mad_k=values["mad_k"],
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        else:
+            messages.success(request, _("Đã lưu phiên bản mới của ngưỡng học năng suất."))
+            return redirect("analysis:references")
+    for m in [m for msgs in errors.values() for m in msgs]:
+        messages.error(request, m)
+    return redirect("analysis:references")
+
+
+@officer_required
+@require_POST
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or reject a learned yield range; either needs the confirmation box, a rejection its reason."""
+    row = get_object_or_404(selectors.proposals_for_officer(request.user), pk=pk)
+    action = request.POST.get("action")
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Đánh dấu xác nhận trước khi chấp nhận hoặc từ chối đề xuất."))
+        return redirect("analysis:references")
+    try:
+        if action == "accept":
+            ref = learning_services.accept_proposal(actor=request.user, proposal=row, note=request.POST.get("note", ""))
+            messages.success(
+                request,
+                _("Đã chấp nhận: phiên bản %(v)s của bảng năng suất; lần phân tích sau dùng phiên bản này.")
+                % {"v": ref.version},
+            )
+        elif action == "reject":
+            learning_services.reject_proposal(actor=request.user, proposal=row, reason=request.POST.get("note", ""))
+            messages.success(request, _("Đã từ chối đề xuất; lý do được lưu vào sổ cái."))
+        else:
+            messages.error(request, _("Chọn chấp nhận hoặc từ chối."))
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    return redirect("analysis:references")
 
 
 @member_view
