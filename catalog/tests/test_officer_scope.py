@@ -229,11 +229,9 @@ def test_the_report_counts_an_officers_work_for_their_own_department(people):
     from recalls import services as recalls
     from reports import stats
 
-    science_officer = UserFactory(username="st.a", agency=people["science"])
-    set_officer_scope(
-        actor=people["science_head"], officer=science_officer, department="agriculture", wards=[], categories=[]
-    )
-    science_officer = User.objects.get(pk=science_officer.pk)
+    made = UserFactory(username="st.a", agency=people["science"])
+    set_officer_scope(actor=people["science_head"], officer=made, department="agriculture", wards=[], categories=[])
+    science_officer = User.objects.get(pk=made.pk)
     lot = LotFactory(product=ProductFactory(organization=people["farm"]), status="published")
     recalls.start_recall(actor=science_officer, lot=lot, reason="Nhãn ghi sai hạn sử dụng")
     today = timezone.localdate()

@@ -211,14 +211,14 @@ def test_two_nodes_a_worker_one_database_one_cache_one_object_store(pg_nodes):
     assert 'id="thu-hoi"' not in requests.get(story, timeout=60).text
     officer = requests.Session()
     officer.cookies.update({"sessionid": pg_nodes["officer"], "csrftoken": csrf})
-    asked = {"lot": pg_nodes["sold"], "reason": "Dư lượng thuốc bảo vệ thực vật vượt mức", "hazard_class": "I"}
-    preview = officer.get(f"{a}/oversight/thu-hoi/moi/", params=asked, timeout=60)
+    recall_form = {"lot": pg_nodes["sold"], "reason": "Dư lượng thuốc bảo vệ thực vật vượt mức", "hazard_class": "I"}
+    preview = officer.get(f"{a}/oversight/thu-hoi/moi/", params=recall_form, timeout=60)
     assert preview.status_code == 200
     digest = re.search(r'name="scope" value="([0-9a-f]{64})"', preview.text)
     assert digest is not None, preview.text[-2000:]
     started = officer.post(
         f"{a}/oversight/thu-hoi/moi/",
-        data={**asked, "scope": digest.group(1)},
+        data={**recall_form, "scope": digest.group(1)},
         headers={"X-CSRFToken": csrf},
         allow_redirects=False,
         timeout=60,
