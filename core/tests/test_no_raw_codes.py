@@ -207,7 +207,8 @@ def _url_names() -> set[str]:
     def walk(patterns: list[Any], namespace: str, inside: bool) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                module = getattr(p.urlconf_module, "__name__", "")
+                # an app's URL map included as a module, or as the patterns its function builds (ledger's)
+                module = getattr(p.urlconf_module, "__name__", "") or f"{p.app_name}.urls"
                 ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
                 walk(p.url_patterns, ns, inside or module in APPS)
             elif isinstance(p, URLPattern) and inside and p.name:
