@@ -58,8 +58,14 @@ def notify_organization(
     email: bool = True,
 ) -> Notification:
     """Record a notification for every member of `organization`; its e-mail is a job committed with it."""
-    notification = Notification.objects.create(
-        organization=organization,
+    notification = _record(kind, title, body, link, about, organization=organization)
+    _email(notification, organization_emails(organization) if email else [])
+    return notification
+
+
+def _record(kind: str, title: str, body: str, link: str, about: Any, **addressee: Any) -> Notification:
+    return Notification.objects.create(
+        **addressee,
         kind=kind,
         title=title[:255],
         body=body,
@@ -67,13 +73,16 @@ def notify_organization(
         object_type=about._meta.label_lower if about is not None else "",
         object_id=str(about.pk) if about is not None else "",
     )
-    recipients = organization_emails(organization) if email else []
+
+
+def _email(notification: Notification, recipients: list[str]) -> None:
+    """The notification's e-mail to `recipients`, a job committed with the caller's transaction."""
     if recipients:
         from notifications.jobs import email_notification
 
-        text = body + (f"\n\n{_absolute(link)}" if link else "")
-        email_notification.enqueue(notification.pk, recipients, title[:255], text)
-    return notification
+        link = notification.link
+        text = notification.body + (f"\n\n{_absolute(link)}" if link else "")
+        email_notification.enqueue(notification.pk, recipients, notification.title, text)
 
 
 def notify_officers(
@@ -88,22 +97,10 @@ def notify_officers(
     """One notification per officer (an officer belongs to no organisation's members, so an agency's notification
     does not reach them), each e-mailed to that officer alone as a job committed with the caller's transaction.
     Who the officers are is the caller's routing (`catalog.departments.responsible_officers`)."""
-    from notifications.jobs import email_notification
-
     made = []
     for officer in officers:
-        notification = Notification.objects.create(
-            user=officer,
-            kind=kind,
-            title=title[:255],
-            body=body,
-            link=link,
-            object_type=about._meta.label_lower if about is not None else "",
-            object_id=str(about.pk) if about is not None else "",
-        )
-        if officer.email:
-            text = body + (f"\n\n{_absolute(link)}" if link else "")
-            email_notification.enqueue(notification.pk, [officer.email], title[:255], text)
+        notification = _record(kind, title, body, link, about, user=officer)
+        _email(notification, [officer.email] if officer.email else [])
         made.append(notification)
     return made
 
