@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -84,7 +86,14 @@ class ImportReport:
 
 
 def template(kind: str) -> bytes:
-    """The .xlsx template: the columns, one example row, and a sheet explaining the codes."""
+    """The .xlsx template: the columns, one example row, and a sheet explaining the codes, in the active language.
+    Made once per kind and language in a process, so every download is the same bytes (openpyxl stamps each save
+    with the time)."""
+    return _template(kind, translation.get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _template(kind: str, language: str | None) -> bytes:
     from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
 
     book = Workbook()

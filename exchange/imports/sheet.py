@@ -8,6 +8,7 @@ every problem found (Vietnamese / English); nothing is looked up here but the sh
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -93,8 +94,11 @@ def plain(text: str) -> str:
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
 
 
+@functools.lru_cache(maxsize=1)
 def template() -> bytes:
-    """The template to download: headings (Vietnamese / English), one example row, a sheet of allowed words."""
+    """The template to download: headings (Vietnamese / English), one example row, a sheet of allowed words. Made
+    once per process, so every download is the same bytes (openpyxl stamps each save with the time, which changed
+    the compressed length between a HEAD and its GET)."""
     from openpyxl import Workbook  # openpyxl loads on the first workbook, not at start-up
     from openpyxl.styles import Font
 
