@@ -77,11 +77,13 @@ test-sqlite: install-test
 test-postgres: install-test
 	TRUYXUAT_TEST_DATABASE_ONLY=1 scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# mypy (one core, about a minute) runs beside the SQLite pass, whose two workers leave a third of the machine idle
+# while they wait on servers, browsers and subprocesses; each one's output is printed whole when it ends.
 test: install-test
 	scripts/ensure-system-packages.sh
-	$(MAKE) lint typecheck migrations-check
-	@echo "== pytest on SQLite =="
-	$(MAKE) test-sqlite
+	$(MAKE) lint migrations-check
+	@echo "== pytest on SQLite, mypy beside it =="
+	$(MAKE) -j2 --output-sync=target typecheck test-sqlite
 	@echo "== pytest on PostgreSQL =="
 	$(MAKE) test-postgres
 
