@@ -92,23 +92,44 @@ def _template_lock() -> Iterator[Path]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _sqlite_template(directory: Path) -> Path:
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while the source is open elsewhere."""
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        copy.close()
+        original.close()
+
+
+def _sqlite_template(directory: Path, source: Path | None = None) -> Path:
+    """The run's SQLite template: made once, a copy of `source` (a freshly migrated test database) if given, else
+    by `truyxuat migrate`."""
     data = directory / "sqlite"
     if not (data / "migrated").exists():
         shutil.rmtree(data, ignore_errors=True)
-        _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": ""})
+        if source is None:
+            _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": ""})
+        else:
+            data.mkdir(mode=0o700)
+            _copy_sqlite(source, data / DATABASE_FILE)
         (data / "migrated").touch()
     return data / DATABASE_FILE
 
 
-def _postgres_template(directory: Path, server: str) -> str:
+def _postgres_template(directory: Path, server: str, source: str = "") -> str:
+    """The run's PostgreSQL template on `server`: made once, from the database `source` (a freshly migrated test
+    database) if given, else by `truyxuat migrate`."""
     name = f"truyxuat_template_{_run_key()}"
     marker = directory / f"migrated-{urlsplit(server).port}"
     if not marker.exists():
         _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        _postgres(server, f"CREATE DATABASE {name}")
-        data = directory / "postgres"  # the migrating process's data dir: start-up makes it private (0700)
-        _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
+        if source:
+            _postgres(server, f"CREATE DATABASE {name} TEMPLATE {source}")
+        else:
+            _postgres(server, f"CREATE DATABASE {name}")
+            data = directory / "postgres"  # the migrating process's data dir: start-up makes it private (0700)
+            _migrate(server_env(data) | {"TRUYXUAT_DATABASE_URL": _with_database(server, name)})
         marker.write_text(server)
     return name
 
@@ -120,28 +141,12 @@ def offer_template(database: Mapping[str, object]) -> None:
     again took half a minute that both workers spent waiting at the start of each pass. Before any test ran, so
     nothing a test wrote (or a transactional test flushed) is in it."""
     with _template_lock() as directory:
-        if database["ENGINE"] == "django.db.backends.postgresql":
-            server = os.environ.get("TRUYXUAT_DATABASE_URL", "")
-            marker = directory / f"migrated-{urlsplit(server).port}"
-            if not server.startswith("postgres") or marker.exists():
-                return
-            name = f"truyxuat_template_{_run_key()}"
-            _postgres(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            _postgres(server, f"CREATE DATABASE {name} TEMPLATE {database['NAME']}")
-            marker.write_text(server)
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            _sqlite_template(directory, source=Path(str(database["NAME"])))
             return
-        data = directory / "sqlite"
-        if (data / "migrated").exists():
-            return
-        shutil.rmtree(data, ignore_errors=True)
-        data.mkdir(mode=0o700)
-        source, copy = sqlite3.connect(str(database["NAME"])), sqlite3.connect(data / DATABASE_FILE)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
-        (data / "migrated").touch()
+        server = os.environ.get("TRUYXUAT_DATABASE_URL", "")
+        if server.startswith("postgres"):
+            _postgres_template(directory, server, source=str(database["NAME"]))
 
 
 def remove_templates() -> None:
@@ -169,13 +174,7 @@ def migrated_site(data_dir: Path, env: Mapping[str, str], name: str) -> dict[str
             _postgres(server, f"CREATE DATABASE {database} TEMPLATE {template}")
             return {"TRUYXUAT_DATABASE_URL": _with_database(server, database)}
         target = data_dir / DATABASE_FILE
-        source = sqlite3.connect(_sqlite_template(directory))
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _copy_sqlite(_sqlite_template(directory), target)
     target.chmod(0o600)
     return {}
 
