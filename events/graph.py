@@ -31,8 +31,16 @@ def fetch_in(
         sql = sql.replace("%s", "?")
     if connection.vendor == "postgresql" and "IN ({marks})" in sql:
         # one array parameter instead of thousands of placeholders: PostgreSQL plans it once, quickly
-        any_sql, size = sql.replace("IN ({marks})", "= ANY(%s)"), max(chunk, 100_000)
-        statements = [(any_sql, [*before, list(ids[i : i + size]), *after]) for i in range(0, len(ids), size)]
+        size = max(chunk, 100_000)
+        if ids and type(ids[0]) is int:
+            # integer ids as one array literal written here: psycopg adapts a list element by element (type
+            # checks and quoting in Python), 20-30 ms of a hub lot's trace for its 5,000-id reads
+            any_sql = sql.replace("IN ({marks})", "= ANY(%s::bigint[])")
+            chunks = ["{" + ",".join(map(str, ids[i : i + size])) + "}" for i in range(0, len(ids), size)]
+        else:
+            any_sql = sql.replace("IN ({marks})", "= ANY(%s)")
+            chunks = [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+        statements = [(any_sql, [*before, part, *after]) for part in chunks]
     else:
         mark = "?" if connection.vendor == "sqlite" else "%s"
         for i in range(0, len(ids), chunk):
