@@ -9,6 +9,7 @@ what the driver takes as they are (see `db_datetime`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -39,7 +40,9 @@ def insert_rows(
     out: list[tuple[Any, ...]] = []
     if not rows:
         return out
-    if connection.vendor == "postgresql" and not ignore_conflicts:
+    if connection.vendor == "postgresql":
+        if ignore_conflicts:
+            return _insert_json_rows(table, columns, rows, returning)
         return _copy_rows(table, columns, rows, returning)
     qn = connection.ops.quote_name
     mark = "?" if connection.vendor == "sqlite" else "%s"
@@ -86,6 +89,26 @@ def _copy_rows(
         return []
     positions = [cols.index(c) for c in returning]
     return [tuple(row[i] for i in positions) for row in rows]
+
+
+def _insert_json_rows(
+    table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], returning: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL, rows that may conflict (ON CONFLICT DO NOTHING, which COPY cannot do): one INSERT … SELECT
+    from a JSON array typed as the table's rows (`json_populate_recordset`), one parameter whatever the number
+    of rows. Values must be JSON's (text, numbers, booleans, null)."""
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(c) for c in columns)
+    sql = (
+        f"INSERT INTO {qn(table)} ({names}) SELECT {names} FROM json_populate_recordset(NULL::{qn(table)}, %s) "
+        "ON CONFLICT DO NOTHING"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(qn(c) for c in returning)}"
+    payload = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False)
+    with raw_cursor() as (cursor, _mark):
+        cursor.execute(sql, [payload])
+        return [tuple(r) for r in cursor.fetchall()] if returning else []
 
 
 M = TypeVar("M", bound=Model)
