@@ -20,6 +20,9 @@ from django.db.models import Model
 from core.storage.db import raw_cursor
 
 CHUNK = 500  # rows per statement (SQLite allows 32,766 parameters; our widest row has 15 columns)
+# PostgreSQL: from this many rows, COPY (or one JSON parameter) rather than an INSERT's placeholders; below it, an
+# INSERT is one round trip where COPY with keys drawn first is three (a single-event capture writes rows of one)
+COPY_FROM = 20
 
 
 def insert_rows(
@@ -40,7 +43,7 @@ def insert_rows(
     out: list[tuple[Any, ...]] = []
     if not rows:
         return out
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
         if ignore_conflicts:
             return _insert_json_rows(table, columns, rows, returning)
         return _copy_rows(table, columns, rows, returning)

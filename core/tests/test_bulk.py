@@ -1,0 +1,51 @@
+"""`core.storage.bulk.insert_rows` on the database under test: below and from `COPY_FROM` rows (PostgreSQL's INSERT,
+COPY and JSON paths), keys returned for exactly the rows stored, conflicts skipped, awkward text kept as sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.storage import bulk
+from events.models import EpcKey
+
+TABLE = EpcKey._meta.db_table
+COLUMNS = ("key", "kind", "epc", "gtin", "lot_code", "serial", "gln", "lot_id")
+AWKWARD = "Lô\tcà phê\n\\N 'Đắk' \"Hà\" % %s \\x00"  # COPY's separators and escapes, quotes, placeholders
+
+
+def _rows(first: int, last: int) -> list[tuple[object, ...]]:
+    return [(f"urn:test:bulk:{i}", "other", "", "", f"{AWKWARD}{i}", "", "", None) for i in range(first, last)]
+
+
+def _stored() -> dict[str, tuple[int, str]]:
+    rows = EpcKey.objects.filter(key__startswith="urn:test:bulk:").values_list("key", "id", "lot_code")
+    return {key: (pk, lot) for key, pk, lot in rows}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, bulk.COPY_FROM - 1, bulk.COPY_FROM, 1_234])
+def test_rows_stored_with_the_keys_returned(n: int) -> None:
+    returned = bulk.insert_rows(TABLE, COLUMNS, _rows(0, n), returning=("key", "id"))
+    stored = _stored()
+    assert len(returned) == n
+    assert dict(returned) == {key: pk for key, (pk, _lot) in stored.items()}
+    assert {lot for _pk, lot in stored.values()} == {f"{AWKWARD}{i}" for i in range(n)}
+
+
+@pytest.mark.django_db
+def test_rows_without_returning_return_nothing() -> None:
+    assert bulk.insert_rows(TABLE, COLUMNS, _rows(0, bulk.COPY_FROM + 5)) == []
+    assert len(_stored()) == bulk.COPY_FROM + 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [2, bulk.COPY_FROM, 700])
+def test_conflicting_rows_skipped_and_not_returned(n: int) -> None:
+    half = n // 2
+    first = dict(bulk.insert_rows(TABLE, COLUMNS, _rows(0, half), returning=("key", "id")))
+    returned = bulk.insert_rows(TABLE, COLUMNS, _rows(0, n), returning=("key", "id"), ignore_conflicts=True)
+    assert sorted(key for key, _pk in returned) == sorted(f"urn:test:bulk:{i}" for i in range(half, n))
+    stored = _stored()
+    assert len(stored) == n
+    assert {key: pk for key, (pk, _lot) in stored.items()} == {**first, **dict(returned)}
+    assert stored[f"urn:test:bulk:{n - 1}"][1] == f"{AWKWARD}{n - 1}"
