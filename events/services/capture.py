@@ -57,6 +57,7 @@ class CaptureResult:
 
     capture: Capture
     stored: list[str] = field(default_factory=list)
+    biz_steps: set[str] = field(default_factory=set)  # the stored events' bizSteps (as stored), for the caller's steps
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     declared: list[dict[str, Any]] = field(default_factory=list)
 
@@ -403,6 +404,7 @@ class _Store:
         for r in rows:
             r.capture_id, r.record_time = result.capture.pk, stamp
         result.stored += [r.event_id for r in rows]
+        result.biz_steps.update(r.idx.biz_step or "" for r in rows)
         return rows
 
     def finish(self) -> CaptureResult:
