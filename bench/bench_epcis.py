@@ -533,6 +533,7 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-connections", type=int, default=8)
     parser.add_argument("--http-workers", type=int, default=2)
+    parser.add_argument("--http-threads", type=int, default=None, help="threads per server worker (default: serve's)")
     parser.add_argument("--http-clients", type=int, default=2, help="concurrent document senders (http-capture)")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="truyxuat-bench-")
@@ -581,11 +582,15 @@ def main() -> None:
     if "http" in only:
         from bench.epcis_http import bench_single_http
 
-        bench_single_http(data_dir, args.http_seconds, args.http_connections, args.http_workers, run_number())
+        bench_single_http(
+            data_dir, args.http_seconds, args.http_connections, args.http_workers, run_number(), args.http_threads
+        )
     if "http-capture" in only:
         from bench.epcis_http import bench_capture_http
 
-        bench_capture_http(data_dir, args.capture_docs, 1000, args.http_clients, args.http_workers, run_number())
+        bench_capture_http(
+            data_dir, args.capture_docs, 1000, args.http_clients, args.http_workers, run_number(), args.http_threads
+        )
     print(f"  load average at end: {load_average()}")
 
 

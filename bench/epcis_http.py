@@ -81,7 +81,7 @@ def _events(seed: int, n: int) -> list[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def serving(data_dir: str, workers: int, work: Path) -> Iterator[tuple[str, int]]:
+def serving(data_dir: str, workers: int, work: Path, threads: int | None = None) -> Iterator[tuple[str, int]]:
     """`truyxuat serve` on a free port of 127.0.0.1 for the block: yields (host, port); stopped after."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,6 +94,8 @@ def serving(data_dir: str, workers: int, work: Path) -> Iterator[tuple[str, int]
     }
     env.pop("TRUYXUAT_DEBUG", None)
     cmd = [str(ROOT / ".venv" / "bin" / "truyxuat"), "serve", "--port", str(port), "--workers", str(workers)]
+    if threads:  # else the server's default for its database
+        cmd += ["--threads", str(threads)]
     server = subprocess.Popen(
         [*cmd, "--no-collectstatic", "--no-access-log"],
         env=env,
@@ -117,7 +119,9 @@ def serving(data_dir: str, workers: int, work: Path) -> Iterator[tuple[str, int]
         server.wait(timeout=30)
 
 
-def bench_single_http(data_dir: str, seconds: int, connections: int, workers: int, run: int) -> None:
+def bench_single_http(
+    data_dir: str, seconds: int, connections: int, workers: int, run: int, threads: int | None = None
+) -> None:
     """Single-event POSTs as a producer's system sends them: HTTP keep-alive, `connections` concurrent clients
     (wrk, 2 threads) against `truyxuat serve` (Granian, `workers` × its default threads). wrk runs on the same
     2 cores."""
@@ -138,7 +142,7 @@ def bench_single_http(data_dir: str, seconds: int, connections: int, workers: in
         f.write("}\n")
     script = work / "post.lua"
     script.write_text(WRK_SCRIPT % {"bodies": str(bodies), "token": token})
-    with serving(data_dir, workers, work) as (host, port):
+    with serving(data_dir, workers, work, threads) as (host, port):
 
         def wrk(duration: int, first: int) -> str:
             threads = min(2, connections)  # each wrk thread takes every `threads`-th body from `first`
@@ -156,14 +160,16 @@ def bench_single_http(data_dir: str, seconds: int, connections: int, workers: in
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
     print(
-        f"  single-event POST /epcis/events over HTTP (Granian {workers} workers, wrk {connections} keep-alive "
-        f"connections on the same cores): {rate:,.0f} events/s, p50 {lat.get('50')}, p99 {lat.get('99')}"
+        f"  single-event POST /epcis/events over HTTP (Granian {workers} workers × {threads or 'default'} threads, "
+        f"wrk {connections} keep-alive connections on the same cores): {rate:,.0f} events/s, p50 {lat.get('50')}, p99 {lat.get('99')}"
         + (f", {bad.group(1)} non-2xx (a generated event repeating an earlier one is a 409)" if bad else "")
     )
     shutil.rmtree(work, ignore_errors=True)
 
 
-def bench_capture_http(data_dir: str, n_docs: int, per_doc: int, clients: int, workers: int, run: int) -> None:
+def bench_capture_http(
+    data_dir: str, n_docs: int, per_doc: int, clients: int, workers: int, run: int, threads: int | None = None
+) -> None:
     """`POST /epcis/capture` of `n_docs` documents of `per_doc` events from `clients` senders at once (each its
     own keep-alive connection, documents taken in turn), against `truyxuat serve` with `workers` processes:
     the server's sustained capture rate, each document validated, hashed, stored, in the ledger and durably
@@ -203,7 +209,7 @@ def bench_capture_http(data_dir: str, n_docs: int, per_doc: int, clients: int, w
             conn.close()
 
     work = Path(tempfile.mkdtemp(prefix="truyxuat-capture-"))
-    with serving(data_dir, workers, work) as (host, port):
+    with serving(data_dir, workers, work, threads) as (host, port):
         senders = [threading.Thread(target=send, args=(host, port, warm[i::clients])) for i in range(clients)]
         for t in senders:
             t.start()
