@@ -161,7 +161,8 @@ def bench_single_http(
     lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
     print(
         f"  single-event POST /epcis/events over HTTP (Granian {workers} workers × {threads or 'default'} threads, "
-        f"wrk {connections} keep-alive connections on the same cores): {rate:,.0f} events/s, p50 {lat.get('50')}, p99 {lat.get('99')}"
+        f"wrk {connections} keep-alive connections on the same cores): {rate:,.0f} events/s, "
+        f"p50 {lat.get('50')}, p99 {lat.get('99')}"
         + (f", {bad.group(1)} non-2xx (a generated event repeating an earlier one is a 409)" if bad else "")
     )
     shutil.rmtree(work, ignore_errors=True)
