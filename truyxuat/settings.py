@@ -378,6 +378,9 @@ TRUYXUAT_CAPTURE_COMBINE = os.environ.get("TRUYXUAT_CAPTURE_COMBINE", "1") != "0
 # SQLite: capture transactions commit without fsync under the write lock, then share one fsync of the log before
 # they answer (core.storage.walsync); 0 makes each commit fsync itself (synchronous=FULL) as other writes do.
 TRUYXUAT_SQLITE_GROUP_COMMIT = os.environ.get("TRUYXUAT_SQLITE_GROUP_COMMIT", "1") != "0"
+# PostgreSQL: capture transactions commit without waiting for the log's flush (they hold the ledger head's row lock
+# until COMMIT), then wait for it before they answer (core.storage.writelock); 0 makes each COMMIT wait for it.
+TRUYXUAT_PG_GROUP_COMMIT = os.environ.get("TRUYXUAT_PG_GROUP_COMMIT", "1") != "0"
 # Ledger: origin line of checkpoints and where the signing key lives (outside the database).
 TRUYXUAT_LEDGER_ORIGIN = os.environ.get("TRUYXUAT_LEDGER_ORIGIN", "truyxuat.local/ledger")
 TRUYXUAT_LEDGER_KEY_FILE = Path(os.environ.get("TRUYXUAT_LEDGER_KEY_FILE", DATA_DIR / "ledger-signer.key"))

@@ -232,6 +232,32 @@ def group_commit() -> bool:
     return bool(settings.TRUYXUAT_SQLITE_GROUP_COMMIT)
 
 
+def postgres_group_commit() -> bool:
+    """``settings.TRUYXUAT_PG_GROUP_COMMIT`` (default on): a capture's commit on PostgreSQL does not wait for the
+    log's flush while it holds the ledger's head row; it waits for it after (`_flush_wal`), before it answers."""
+    from django.conf import settings
+
+    return bool(settings.TRUYXUAT_PG_GROUP_COMMIT)
+
+
+def _commit_without_flush() -> None:
+    """This transaction's COMMIT returns once its commit record is written, not flushed (it is flushed by
+    `_flush_wal` before the capture answers). Every capture appends to the ledger and so holds the ledger head's
+    row lock from its append to its COMMIT: with the flush inside, captures queued one fsync after another
+    (bench/README.md, "Capture")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _flush_wal() -> None:
+    """Wait until the log is flushed at least up to the commit just made: a transaction given an xid commits
+    synchronously (at the server's `synchronous_commit`), and flushing its commit record flushes every record
+    before it, ours included (the log is one sequence). Captures waiting at once share one flush, as PostgreSQL
+    groups them; nothing is acknowledged before it is durable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()")
+
+
 SYNCHRONOUS_LEVEL = "_truyxuat_synchronous"  # attribute of the connection wrapper: (raw connection, its level)
 
 
@@ -247,8 +273,10 @@ def _synchronous(raw: Any) -> int:
 
 @contextmanager
 def capture_transaction() -> Iterator[None]:
-    """The capture's own transaction on SQLite: queued on the write lock, checkpointed in the background,
-    and committed as a group (`core.storage.walsync`): without fsync under the lock, durable before it returns."""
+    """The capture's own transaction. On SQLite: queued on the write lock, checkpointed in the background, and
+    committed as a group (`core.storage.walsync`): without fsync under the lock, durable before it returns. On
+    PostgreSQL: committed without waiting for the flush, which it then waits for (`_flush_wal`): durable before
+    it returns too."""
     from django.db import transaction
 
     path = sqlite_path(connection)
@@ -264,10 +292,14 @@ def capture_transaction() -> Iterator[None]:
         else:
             raw = None
     ticket = 0
+    flush = path is None and outermost and connection.vendor == "postgresql" and postgres_group_commit()
     try:
         with sqlite_writer(), transaction.atomic():
             if background:
                 checkpointer.prepare()
+            if flush:
+                _commit_without_flush()
+                transaction.on_commit(_flush_wal)  # the first hook: before any other acts on the commit
             yield
         if raw is not None and path is not None:
             ticket = wal_sync.committed(path)
