@@ -109,6 +109,7 @@ audit: install-test
 	     echo "make audit on a machine that reaches PyPI's vulnerability data, e.g. a release machine with internet)."; exit 1; }
 
 bench: install-test
+	scripts/ensure-system-packages.sh bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

@@ -11,6 +11,10 @@ done
 for pkg in espeak-ng opus-tools; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# wrk: the benchmarks' HTTP load (bench/epcis_http.py), with `make bench` (this script's argument "bench")
+if [ "${1:-}" = "bench" ]; then
+  dpkg -s wrk >/dev/null 2>&1 || need+=(wrk)
+fi
 # node and npm run GS1's epcis2.js SDK against a live server (events/tests/test_epcis2js.py); checked by command, as
 # a NodeSource nodejs (which bundles npm) serves as well as Debian's nodejs and npm
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
