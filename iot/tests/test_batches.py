@@ -10,9 +10,12 @@ import json
 
 import pytest
 
+from accounts.permissions import SYSTEM
+from iot import ingest
 from iot.models import Reading
-from iot.payloads import PayloadError, parse_json
+from iot.payloads import PayloadError, Sample, parse_json
 from iot.tests.conftest import basic
+from iot.units import QUANTITIES
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/iot/readings"
@@ -98,3 +101,41 @@ def test_a_bad_row_late_in_a_batch_stores_nothing(client, sensor):
     assert response.status_code == 422, response.content
     assert "samples/999: temperature: -300 CEL is outside the physical range" in response.json()["detail"]
     assert Reading.objects.count() == 0
+
+
+def test_the_first_bad_sample_in_order_is_named(sensor):
+    """A batch is checked on its extremes; when it is refused, the message names its first bad sample, as a check
+    of each sample in turn would."""
+    device, _secret = sensor
+    now = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    t, light = QUANTITIES["temperature"], QUANTITIES["illuminance"]
+    ok = Sample(None, now - dt.timedelta(minutes=1), t, 4.0)
+    future = Sample(None, now + dt.timedelta(seconds=301), t, 4.0)
+    old = Sample(None, now - dt.timedelta(days=46), t, 4.0)
+    dark = Sample(None, now, light, 20.0)
+    for samples, words in [
+        ([ok, dark, future], "Thiết bị không đo illuminance / the device does not measure illuminance"),
+        ([ok, future, dark], "Thời điểm ở tương lai / time in the future: kho-lanh-01 2026-11-20T10:05:01+00:00"),
+        ([ok, old, future], "Thời điểm quá cũ / time too far in the past: kho-lanh-01 2026-10-05T10:00:00+00:00"),
+    ]:
+        with pytest.raises(ingest.Refused) as refused:
+            ingest.store(actor=SYSTEM, groups={device.pk: (device, samples)}, now=now)
+        assert refused.value.messages == [words]
+    assert Reading.objects.count() == 0
+
+
+def test_skew_flags_of_a_live_batch(sensor):
+    """Live samples (MQTT, LoRaWAN) more than 2 minutes from the arrival either way are flagged; a sample without
+    a time takes the arrival time; a logger's batch (not live) is flagged only ahead of it."""
+    device, _secret = sensor
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    t = QUANTITIES["temperature"]
+    offsets = [-600, -121, -119, 1, 119, 121, 299]
+    samples = [Sample(None, now + dt.timedelta(seconds=s), t, 4.0) for s in offsets] + [Sample(None, None, t, 5.0)]
+    live = ingest.store(actor=SYSTEM, groups={device.pk: (device, samples)}, live=True, now=now)
+    assert (live.received, live.stored, live.skewed) == (8, 8, 4)
+    flagged = Reading.objects.filter(skewed=True).order_by("time").values_list("time", flat=True)
+    assert [int((f - now).total_seconds()) for f in flagged] == [-600, -121, 121, 299]
+    later = [Sample(None, now + dt.timedelta(seconds=s, milliseconds=500), t, 4.0) for s in offsets]
+    batch = ingest.store(actor=SYSTEM, groups={device.pk: (device, later)}, now=now)
+    assert (batch.stored, batch.skewed) == (7, 2)
