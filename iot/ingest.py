@@ -123,7 +123,7 @@ def _check(device: Device, samples: list[Sample], now: dt.datetime, live: bool) 
 
 def _array_literals(rows: list[tuple[Any, ...]]) -> list[str]:
     """INSERT_ARRAYS' parameters: the arrival time (one per call: `store`'s `now`), then the rows' columns as
-    PostgreSQL array literals, joined here: psycopg's list dumpers quote element by element in Python (two thirds
+    PostgreSQL array literals, joined here: psycopg's list dumpers quote element by element in Python (two fifths
     of a 5,000-reading request's time; bench/README.md, "IoT"), the server parses the text in C. Integers (times
     in microseconds: exact, and three times quicker to write than ISO 8601) and booleans need no quoting; `repr`
     of a float is exact."""
