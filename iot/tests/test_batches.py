@@ -139,3 +139,24 @@ def test_skew_flags_of_a_live_batch(sensor):
     later = [Sample(None, now + dt.timedelta(seconds=s, milliseconds=500), t, 4.0) for s in offsets]
     batch = ingest.store(actor=SYSTEM, groups={device.pk: (device, later)}, now=now)
     assert (batch.stored, batch.skewed) == (7, 2)
+
+
+def test_new_readings_beside_stored_ones_and_twice_in_one_batch(sensor):
+    """New readings go in plainly; a batch holding a stored reading, or one reading twice, is inserted again with
+    ON CONFLICT DO NOTHING in the same transaction: each reading stored once, the counts exact."""
+    device, _secret = sensor
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    t = QUANTITIES["temperature"]
+
+    def batch(seconds, value=4.0):
+        return [Sample(None, now - dt.timedelta(seconds=s), t, value) for s in seconds]
+
+    first = ingest.store(actor=SYSTEM, groups={device.pk: (device, batch(range(10, 20)))})
+    assert (first.stored, first.duplicates) == (10, 0)
+    mixed = ingest.store(actor=SYSTEM, groups={device.pk: (device, batch(range(15, 25), 9.0))})
+    assert (mixed.received, mixed.stored, mixed.duplicates) == (10, 5, 5)
+    twice = ingest.store(actor=SYSTEM, groups={device.pk: (device, batch([30, 31, 30]))})
+    assert (twice.received, twice.stored, twice.duplicates) == (3, 2, 1)
+    values = dict(Reading.objects.values_list("time", "value"))
+    assert len(values) == 17
+    assert [values[now - dt.timedelta(seconds=s)] for s in (15, 19, 20, 24)] == [4.0, 4.0, 9.0, 9.0]  # first kept
