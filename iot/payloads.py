@@ -31,7 +31,7 @@ class PayloadError(ValueError):
     """A payload the platform cannot read; the message is Vietnamese / English."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Sample:
     device: str | None  # the device's identifier or DevEUI when the payload names it
     time: dt.datetime | None  # None: the arrival time (live uplinks without a clock)
@@ -143,17 +143,49 @@ def _ours(out: Parsed, doc: dict[str, Any]) -> None:
         rows = doc["samples"]
         if not isinstance(rows, list) or not rows:
             raise PayloadError("samples: cần một danh sách / a non-empty list is required")
-        for i, row in enumerate(rows):
-            if not isinstance(row, dict):
-                raise PayloadError(f"samples/{i}: cần một đối tượng / an object is required")
-            rest = {k: v for k, v in row.items() if k not in ("time", "device")}
-            who = str(row["device"]) if row.get("device") is not None else device
-            _sample(out, who, rest, f"samples/{i}", parse_time(row.get("time"), f"samples/{i}/time"))
+        _samples(out, rows, device)
     else:
         at = parse_time(doc["time"], "time") if "time" in doc else None
         _sample(out, device, {k: v for k, v in doc.items() if k not in ("time", "device")}, "", at)
     if "battery" in doc and ("readings" in doc or "samples" in doc):
         out.battery[device] = max(0.0, min(100.0, _number(doc["battery"], "battery")))
+
+
+def _samples(out: Parsed, rows: list[Any], device: str | None) -> None:
+    """`{"samples": [{"time", <quantity>: <value>, …}, …]}`, a logger's flush: `_sample` for each row, with the
+    usual row (an offset time, known names, plain numbers in range) read inline — a batch of 5,000 readings spent
+    most of its parsing in building each row's copy, place names and calls (bench/README.md, "IoT")."""
+    append = out.samples.append
+    by_alias = BY_ALIAS.get
+    fromisoformat = dt.datetime.fromisoformat
+    for i, row in enumerate(rows):
+        if type(row) is not dict:
+            raise PayloadError(f"samples/{i}: cần một đối tượng / an object is required")
+        stamp = row.get("time")
+        when = None
+        if type(stamp) is str:
+            try:
+                when = fromisoformat(stamp)
+            except ValueError:
+                when = None
+        if when is None or when.tzinfo is None:
+            when = parse_time(stamp, f"samples/{i}/time")
+        who = device if row.get("device") is None else str(row["device"])
+        before = len(out.samples)
+        plain = True
+        for key, value in row.items():
+            q = by_alias(key)
+            kind = type(value)
+            if q is not None and (kind is float or kind is int) and q.low <= value <= q.high:
+                append(Sample(who, when, q, float(value)))
+            elif key != "time" and key != "device":
+                plain = False
+                break
+        if not plain:  # anything else (units, aliases, battery, a value to check): the general reading
+            del out.samples[before:]
+            _sample(out, who, {k: v for k, v in row.items() if k not in ("time", "device")}, f"samples/{i}", when)
+        elif len(out.samples) == before:
+            raise PayloadError(f"samples/{i}: không có số đo nào / no reading in the payload")
 
 
 def _things_stack(out: Parsed, doc: dict[str, Any]) -> None:

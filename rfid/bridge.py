@@ -50,10 +50,14 @@ class RfidBridge(Bridge):
         client.subscribe(f"{broker.TOPIC_ROOT}/+/{SUBTOPIC}", qos=1)
         self.connected.set()
 
-    def flush(self, taken: list[tuple[str, bytes, int]]) -> None:
+    def prepare(self, payload: bytes) -> None:
+        """Reads are parsed in `flush` (`rfid.payloads`)."""
+        return None
+
+    def flush(self, taken: list[tuple[str, bytes, int, Any]]) -> None:
         close_old_connections()
         by_reader: dict[str, list[list[Read]]] = {}
-        for message_topic, payload, _mid in taken:
+        for message_topic, payload, _mid, _prepared in taken:
             self.counters.messages += 1
             identifier = message_topic.split("/")[2]
             try:
@@ -76,7 +80,7 @@ class RfidBridge(Bridge):
                         self._record([(device, reads)])
                     except ValidationError as exc:
                         self._drop(f"{device.identifier}: {' '.join(exc.messages)}")
-        for _topic, _payload, mid in taken:
+        for _topic, _payload, mid, _prepared in taken:
             self.client.ack(mid, 1)
 
     def _record(self, batches: list[tuple[Device, list[Read]]]) -> None:

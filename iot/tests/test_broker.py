@@ -155,3 +155,50 @@ def test_truck_excursion_alert_event_hold_consumer_line_and_revoked_device(mqtt_
         assert Reading.objects.count() == len(series)
     finally:
         bridge.stop()
+
+
+def test_a_batch_with_bad_messages_stores_the_good_ones_and_acknowledges_all(mqtt_broker, sensor):
+    """Payloads are parsed on arrival (paho's thread) and stored in batches: a message that cannot be read, one out
+    of range and one the store refuses (a time too far back) are dropped with their reasons; the others of the
+    same batch are stored, and every message is acknowledged (none comes back when the bridge reconnects)."""
+    device, secret = sensor
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    bodies = [
+        b"{not json",
+        json.dumps({"time": now.isoformat(), "temperature": 400}).encode(),
+        json.dumps({"time": (now - dt.timedelta(days=400)).isoformat(), "temperature": 4}).encode(),
+        json.dumps(
+            {"samples": [{"time": (now - dt.timedelta(seconds=s)).isoformat(), "temperature": 4.5} for s in (1, 2)]}
+        ).encode(),
+    ]
+    bridge = Bridge(port=mqtt_broker.port, interval=0.5).start()  # one flush or several: the same outcome
+    sender, result = connect(mqtt_broker.port, device.identifier, secret)
+    try:
+        assert result["reason"] == 0
+        for body in bodies:
+            sender.publish(device.topic, body, qos=1).wait_for_publish(5)
+        assert wait_for(lambda: bridge.counters.messages == 4), bridge.counters
+        assert wait_for(lambda: Reading.objects.count() == 2)
+        assert (bridge.counters.stored, bridge.counters.dropped) == (2, 3)
+        assert [e.split(":")[0] for e in bridge.counters.errors] == [
+            device.identifier,
+            device.identifier,
+            "Thời điểm quá cũ / time too far in the past",
+        ]
+        assert "physical range" in bridge.counters.errors[1]
+    finally:
+        bridge.stop()
+        sender.disconnect()
+        sender.loop_stop()
+    again = Bridge(port=mqtt_broker.port, interval=0.01).start()  # the same persistent session
+    sender, result = connect(mqtt_broker.port, device.identifier, secret)
+    try:  # the broker resends unacknowledged messages when the session resumes, before this marker
+        marker = {"time": (now - dt.timedelta(seconds=3)).isoformat(), "temperature": 5.5}
+        sender.publish(device.topic, json.dumps(marker), qos=1).wait_for_publish(5)
+        assert wait_for(lambda: Reading.objects.count() == 3)
+        assert (again.counters.messages, again.counters.dropped) == (1, 0)
+    finally:
+        again.stop()
+        sender.disconnect()
+        sender.loop_stop()
+    assert sorted(Reading.objects.values_list("value", flat=True)) == [4.5, 4.5, 5.5]
