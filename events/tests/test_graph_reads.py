@@ -8,6 +8,7 @@ from collections import deque
 import pytest
 
 from catalog.models import Organization
+from events import graph
 from events.graph import reach, walk
 from events.models import Capture, EpcKey, Event, EventEpc, LotEdge
 from events.services.recall import downstream
@@ -86,7 +87,10 @@ def _bfs(roots: list[int], edges: list[tuple[int, int]], max_depth: int | None =
     return depth
 
 
-def test_reach_and_downstream_match_breadth_first_search():
+@pytest.mark.parametrize("join_from", [None, 1])
+def test_reach_and_downstream_match_breadth_first_search(monkeypatch, join_from):
+    if join_from is not None:  # every level joined as a relation on PostgreSQL (probed id by id on SQLite)
+        monkeypatch.setattr(graph, "JOIN_FROM", join_from)
     rng = random.Random(7)
     n = 400
     # layered mixing and splitting, plus back edges (aggregation parent → child) making cycles
@@ -103,7 +107,10 @@ def test_reach_and_downstream_match_breadth_first_search():
             assert reach(roots, False, max_depth) == _bfs(roots, back, max_depth)
 
 
-def test_reach_over_more_ids_than_one_batch():
+@pytest.mark.parametrize("join_from", [None, 1])
+def test_reach_over_more_ids_than_one_batch(monkeypatch, join_from):
+    if join_from is not None:
+        monkeypatch.setattr(graph, "JOIN_FROM", join_from)
     # a star of 6,000 lots: the second level's frontier is read in several batches on SQLite
     n = 6001
     edges = [(0, i) for i in range(1, n)] + [(i, 0) for i in range(1, n, 7)] + [(i, i + 1) for i in range(1, n - 1)]
