@@ -48,17 +48,47 @@ def _sscc(value: Any) -> str | None:
     return key.sscc if key.kind == "sscc" else None
 
 
-def _lot(organization: Organization | None, value: Any) -> Lot | None:
+def _lot_class(value: Any) -> tuple[str, str] | None:
+    """(GTIN-14, lot code) of an LGTIN class, else None."""
     try:
         key = parse_key(str(value))
     except (InvalidIdentifier, ValueError):
         return None
-    if key.kind != "lgtin":
+    if key.kind != "lgtin" or not key.gtin14 or key.lot is None:
         return None
-    lots = Lot.objects.filter(product__gtin__in=[key.gtin14, (key.gtin14 or "")[1:]], lot_code=key.lot)
-    if organization is not None:
-        lots = lots.filter(product__organization=organization)
-    return lots.select_related("product").first()
+    return key.gtin14, key.lot
+
+
+class Lots:
+    """The organisation's catalogue lots named by the events' quantity lists, read in one query for the events
+    being projected (a query per row was 2.7 s of two 1,000-event captures of shipping and receiving). A lot is
+    its product's GTIN (14 digits, or the 13 stored for an EAN-13) and its lot code; of two matches the older."""
+
+    def __init__(self, organization: Organization, bodies: list[dict[str, Any]]) -> None:
+        classes = {
+            found
+            for body in bodies
+            for name in ("quantityList", "childQuantityList")
+            for row in body.get(name) or []
+            if isinstance(row, dict) and (found := _lot_class(row.get("epcClass")))
+        }
+        self.found: dict[tuple[str, str], Lot] = {}
+        if not classes:
+            return
+        gtins = {g for g, _c in classes} | {g[1:] for g, _c in classes}
+        rows = Lot.objects.filter(
+            product__organization=organization, product__gtin__in=gtins, lot_code__in={c for _g, c in classes}
+        )
+        for lot in rows.select_related("product").order_by("-pk"):  # the older last: it wins
+            self.found[(lot.product.gtin, lot.lot_code)] = lot
+
+    def get(self, value: Any) -> Lot | None:
+        found = _lot_class(value)
+        if found is None:
+            return None
+        gtin, code = found
+        both = [lot for lot in (self.found.get((gtin, code)), self.found.get((gtin[1:], code))) if lot is not None]
+        return min(both, key=lambda lot: lot.pk) if both else None
 
 
 def desadv(body: dict[str, Any]) -> uuid.UUID | None:
@@ -88,7 +118,7 @@ def _destination(body: dict[str, Any]) -> Organization | None:
     return None
 
 
-def _pack(actor: Actor, organization: Organization, event: Event, body: dict[str, Any]) -> list[Lot]:
+def _pack(actor: Actor, organization: Organization, event: Event, body: dict[str, Any], lots_of: Lots) -> list[Lot]:
     parent_sscc = _sscc(body.get("parentID"))
     if parent_sscc is None or body.get("action") != "ADD":
         return []
@@ -105,7 +135,7 @@ def _pack(actor: Actor, organization: Organization, event: Event, body: dict[str
             created_by=person(actor),
         )
         for row in body.get("childQuantityList") or []:
-            lot = _lot(organization, row.get("epcClass")) if isinstance(row, dict) else None
+            lot = lots_of.get(row.get("epcClass")) if isinstance(row, dict) else None
             if lot is not None:
                 LogisticUnitContent.objects.create(unit=parent, lot=lot, quantity=row.get("quantity") or 0)
                 lots.append(lot)
@@ -133,10 +163,10 @@ def _members(units: list[LogisticUnit]) -> list[LogisticUnit]:
     return list(seen.values())
 
 
-def _ship(actor: Actor, organization: Organization, event: Event, body: dict[str, Any]) -> list[Lot]:
+def _ship(actor: Actor, organization: Organization, event: Event, body: dict[str, Any], lots_of: Lots) -> list[Lot]:
     ssccs = [s for s in (_sscc(e) for e in body.get("epcList") or []) if s]
     units = list(LogisticUnit.objects.filter(sscc__in=ssccs, organization=organization))
-    loose = [(_lot(organization, r.get("epcClass")), r) for r in body.get("quantityList") or [] if isinstance(r, dict)]
+    loose = [(lots_of.get(r.get("epcClass")), r) for r in body.get("quantityList") or [] if isinstance(r, dict)]
     if not units and not any(lot for lot, _r in loose):
         return []
     public_id = desadv(body)
@@ -198,12 +228,13 @@ def _receive(actor: Actor, organization: Organization, event: Event, body: dict[
 def project_events(actor: Actor, organization: Organization, events: list[Event]) -> list[Lot]:
     """Project each event (in order) as the module's table says; the lots whose rows changed (for the rules)."""
     lots: list[Lot] = []
-    for event in events:
-        body = json.loads(event.body)
+    bodies = [json.loads(event.body) for event in events]
+    lots_of = Lots(organization, bodies)
+    for event, body in zip(events, bodies, strict=True):
         if event.type == "AggregationEvent" and event.biz_step == "packing":
-            lots += _pack(actor, organization, event, body)
+            lots += _pack(actor, organization, event, body, lots_of)
         elif event.type == "ObjectEvent" and event.biz_step == "shipping":
-            lots += _ship(actor, organization, event, body)
+            lots += _ship(actor, organization, event, body, lots_of)
         elif event.type == "ObjectEvent" and event.biz_step == "receiving":
             lots += _receive(actor, organization, event, body)
     return list({lot.pk: lot for lot in lots}.values())
