@@ -32,6 +32,7 @@ def fetch_in(
     if connection.vendor == "postgresql" and "IN ({marks})" in sql:
         # one array parameter instead of thousands of placeholders: PostgreSQL plans it once, quickly
         size = max(chunk, 100_000)
+        chunks: list[Any]
         if ids and type(ids[0]) is int:
             # integer ids as one array literal written here: psycopg adapts a list element by element (type
             # checks and quoting in Python), 20-30 ms of a hub lot's trace for its 5,000-id reads

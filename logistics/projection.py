@@ -65,22 +65,35 @@ class Lots:
     its product's GTIN (14 digits, or the 13 stored for an EAN-13) and its lot code; of two matches the older."""
 
     def __init__(self, organization: Organization, bodies: list[dict[str, Any]]) -> None:
+        self.organization, self.bodies = organization, bodies
+        self._found: dict[tuple[str, str], Lot] | None = None
+
+    @property
+    def found(self) -> dict[tuple[str, str], Lot]:
+        """Read when first needed: most events projected name no lot of a shipment or a new unit."""
+        if self._found is None:
+            self._found = self._read(self.organization, self.bodies)
+        return self._found
+
+    @staticmethod
+    def _read(organization: Organization, bodies: list[dict[str, Any]]) -> dict[tuple[str, str], Lot]:
         classes = {
-            found
+            named
             for body in bodies
             for name in ("quantityList", "childQuantityList")
             for row in body.get(name) or []
-            if isinstance(row, dict) and (found := _lot_class(row.get("epcClass")))
+            if isinstance(row, dict) and (named := _lot_class(row.get("epcClass")))
         }
-        self.found: dict[tuple[str, str], Lot] = {}
+        found: dict[tuple[str, str], Lot] = {}
         if not classes:
-            return
+            return found
         gtins = {g for g, _c in classes} | {g[1:] for g, _c in classes}
         rows = Lot.objects.filter(
             product__organization=organization, product__gtin__in=gtins, lot_code__in={c for _g, c in classes}
         )
         for lot in rows.select_related("product").order_by("-pk"):  # the older last: it wins
-            self.found[(lot.product.gtin, lot.lot_code)] = lot
+            found[(lot.product.gtin, lot.lot_code)] = lot
+        return found
 
     def get(self, value: Any) -> Lot | None:
         found = _lot_class(value)
@@ -164,17 +177,20 @@ def _members(units: list[LogisticUnit]) -> list[LogisticUnit]:
 
 
 def _ship(actor: Actor, organization: Organization, event: Event, body: dict[str, Any], lots_of: Lots) -> list[Lot]:
+    # the shipment (or its receiver) first: without one the event stays an event, and its units and lots need
+    # not be read (a partner's shipping to a party not registered here, the common case)
+    public_id = desadv(body)
+    shipment = Shipment.objects.filter(public_id=public_id).first() if public_id else None
+    receiver = _destination(body) if shipment is None else None
+    if shipment is None and (receiver is None or receiver.pk == organization.pk):
+        return []
     ssccs = [s for s in (_sscc(e) for e in body.get("epcList") or []) if s]
     units = list(LogisticUnit.objects.filter(sscc__in=ssccs, organization=organization))
     loose = [(lots_of.get(r.get("epcClass")), r) for r in body.get("quantityList") or [] if isinstance(r, dict)]
     if not units and not any(lot for lot, _r in loose):
         return []
-    public_id = desadv(body)
-    shipment = Shipment.objects.filter(public_id=public_id).first() if public_id else None
     if shipment is None:
-        receiver = _destination(body)
-        if receiver is None or receiver.pk == organization.pk:
-            return []
+        assert receiver is not None  # returned above otherwise
         shipment = Shipment.objects.create(
             public_id=public_id or uuid.uuid4(),
             sender=organization,
@@ -240,9 +256,13 @@ def project_events(actor: Actor, organization: Organization, events: list[Event]
     return list({lot.pk: lot for lot in lots}.values())
 
 
-def project_capture(actor: Actor, organization: Organization | None, capture: Any) -> list[Lot]:
-    """The rows of a capture's new logistics events (the EPCIS capture routes' step; see the module)."""
+def project_capture(
+    actor: Actor, organization: Organization | None, capture: Any, events: list[Event] | None = None
+) -> list[Lot]:
+    """The rows of a capture's new logistics events (the EPCIS capture routes' step; see the module): `events`,
+    the capture's stored events when the caller has them (in order), else read back."""
     if organization is None:
         return []
-    events = Event.objects.filter(capture=capture, biz_step__in=STEPS).order_by("pk")
-    return project_events(actor, organization, list(events))
+    if events is None:
+        events = list(Event.objects.filter(capture=capture, biz_step__in=STEPS).order_by("pk"))
+    return project_events(actor, organization, [e for e in events if e.biz_step in STEPS])

@@ -40,7 +40,16 @@ def project_capture(actor: Actor, organization: Organization | None, result: Cap
     marked = projection.mark_declared(actor, result.capture) if result.declared else []
     if entries or marked:
         rechecks.after_entries([*entries, *marked], actor=actor)
-    lots = logistics_projection.project_capture(actor, organization, result.capture) if steps & LOGISTICS_STEPS else []
+    lots = (
+        logistics_projection.project_capture(
+            actor,
+            organization,
+            result.capture,
+            [row.as_event() for row in result.new_events if (row.idx.biz_step or "") in LOGISTICS_STEPS],
+        )
+        if steps & LOGISTICS_STEPS
+        else []
+    )
     if lots:
         rechecks.after_lots(lots, actor=actor)
 
