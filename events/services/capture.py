@@ -344,7 +344,6 @@ class _Store:
         self.by_hash: dict[str, str] = {}
         self.named: set[int] = set()  # identifiers the stored events name, for the public pages' generations
         self.pending: list[corrections.Pending] = []  # events declaring a stored one in error
-        self.unledgered: list[NewEvent] = []  # stored events whose ledger leaves `finish` appends, last
 
     def add(self, prepared: list[PreparedEvent], last: bool) -> None:
         """Store a part: its duplicates looked up, its new events written."""
@@ -353,7 +352,6 @@ class _Store:
         self.by_hash.update(found_hash)
         rows = self.new_rows(prepared, last)
         self.named.update(_write(rows))
-        self.unledgered += rows
         self.settle(rows)
 
     def settle(self, rows: list[NewEvent]) -> None:
@@ -363,8 +361,6 @@ class _Store:
         corrections.declare_inline(capture, [(r.pk or 0, r.idx.error_declaration) for r in rows], self.org_id)
         if not self.pending:
             return
-        _append_leaves(self.unledgered)  # a declaration's leaf comes after its original's (this capture's own too)
-        self.unledgered = []
         pending, self.pending = self.pending, []
         _count, duplicates, _named = corrections.declare(
             actor=self.actor, organization=self.organization, capture=capture, pending=pending
@@ -456,18 +452,16 @@ class _Store:
         )
         for step in self.after:
             step(self.actor, self.organization, result)
-        _append_leaves(self.unledgered)  # last: see `_append_leaves`
-        self.unledgered = []
         return result
 
 
 def _write(rows: list[NewEvent]) -> list[int]:
-    """Write new events (of one capture or several) with their identifiers and genealogy (their ledger leaves are
-    appended at the end of the transaction: `_append_leaves`); return the ids of the identifiers they name
-    (`pages.keys_changed` once per transaction, not per part)."""
+    """Write new events (of one capture or several) with their ledger leaves, identifiers and genealogy; return
+    the ids of the identifiers they name (`pages.keys_changed` once per transaction, not per part)."""
     if not rows:
         return []
     _insert_events(rows)
+    _append_leaves(rows)
     mentions = [genealogy.roles(r.idx) for r in rows]
     written: dict[str, str] = {}
     for mentioned in mentions:
@@ -505,7 +499,6 @@ def _store_together(tickets: list[Ticket]) -> list[CaptureResult]:
             rows += own[-1]
         pages.keys_changed(_write(rows))  # the lots named and those downstream show the new step at once
         for store, written in zip(stores, own, strict=True):
-            store.unledgered = written  # appended by its `finish`, last (or before a declaration of one of them)
             store.settle(written)
         return [store.finish() for store in stores]
 
@@ -585,11 +578,10 @@ def _leaf(event: NewEvent) -> bytes:
 
 
 def _append_leaves(rows: list[NewEvent]) -> None:
-    """The events' ledger leaves, appended at the end of the capture's transaction: an append holds the ledger
-    head's row until COMMIT, so every capture on PostgreSQL waited for the one before to finish its identifiers,
-    projections and audit too (single-event POSTs from 8 clients: ~120/s, each one's whole transaction in turn)."""
-    if not rows:
-        return
+    """The events' ledger leaves, appended right after the events: the append takes the ledger head's row, which
+    then orders concurrent captures' identifier inserts and shipment updates. Appended last instead (tried: single
+    POSTs 156-166 -> 189/s on PostgreSQL), two documents sent at once at 10M events deadlocked inserting the same
+    new identifiers in opposite orders, and one was answered 500 (bench/README.md, "PostgreSQL at 1M and 10M")."""
     ledger.append_many([(LeafKind.EVENT, _leaf(e), RECORD_TYPE, str(e.pk)) for e in rows])
 
 

@@ -57,7 +57,7 @@ def key_ids(values: dict[str, str]) -> dict[str, int]:
     """
     keys = list(values)
     found = existing_key_ids(keys)
-    missing = [k for k in keys if k not in found]
+    missing = sorted(k for k in keys if k not in found)  # one order for all captures: concurrent inserts never cross
     if missing:
         rows = []
         for k in missing:
