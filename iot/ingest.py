@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.permissions import Actor
 from core import audit
 from core.choices import AuditAction
+from core.storage.db import array_literal
 from iot import conf
 from iot.models import Credential, Device
 from iot.payloads import Parsed, Sample
@@ -130,11 +131,11 @@ def _array_literals(rows: list[tuple[Any, ...]]) -> list[str]:
     device, quantity, when, value, received, skewed = zip(*rows, strict=True)
     return [
         str(received[0]),
-        "{" + ",".join(map(str, device)) + "}",
-        "{" + ",".join(map(str, quantity)) + "}",
-        "{" + ",".join(map(str, when)) + "}",
-        "{" + ",".join(map(repr, value)) + "}",
-        "{" + ",".join(["t" if s else "f" for s in skewed]) + "}",
+        array_literal(device),
+        array_literal(quantity),
+        array_literal(when),
+        array_literal(value, repr),
+        array_literal("t" if s else "f" for s in skewed),
     ]
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import cached_property
 from typing import Any
 
 from django.db.models import F
@@ -66,20 +67,13 @@ class Lots:
 
     def __init__(self, organization: Organization, bodies: list[dict[str, Any]]) -> None:
         self.organization, self.bodies = organization, bodies
-        self._found: dict[tuple[str, str], Lot] | None = None
 
-    @property
+    @cached_property
     def found(self) -> dict[tuple[str, str], Lot]:
         """Read when first needed: most events projected name no lot of a shipment or a new unit."""
-        if self._found is None:
-            self._found = self._read(self.organization, self.bodies)
-        return self._found
-
-    @staticmethod
-    def _read(organization: Organization, bodies: list[dict[str, Any]]) -> dict[tuple[str, str], Lot]:
         classes = {
             named
-            for body in bodies
+            for body in self.bodies
             for name in ("quantityList", "childQuantityList")
             for row in body.get(name) or []
             if isinstance(row, dict) and (named := _lot_class(row.get("epcClass")))
@@ -89,7 +83,7 @@ class Lots:
             return found
         gtins = {g for g, _c in classes} | {g[1:] for g, _c in classes}
         rows = Lot.objects.filter(
-            product__organization=organization, product__gtin__in=gtins, lot_code__in={c for _g, c in classes}
+            product__organization=self.organization, product__gtin__in=gtins, lot_code__in={c for _g, c in classes}
         )
         for lot in rows.select_related("product").order_by("-pk"):  # the older last: it wins
             found[(lot.product.gtin, lot.lot_code)] = lot
@@ -260,9 +254,9 @@ def project_capture(
     actor: Actor, organization: Organization | None, capture: Any, events: list[Event] | None = None
 ) -> list[Lot]:
     """The rows of a capture's new logistics events (the EPCIS capture routes' step; see the module): `events`,
-    the capture's stored events when the caller has them (in order), else read back."""
+    the capture's stored events of `STEPS` when the caller has them (in order), else read back."""
     if organization is None:
         return []
     if events is None:
         events = list(Event.objects.filter(capture=capture, biz_step__in=STEPS).order_by("pk"))
-    return project_events(actor, organization, [e for e in events if e.biz_step in STEPS])
+    return project_events(actor, organization, events)

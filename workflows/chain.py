@@ -33,23 +33,15 @@ def project_capture(actor: Actor, organization: Organization | None, result: Cap
     """The EPCIS capture routes' step: diary rows for the capture's new diary events valid for the organisation,
     rows of the events it declared in error marked, logistic units and shipments of its packing, shipping and
     receiving events (`logistics.projection`), and the rules checked again on the lots any of them touches."""
-    # each projection reads the capture's events only when it stored some of its steps (or declarations): most
-    # single-event captures concern neither, and three reads were an eighth of a single-event POST's statements
-    steps = result.biz_steps
-    entries = projection.project_capture(actor, organization, result.capture) if steps & DIARY_STEPS else []
+    # the diary's projection reads the capture's events only when it stored some of its steps (or declarations),
+    # the logistics one gets the stored events of its steps: most single-event captures concern neither, and three
+    # reads were an eighth of a single-event POST's statements
+    entries = projection.project_capture(actor, organization, result.capture) if result.biz_steps & DIARY_STEPS else []
     marked = projection.mark_declared(actor, result.capture) if result.declared else []
     if entries or marked:
         rechecks.after_entries([*entries, *marked], actor=actor)
-    lots = (
-        logistics_projection.project_capture(
-            actor,
-            organization,
-            result.capture,
-            [row.as_event() for row in result.new_events if (row.idx.biz_step or "") in LOGISTICS_STEPS],
-        )
-        if steps & LOGISTICS_STEPS
-        else []
-    )
+    moves = [row.as_event() for row in result.new_events if (row.idx.biz_step or "") in LOGISTICS_STEPS]
+    lots = logistics_projection.project_capture(actor, organization, result.capture, moves) if moves else []
     if lots:
         rechecks.after_lots(lots, actor=actor)
 

@@ -292,7 +292,7 @@ def capture_transaction() -> Iterator[None]:
         else:
             raw = None
     ticket = 0
-    flush = path is None and outermost and connection.vendor == "postgresql" and postgres_group_commit()
+    flush = outermost and connection.vendor == "postgresql" and postgres_group_commit()
     try:
         with sqlite_writer(), transaction.atomic():
             if background:

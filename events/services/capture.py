@@ -57,7 +57,6 @@ class CaptureResult:
 
     capture: Capture
     stored: list[str] = field(default_factory=list)
-    biz_steps: set[str] = field(default_factory=set)  # the stored events' bizSteps (as stored), for the caller's steps
     new_events: list[NewEvent] = field(default_factory=list)  # the stored events themselves, in order (`as_event`)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     declared: list[dict[str, Any]] = field(default_factory=list)
@@ -65,6 +64,11 @@ class CaptureResult:
     @property
     def capture_id(self) -> str:
         return str(self.capture.capture_id)
+
+    @property
+    def biz_steps(self) -> set[str]:
+        """The stored events' bizSteps, as stored ("" for none)."""
+        return {row.idx.biz_step or "" for row in self.new_events}
 
 
 AfterCapture = Callable[[Any, Any, CaptureResult], None]
@@ -418,7 +422,6 @@ class _Store:
         for r in rows:
             r.capture_id, r.record_time = result.capture.pk, stamp
         result.stored += [r.event_id for r in rows]
-        result.biz_steps.update(r.idx.biz_step or "" for r in rows)
         result.new_events += rows
         return rows
 
