@@ -303,6 +303,7 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
 
     from core.storage.bulk import db_datetime
     from events.choices import CaptureStatus
+    from events.epcis.prepare import PreparedEvent
     from events.models import Capture
     from events.services import genealogy
     from events.services.capture import NewEvent, _insert_events
@@ -320,7 +321,7 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
             orgs.update(organizations(new))
         with transaction.atomic():
             capture = Capture.objects.create(status=CaptureStatus.SUCCESS, source="bench", event_count=len(pending))
-            rows = [NewEvent(eid, None, idx, orgs[org], body) for org, eid, idx, body in pending]
+            rows = [NewEvent(eid, idx, orgs[org], PreparedEvent(idx, None, body)) for org, eid, idx, body in pending]
             for row in rows:
                 row.capture_id, row.record_time = capture.pk, stamp
             _insert_events(rows)  # the capture path's own multi-row INSERT

@@ -81,8 +81,9 @@ def _events(seed: int, n: int) -> list[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def serving(data_dir: str, workers: int, work: Path, threads: int | None = None) -> Iterator[tuple[str, int]]:
-    """`truyxuat serve` on a free port of 127.0.0.1 for the block: yields (host, port); stopped after."""
+def serving(data_dir: str, workers: int, work: Path, threads: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """`truyxuat serve` on a free port of 127.0.0.1 for the block: yields (host, port, the server's session id,
+    which its processes share); stopped after."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -113,7 +114,7 @@ def serving(data_dir: str, workers: int, work: Path, threads: int | None = None)
                 break  # up, whatever it says
             except OSError:
                 time.sleep(0.3)
-        yield "127.0.0.1", port
+        yield "127.0.0.1", port, server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -142,7 +143,7 @@ def bench_single_http(
         f.write("}\n")
     script = work / "post.lua"
     script.write_text(WRK_SCRIPT % {"bodies": str(bodies), "token": token})
-    with serving(data_dir, workers, work, threads) as (host, port):
+    with serving(data_dir, workers, work, threads) as (host, port, session):
 
         def wrk(duration: int, first: int) -> str:
             threads = min(2, connections)  # each wrk thread takes every `threads`-th body from `first`
@@ -155,7 +156,9 @@ def bench_single_http(
             ).stdout
 
         wrk(2, n // 2)  # warm up every worker on the second half of the events
+        before = cpu_seconds(session)
         out = wrk(seconds, 0)
+        used = {k: v - before.get(k, 0.0) for k, v in cpu_seconds(session).items()}
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
@@ -165,7 +168,31 @@ def bench_single_http(
         f"p50 {lat.get('50')}, p99 {lat.get('99')}"
         + (f", {bad.group(1)} non-2xx (a generated event repeating an earlier one is a 409)" if bad else "")
     )
+    requests = rate * seconds
+    print(
+        "    CPU per request: "
+        + ", ".join(f"{name} {used.get(name, 0.0) / requests * 1000:.2f} ms" for name in ("server", "database", "wrk"))
+    )
     shutil.rmtree(work, ignore_errors=True)
+
+
+def cpu_seconds(session: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server's processes (those of its session), the database
+    server's (PostgreSQL's processes) and wrk's: where a request's work goes on the shared cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        sid, utime, stime = int(fields[3]), int(fields[11]), int(fields[12])
+        name = "server" if sid == session else "database" if comm == "postgres" else "wrk" if comm == "wrk" else ""
+        if name:
+            used[name] = used.get(name, 0.0) + (utime + stime) / tick
+    return used
 
 
 def bench_capture_http(
@@ -210,7 +237,7 @@ def bench_capture_http(
             conn.close()
 
     work = Path(tempfile.mkdtemp(prefix="truyxuat-capture-"))
-    with serving(data_dir, workers, work, threads) as (host, port):
+    with serving(data_dir, workers, work, threads) as (host, port, _session):
         senders = [threading.Thread(target=send, args=(host, port, warm[i::clients])) for i in range(clients)]
         for t in senders:
             t.start()

@@ -263,8 +263,8 @@ class ValueField(models.IntegerChoices):
 class EventValue(models.Model):
     """A value of an event that query parameters filter on beyond `Event`'s columns: sensor data, quantities,
     persistent dispositions, sources, destinations, business transactions, and the canonical key of a location
-    written in another spelling than its Digital Link on id.gs1.org (`events.values`; written at capture in the
-    capture's transaction, like `EventEpc`). `text` holds strings (a long one as `sha256:<hex>`, `events.values
+    written in another spelling than its Digital Link on id.gs1.org (`events.epcis.values`; written at capture in the
+    capture's transaction, like `EventEpc`). `text` holds strings (a long one as `sha256:<hex>`, `events.epcis.values
     .text_of`), `number` numbers, `time` timestamps; `sub` the unit of a number, or the type of a party or
     business transaction."""
 

@@ -18,12 +18,12 @@ from django.db.models.expressions import RawSQL
 
 from events.choices import EpcRole
 from events.epcis import normalise_biz_step, normalise_disposition, parse_time
+from events.epcis.values import text_of
 from events.models import EpcKey, Event, EventEpc, EventValue, ValueField
 from events.query_filters import QueryError, QueryTooLarge, keys, starting, value_filter, whole, within
 from events.query_filters import time as _time
 from events.query_filters import values as _values
 from events.services.keys import gtin_keys
-from events.values import text_of
 from gs1.identifiers import InvalidIdentifier, parse_key
 
 DEFAULT_PER_PAGE = 100

@@ -2,7 +2,7 @@
 `/events` parameters and GS1's query schema, `EPCIS-Query-JSON-Schema-root.json`).
 
 Sensor data, quantities, persistent dispositions, sources, destinations and business transactions are read
-from the `EventValue` projection (`events.values`); error declarations from `ErrorDeclaration`. Every
+from the `EventValue` projection (`events.epcis.values`); error declarations from `ErrorDeclaration`. Every
 identifier is compared by its canonical key (`gs1.identifiers.canonical_key`: an EPC URN, a Digital Link on any host
 and a compressed Digital Link of one key are the same).
 
@@ -30,8 +30,8 @@ from django.db.models.expressions import RawSQL
 
 from catalog.models import Facility
 from events.epcis import normalise, normalise_disposition, parse_time
+from events.epcis.values import hex_binary, measurement_type, text_of
 from events.models import ErrorDeclaration, EventValue, ValueField
-from events.values import hex_binary, measurement_type, text_of
 from gs1.identifiers import GS1Key, InvalidIdentifier, canonical_key, digital_link, parse_key
 
 

@@ -345,14 +345,23 @@ def _requested() -> None:
     """Marks a transaction that has enqueued `deliver_due` already (a no-op after its commit)."""
 
 
+def _none_streaming() -> None:
+    """Marks a transaction that found no streaming subscription (captures stored together ask once)."""
+
+
 def kick_after_commit(*, subscribed: bool = False) -> None:
     """Have the new events delivered: enqueue `deliver_due` in the current transaction, so it runs once it has
     committed (captures: only while a streaming subscription exists; `subscribed`: a subscription was just made)."""
     pending = getattr(connection, "run_on_commit", [])
     if any(entry[1] is _requested for entry in pending):  # once per outermost transaction
         return
-    if not subscribed and not _streaming():
-        return
+    if not subscribed:
+        if any(entry[1] is _none_streaming for entry in pending):  # asked already in this transaction
+            return
+        if not _streaming():
+            if connection.in_atomic_block:
+                transaction.on_commit(_none_streaming)
+            return
     enqueue_once(deliver_due)
     if connection.in_atomic_block:
         transaction.on_commit(_requested)

@@ -184,17 +184,26 @@ class _AfterCommitSigner:
     """Signs a checkpoint after commits, at most once per `throttle()` seconds in this process.
 
     A commit that comes less than the throttle after the previous signing does not sign: it makes sure a
-    signing is scheduled for the end of that window (one daemon timer at a time, its own database
-    connection), so a checkpoint covering every committed leaf appears at most `throttle()` seconds
-    after the commit (and well within ``TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL``). At interpreter exit a
-    pending signing is done at once. Signing costs a root hash, an Ed25519 signature, an INSERT and a
-    commit: after every single-event capture, that was a third of the request.
+    signing is due at the end of that window, which one daemon thread of the process makes, so a checkpoint
+    covering every committed leaf appears at most `throttle()` seconds after the commit (and well within
+    ``TRUYXUAT_LEDGER_CHECKPOINT_INTERVAL``). At interpreter exit a pending signing is done at once. Signing
+    costs a root hash, an Ed25519 signature, an INSERT and a commit: after every single-event capture, that was
+    a third of the request. The thread keeps its database connection between signings (a timer thread per
+    signing opened and closed one every second, a PostgreSQL backend started each time) and closes it after
+    `IDLE_CLOSE` seconds without one, or at `flush`.
     """
+
+    IDLE_CLOSE = 30.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._last = float("-inf")  # time.monotonic() of the last signing started here
-        self._timer: threading.Timer | None = None
+        self._due: float | None = None  # time.monotonic() at which a deferred signing is due
+        self._close = False  # asked to close the thread's connection (flush)
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
 
     def after_commit(self) -> None:
         window = throttle()
@@ -203,40 +212,72 @@ class _AfterCommitSigner:
             return
         with self._lock:
             now = time.monotonic()
-            if self._timer is None and now - self._last >= window:
+            if self._due is None and now - self._last >= window:
                 self._last = now
                 sign_now = True
             else:
                 sign_now = False
-                if self._timer is None:
-                    self._timer = threading.Timer(max(0.0, self._last + window - now), self._deferred)
-                    self._timer.daemon = True
-                    self._timer.start()
+                if self._due is None:
+                    self._due = self._last + window
+                    self._start()
+                    self._wake.notify()
         if sign_now:
             _sign_logged()
 
     def pending(self) -> bool:
         with self._lock:
-            return self._timer is not None
+            return self._due is not None
 
-    def _deferred(self) -> None:
-        with self._lock:
-            self._timer = None
-            self._last = time.monotonic()
-        try:
-            _sign_logged()
-        finally:
-            connection.close()  # this thread's own connection
+    def _start(self) -> None:
+        """The signing thread of this process (under the lock; a forked worker starts its own)."""
+        if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="ledger-checkpoint-signer", daemon=True)
+            self._thread.start()
+
+    def _next(self) -> bool:
+        """Wait until a signing is due (True) or the connection should be closed (False). Under the lock."""
+        while True:
+            if self._close:
+                self._close = False
+                return False
+            now = time.monotonic()
+            if self._due is not None and self._due <= now:
+                self._due = None
+                self._last = now
+                return True
+            timeout = self.IDLE_CLOSE if self._due is None else self._due - now
+            if not self._wake.wait(timeout) and self._due is None:
+                return False  # idle: let the connection go
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                sign = self._next()
+            if sign:
+                _sign_logged()
+                connection.close_if_unusable_or_obsolete()  # kept for the next signing, unless broken or too old
+            else:
+                connection.close()  # this thread's own connection
+                self._closed.set()
 
     def flush(self) -> None:
-        """Sign now if a deferred signing is pending (at exit; tests)."""
+        """Sign now if a deferred signing is pending, and close the thread's connection (at exit; tests)."""
         with self._lock:
-            timer, self._timer = self._timer, None
-            if timer is not None:
-                timer.cancel()
+            due, self._due = self._due, None
+            if due is not None:
                 self._last = time.monotonic()
-        if timer is not None:
+            thread = self._thread if self._pid == os.getpid() else None
+            if thread is not None and thread.is_alive():
+                self._closed.clear()
+                self._close = True
+                self._wake.notify()
+            else:
+                thread = None
+        if due is not None:
             _sign_logged()
+        if thread is not None:
+            self._closed.wait(5)
 
 
 def _sign_logged() -> None:

@@ -105,6 +105,15 @@ def _write(first: int, items: Sequence[Item]) -> None:
             with cur.copy(f'COPY {hash_table} ("index", hash) FROM STDIN') as copy:
                 for hrow in hash_rows:
                     copy.write_row(hrow)
+        elif connection.vendor == "postgresql" and hash_rows:
+            # one statement, one round trip (two `executemany` were two: a single-event capture's append)
+            leaves = ", ".join([f"({', '.join([mark] * 7)})"] * len(leaf_rows))
+            hashes = ", ".join([f"({mark}, {mark})"] * len(hash_rows))
+            cur.execute(
+                f"WITH leaves AS (INSERT INTO {leaf_table} ({leaf_cols}) VALUES {leaves}) "
+                f'INSERT INTO {hash_table} ("index", hash) VALUES {hashes}',
+                [value for row in leaf_rows for value in row] + [value for row in hash_rows for value in row],
+            )
         else:
             cur.executemany(f"INSERT INTO {leaf_table} ({leaf_cols}) VALUES ({', '.join([mark] * 7)})", leaf_rows)
             cur.executemany(f'INSERT INTO {hash_table} ("index", hash) VALUES ({mark}, {mark})', hash_rows)

@@ -124,27 +124,41 @@ def insert_model(obj: M) -> M:
     each field for this database), without compiling an INSERT query: for the capture job row, written
     once per capture request.
     """
-    meta = obj._meta
+    return insert_models([obj])[0]
+
+
+def insert_models(objs: list[M]) -> list[M]:
+    """`insert_model` for several new instances of one model in one statement (single-event captures stored
+    together write their jobs and audit entries so); their pks are set in order, as Django's ``bulk_create``
+    reads them back from ``RETURNING``."""
+    if not objs:
+        return objs
+    meta = objs[0]._meta
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    key = (type(obj), connection.alias, connection.vendor)
+    key = (type(objs[0]), connection.alias, connection.vendor, len(objs))
     sql = _insert_sql.get(key)
     if sql is None:
         qn = connection.ops.quote_name
         mark = "?" if connection.vendor == "sqlite" else "%s"
-        sql = _insert_sql[key] = (
+        row = f"({', '.join([mark] * len(fields))})"
+        sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES ({', '.join([mark] * len(fields))}) RETURNING {qn(meta.pk.column)}"
+            f"VALUES {', '.join([row] * len(objs))} RETURNING {qn(meta.pk.column)}"
         )
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        if len(objs) <= 16:  # the shapes single-event captures make; larger ones are rare
+            _insert_sql[key] = sql
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     with raw_cursor() as (cursor, _mark):
         cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
-    return obj
+        pks = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
 
 
-_insert_sql: dict[tuple[type[Model], str, str], str] = {}
+_insert_sql: dict[tuple[type[Model], str, str, int], str] = {}
 
 
 def db_datetime(value: datetime) -> Any:

@@ -21,6 +21,7 @@ from .hashing import event_hash, event_hashes
 from .limits import nodes
 from .problems import EpcisError, Problem, pointer
 from .validation import validate_document
+from .values import Value, values_from
 
 __all__ = ["Prepared", "PreparedEvent", "document", "merge", "prepare"]
 
@@ -29,11 +30,13 @@ EVENT_LIST = "/epcisBody/eventList/"
 
 @dataclass(slots=True)
 class PreparedEvent:
-    """One event ready to store: its index columns (eventID and recordTime included), hash and canonical JSON."""
+    """One event ready to store: its index columns (eventID and recordTime included), hash, canonical JSON and
+    the values its `EventValue` rows hold (`events.epcis.values`)."""
 
     index: EventIndex
     hash: str | None
     body: str
+    values: list[Value] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -136,7 +139,7 @@ def prepare(
         full.setdefault("recordTime", record_time)
         idx = extract(full)
         problems += _too_long(offset + i, idx, key_max, event)
-        out.append(PreparedEvent(idx, h, canonical_bytes(full).decode()))
+        out.append(PreparedEvent(idx, h, canonical_bytes(full).decode(), values_from(full, idx)))
     return Prepared(too_long=problems) if problems else Prepared(events=out)
 
 

@@ -9,9 +9,9 @@ CHUNK = 2000
 
 
 def backfill(apps, schema_editor):
-    """The projection of the events stored before it (`events.values`), read in primary-key order."""
+    """The projection of the events stored before it (`events.epcis.values`), read in primary-key order."""
     from events.epcis import extract
-    from events.values import values_of
+    from events.epcis.values import values_of
 
     Event = apps.get_model("events", "Event")
     EventValue = apps.get_model("events", "EventValue")

@@ -18,7 +18,8 @@ portal will allocate. Codes of other companies not known here (imported goods, o
 anyone's to name. Party and location identifiers (GLNs) are not checked here: naming a destination is how a
 shipment is made.
 
-The common case, a producer naming its own lots, costs one indexed read (two with logistic units).
+The common case, a producer naming its own lots, costs one statement (products, logistic units and company
+prefixes read together).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from core.errors import Forbidden
 from events.choices import EdgeKind
 from events.epcis.prepare import PreparedEvent
 from events.epcis.problems import Problem, pointer
-from events.graph import fetch_in
+from events.graph import fetch_in, fetch_union
 from events.models import Event, LotEdge, Shipment
 from events.services.keys import existing_key_ids
 
@@ -88,28 +89,17 @@ def mentions(event_index: int, prepared: PreparedEvent) -> list[Mention]:
     return out
 
 
-def _company_owners(digits: Iterable[str]) -> dict[str, int]:
-    """{GS1 key digits: organisation id} for keys under a company prefix an organisation registered."""
-    candidates = {d: [d[1 : 1 + n] for n in range(6, 13)] for d in digits}
-    prefixes = sorted({p for ps in candidates.values() for p in ps})
-    if not prefixes:
-        return {}
-    table = Organization._meta.db_table
-    found = dict(
-        fetch_in(f"SELECT gs1_company_prefix, id FROM {table} WHERE gs1_company_prefix IN ({{marks}})", prefixes)
-    )
-    out = {}
-    for d, ps in candidates.items():
-        for p in sorted(ps, key=len, reverse=True):  # the longest registered prefix
-            if p in found:
-                out[d] = found[p]
-                break
-    return out
+def _prefixes(digits: str) -> list[str]:
+    """The GS1 company prefixes (6 to 12 digits) that a key's digits may carry, longest first."""
+    return [digits[1 : 1 + n] for n in range(12, 5, -1)]
 
 
 def owners(keys: Iterable[str]) -> dict[str, int]:
     """{canonical key: owner organisation id, or `PROVINCE`} for the product, item and logistic-unit keys among
-    `keys` that someone here owns; keys of codes nobody here owns are left out."""
+    `keys` that someone here owns; keys of codes nobody here owns are left out.
+
+    One statement reads the products, the logistic units and the company prefixes the codes may carry (a
+    single-event capture made two round trips when its GTIN was not a registered product)."""
     gtins: dict[str, list[str]] = {}
     ssccs: dict[str, list[str]] = {}
     for key in keys:
@@ -117,23 +107,32 @@ def owners(keys: Iterable[str]) -> dict[str, int]:
             gtins.setdefault(m.group(1), []).append(key)
         elif m := SSCC_KEY.match(key):
             ssccs.setdefault(m.group(1), []).append(key)
-    by_code: dict[str, int] = {}
-    if gtins:
-        by_code.update(
-            fetch_in(
-                f"SELECT gtin, organization_id FROM {Product._meta.db_table} WHERE gtin IN ({{marks}})", list(gtins)
-            )
-        )
-    if ssccs:
-        unit_table = apps.get_model("logistics", "LogisticUnit")._meta.db_table  # logistics imports events
-        by_code.update(
-            fetch_in(f"SELECT sscc, organization_id FROM {unit_table} WHERE sscc IN ({{marks}})", list(ssccs))
-        )
-    unknown = [c for c in (*gtins, *ssccs) if c not in by_code]
-    if unknown:
-        by_code.update(_company_owners(unknown))
-        provincial = settings.TRUYXUAT_PROVINCIAL_GS1_PREFIX
-        by_code.update({c: PROVINCE for c in unknown if c not in by_code and c[1:].startswith(provincial)})
+    if not gtins and not ssccs:
+        return {}
+    codes = [*gtins, *ssccs]
+    unit_table = apps.get_model("logistics", "LogisticUnit")._meta.db_table  # logistics imports events
+    rows = fetch_union(
+        [
+            (f"SELECT 0, gtin, organization_id FROM {Product._meta.db_table} WHERE gtin IN ({{marks}})", list(gtins)),
+            (f"SELECT 0, sscc, organization_id FROM {unit_table} WHERE sscc IN ({{marks}})", list(ssccs)),
+            (
+                f"SELECT 1, gs1_company_prefix, id FROM {Organization._meta.db_table} "
+                "WHERE gs1_company_prefix IN ({marks})",
+                sorted({p for code in codes for p in _prefixes(code)}),
+            ),
+        ]
+    )
+    by_code: dict[str, int] = {code: org for tag, code, org in rows if tag == 0}
+    companies: dict[str, int] = {prefix: org for tag, prefix, org in rows if tag == 1}
+    provincial = settings.TRUYXUAT_PROVINCIAL_GS1_PREFIX
+    for code in codes:
+        if code in by_code:
+            continue
+        company = next((companies[p] for p in _prefixes(code) if p in companies), None)  # the longest registered
+        if company is not None:
+            by_code[code] = company
+        elif code[1:].startswith(provincial):
+            by_code[code] = PROVINCE
     return {key: by_code[code] for code, ks in (*gtins.items(), *ssccs.items()) if code in by_code for key in ks}
 
 

@@ -17,7 +17,7 @@ from core import audit
 from core.choices import AuditAction
 from core.errors import Forbidden
 from core.models import AuditEntry
-from core.storage.bulk import db_datetime, insert_model, insert_rows
+from core.storage.bulk import db_datetime, insert_model, insert_models, insert_rows
 from core.storage.collector import collector_paused
 from core.storage.db import raw_cursor
 from core.storage.writelock import Combiner, capture_transaction, writer_busy
@@ -283,15 +283,26 @@ def existing_query(probe: list[str], hashes: list[str]) -> tuple[str, list[Any]]
 class NewEvent:
     """An event this capture stores: its row's values, then its primary key (lighter than an `Event`)."""
 
-    __slots__ = ("body", "capture_id", "event_hash", "event_id", "idx", "organization_id", "pk", "record_time")
+    __slots__ = (
+        "body",
+        "capture_id",
+        "event_hash",
+        "event_id",
+        "idx",
+        "organization_id",
+        "pk",
+        "record_time",
+        "values",
+    )
 
-    def __init__(self, event_id: str, event_hash: str | None, idx: EventIndex, organization_id: int | None, body: str):
+    def __init__(self, event_id: str, idx: EventIndex, organization_id: int | None, prepared: PreparedEvent):
         self.pk: int | None = None
         self.event_id = event_id
-        self.event_hash = event_hash
+        self.event_hash = prepared.hash
         self.idx = idx
         self.organization_id = organization_id
-        self.body = body
+        self.body = prepared.body
+        self.values = prepared.values  # its `EventValue` rows' (`events.epcis.values`)
         self.capture_id: int | None = None  # its capture job, and the job's recordTime (as the database stores it)
         self.record_time: Any = None
 
@@ -348,6 +359,7 @@ class _Store:
         self.by_hash: dict[str, str] = {}
         self.named: set[int] = set()  # identifiers the stored events name, for the public pages' generations
         self.pending: list[corrections.Pending] = []  # events declaring a stored one in error
+        self.audit_entry: AuditEntry | None = None  # made by `finish`
 
     def add(self, prepared: list[PreparedEvent], last: bool) -> None:
         """Store a part: its duplicates looked up, its new events written."""
@@ -373,9 +385,10 @@ class _Store:
         declared = {d["index"] for d in duplicates}
         self.result.declared += [{"index": p.index, "eventID": p.event_id} for p in pending if p.index not in declared]
 
-    def new_rows(self, prepared: list[PreparedEvent], last: bool) -> list[NewEvent]:
+    def new_rows(self, prepared: list[PreparedEvent], last: bool, write_job: bool = True) -> list[NewEvent]:
         """The part's events that are not duplicates (`by_id`/`by_hash` hold the stored ones it repeats), after
-        writing the capture job if not yet written; the duplicates are recorded in the result."""
+        writing the capture job if not yet written (unless `write_job` is False: the caller writes it, then
+        `stamp`s the rows); the duplicates are recorded in the result."""
         result, by_id, by_hash = self.result, self.by_id, self.by_hash
         rows: list[NewEvent] = []
         taken: list[Problem] = []
@@ -396,36 +409,43 @@ class _Store:
             by_id[eid] = h or eid
             if h:
                 by_hash[h] = eid
-            rows.append(NewEvent(eid, h, idx, self.org_id, p.body))
+            rows.append(NewEvent(eid, idx, self.org_id, p))
         if taken:
             raise corrections.EventIdTaken(taken)
         self.offset += len(prepared)
         if result.capture.pk is None:
             self.counted = last and not self.pending
             stored = len(result.stored) + len(rows)
-            result.capture = insert_model(  # the job, with its outcome when known (one INSERT, no UPDATE)
-                Capture(
-                    organization=self.organization,
-                    source=self.source,
-                    status=CaptureStatus.FAILED if self.errors else CaptureStatus.SUCCESS,
-                    error_behaviour=self.error_behaviour,
-                    errors=self.errors,
-                    created_at=self.now,  # the job began with the request: finishedAt is never before it
-                    context=self.context,
-                    event_count=self.event_count,
-                    stored_count=stored if last else 0,
-                    duplicate_count=len(result.duplicates) if last else 0,
-                    finished_at=timezone.now(),
-                )
+            result.capture = Capture(  # the job, with its outcome when known (one INSERT, no UPDATE)
+                organization=self.organization,
+                source=self.source,
+                status=CaptureStatus.FAILED if self.errors else CaptureStatus.SUCCESS,
+                error_behaviour=self.error_behaviour,
+                errors=self.errors,
+                created_at=self.now,  # the job began with the request: finishedAt is never before it
+                context=self.context,
+                event_count=self.event_count,
+                stored_count=stored if last else 0,
+                duplicate_count=len(result.duplicates) if last else 0,
+                finished_at=timezone.now(),
             )
-        stamp = db_datetime(self.now)
-        for r in rows:
-            r.capture_id, r.record_time = result.capture.pk, stamp
+            if write_job:
+                insert_model(result.capture)
+        if write_job:
+            self.stamp(rows)
         result.stored += [r.event_id for r in rows]
         result.new_events += rows
         return rows
 
-    def finish(self) -> CaptureResult:
+    def stamp(self, rows: list[NewEvent]) -> None:
+        """The rows' capture job (written) and recordTime (the job's, as the database stores it)."""
+        stamp = db_datetime(self.now)
+        for r in rows:
+            r.capture_id, r.record_time = self.result.capture.pk, stamp
+
+    def finish(self, write_audit: bool = True) -> CaptureResult:
+        """The capture's outcome: its job's final counts, its audit entry (unless `write_audit` is False: the
+        caller writes `audit_entry`), and the caller's `after` steps."""
         result, capture = self.result, self.result.capture
         pages.keys_changed(self.named)  # the lots named and those downstream show the new step at once
         if result.stored:
@@ -439,7 +459,7 @@ class _Store:
                 duplicate_count=capture.duplicate_count,
                 finished_at=capture.finished_at,
             )
-        _audit(
+        self.audit_entry = _audit_entry(
             self.actor,
             capture,
             {
@@ -453,6 +473,8 @@ class _Store:
             self.org_id,
             f"[{self.actor.username}]" if isinstance(self.actor, TokenActor) else "",
         )
+        if write_audit:
+            insert_model(self.audit_entry)
         for step in self.after:
             step(self.actor, self.organization, result)
         return result
@@ -472,7 +494,7 @@ def _write(rows: list[NewEvent]) -> list[int]:
             written.setdefault(k, v)
     ids = key_ids(written)
     genealogy.save(genealogy.derive([(r, r.idx) for r in rows], ids, mentions))
-    write_values((r.pk or 0, r.body, r.idx) for r in rows)  # the query projection (`events.values`)
+    write_values((r.pk or 0, r.values) for r in rows)  # the query projection (`events.epcis.values`)
     return list(ids.values())
 
 
@@ -498,21 +520,27 @@ def _store_together(tickets: list[Ticket]) -> list[CaptureResult]:
         own: list[list[NewEvent]] = []
         for store, ticket in zip(stores, tickets, strict=True):
             store.by_id, store.by_hash = by_id, by_hash  # shared: a later capture repeating an earlier one's event
-            own.append(store.new_rows(ticket.prepared, True))
+            own.append(store.new_rows(ticket.prepared, True, write_job=False))
             rows += own[-1]
+        insert_models([store.result.capture for store in stores])  # every job in one statement
+        for store, written in zip(stores, own, strict=True):
+            store.stamp(written)
         pages.keys_changed(_write(rows))  # the lots named and those downstream show the new step at once
         for store, written in zip(stores, own, strict=True):
             store.settle(written)
-        return [store.finish() for store in stores]
+        results = [store.finish(write_audit=False) for store in stores]
+        insert_models([store.audit_entry for store in stores if store.audit_entry is not None])  # one statement
+        return results
 
 
 combiner: Combiner[Ticket, CaptureResult] = Combiner()
 
 
-def _audit(actor: Actor, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
-    """The capture's audit entry (`core.audit.entry`), written by one prepared INSERT (every single-event POST
-    writes one; the queryset INSERT cost a tenth of the request)."""
-    entry = audit.entry(
+def _audit_entry(actor: Actor, capture: Capture, after: dict[str, Any], org_id: int | None, reason: str) -> AuditEntry:
+    """The capture's audit entry (`core.audit.entry`), not written: `insert_model` writes it with one prepared
+    INSERT, or `insert_models` those of captures stored together (the queryset INSERT cost a tenth of a
+    single-event POST)."""
+    return audit.entry(
         actor=actor,
         action=AuditAction.CAPTURE,
         instance=capture,
@@ -520,7 +548,6 @@ def _audit(actor: Actor, capture: Capture, after: dict[str, Any], org_id: int | 
         organization_id=org_id,
         reason=reason,
     )
-    return insert_model(entry)
 
 
 EVENT_TABLE = Event._meta.db_table

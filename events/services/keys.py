@@ -11,10 +11,9 @@ from django.db.models import Q
 
 from catalog.models import Lot, Product
 from core.storage.bulk import db_datetime, insert_rows
-from events.epcis import EventIndex
+from events.epcis.values import Value
 from events.graph import fetch_in
 from events.models import EpcKey, EventValue
-from events.values import values_of
 from gs1.identifiers import GS1Key, InvalidIdentifier, digital_link, epc_urn, lot_key, parse_key
 
 CHUNK = 2000
@@ -115,13 +114,13 @@ def link_lot(lot_id: int, gtin: str, lot_code: str) -> int:
 _VALUE_COLUMNS = ("event_id", "field", "sub", "text", "number", "time")
 
 
-def write_values(events: Iterable[tuple[int, str, EventIndex]]) -> int:
-    """Write the `EventValue` rows of new events ((primary key, canonical JSON, index) each; `events.values`),
-    in the capture's transaction, as `EventEpc` is; returns how many rows were written."""
+def write_values(events: Iterable[tuple[int, list[Value]]]) -> int:
+    """Write the `EventValue` rows of new events ((primary key, its values) each, as `events.epcis.values`
+    computes them), in the capture's transaction, as `EventEpc` is; returns how many rows were written."""
     rows = [
         (pk, field, sub, text, number, db_datetime(when) if when is not None else None)
-        for pk, body, idx in events
-        for field, sub, text, number, when in values_of(body, idx)
+        for pk, values in events
+        for field, sub, text, number, when in values
     ]
     insert_rows(EventValue._meta.db_table, _VALUE_COLUMNS, rows)
     return len(rows)

@@ -12,28 +12,63 @@ from collections.abc import Iterable
 from typing import Any
 
 from core import generations
-from events.graph import fetch_in, reach
+from events.graph import fetch_in, fetch_union
 from events.services.keys import existing_key_ids
 from gs1.identifiers import lot_key
 
-# Beyond this many identifiers (a bulk import), bump the whole site once rather than walk and bump each lot.
+# Beyond this many lots (a bulk import, a hub's downstream), bump the whole site once rather than walk and bump
+# each lot; likewise when one level of the walk has MAX_EDGES edges or more (an additive went into most of the
+# province's batches): reading them all to learn that cost a 1,000-event document 58 ms at 1M events
+# (bench/README.md, "Capture"). Bumping more than needed is always safe: a page is only made again.
 MAX_LOTS = 2000
+MAX_EDGES = 4 * MAX_LOTS
+
+Row = tuple[int, str, str, str]  # key id, kind, GTIN, lot code
+# Each level reads the far ends of the frontier's edges with their identifiers (no second read for GTIN and lot).
+_LEVEL = (
+    "SELECT 1, e.dst_id, k.kind, k.gtin, k.lot_code FROM events_lotedge e JOIN events_epckey k ON k.id = e.dst_id "
+    "WHERE e.src_id IN ({marks}) LIMIT "
+)
+_ROOTS = "SELECT 0, id, kind, gtin, lot_code FROM events_epckey WHERE id IN ({marks})"
 
 
 def keys_changed(key_ids: Iterable[int]) -> None:
     """The events just stored name these `EpcKey` ids: bump their lots and every lot downstream."""
-    roots = list(key_ids)
+    roots = sorted(set(key_ids))
     if not roots:
         return
-    if len(roots) > MAX_LOTS:
+    lots = None if len(roots) > MAX_LOTS else _lots_from(roots)
+    if lots is None:
         generations.bump_all()
-        return
-    depths = reach(roots, True, limit=MAX_LOTS)  # stops once past MAX_LOTS: a hub's whole downstream is not read
-    if len(depths) > MAX_LOTS:
-        generations.bump_all()
-        return
-    rows = fetch_in("SELECT gtin, lot_code FROM events_epckey WHERE id IN ({marks}) AND kind = 'lgtin'", list(depths))
-    generations.bump_lots((gtin, code) for gtin, code in rows)
+    else:
+        generations.bump_lots(lots)
+
+
+def _lots_from(roots: list[int]) -> set[tuple[str, str]] | None:
+    """The lots (GTIN, lot code) among `roots` and downstream of them, breadth first; None once past `MAX_LOTS`
+    identifiers or at a level of `MAX_EDGES` edges. The roots and the first level are read in one statement."""
+    first, level = _first(roots)
+    if len(level) >= MAX_EDGES:
+        return None
+    seen: dict[int, Row] = {row[0]: row for row in first}
+    while level:
+        frontier = [row[0] for row in level if row[0] not in seen]
+        seen.update((row[0], row) for row in level)
+        if len(seen) > MAX_LOTS:
+            return None
+        if not frontier:
+            break
+        level = [row[1:] for row in fetch_in(_LEVEL + str(MAX_EDGES), sorted(set(frontier)))]
+        if len(level) >= MAX_EDGES:
+            return None
+    return {(gtin, code) for _id, kind, gtin, code in seen.values() if kind == "lgtin" and gtin and code}
+
+
+def _first(roots: list[int]) -> tuple[list[Row], list[Row]]:
+    """The roots' own rows and the first level of the walk, in one statement (a single-event capture's only one
+    when its lots have nothing downstream)."""
+    rows = fetch_union([(_ROOTS, roots), (_LEVEL + str(MAX_EDGES), roots)])
+    return [tuple(r[1:]) for r in rows if r[0] == 0], [tuple(r[1:]) for r in rows if r[0] == 1]  # type: ignore[misc]
 
 
 def lots_changed(lots: Iterable[Any]) -> None:

@@ -3,6 +3,7 @@ get one checkpoint at the window's end (never later than the checkpoint interval
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -81,3 +82,31 @@ def test_without_throttle_every_commit_signs(settings):
     for i in range(3):
         _commit(i)
         assert latest().size == i + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_signings_share_one_thread_and_its_connection(throttled, monkeypatch):
+    """The signing thread keeps its database connection between signings (a thread per signing opened one each
+    time); `flush` closes it."""
+    from django.db import connection
+
+    from ledger import checkpoints
+
+    used: list[tuple[int, int]] = []
+    sign = checkpoints.sign_checkpoint
+
+    def recording():  # type: ignore[no-untyped-def]
+        found = sign()
+        used.append((threading.get_ident(), id(connection.connection)))
+        return found
+
+    monkeypatch.setattr(checkpoints, "sign_checkpoint", recording)
+    _commit(0)  # signs at once, here
+    for i in (1, 2):
+        _commit(i)  # within the window: signed by the thread at its end
+        _wait_for_size(i + 1)
+    deferred = used[1:]
+    assert len(deferred) == 2 and deferred[0] == deferred[1]
+    assert deferred[0][0] != threading.get_ident()
+    after_commit_signer.flush()
+    assert after_commit_signer._closed.is_set()

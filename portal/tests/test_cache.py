@@ -22,7 +22,7 @@ from catalog.tests.factories import (
     ProductFactory,
 )
 from core import generations
-from events.services import capture_events
+from events.services import capture_events, pages
 from events.tests.conftest import chain  # noqa: F401 — the farm → processor → shop chain fixture
 from events.tests.helpers import object_event
 from portal import cache
@@ -125,6 +125,20 @@ def test_a_capture_bumps_the_lots_it_names_and_every_lot_downstream(chain, other
     assert after[chain.lot_a.pk] != before[chain.lot_a.pk]
     assert after[chain.lot_b.pk] != before[chain.lot_b.pk]  # made from A: its chain shows the new step
     assert after[unrelated.pk] == before[unrelated.pk]
+
+
+@pytest.mark.parametrize("bound", ["MAX_EDGES", "MAX_LOTS"])
+def test_a_capture_past_the_walks_bounds_bumps_the_whole_site(chain, other_organization, monkeypatch, bound):  # noqa: F811
+    """A's downstream (B) is one edge and two lots: with either bound at 1 the walk stops and every page goes."""
+    unrelated = LotFactory(product=ProductFactory(organization=other_organization), lot_code="X9", status="published")
+    before = _generation(unrelated)
+    monkeypatch.setattr(pages, bound, 1)
+    capture_events(
+        actor=SYSTEM,
+        organization=chain.lot_a.product.organization,
+        events=[object_event([chain.a], biz_step="inspecting", action="OBSERVE", time="2026-11-02T10:00:00+07:00")],
+    )
+    assert _generation(unrelated) != before
 
 
 def test_a_page_cached_one_day_is_not_served_the_next(client, two_lots):

@@ -1,8 +1,10 @@
 """The `EventValue` projection: the values of an event that query parameters filter on beyond `Event`'s columns.
 
-Written at capture, in the capture's transaction, from each new event's canonical JSON and its `EventIndex`
-(`events.services.keys.write_values`), and once for the events stored before it (migration 0009). Only
-what a query asks is kept:
+Computed when an event is prepared (`events.epcis.prepare`, in the helper process for most of a large document:
+reading them in the capturing process cost a 1,000-event document ~60 ms, bench/README.md "Capture"), written at
+capture in the capture's transaction (`events.services.keys.write_values`), and once for the events stored
+before it (migration 0009). Pure: `Field` numbers the values as `events.models.ValueField` does. Only what a
+query asks is kept:
 
 * sensor data (`sensorElementList`): one `SENSOR` row per event; per sensor report its `type` (GS1's
   measurement types bare: `gs1:Temperature` and `https://gs1.org/voc/Temperature` are `Temperature`), the URIs
@@ -24,9 +26,45 @@ import json
 from datetime import datetime
 from typing import Any
 
-from events.epcis import EventIndex, normalise_disposition, parse_time
-from events.models import ValueField
 from gs1.identifiers import canonical_key
+
+from .cbv import normalise_disposition
+from .extract import EventIndex, parse_time
+
+
+class Field:
+    """Which value an `EventValue` row holds: `events.models.ValueField`'s numbers (a test keeps them equal)."""
+
+    SENSOR = 1
+    TYPE = 2
+    DEVICE_ID = 3
+    DATA_PROCESSING_METHOD = 4
+    MICROORGANISM = 5
+    CHEMICAL_SUBSTANCE = 6
+    BIZ_RULES = 7
+    STRING_VALUE = 8
+    BOOLEAN_VALUE = 9
+    HEX_BINARY_VALUE = 10
+    URI_VALUE = 11
+    START_TIME = 12
+    END_TIME = 13
+    TIME = 14
+    VALUE = 15
+    MIN_VALUE = 16
+    MAX_VALUE = 17
+    MEAN_VALUE = 18
+    S_DEV = 19
+    PERC_RANK = 20
+    PERC_VALUE = 21
+    QUANTITY = 22
+    PERSISTENT_SET = 23
+    PERSISTENT_UNSET = 24
+    SOURCE = 25
+    DESTINATION = 26
+    BIZ_TRANSACTION = 27
+    READ_POINT = 28
+    BIZ_LOCATION = 29
+
 
 # (field, sub, text, number, time)
 Value = tuple[int, str, str, float | None, datetime | None]
@@ -36,28 +74,28 @@ SUB_MAX = 200
 GS1_VOC = ("gs1:", "https://gs1.org/voc/", "http://gs1.org/voc/")
 
 _REPORT_TEXT = (
-    ("deviceID", ValueField.DEVICE_ID),
-    ("dataProcessingMethod", ValueField.DATA_PROCESSING_METHOD),
-    ("microorganism", ValueField.MICROORGANISM),
-    ("chemicalSubstance", ValueField.CHEMICAL_SUBSTANCE),
-    ("bizRules", ValueField.BIZ_RULES),
-    ("stringValue", ValueField.STRING_VALUE),
-    ("uriValue", ValueField.URI_VALUE),
+    ("deviceID", Field.DEVICE_ID),
+    ("dataProcessingMethod", Field.DATA_PROCESSING_METHOD),
+    ("microorganism", Field.MICROORGANISM),
+    ("chemicalSubstance", Field.CHEMICAL_SUBSTANCE),
+    ("bizRules", Field.BIZ_RULES),
+    ("stringValue", Field.STRING_VALUE),
+    ("uriValue", Field.URI_VALUE),
 )
 _REPORT_NUMBERS = (
-    ("value", ValueField.VALUE),
-    ("minValue", ValueField.MIN_VALUE),
-    ("maxValue", ValueField.MAX_VALUE),
-    ("meanValue", ValueField.MEAN_VALUE),
-    ("sDev", ValueField.S_DEV),
-    ("percValue", ValueField.PERC_VALUE),
+    ("value", Field.VALUE),
+    ("minValue", Field.MIN_VALUE),
+    ("maxValue", Field.MAX_VALUE),
+    ("meanValue", Field.MEAN_VALUE),
+    ("sDev", Field.S_DEV),
+    ("percValue", Field.PERC_VALUE),
 )
 _METADATA_TEXT = (
-    ("deviceID", ValueField.DEVICE_ID),
-    ("dataProcessingMethod", ValueField.DATA_PROCESSING_METHOD),
-    ("bizRules", ValueField.BIZ_RULES),
+    ("deviceID", Field.DEVICE_ID),
+    ("dataProcessingMethod", Field.DATA_PROCESSING_METHOD),
+    ("bizRules", Field.BIZ_RULES),
 )
-_METADATA_TIMES = (("time", ValueField.TIME), ("startTime", ValueField.START_TIME), ("endTime", ValueField.END_TIME))
+_METADATA_TIMES = (("time", Field.TIME), ("startTime", Field.START_TIME), ("endTime", Field.END_TIME))
 QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 # substrings of the canonical JSON that tell whether it needs reading at all (most events have none)
 _MARKERS = ('"sensorElementList"', 'uantityList"', '"persistentDisposition"')
@@ -113,14 +151,14 @@ def _sensor(element: dict[str, Any], out: set[Value]) -> None:
         if not isinstance(report, dict):
             continue
         if isinstance(report.get("type"), str):
-            out.add((ValueField.TYPE, "", text_of(measurement_type(report["type"])), None, None))
+            out.add((Field.TYPE, "", text_of(measurement_type(report["type"])), None, None))
         for name, field in _REPORT_TEXT:
             if isinstance(report.get(name), str):
                 out.add((field, "", text_of(report[name]), None, None))
         if isinstance(report.get("hexBinaryValue"), str):
-            out.add((ValueField.HEX_BINARY_VALUE, "", text_of(hex_binary(report["hexBinaryValue"])), None, None))
+            out.add((Field.HEX_BINARY_VALUE, "", text_of(hex_binary(report["hexBinaryValue"])), None, None))
         if isinstance(report.get("booleanValue"), bool):
-            out.add((ValueField.BOOLEAN_VALUE, "", "true" if report["booleanValue"] else "false", None, None))
+            out.add((Field.BOOLEAN_VALUE, "", "true" if report["booleanValue"] else "false", None, None))
         uom = text_of(report["uom"], SUB_MAX) if isinstance(report.get("uom"), str) else ""
         for name, field in _REPORT_NUMBERS:
             number = _number(report.get(name))
@@ -128,16 +166,16 @@ def _sensor(element: dict[str, Any], out: set[Value]) -> None:
                 out.add((field, uom, "", number, None))
         rank = _number(report.get("percRank"))
         if rank is not None:
-            out.add((ValueField.PERC_RANK, "", "", rank, None))
+            out.add((Field.PERC_RANK, "", "", rank, None))
         when = _time(report.get("time"))
         if when is not None:
-            out.add((ValueField.TIME, "", "", None, when))
+            out.add((Field.TIME, "", "", None, when))
 
 
 def _from_body(event: dict[str, Any], out: set[Value]) -> None:
     elements = event.get("sensorElementList")
     if isinstance(elements, list) and elements:
-        out.add((ValueField.SENSOR, "", "", None, None))
+        out.add((Field.SENSOR, "", "", None, None))
         for element in elements:
             if isinstance(element, dict):
                 _sensor(element, out)
@@ -147,10 +185,10 @@ def _from_body(event: dict[str, Any], out: set[Value]) -> None:
             number = _number(item.get("quantity")) if isinstance(item, dict) else None
             if number is not None:
                 uom = item.get("uom")
-                out.add((ValueField.QUANTITY, text_of(uom, SUB_MAX) if isinstance(uom, str) else "", "", number, None))
+                out.add((Field.QUANTITY, text_of(uom, SUB_MAX) if isinstance(uom, str) else "", "", number, None))
     persistent = event.get("persistentDisposition")
     if isinstance(persistent, dict):
-        for name, field in (("set", ValueField.PERSISTENT_SET), ("unset", ValueField.PERSISTENT_UNSET)):
+        for name, field in (("set", Field.PERSISTENT_SET), ("unset", Field.PERSISTENT_UNSET)):
             values = persistent.get(name)
             for value in values if isinstance(values, list) else []:
                 if isinstance(value, str):
@@ -159,17 +197,24 @@ def _from_body(event: dict[str, Any], out: set[Value]) -> None:
 
 def values_of(body: str, idx: EventIndex) -> list[Value]:
     """The `EventValue` rows (without the event) of one event: its canonical JSON `body` and its index."""
+    event = json.loads(body) if any(marker in body for marker in _MARKERS) else None
+    return values_from(event, idx)
+
+
+def values_from(event: dict[str, Any] | None, idx: EventIndex) -> list[Value]:
+    """`values_of` an event given as parsed JSON (None: one with no sensor data, quantities or persistent
+    disposition), as it is prepared."""
     out: set[Value] = set()
-    if any(marker in body for marker in _MARKERS):
-        _from_body(json.loads(body), out)
+    if event is not None:
+        _from_body(event, out)
     for parties, field in (
-        (idx.sources, ValueField.SOURCE),
-        (idx.destinations, ValueField.DESTINATION),
-        (idx.biz_transactions, ValueField.BIZ_TRANSACTION),
+        (idx.sources, Field.SOURCE),
+        (idx.destinations, Field.DESTINATION),
+        (idx.biz_transactions, Field.BIZ_TRANSACTION),
     ):
         for party in parties:
             out.add((field, text_of(party.type or "", SUB_MAX), text_of(canonical_key(party.id)), None, None))
-    for place, field in ((idx.read_point, ValueField.READ_POINT), (idx.biz_location, ValueField.BIZ_LOCATION)):
+    for place, field in ((idx.read_point, Field.READ_POINT), (idx.biz_location, Field.BIZ_LOCATION)):
         if place and canonical_key(place) != place:
             out.add((field, "", text_of(canonical_key(place)), None, None))
     return sorted(out, key=lambda v: (v[0], v[1], v[2], v[3] or 0.0, v[4].timestamp() if v[4] else 0.0))
