@@ -24,12 +24,9 @@ MAX_LOTS = 2000
 MAX_EDGES = 4 * MAX_LOTS
 
 Row = tuple[int, str, str, str]  # key id, kind, GTIN, lot code
-# Each level reads the far ends of the frontier's edges with their identifiers (no second read for GTIN and lot).
-_LEVEL = (
-    "SELECT 1, e.dst_id, k.kind, k.gtin, k.lot_code FROM events_lotedge e JOIN events_epckey k ON k.id = e.dst_id "
-    "WHERE e.src_id IN ({marks}) LIMIT "
-)
 _ROOTS = "SELECT 0, id, kind, gtin, lot_code FROM events_epckey WHERE id IN ({marks})"
+_LEVEL = "SELECT 1, dst_id, '', '', '' FROM events_lotedge WHERE src_id IN ({marks}) LIMIT "  # index only
+_LOTS = "SELECT id, kind, gtin, lot_code FROM events_epckey WHERE id IN ({marks})"
 
 
 def keys_changed(key_ids: Iterable[int]) -> None:
@@ -46,29 +43,26 @@ def keys_changed(key_ids: Iterable[int]) -> None:
 
 def _lots_from(roots: list[int]) -> set[tuple[str, str]] | None:
     """The lots (GTIN, lot code) among `roots` and downstream of them, breadth first; None once past `MAX_LOTS`
-    identifiers or at a level of `MAX_EDGES` edges. The roots and the first level are read in one statement."""
-    first, level = _first(roots)
-    if len(level) >= MAX_EDGES:
-        return None
-    seen: dict[int, Row] = {row[0]: row for row in first}
+    identifiers or at a level of `MAX_EDGES` edges. The roots' identifiers and the first level are read in one
+    statement: a single-event capture's only one when its lots have nothing downstream."""
+    rows = fetch_union([(_ROOTS, roots), (_LEVEL + str(MAX_EDGES), roots)])
+    found: list[Row] = [row[1:] for row in rows if row[0] == 0]
+    level = [row[1] for row in rows if row[0] == 1]
+    seen = set(roots)
     while level:
-        frontier = [row[0] for row in level if row[0] not in seen]
-        seen.update((row[0], row) for row in level)
+        if len(level) >= MAX_EDGES:
+            return None
+        frontier = sorted(set(level) - seen)
+        seen.update(frontier)
         if len(seen) > MAX_LOTS:
             return None
         if not frontier:
             break
-        level = [row[1:] for row in fetch_in(_LEVEL + str(MAX_EDGES), sorted(set(frontier)))]
-        if len(level) >= MAX_EDGES:
-            return None
-    return {(gtin, code) for _id, kind, gtin, code in seen.values() if kind == "lgtin" and gtin and code}
-
-
-def _first(roots: list[int]) -> tuple[list[Row], list[Row]]:
-    """The roots' own rows and the first level of the walk, in one statement (a single-event capture's only one
-    when its lots have nothing downstream)."""
-    rows = fetch_union([(_ROOTS, roots), (_LEVEL + str(MAX_EDGES), roots)])
-    return [tuple(r[1:]) for r in rows if r[0] == 0], [tuple(r[1:]) for r in rows if r[0] == 1]  # type: ignore[misc]
+        level = [row[1] for row in fetch_in(_LEVEL + str(MAX_EDGES), frontier)]
+    downstream = sorted(seen.difference(roots))
+    if downstream:
+        found += fetch_in(_LOTS, downstream)
+    return {(gtin, code) for _id, kind, gtin, code in found if kind == "lgtin" and gtin and code}
 
 
 def lots_changed(lots: Iterable[Any]) -> None:
