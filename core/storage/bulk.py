@@ -129,8 +129,9 @@ def insert_model(obj: M) -> M:
 
 def insert_models(objs: list[M]) -> list[M]:
     """`insert_model` for several new instances of one model in one statement (single-event captures stored
-    together write their jobs and audit entries so); their pks are set in order, as Django's ``bulk_create``
-    reads them back from ``RETURNING``."""
+    together write their jobs and audit entries so). Their pks are set in order: one INSERT draws its rows' keys in
+    the order of its VALUES (a sequence, or SQLite's next rowid), so the returned keys are sorted first, whatever
+    order ``RETURNING`` gives them in."""
     if not objs:
         return objs
     meta = objs[0]._meta
@@ -150,7 +151,7 @@ def insert_models(objs: list[M]) -> list[M]:
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     with raw_cursor() as (cursor, _mark):
         cursor.execute(sql, params)
-        pks = [row[0] for row in cursor.fetchall()]
+        pks = sorted(row[0] for row in cursor.fetchall())
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
         obj._state.adding = False

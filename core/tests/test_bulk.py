@@ -49,3 +49,16 @@ def test_conflicting_rows_skipped_and_not_returned(n: int) -> None:
     assert len(stored) == n
     assert {key: pk for key, (pk, _lot) in stored.items()} == {**first, **dict(returned)}
     assert stored[f"urn:test:bulk:{n - 1}"][1] == f"{AWKWARD}{n - 1}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 3, 20])
+def test_models_inserted_together_get_their_own_keys(n: int) -> None:
+    """`insert_models`: one statement, each instance's pk that of its own row (read back and compared)."""
+    made = [EpcKey(key=f"urn:test:bulk:model:{i}", kind="other", lot_code=f"{AWKWARD}{i}") for i in range(n)]
+    assert bulk.insert_models(made) is made
+    assert all(not m._state.adding for m in made)
+    assert {m.pk: m.lot_code for m in made} == dict(
+        EpcKey.objects.filter(key__startswith="urn:test:bulk:model:").values_list("pk", "lot_code")
+    )
+    assert len({m.pk for m in made}) == n
