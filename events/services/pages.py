@@ -23,11 +23,12 @@ from gs1.identifiers import lot_key
 MAX_LOTS = 2000
 
 # The lots named and every lot downstream, with their identifiers, in one statement: a recursive walk whose UNION
-# drops the lots already found, stopped by the LIMIT once past MAX_LOTS (PostgreSQL and SQLite produce a recursive
-# query's rows as they are asked for). Walked level by level, a single-event capture on a farm lot with a few
+# drops the lots already found, stopped once past MAX_LOTS: by the outer LIMIT on PostgreSQL, which produces a
+# recursive query's rows as they are asked for, and by a LIMIT on the recursive term on SQLite, which otherwise walks
+# to the end first (at 10M events a single-event POST took up to 1.5 s). Walked level by level, a single-event capture on a farm lot with a few
 # hundred lots downstream made ten round trips (bench/README.md, "Capture").
 _DOWNSTREAM = """
-WITH RECURSIVE down(id) AS ({roots} UNION SELECT e.dst_id FROM down JOIN events_lotedge e ON e.src_id = down.id),
+WITH RECURSIVE down(id) AS ({roots} UNION SELECT e.dst_id FROM down JOIN events_lotedge e ON e.src_id = down.id{stop}),
 found AS MATERIALIZED (SELECT id FROM down LIMIT {limit})
 SELECT 0, '', '' WHERE (SELECT count(*) FROM found) > {most}
 UNION ALL
@@ -54,10 +55,12 @@ def _lots_from(roots: list[int]) -> set[tuple[str, str]] | None:
     params: list[Any]
     if connection.vendor == "postgresql":
         first, params = "SELECT unnest(%s::bigint[])", [array_literal(roots)]
+        stop = ""  # the outer LIMIT stops the walk (PostgreSQL refuses a LIMIT in the recursive term)
     else:
         first, params = f"VALUES {', '.join(['(?)'] * len(roots))}", list(roots)
+        stop = f" LIMIT {MAX_LOTS + 1}"  # SQLite walks to the end before an outer LIMIT; this one stops it
     with raw_cursor() as (cursor, _mark):
-        cursor.execute(_DOWNSTREAM.format(roots=first, limit=MAX_LOTS + 1, most=MAX_LOTS), params)
+        cursor.execute(_DOWNSTREAM.format(roots=first, stop=stop, limit=MAX_LOTS + 1, most=MAX_LOTS), params)
         rows = cursor.fetchall()
     if any(pk == 0 for pk, _gtin, _code in rows):
         return None
