@@ -25,8 +25,8 @@ MAX_LOTS = 2000
 # The lots named and every lot downstream, with their identifiers, in one statement: a recursive walk whose UNION
 # drops the lots already found, stopped once past MAX_LOTS: by the outer LIMIT on PostgreSQL, which produces a
 # recursive query's rows as they are asked for, and by a LIMIT on the recursive term on SQLite, which otherwise walks
-# to the end first (at 10M events a single-event POST took up to 1.5 s). Walked level by level, a single-event capture on a farm lot with a few
-# hundred lots downstream made ten round trips (bench/README.md, "Capture").
+# to the end first (at 10M events a single-event POST took up to 1.5 s). Walked level by level, a single-event
+# capture on a farm lot with a few hundred lots downstream made ten round trips (bench/README.md, "Capture").
 _DOWNSTREAM = """
 WITH RECURSIVE down(id) AS ({roots} UNION SELECT e.dst_id FROM down JOIN events_lotedge e ON e.src_id = down.id{stop}),
 found AS MATERIALIZED (SELECT id FROM down LIMIT {limit})
