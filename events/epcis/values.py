@@ -1,7 +1,7 @@
 """The `EventValue` projection: the values of an event that query parameters filter on beyond `Event`'s columns.
 
-Computed when an event is prepared (`events.epcis.prepare`, in the helper process for most of a large document:
-reading them in the capturing process cost a 1,000-event document ~60 ms, bench/README.md "Capture"), written at
+Computed when an event is prepared (`events.epcis.prepare`, in the helper process for half of a large document,
+from the parsed event rather than its JSON read again; about even in time, bench/README.md), written at
 capture in the capture's transaction (`events.services.keys.write_values`), and once for the events stored
 before it (migration 0009). Pure: `Field` numbers the values as `events.models.ValueField` does. Only what a
 query asks is kept:
