@@ -172,8 +172,6 @@ def _database_config() -> dict[str, Any]:
         config.setdefault("OPTIONS", {})["options"] = (
             "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
         )
-        if os.environ.get("X_SSB"):
-            config["OPTIONS"]["server_side_binding"] = True
     return config
 
 
