@@ -321,7 +321,7 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
             orgs.update(organizations(new))
         with transaction.atomic():
             capture = Capture.objects.create(status=CaptureStatus.SUCCESS, source="bench", event_count=len(pending))
-            rows = [NewEvent(eid, idx, orgs[org], PreparedEvent(idx, None, body)) for org, eid, idx, body in pending]
+            rows = [NewEvent(PreparedEvent(idx, None, body), orgs[org]) for org, _eid, idx, body in pending]
             for row in rows:
                 row.capture_id, row.record_time = capture.pk, stamp
             _insert_events(rows)  # the capture path's own multi-row INSERT

@@ -32,14 +32,9 @@ def fetch_in(
     if connection.vendor == "postgresql" and "IN ({marks})" in sql:
         # one array parameter instead of thousands of placeholders: PostgreSQL plans it once, quickly
         size = max(chunk, 100_000)
-        chunks: list[Any]
-        if ids and type(ids[0]) is int:
-            any_sql = sql.replace("IN ({marks})", "= ANY(%s::bigint[])")  # integer ids as one array literal
-            chunks = [array_literal(ids[i : i + size]) for i in range(0, len(ids), size)]
-        else:
-            any_sql = sql.replace("IN ({marks})", "= ANY(%s)")
-            chunks = [list(ids[i : i + size]) for i in range(0, len(ids), size)]
-        statements = [(any_sql, [*before, part, *after]) for part in chunks]
+        for i in range(0, len(ids), size):
+            mark, part = _array(ids[i : i + size])
+            statements.append((sql.replace("IN ({marks})", f"= ANY({mark})"), [*before, part, *after]))
     else:
         mark = "?" if connection.vendor == "sqlite" else "%s"
         for i in range(0, len(ids), chunk):
@@ -52,6 +47,14 @@ def fetch_in(
             cursor.execute(statement, params)
             out.extend(cursor.fetchall())
     return out
+
+
+def _array(values: Sequence[Any]) -> tuple[str, Any]:
+    """PostgreSQL: the placeholder and parameter of `values` as one array: integer ids as one array literal
+    written here (psycopg adapts a list element by element), anything else as a list."""
+    if values and type(values[0]) is int:
+        return "%s::bigint[]", array_literal(values)
+    return "%s", list(values)
 
 
 def fetch_union(parts: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
@@ -69,14 +72,13 @@ def fetch_union(parts: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
     statements: list[str] = []
     params: list[Any] = []
     for i, (sql, values) in enumerate(parts):
-        if not postgres:
-            marks = ",".join("?" * len(values))
-            params += values
-        elif type(values[0]) is int:
-            marks, params = "%s::bigint[]", [*params, array_literal(values)]
+        if postgres:
+            mark, array = _array(values)
+            where = sql.replace("IN ({marks})", f"= ANY({mark})")
+            params.append(array)
         else:
-            marks, params = "%s", [*params, list(values)]
-        where = sql.replace("IN ({marks})", f"= ANY({marks})") if postgres else sql.format(marks=marks)
+            where = sql.format(marks=",".join("?" * len(values)))
+            params += values
         statements.append(f"SELECT * FROM ({where}) AS part{i}")
     with raw_cursor(connections[alias]) as (cursor, _mark):
         cursor.execute(" UNION ALL ".join(statements), params)

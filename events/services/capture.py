@@ -23,7 +23,7 @@ from core.storage.db import raw_cursor
 from core.storage.writelock import Combiner, capture_transaction, writer_busy
 from events.auth import can_capture
 from events.choices import CaptureStatus
-from events.epcis import CONTEXT_URL, EpcisDocument, EventIndex
+from events.epcis import CONTEXT_URL, EpcisDocument
 from events.epcis.parallel import HELPER_PARTS, HELPER_SHARE, prepare_parts
 from events.epcis.prepare import Prepared, PreparedEvent, merge
 from events.epcis.problems import Problem
@@ -295,11 +295,11 @@ class NewEvent:
         "values",
     )
 
-    def __init__(self, event_id: str, idx: EventIndex, organization_id: int | None, prepared: PreparedEvent):
+    def __init__(self, prepared: PreparedEvent, organization_id: int | None):
         self.pk: int | None = None
-        self.event_id = event_id
+        self.idx = idx = prepared.index
+        self.event_id = str(idx.event_id)
         self.event_hash = prepared.hash
-        self.idx = idx
         self.organization_id = organization_id
         self.body = prepared.body
         self.values = prepared.values  # its `EventValue` rows' (`events.epcis.values`)
@@ -409,7 +409,7 @@ class _Store:
             by_id[eid] = h or eid
             if h:
                 by_hash[h] = eid
-            rows.append(NewEvent(eid, idx, self.org_id, p))
+            rows.append(NewEvent(p, self.org_id))
         if taken:
             raise corrections.EventIdTaken(taken)
         self.offset += len(prepared)
