@@ -8,6 +8,7 @@ process shows the change on its next request. Not records (no audit, no ledger):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,7 +58,8 @@ def _lots_from(roots: list[int]) -> set[tuple[str, str]] | None:
         first, params = "SELECT unnest(%s::bigint[])", [array_literal(roots)]
         stop = ""  # the outer LIMIT stops the walk (PostgreSQL refuses a LIMIT in the recursive term)
     else:
-        first, params = f"VALUES {', '.join(['(?)'] * len(roots))}", list(roots)
+        # one JSON array parameter: a VALUES list of more than 500 rows is a compound SELECT past SQLite's limit
+        first, params = "SELECT value FROM json_each(?)", [json.dumps(roots)]
         stop = f" LIMIT {MAX_LOTS + 1}"  # SQLite walks to the end before an outer LIMIT; this one stops it
     with raw_cursor() as (cursor, _mark):
         cursor.execute(_DOWNSTREAM.format(roots=first, stop=stop, limit=MAX_LOTS + 1, most=MAX_LOTS), params)

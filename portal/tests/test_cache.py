@@ -127,6 +127,24 @@ def test_a_capture_bumps_the_lots_it_names_and_every_lot_downstream(chain, other
     assert after[unrelated.pk] == before[unrelated.pk]
 
 
+def test_a_capture_naming_hundreds_of_lots_bumps_them_and_those_downstream(chain, other_organization):  # noqa: F811
+    """More roots than SQLite's 500 terms of a compound SELECT (a VALUES list of the roots was one): the walk takes
+    them as one parameter."""
+    unrelated = LotFactory(product=ProductFactory(organization=other_organization), lot_code="X9", status="published")
+    before = {lot.pk: _generation(lot) for lot in (chain.lot_b, unrelated)}
+    prefix = chain.a.rsplit(".", 1)[0]
+    classes = [f"{prefix}.N{i}" for i in range(600)] + [chain.a]
+    result = capture_events(
+        actor=SYSTEM,
+        organization=chain.lot_a.product.organization,
+        events=[object_event(classes, biz_step="inspecting", action="OBSERVE", time="2026-11-02T10:00:00+07:00")],
+    )
+    assert len(result.stored) == 1
+    after = {lot.pk: _generation(lot) for lot in (chain.lot_b, unrelated)}
+    assert after[chain.lot_b.pk] != before[chain.lot_b.pk]  # downstream of A, one of the 601 lots named
+    assert after[unrelated.pk] == before[unrelated.pk]  # 601 roots and their downstream are within the bound
+
+
 @pytest.mark.parametrize("bound", [1, 2])
 def test_a_capture_past_the_walks_bound_bumps_the_whole_site(chain, other_organization, monkeypatch, bound):  # noqa: F811
     """A and what was made from it (B, and the pallet B was packed into) are more lots than the bound: the walk
