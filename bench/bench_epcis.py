@@ -306,8 +306,8 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
     from events.epcis.prepare import PreparedEvent
     from events.models import Capture
     from events.services import genealogy
-    from events.services.capture import NewEvent, _insert_events
     from events.services.keys import key_ids
+    from events.services.store import NewEvent, insert_events
 
     orgs: dict[int, int] = {}
     now = timezone.now()
@@ -324,7 +324,7 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
             rows = [NewEvent(PreparedEvent(idx, None, body), orgs[org]) for org, _eid, idx, body in pending]
             for row in rows:
                 row.capture_id, row.record_time = capture.pk, stamp
-            _insert_events(rows)  # the capture path's own multi-row INSERT
+            insert_events(rows)  # the capture path's own multi-row INSERT
             written: dict[str, str] = {}
             for row in rows:
                 for k, v, _r in genealogy.roles(row.idx):

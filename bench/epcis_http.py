@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -156,9 +157,11 @@ def bench_single_http(
             ).stdout
 
         wrk(2, n // 2)  # warm up every worker on the second half of the events
-        before = cpu_seconds(session)
+        before, children = cpu_seconds(session), resource.getrusage(resource.RUSAGE_CHILDREN)
         out = wrk(seconds, 0)
         used = {k: v - before.get(k, 0.0) for k, v in cpu_seconds(session).items()}
+        waited = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk has ended: its CPU is its parent's children's
+        used["wrk"] = waited.ru_utime + waited.ru_stime - children.ru_utime - children.ru_stime
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
@@ -177,8 +180,9 @@ def bench_single_http(
 
 
 def cpu_seconds(session: int) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the server's processes (those of its session), the database
-    server's (PostgreSQL's processes) and wrk's: where a request's work goes on the shared cores."""
+    """CPU seconds (user + system) used so far by the server's processes (those of its session) and the database
+    server's (PostgreSQL's processes): where a request's work goes on the shared cores (wrk's is counted when it
+    has ended, as this process's children's)."""
     tick = os.sysconf("SC_CLK_TCK")
     used: dict[str, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -189,7 +193,7 @@ def cpu_seconds(session: int) -> dict[str, float]:
         comm = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
         sid, utime, stime = int(fields[3]), int(fields[11]), int(fields[12])
-        name = "server" if sid == session else "database" if comm == "postgres" else "wrk" if comm == "wrk" else ""
+        name = "server" if sid == session else "database" if comm == "postgres" else ""
         if name:
             used[name] = used.get(name, 0.0) + (utime + stime) / tick
     return used

@@ -12,7 +12,7 @@ from accounts.permissions import SYSTEM
 from core.models import AuditEntry
 from core.storage.writelock import Combiner
 from events.models import Capture, Event, Shipment
-from events.services import capture, capture_events
+from events.services import capture_events, store
 from events.tests.helpers import GTIN_A, lgtin, object_event
 from ledger.models import LedgerLeaf
 
@@ -89,15 +89,15 @@ def test_single_event_captures_arriving_at_once_are_stored_together_as_one_after
         object_event([lot], biz_step="receiving", time="2026-11-01T10:00:00+07:00"),
         dict(shipped),  # the same event from another client: a duplicate of whichever came first
     ]
-    before = capture.combiner.batches, capture.combiner.items, AuditEntry.objects.count()
+    before = store.combiner.batches, store.combiner.items, AuditEntry.objects.count()
     out = _all_at_once(
-        capture.combiner,
+        store.combiner,
         [
             lambda e=e: capture_events(actor=SYSTEM, organization=organization, events=[e], source="api-event")
             for e in events
         ],
     )
-    assert (capture.combiner.batches - before[0], capture.combiner.items - before[1]) == (1, 4)  # one transaction
+    assert (store.combiner.batches - before[0], store.combiner.items - before[1]) == (1, 4)  # one transaction
     assert sorted(len(r.stored) for r in out) == [0, 1, 1, 1]
     assert sorted(len(r.duplicates) for r in out) == [0, 0, 0, 1]
     repeat = next(r for r in out if r.duplicates)
@@ -123,17 +123,17 @@ def test_single_event_captures_arriving_at_once_are_stored_together_as_one_after
 
 
 def test_a_capture_that_fails_in_a_combined_write_fails_alone(organization, monkeypatch):
-    insert = capture._insert_events
+    insert = store.insert_events
 
     def failing(rows):  # a database failure for one capture's event (a full disk, a broken constraint…)
         if any("FAIL" in r.body for r in rows):
             raise RuntimeError("disk full")
         return insert(rows)
 
-    monkeypatch.setattr(capture, "_insert_events", failing)
+    monkeypatch.setattr(store, "insert_events", failing)
     events = [object_event([lgtin(GTIN_A, lot)]) for lot in ("A1", "FAIL", "A3")]
     out = _all_at_once(
-        capture.combiner,
+        store.combiner,
         [lambda e=e: capture_events(actor=SYSTEM, organization=organization, events=[e]) for e in events],
     )
     assert [type(r).__name__ for r in out] == ["CaptureResult", "RuntimeError", "CaptureResult"]
@@ -145,13 +145,13 @@ def test_a_capture_that_fails_in_a_combined_write_fails_alone(organization, monk
 def test_captures_inside_a_callers_transaction_are_not_combined(organization, settings):
     from django.db import transaction
 
-    before = capture.combiner.items
+    before = store.combiner.items
     with transaction.atomic():
         capture_events(actor=SYSTEM, organization=organization, events=[object_event()])
-    assert capture.combiner.items == before
+    assert store.combiner.items == before
     settings.TRUYXUAT_CAPTURE_COMBINE = False
     capture_events(actor=SYSTEM, organization=organization, events=[object_event([lgtin(GTIN_A, "Z")])])
-    assert capture.combiner.items == before
+    assert store.combiner.items == before
     settings.TRUYXUAT_CAPTURE_COMBINE = True
     capture_events(actor=SYSTEM, organization=organization, events=[object_event([lgtin(GTIN_A, "Y")])])
-    assert capture.combiner.items == before + 1
+    assert store.combiner.items == before + 1

@@ -289,7 +289,7 @@ def test_duplicate_lookup_probes_the_unique_indexes_only(organization):
     event_hash once took SQLite to read every NULL of that index (events whose eventID is their hash)."""
     from django.db import connection
 
-    from events.services.capture import existing_query
+    from events.services.store import existing_query
 
     plain = capture_events(actor=SYSTEM, organization=organization, events=[_event(1, FARM, FARM)]).stored
     named = {**_event(2, FARM, FARM), "eventID": "urn:uuid:0d9a1c1e-2b3f-4a5c-8d7e-6f5a4b3c2d1e"}
