@@ -15,6 +15,9 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),  # load balancers: database, Redis, object store (deploy/)
     # Uploaded files, each to those its app lets read it (core.files); nothing is served from MEDIA_ROOT directly.
     path("files/<str:model>/<int:pk>/<str:field>/<str:name>", core_files.serve, name="file"),
+    # Every capture route runs the domain projections in its transaction (events imports none of them). Early in the
+    # list: partners' systems send thousands of requests a minute, and each pattern before it is tried in turn.
+    path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
@@ -31,8 +34,6 @@ urlpatterns = [
     path("trung-bay/", include("showcase.urls")),  # the showcase of traced products (issue 25)
     path("trung-bay-cua-toi/", include("showcase.ui.urls")),  # the producer's side of it
     path("phan-tich/", include("analysis.ui.urls")),  # analysis and forecasts (issue 24)
-    # Every capture route runs the domain projections in its transaction (events imports none of them).
-    path("epcis/", include(epcis_patterns(after=CAPTURE_STEPS))),
     path("", include("exchange.urls")),  # EUDR, national portal outbox, open data (issue 22)
     path("", include("federation.urls")),  # peers, cross-province trace and recalls, the hub (issue 23)
     path("", include("stamps.urls")),
