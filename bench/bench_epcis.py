@@ -26,8 +26,9 @@
    `--only http-capture`: the same documents over HTTP (`POST /epcis/capture`) from `--http-clients` senders at
    once against `truyxuat serve`: the server's sustained rate (bench/epcis_http.py);
 3. single-event `POST /epcis/events` through Django's test client with an API token, one at a time (target
-   ≥ 500/s), after 20 untimed posts; and (`--only http`) over HTTP keep-alive: wrk with a few concurrent
-   connections against `truyxuat serve` (Granian), as a producer's system sends them;
+   ≥ 500/s), after 20 untimed posts; and (`--only http`) over HTTP keep-alive: wrk against `truyxuat serve`
+   (Granian) with 8 connections, as a few producers' systems send them, then with 64 and 16 threads a worker, as
+   many partners at once (`HTTP_RUNS`);
 4. trace (backward+forward) of lots reaching ≤ 10,000 lots, as the platform admin and as the public:
    p50/p99 (target < 50 ms p99);
 5. recall scope of the additive supplier's lots (target: 100,000 lots in < 500 ms).
@@ -492,6 +493,12 @@ def bench_recall() -> None:
     )
 
 
+# `http`'s runs: (wrk connections, server threads per worker; None: `truyxuat serve`'s default). A few producers'
+# systems posting one event at a time, then many partners at once, whose captures are stored together in one
+# transaction (`events.services.store.store_together`) when enough threads wait on the write at once.
+HTTP_RUNS: list[tuple[int, int | None]] = [(8, None), (64, 16)]
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -532,7 +539,9 @@ def main() -> None:
         "http-capture (documents over HTTP from --http-clients senders at once)",
     )
     parser.add_argument("--http-seconds", type=int, default=10)
-    parser.add_argument("--http-connections", type=int, default=8)
+    parser.add_argument(
+        "--http-connections", type=int, default=None, help="one run with this many (default: each of HTTP_RUNS)"
+    )
     parser.add_argument("--http-workers", type=int, default=2)
     parser.add_argument("--http-threads", type=int, default=None, help="threads per server worker (default: serve's)")
     parser.add_argument("--http-clients", type=int, default=2, help="concurrent document senders (http-capture)")
@@ -583,9 +592,9 @@ def main() -> None:
     if "http" in only:
         from bench.epcis_http import bench_single_http
 
-        bench_single_http(
-            data_dir, args.http_seconds, args.http_connections, args.http_workers, run_number(), args.http_threads
-        )
+        runs = [(args.http_connections, args.http_threads)] if args.http_connections else HTTP_RUNS
+        for connections, threads in runs:
+            bench_single_http(data_dir, args.http_seconds, connections, args.http_workers, run_number(), threads)
     if "http-capture" in only:
         from bench.epcis_http import bench_capture_http
 
