@@ -163,7 +163,11 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    """Files each test writes stay its own: uploads, and stamp batches' print files (named by the batch's primary key,
+    which tests running at once in other databases share: under one directory, one test's batch 1 replaced
+    another's, whose codes were then missing)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "stamp-codes"
 
 
 class Client(DjangoClient):

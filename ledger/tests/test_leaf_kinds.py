@@ -16,8 +16,7 @@ from stamps import services as stamp_services
 
 
 @pytest.mark.django_db
-def test_stamp_batch_leaf_kind_new_and_old(settings, tmp_path, producer, officer, organization):
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "stamp-codes"
+def test_stamp_batch_leaf_kind_new_and_old(producer, officer, organization):
     lot = LotFactory(product=ProductFactory(organization=organization), status="published")
     batch = stamp_services.request_batch(actor=producer, product=lot.product, lot=lot, quantity=2)
     batch = stamp_services.approve_batch(actor=officer, batch=batch, reason="Đủ hồ sơ")
