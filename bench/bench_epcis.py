@@ -499,6 +499,19 @@ def bench_recall() -> None:
 HTTP_RUNS: list[tuple[int, int | None]] = [(8, None), (64, 16)]
 
 
+def _server_data_dir() -> str | None:
+    """On a database server (TRUYXUAT_DATABASE_URL), a data dir kept per database: it holds the ledger's signing key,
+    which the benchmarks' captures sign checkpoints with. A new one each run left the database's log signed by a key
+    gone, and the server refused to sign again (`ledger.checkpoints.SigningKeyError`)."""
+    url = os.environ.get("TRUYXUAT_DATABASE_URL", "")
+    if not url:
+        return None
+    name = "".join(c if c.isalnum() else "-" for c in url.rsplit("@", 1)[-1])
+    directory = Path(tempfile.gettempdir()) / f"truyxuat-bench-{name}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return str(directory)
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -546,7 +559,7 @@ def main() -> None:
     parser.add_argument("--http-threads", type=int, default=None, help="threads per server worker (default: serve's)")
     parser.add_argument("--http-clients", type=int, default=2, help="concurrent document senders (http-capture)")
     args = parser.parse_args()
-    data_dir = args.data_dir or tempfile.mkdtemp(prefix="truyxuat-bench-")
+    data_dir = args.data_dir or _server_data_dir() or tempfile.mkdtemp(prefix="truyxuat-bench-")
     setup(data_dir)
     from django.db import connection
 
