@@ -342,3 +342,25 @@ def test_trace_mentions_read_the_covering_index_only(organization, distinct):
             cursor.execute("EXPLAIN " + sql.replace("IN ({marks})", "= ANY(%s)"), [keys])
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Index Only Scan using events_epc_key_role" in plan, plan
+
+
+def test_open_shipments_are_read_by_identifier(organization):
+    """Receiving events' open shipments are read through the identifiers' index, however many identifiers a
+    document receives: for a few hundred, SQLite (without statistics) took the index of every open shipment."""
+    from django.db import connection
+
+    from events.services.genealogy import _open_shipments, open_shipments_query
+
+    lots = [f"urn:epc:class:lgtin:8938501.000001.R{n}" for n in range(300)]
+    shipped = object_event(lots, biz_step="shipping", action="OBSERVE", time="2026-11-01T08:00:00+07:00")
+    capture_events(actor=SYSTEM, organization=organization, events=[shipped])
+    keys = sorted(EpcKey.objects.filter(kind="lgtin").values_list("pk", flat=True))
+    assert len(keys) == 300
+    found = _open_shipments(keys)
+    assert sorted(found) == keys and all(len(ships) == 1 for ships in found.values())
+    if connection.vendor == "sqlite":
+        sql = open_shipments_query().format(marks=",".join("?" * len(keys)))
+        with connection.cursor() as cursor:
+            cursor.cursor.execute(f"EXPLAIN QUERY PLAN {sql}", keys)
+            plan = [str(row[-1]) for row in cursor.fetchall()]
+        assert any("USING INDEX events_shipment_key (key_id=?)" in step for step in plan), plan
