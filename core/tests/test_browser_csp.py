@@ -32,7 +32,6 @@ document.addEventListener("securitypolicyviolation",
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
 
 
 class Watched:

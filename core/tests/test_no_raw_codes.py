@@ -237,7 +237,6 @@ def _url(label: str, seeded: Seeded) -> tuple[str, Query]:
 
 def test_no_raw_code_and_no_english_on_any_page(client, settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
     seeded = seed_province()
     client.raise_request_exception = False  # a page that fails is listed with the others, not the end of the check
     found: dict[str, set[str]] = {}

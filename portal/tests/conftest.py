@@ -7,10 +7,9 @@ from portal.cache import forget_local
 
 
 @pytest.fixture(autouse=True)
-def _fresh_portal_cache(settings, tmp_path):
+def _fresh_portal_cache():
     caches["portal"].clear()
     forget_local()
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "stamp-codes"
     yield
     caches["portal"].clear()
     forget_local()

@@ -195,10 +195,9 @@ def test_other_province_lots_not_in_queue(officer):
     assert selectors.pending_lots(officer).count() == 0
 
 
-def test_stamp_batch_request_queue_approve_and_reject(officer, producer, organization, settings, tmp_path):
+def test_stamp_batch_request_queue_approve_and_reject(officer, producer, organization):
     from stamps import services as stamp_services
 
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
     product = ProductFactory(organization=organization)
     batch = stamp_services.request_batch(actor=producer, product=product, quantity=5)
     other = stamp_services.request_batch(actor=producer, product=product, quantity=3)

@@ -22,7 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
 
 
 def _fits(tab) -> dict:

@@ -36,7 +36,6 @@ PASSWORD = "Cafe-Dak-Ha-2026!"
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
 
 
 def _phone(browser):

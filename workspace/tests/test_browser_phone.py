@@ -78,7 +78,6 @@ MEASURE = """([controls, tap]) => {
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
     settings.TRUYXUAT_LEDGER_KEY_FILE = tmp_path / "ledger.key"
-    settings.TRUYXUAT_STAMP_CODES_DIR = tmp_path / "codes"
 
 
 @pytest.fixture
