@@ -3,6 +3,15 @@
 Trace and query never read the event JSON: they walk small integer rows (`EventEpc`, `LotEdge`,
 `Shipment`) keyed by `EpcKey.id`. An identifier's canonical key (`events.epcis.key_of`) makes the
 EPC URN and the GS1 Digital Link forms of one lot the same row.
+
+Those four tables (and `EventValue`) are projections of the events, written only by the capture path
+(`events.services.store`) in the transaction that writes the events and identifiers they point at, and never
+pointed away from them: on PostgreSQL their references are not foreign-key constraints (``db_constraint=False``;
+Django still cascades and protects on the ORM's deletes; SQLite keeps the REFERENCES its tables were made with,
+see migration 0013). A capture writes ~10 such references an event, and
+PostgreSQL checked each at COMMIT with a query of its own: a quarter of its time on a batched capture
+(bench/README.md, "Stop 34"). `events.integrity.dangling_references` finds any reference without its row (tests
+run it after captures, corrections and the bulk loader).
 """
 
 from __future__ import annotations
@@ -141,8 +150,8 @@ class EventEpc(models.Model):
     their other ends are all mentioned by the event (`EpcLink`); written at capture with the edges.
     """
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="epcs")
-    key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="epcs", db_constraint=False)
+    key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     role = models.PositiveSmallIntegerField(choices=EpcRole.choices)
     link = models.PositiveSmallIntegerField(choices=EpcLink.choices, db_default=EpcLink.NONE)
 
@@ -157,10 +166,10 @@ class EventEpc(models.Model):
 class LotEdge(models.Model):
     """A genealogy edge `src → dst` (downstream), derived from one event; `organization` is the capturer's."""
 
-    src = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
-    dst = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
+    src = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    dst = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     kind = models.PositiveSmallIntegerField(choices=EdgeKind.choices)
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     organization_id_denorm = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
@@ -184,9 +193,13 @@ class Shipment(models.Model):
     (owning party first, then possessing party, then location), or the event's business location.
     """
 
-    key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False)
-    ship_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    receive_event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    key = models.ForeignKey(EpcKey, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    ship_event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    receive_event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     source = models.CharField(max_length=KEY_MAX, blank=True)
     destination = models.CharField(max_length=KEY_MAX, blank=True)
     organization_id_denorm = models.BigIntegerField(null=True, blank=True)
@@ -268,7 +281,7 @@ class EventValue(models.Model):
     .text_of`), `number` numbers, `time` timestamps; `sub` the unit of a number, or the type of a party or
     business transaction."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     field = models.PositiveSmallIntegerField(choices=ValueField.choices)
     sub = models.CharField(max_length=200, blank=True)
     text = models.CharField(max_length=300, blank=True)
@@ -276,11 +289,18 @@ class EventValue(models.Model):
     time = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        # covering indexes: "which events have this value (of this field, unit or type)" reads an index only
+        # covering indexes: "which events have this value (of this field, unit or type)" reads an index only. A row
+        # holds a number, a time or a text: the number and time indexes hold only rows that have one (a comparison
+        # with the column implies it is not null, so every query on it may use them; both engines prove that), so
+        # a capture writes two index entries fewer for a text and one fewer for a number (bench/README.md)
         indexes = [
             models.Index(fields=["field", "sub", "text", "event"], name="events_value_text"),
-            models.Index(fields=["field", "sub", "number", "event"], name="events_value_number"),
-            models.Index(fields=["field", "time", "event"], name="events_value_time"),
+            models.Index(
+                fields=["field", "sub", "number", "event"],
+                name="events_value_number",
+                condition=Q(number__isnull=False),
+            ),
+            models.Index(fields=["field", "time", "event"], name="events_value_time", condition=Q(time__isnull=False)),
         ]
 
     def __str__(self) -> str:

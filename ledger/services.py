@@ -26,6 +26,7 @@ from typing import NamedTuple
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.storage.bulk import copy_rows
 from core.storage.db import raw_cursor
 from ledger import merkle
 from ledger.checkpoints import after_commit_signer
@@ -81,6 +82,9 @@ def _reserve(n: int) -> int:
     return int(row[0]) - n
 
 
+LEAF_COLUMNS = ("index", "kind", "leaf_hash", "data", "record_type", "record_id", "appended_at")
+
+
 def _write(first: int, items: Sequence[Item]) -> None:
     digests = [_sha256(it.canonical_bytes).digest() for it in items]
     leaf_hashes = [_sha256(b"\x00" + d).digest() for d in digests]
@@ -89,7 +93,7 @@ def _write(first: int, items: Sequence[Item]) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     leaf_table = LedgerLeaf._meta.db_table
     hash_table = LedgerHash._meta.db_table
-    leaf_cols = '"index", kind, leaf_hash, data, record_type, record_id, appended_at'
+    leaf_cols = ", ".join(connection.ops.quote_name(c) for c in LEAF_COLUMNS)
     leaf_rows = [
         (first + i, it.kind, lh, it.canonical_bytes, it.record_type, it.record_id, now)
         for i, (it, lh) in enumerate(zip(items, leaf_hashes, strict=True))
@@ -99,12 +103,8 @@ def _write(first: int, items: Sequence[Item]) -> None:
         if connection.vendor == "postgresql" and len(items) >= 100:
             # COPY is several times faster than INSERT for a capture's worth of rows (a large document is
             # appended in parts of a few hundred: see events.epcis.parallel.prepare_parts).
-            with cur.copy(f"COPY {leaf_table} ({leaf_cols}) FROM STDIN") as copy:
-                for row in leaf_rows:
-                    copy.write_row(row)
-            with cur.copy(f'COPY {hash_table} ("index", hash) FROM STDIN') as copy:
-                for hrow in hash_rows:
-                    copy.write_row(hrow)
+            copy_rows(cur, leaf_table, LEAF_COLUMNS, leaf_rows)
+            copy_rows(cur, hash_table, ("index", "hash"), hash_rows)
         elif connection.vendor == "postgresql" and hash_rows:
             # one statement, one round trip (two `executemany` were two: a single-event capture's append)
             leaves = ", ".join([f"({', '.join([mark] * 7)})"] * len(leaf_rows))

@@ -10,7 +10,7 @@ what the driver takes as they are (see `db_datetime`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -70,9 +70,8 @@ def _copy_rows(
 
     A multi-row INSERT of 500 rows has 7,500 placeholders, which psycopg parses in Python on every statement and
     the server parses again: a third of a 1,000-event capture (bench/README.md, "Capture"). COPY sends rows,
-    formatted in C. The keys are the sequence's next values, as the INSERT would have drawn them.
+    formatted in C (`copy_rows`). The keys are the sequence's next values, as the INSERT would have drawn them.
     """
-    qn = connection.ops.quote_name
     pk = "id"
     cols = list(columns)
     with raw_cursor() as (cursor, _mark):
@@ -85,13 +84,38 @@ def _copy_rows(
             keys = [k for (k,) in cursor.fetchall()]
             rows = [(*row, key) for row, key in zip(rows, keys, strict=True)]
             cols.append(pk)
-        with cursor.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(cursor, table, cols, rows)
     if not returning:
         return []
     positions = [cols.index(c) for c in returning]
     return [tuple(row[i] for i in positions) for row in rows]
+
+
+def copy_rows(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL: COPY `rows` into `table`'s `columns` on `cursor` (a psycopg cursor), in the binary format.
+
+    The server then reads each value as it is stored, without parsing its text (timestamps, numbers) or
+    unescaping it (bodies, URIs): text COPY's input functions were a tenth of a capture's server time
+    (bench/README.md). Binary values must be of the column's exact type, so the columns' types are read from the
+    catalogue once per table and columns, and psycopg dumps each value as that type."""
+    key = (table, tuple(columns))
+    types = _column_types.get(key)
+    if types is None:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+            "AND NOT attisdropped",
+            [table],
+        )
+        by_name = dict(cursor.fetchall())
+        types = _column_types[key] = [int(by_name[c]) for c in columns]
+    qn = connection.ops.quote_name
+    with cursor.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+_column_types: dict[tuple[str, tuple[str, ...]], list[int]] = {}
 
 
 def _insert_json_rows(

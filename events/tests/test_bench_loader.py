@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from events.integrity import dangling_references
 from events.models import Capture, Event, EventEpc, LotEdge
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,4 +29,5 @@ def test_the_loader_stores_a_small_province_with_every_index_back():
     assert not Event.objects.filter(record_time__isnull=True).exists()
     assert set(Event.objects.values_list("capture_id", flat=True)) <= set(Capture.objects.values_list("pk", flat=True))
     assert EventEpc.objects.count() > stored and LotEdge.objects.exists()
+    assert dangling_references() == {}  # the projections' references, unconstrained on PostgreSQL, all hold
     assert _event_indexes() == indexes  # the secondary indexes dropped for the load are rebuilt
