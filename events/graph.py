@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, connections
 
 from core.replica import read_alias
-from core.storage.db import array_literal, raw_cursor
+from core.storage.db import array_literal, array_param, raw_cursor
 
 BATCH = 5000
 EdgeRow = tuple[int, int, int, int, int | None]  # src, dst, kind, event pk, organization id
@@ -33,7 +33,7 @@ def fetch_in(
         # one array parameter instead of thousands of placeholders: PostgreSQL plans it once, quickly
         size = max(chunk, 100_000)
         for i in range(0, len(ids), size):
-            mark, part = _array(ids[i : i + size])
+            mark, part = array_param(ids[i : i + size])
             statements.append((sql.replace("IN ({marks})", f"= ANY({mark})"), [*before, part, *after]))
     else:
         mark = "?" if connection.vendor == "sqlite" else "%s"
@@ -47,14 +47,6 @@ def fetch_in(
             cursor.execute(statement, params)
             out.extend(cursor.fetchall())
     return out
-
-
-def _array(values: Sequence[Any]) -> tuple[str, Any]:
-    """PostgreSQL: the placeholder and parameter of `values` as one array: integer ids as one array literal
-    written here (psycopg adapts a list element by element), anything else as a list."""
-    if values and type(values[0]) is int:
-        return "%s::bigint[]", array_literal(values)
-    return "%s", list(values)
 
 
 def fetch_union(parts: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
@@ -73,7 +65,7 @@ def fetch_union(parts: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
     params: list[Any] = []
     for i, (sql, values) in enumerate(parts):
         if postgres:
-            mark, array = _array(values)
+            mark, array = array_param(values)
             where = sql.replace("IN ({marks})", f"= ANY({mark})")
             params.append(array)
         else:

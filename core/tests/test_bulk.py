@@ -62,3 +62,26 @@ def test_models_inserted_together_get_their_own_keys(n: int) -> None:
         EpcKey.objects.filter(key__startswith="urn:test:bulk:model:").values_list("pk", "lot_code")
     )
     assert len({m.pk for m in made}) == n
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["urn:test:bulk:a", 'urn:test:bulk:{b,"c"}', "urn:test:bulk:d\\e f"],  # one text, split by the server
+        ["urn:test:bulk:a", "urn:test:bulk:line\nend"],  # a line end: sent as a list
+        ["urn:test:bulk:a", ""],  # an empty string: sent as a list
+    ],
+)
+def test_text_arrays_match_exactly_the_values_sent(keys: list[str]) -> None:
+    """`core.storage.db.array_param` (the reads' ``= ANY(…)`` on PostgreSQL, through `events.graph.fetch_in`): every
+    value found as sent, whether it went as one text or as a list, and nothing else."""
+    from core.storage.db import array_param
+    from events.graph import fetch_in
+
+    stored = [*keys, "urn:test:bulk:a2", "urn:test:bulk:{b", "urn:test:bulk:d"]
+    bulk.insert_rows(TABLE, COLUMNS, [(k, "other", "", "", "", "", "", None) for k in stored])
+    found = fetch_in(f"SELECT key FROM {TABLE} WHERE key IN ({{marks}})", keys)
+    assert sorted(key for (key,) in found) == sorted(keys)
+    mark, _param = array_param(keys)
+    assert mark.startswith("string_to_array(") == all(k and "\n" not in k for k in keys)

@@ -17,7 +17,7 @@ from core import audit
 from core.choices import AuditAction
 from core.models import AuditEntry
 from core.storage.bulk import db_datetime, insert_model, insert_models, insert_rows
-from core.storage.db import raw_cursor
+from core.storage.db import array_param, raw_cursor
 from core.storage.writelock import Combiner, capture_transaction
 from events.choices import CaptureStatus
 from events.epcis.prepare import PreparedEvent
@@ -100,7 +100,12 @@ def existing_query(probe: list[str], hashes: list[str]) -> tuple[str, list[Any]]
     whose event_hash is in `hashes`."""
     params: list[Any]
     if connection.vendor == "postgresql":
-        where_id, where_hash, params = "event_id = ANY(%s::text[])", "event_hash = ANY(%s::text[])", [probe, hashes]
+        (id_mark, id_param), (hash_mark, hash_param) = array_param(probe), array_param(hashes)
+        where_id, where_hash, params = (
+            f"event_id = ANY({id_mark})",
+            f"event_hash = ANY({hash_mark})",
+            [id_param, hash_param],
+        )
     else:
         where_id = f"event_id IN ({','.join('?' * len(probe))})"
         where_hash = f"event_hash IN ({','.join('?' * len(hashes))})"
