@@ -86,3 +86,12 @@ def body(doc: dict[str, Any]) -> bytes:
 def token_for(organization: Any) -> str:
     _token, plain = create_api_token(actor=SYSTEM, organization=organization, name="test")
     return plain
+
+
+def names_found(named: dict[str, str], params: dict[str, str]) -> set[str]:
+    """The names of `named` ({name: eventID}) whose events the EPCIS query `params` returns (`filter_events`)."""
+    from events.models import Event
+    from events.query import filter_events
+
+    ids = set(filter_events(params, Event.objects.all()).values_list("event_id", flat=True))
+    return {name for name, eid in named.items() if eid in ids}

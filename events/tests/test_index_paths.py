@@ -15,7 +15,7 @@ from events.models import EpcKey, Event
 from events.query import filter_events, read_point_in
 from events.services import capture_events
 from events.services.keys import gtin_keys, link_lot
-from events.tests.helpers import object_event
+from events.tests.helpers import names_found, object_event
 from gs1.identifiers import key_of, lot_key
 from gs1.keys import check_digit
 
@@ -57,11 +57,6 @@ def located(organization) -> dict[str, str]:
     return dict(zip(cases, result.stored, strict=True))
 
 
-def _names(located: dict[str, str], params: dict[str, str]) -> set[str]:
-    ids = set(filter_events(params, Event.objects.all()).values_list("event_id", flat=True))
-    return {name for name, eid in located.items() if eid in ids}
-
-
 @pytest.mark.parametrize(
     "values, expected",
     [
@@ -74,19 +69,19 @@ def _names(located: dict[str, str], params: dict[str, str]) -> set[str]:
     ],
 )
 def test_eq_read_point_matches_read_point_exactly(located, values, expected):
-    assert _names(located, {"EQ_readPoint": "|".join(values)}) == expected
+    assert names_found(located, {"EQ_readPoint": "|".join(values)}) == expected
     reference = set(Event.objects.filter(read_point__in=values).values_list("event_id", flat=True))
     assert {located[n] for n in expected} == reference
 
 
 def test_eq_read_point_with_no_value_matches_nothing(located):
-    assert _names(located, {"EQ_readPoint": "|"}) == set()
+    assert names_found(located, {"EQ_readPoint": "|"}) == set()
     assert not Event.objects.filter(read_point_in([])).exists()
 
 
 def test_eq_biz_location_unchanged(located):
-    assert _names(located, {"EQ_bizLocation": FARM}) == {"same_farm", "door_at_farm"}
-    assert _names(located, {"EQ_bizLocation": PLANT}) == {"farm_at_plant", "plant_only", "same_plant"}
+    assert names_found(located, {"EQ_bizLocation": FARM}) == {"same_farm", "door_at_farm"}
+    assert names_found(located, {"EQ_bizLocation": PLANT}) == {"farm_at_plant", "plant_only", "same_plant"}
 
 
 def test_eq_read_point_through_the_api(client, located):

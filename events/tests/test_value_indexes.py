@@ -10,10 +10,9 @@ import pytest
 from django.db import connection
 
 from accounts.permissions import SYSTEM
-from events.models import Event, ValueField
-from events.query import filter_events
+from events.models import ValueField
 from events.services import capture_events
-from events.tests.helpers import object_event
+from events.tests.helpers import names_found, object_event
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +49,6 @@ def valued(organization) -> dict[str, str]:
     return dict(zip(events, result.stored, strict=True))
 
 
-def _names(valued: dict[str, str], params: dict[str, str]) -> set[str]:
-    ids = set(filter_events(params, Event.objects.all()).values_list("event_id", flat=True))
-    return {name for name, eid in valued.items() if eid in ids}
-
-
 @pytest.mark.parametrize(
     "params, expected",
     [
@@ -69,7 +63,7 @@ def _names(valued: dict[str, str], params: dict[str, str]) -> set[str]:
     ],
 )
 def test_value_queries_find_the_events(valued, params, expected):
-    assert _names(valued, params) == expected
+    assert names_found(valued, params) == expected
 
 
 COMPARISONS = [
