@@ -353,6 +353,15 @@ def load(n_events: int, seed: int, parallel: bool = True) -> tuple[int, float]:
     return done, time.perf_counter() - start
 
 
+def added_by_runs() -> int:
+    """Events stored by captures since the load: they have ledger leaves, which the loader's bulk path does not
+    write."""
+    from ledger.choices import LeafKind
+    from ledger.models import LedgerLeaf
+
+    return LedgerLeaf.objects.filter(kind=LeafKind.EVENT).count()
+
+
 def run_number() -> int:
     """Differs on every run against the same database (captures so far), so reruns capture new events."""
     from events.models import Capture
@@ -585,10 +594,17 @@ def main() -> None:
         return
     from events.models import EpcKey, Event, LotEdge
 
+    stored = Event.objects.count()
     print(
-        f"  stored: {Event.objects.count():,} events, {EpcKey.objects.count():,} identifiers, "
+        f"  stored: {stored:,} events, {EpcKey.objects.count():,} identifiers, "
         f"{LotEdge.objects.count():,} genealogy edges"
     )
+    added = added_by_runs()
+    if added > 0.05 * stored:
+        print(
+            f"  warning: {added:,} of these events were stored by earlier runs (they name the same lots, whose walks "
+            "and shipments grow run after run): compare runs on fresh copies of the load (bench/README.md, Stop 34)"
+        )
     only = set(args.only.split(","))
     if "trace" in only:
         bench_trace(samples=20, rounds=5)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from accounts.permissions import SYSTEM
+from catalog.models import Organization
 from events.integrity import dangling_references
 from events.models import Capture, Event, EventEpc, LotEdge
+from events.services import capture_events
+from events.tests.helpers import GTIN_A, lgtin, object_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,3 +35,7 @@ def test_the_loader_stores_a_small_province_with_every_index_back():
     assert EventEpc.objects.count() > stored and LotEdge.objects.exists()
     assert dangling_references() == {}  # the projections' references, unconstrained on PostgreSQL, all hold
     assert _event_indexes() == indexes  # the secondary indexes dropped for the load are rebuilt
+    assert bench_epcis.added_by_runs() == 0  # the load writes no ledger leaves; captures after it do
+    org = Organization.objects.filter(tax_code__startswith="69").first()
+    capture_events(actor=SYSTEM, organization=org, events=[object_event([lgtin(GTIN_A, "RUN1")])], source="bench")
+    assert bench_epcis.added_by_runs() == 1

@@ -91,8 +91,8 @@ def test_comparisons_read_the_partial_indexes(valued, index, where, params):
         else:
             sql = f"SELECT event_id FROM events_eventvalue INDEXED BY {index} WHERE {condition}"
             cursor.cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = [str(row[-1]) for row in cursor.fetchall()]
-            assert any(f"COVERING INDEX {index}" in step for step in plan), plan
+            steps = [str(row[-1]) for row in cursor.fetchall()]
+            assert any(f"COVERING INDEX {index}" in step for step in steps), steps
 
 
 def test_indexes_are_partial():
