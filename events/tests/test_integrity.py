@@ -72,8 +72,8 @@ def _foreign_keys(table: str) -> set[str]:
 
 def test_the_references_are_unconstrained_on_postgresql_only():
     """PostgreSQL has none of these constraints; SQLite keeps the REFERENCES its tables were made with."""
-    tables = {model._meta.db_table for model, _column, _target in REFERENCES}
-    columns = {(model._meta.db_table, column) for model, column, _target in REFERENCES}
+    tables = {model._meta.db_table for model, *_target in REFERENCES}
+    columns = {(model._meta.db_table, column) for model, column, *_target in REFERENCES}
     constrained = {(table, column) for table in tables for column in _foreign_keys(table)}
     if connection.vendor == "postgresql":
         assert constrained == set()
