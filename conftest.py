@@ -127,16 +127,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, then offered as the run's migrated template for server processes
-    (`core.tests.served.offer_template`: the first worker to get here copies its fresh database)."""
+    (`core.tests.served.offer_template`: the first worker to get here copies its fresh database). At the end, the
+    connections of the threads that read alongside requests (`core.storage.alongside`) are closed: PostgreSQL drops
+    a database only while nobody is connected to it."""
     from django.db import connection
 
+    from core.storage.alongside import close_connections
     from core.tests.served import offer_template
 
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
-        return  # no test database: none of this session's tests asked for one (pytest-django sets up only those)
+    # else no test database: none of this session's tests asked for one (pytest-django sets up only those)
+    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+        with django_db_blocker.unblock():
+            connection.close()  # PostgreSQL copies a database only while nobody is connected to it
+            offer_template(connection.settings_dict)
+    yield
     with django_db_blocker.unblock():
-        connection.close()  # PostgreSQL copies a database only while nobody is connected to it
-        offer_template(connection.settings_dict)
+        close_connections()
 
 
 @pytest.fixture(scope="session", autouse=True)

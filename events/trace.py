@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, repeat
 from operator import itemgetter, neg
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from core.errors import NotFound
+from core.storage.alongside import alongside
 from core.storage.collector import collector_paused
 from events.choices import EDGE_KIND_NAMES
 from events.graph import EdgeRow, fetch_in, walk, without_declared
@@ -191,11 +193,11 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
     if root is None:
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
     vis = visibility_for(viewer)
-    walks = [
-        (forward, *walk([root], forward, max_depth))
-        for forward in (False, True)
-        if direction != ("forward" if not forward else "backward")
-    ]
+    # both ways: upstream read alongside while this thread walks downstream (core.storage.alongside)
+    upstream = alongside(partial(walk, [root], False, max_depth)) if direction != "forward" else None
+    downstream = walk([root], True, max_depth) if direction != "backward" else None
+    walks = [(False, *upstream.result())] if upstream else []
+    walks += [(True, *downstream)] if downstream else []
     used: list[EdgeRow] = [row for _forward, _found, edges in walks for row in edges]
     allow = _edge_filter(vis, used)  # one visibility read for both directions
     reaches = [
@@ -209,14 +211,17 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
     depths[root] = 0
     nodes = set(depths)
     codes = vis.everything and len(nodes) >= CODES_FROM
+    # the lots' rows and their shipments, read alongside the events that mention them
+    rows_later = alongside(lambda: (_lot_rows(list(nodes)), shipment_rows(nodes)))
     mentioned = event_codes(nodes) if codes else mentions(nodes)
     leaving = leading_out(nodes, walks, max_depth, mentioned, keyed=not codes)
     event_pks = without_declared(_events(mentioned, vis, leaving))  # an event declared in error is not the story
     if not event_pks and not vis.everything and not _sees_any(root, leaving, mentioned, vis):
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
-    lots, ident = _lots(_lot_rows(list(nodes)), depths)
+    lot_rows, shipment_found = rows_later.result()
+    lots, ident = _lots(lot_rows, depths)
     visible = set(event_pks)
-    ships = [row for row in shipment_rows(nodes) if row[3] in visible or row[4] in visible]
+    ships = [row for row in shipment_found if row[3] in visible or row[4] in visible]
     shipped = (set(map(itemgetter(3), ships)) | set(map(itemgetter(4), ships))) & visible
     event_ids = event_ids_of(set(map(itemgetter(3), used)) | shipped)
     kinds = _KIND_NAMES

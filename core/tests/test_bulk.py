@@ -85,3 +85,28 @@ def test_text_arrays_match_exactly_the_values_sent(keys: list[str]) -> None:
     assert sorted(key for (key,) in found) == sorted(keys)
     mark, _param = array_param(keys)
     assert mark.startswith("string_to_array(") == all(k and "\n" not in k for k in keys)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("awkward", [False, True])
+def test_arrays_past_planned_up_to_find_the_same_rows(monkeypatch, awkward: bool) -> None:
+    """Past `PLANNED_UP_TO` values, `array_param` hides the array from PostgreSQL's estimates (a scalar subquery):
+    the rows found are the same, for ids and for keys sent as one text or as a list."""
+    from core.storage import db
+    from events.graph import fetch_in
+
+    stored = [f"urn:test:bulk:many:{i}" for i in range(2 * db.PLANNED_UP_TO + 50)]
+    bulk.insert_rows(TABLE, COLUMNS, [(k, "other", "", "", "", "", "", None) for k in stored])
+    ids = dict(EpcKey.objects.filter(key__in=stored).values_list("key", "pk"))
+    asked = stored[::2] + ["urn:test:bulk:absent"] + (["", "urn:test:bulk:line\nend"] if awkward else [])
+    asked_ids = [ids[k] for k in stored[1::2]] + [10**12]
+    hidden = db.array_param(asked)[0], db.array_param(asked_ids)[0]
+    by_key = sorted(fetch_in(f"SELECT key FROM {TABLE} WHERE key IN ({{marks}})", asked))
+    by_id = sorted(fetch_in(f"SELECT id FROM {TABLE} WHERE id IN ({{marks}})", asked_ids))
+    monkeypatch.setattr(db, "PLANNED_UP_TO", 10**9)
+    assert all(mark.startswith("(SELECT ") for mark in hidden)
+    assert all(not db.array_param(values)[0].startswith("(SELECT ") for values in (asked, asked_ids))
+    assert by_key == sorted(fetch_in(f"SELECT key FROM {TABLE} WHERE key IN ({{marks}})", asked))
+    assert by_id == sorted(fetch_in(f"SELECT id FROM {TABLE} WHERE id IN ({{marks}})", asked_ids))
+    assert by_key == sorted((k,) for k in stored[::2])
+    assert by_id == sorted((ids[k],) for k in stored[1::2])

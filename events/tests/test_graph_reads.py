@@ -125,3 +125,21 @@ def test_public_event_ids_over_more_ids_than_one_batch(chain):
     events = list(Event.objects.values_list("pk", flat=True))
     found = public_event_ids(list(range(10**9, 10**9 + 6000)) + events)
     assert found == _reference_public(events) != set()
+
+
+def test_the_planner_is_told_how_many_lots_the_edges_join():
+    """Migration 0014: on PostgreSQL the edges' ends carry `n_distinct` as a fraction of the rows (a sample of the
+    clustered ends made the planner merge-join a recall's level over the whole edge index); SQLite has no such
+    setting and plans these reads from the covering indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT attname, attoptions FROM pg_attribute WHERE attrelid = 'events_lotedge'::regclass "
+                "AND attname IN ('src_id', 'dst_id')"
+            )
+            assert dict(cursor.fetchall()) == {"src_id": ["n_distinct=-0.5"], "dst_id": ["n_distinct=-0.35"]}
+        else:  # the covering indexes SQLite reads the ends from
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events_lotedge'")
+            assert {"events_edge_fwd", "events_edge_back"} <= {name for (name,) in cursor.fetchall()}

@@ -161,3 +161,39 @@ def test_lots_as_the_recall_builds_them(organization):
     assert every[web]["epc"] == web and every[web]["digital_link"] == web and every[web]["gtin"] is None
     assert every[key_of(item)]["serial"] == "S1" and every[key_of(item)]["lot"] is None
     assert every[key_of(item)]["digital_link"] == "http://127.0.0.1:8000/01/08938501000019/21/S1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_alongside_give_the_trace_read_in_one_thread(chain, monkeypatch):
+    """Outside a transaction, on PostgreSQL, the upstream walk and the lots' rows and shipments are read on helper
+    threads (`core.storage.alongside`): the trace is the one read all in the caller's thread, for each viewer."""
+    from dataclasses import asdict
+
+    from core.storage import alongside as helpers
+    from events import trace as trace_module
+
+    ran: list[bool] = []
+
+    def spied(read):
+        later = helpers.alongside(read)
+        ran.append(later.ran_alongside)
+        return later
+
+    def in_thread(read):
+        return helpers.in_this_thread(read)
+
+    for viewer in (SYSTEM, AnonymousUser(), None):
+        for direction in ("both", "backward", "forward"):
+            monkeypatch.setattr(trace_module, "alongside", spied)
+            try:
+                found = asdict(selectors.trace(chain.a, direction=direction, viewer=viewer))
+            except NotFound:
+                found = None
+            monkeypatch.setattr(trace_module, "alongside", in_thread)
+            try:
+                assert found == asdict(selectors.trace(chain.a, direction=direction, viewer=viewer))
+            except NotFound:
+                assert found is None
+    from django.db import connection
+
+    assert ran and all(ran) == (connection.vendor == "postgresql")
