@@ -500,6 +500,18 @@ def bench_recall() -> None:
         f"shipments, {len(scope.parties):,} parties; walk (scope returned) best {min(walks):.0f} ms / worst "
         f"{max(walks):.0f} ms; with lots, shipments and parties read best {min(full):.0f} ms / worst {max(full):.0f} ms"
     )
+    # the walk's time grows with the lots it reaches: one additive lot reaches a fifth of the five's (~31,000 lots at
+    # 1M events, ~313,000 at 10M), either side of the target's 100,000
+    for root in roots[:2]:
+        one = [0.0] * 3
+        for i in range(3):
+            t = time.perf_counter()
+            reached = len(recall_scope([root]).depths)
+            one[i] = (time.perf_counter() - t) * 1000
+        print(
+            f"  recall scope of one additive lot: {reached:,} lots; walk best {min(one):.0f} ms / "
+            f"worst {max(one):.0f} ms"
+        )
 
 
 # `http`'s runs: (wrk connections, server threads per worker; None: `truyxuat serve`'s default). A few producers'
