@@ -211,17 +211,17 @@ def _trace(identifier: str, direction: str, max_depth: int | None, viewer: Any) 
     depths[root] = 0
     nodes = set(depths)
     codes = vis.everything and len(nodes) >= CODES_FROM
-    # the lots' rows and their shipments, read alongside the events that mention them
-    rows_later = alongside(lambda: (_lot_rows(list(nodes)), shipment_rows(nodes)))
+    # the lots' rows and their shipments, each read alongside the events that mention them
+    rows_later = alongside(lambda: _lot_rows(list(nodes)))
+    shipments_later = alongside(lambda: shipment_rows(nodes))
     mentioned = event_codes(nodes) if codes else mentions(nodes)
     leaving = leading_out(nodes, walks, max_depth, mentioned, keyed=not codes)
     event_pks = without_declared(_events(mentioned, vis, leaving))  # an event declared in error is not the story
     if not event_pks and not vis.everything and not _sees_any(root, leaving, mentioned, vis):
         raise NotFound(f"Không có sự kiện nào về mã này / No event mentions this identifier: {identifier}")
-    lot_rows, shipment_found = rows_later.result()
-    lots, ident = _lots(lot_rows, depths)
+    lots, ident = _lots(rows_later.result(), depths)
     visible = set(event_pks)
-    ships = [row for row in shipment_found if row[3] in visible or row[4] in visible]
+    ships = [row for row in shipments_later.result() if row[3] in visible or row[4] in visible]
     shipped = (set(map(itemgetter(3), ships)) | set(map(itemgetter(4), ships))) & visible
     event_ids = event_ids_of(set(map(itemgetter(3), used)) | shipped)
     kinds = _KIND_NAMES

@@ -24,7 +24,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 T = TypeVar("T")
 
-# per process: a serving worker's threads (`truyxuat serve`, 2 by default) each have one read alongside at a time
+# per process: a trace reads two things alongside at once (its lots' rows and their shipments); while both helpers
+# are taken, another request's reads run in its own thread
 HELPERS = 2
 _free = threading.BoundedSemaphore(HELPERS)
 _pool = ThreadPoolExecutor(HELPERS, thread_name_prefix="truyxuat-alongside")
