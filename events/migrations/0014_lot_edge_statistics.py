@@ -2,8 +2,8 @@
 
 ANALYZE estimates the distinct values of a column from a sample of 30,000 rows, and the edges' ends are clustered
 (a lot's edges are written together, and an additive's lot feeds a great many batches): it found 133,375 distinct
-sources among 5,024,114 edges at 10M events (63 edges a lot) where there are 2,808,246 (1.8 a lot). With that
-estimate the planner read a recall's next level (120,720 lots) by a merge join over the whole edge index (700 ms)
+sources among 5,024,114 edges at 10M events where there are 2,808,246, and expected 63 edges a lot where there are
+1.8. With that estimate the planner read a recall's next level (120,720 lots) by a merge join over the whole edge index (700 ms)
 rather than by one index probe per lot (200 ms) (bench/README.md, "Stop 35").
 
 A negative `n_distinct` is a fraction of the rows, so it holds as the province grows: a lot is the source of about
