@@ -84,3 +84,20 @@ def test_when_every_helper_is_busy_the_caller_reads_itself_and_keeps_its_context
     finally:
         release.set()
         MARK.reset(token)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_may_read_the_replica_still_does_alongside():
+    """The helper runs in the caller's context: `core.replica.read_alias` answers there as it does in the request."""
+    from core import replica
+
+    token = replica._use_replica.set(True)
+    try:
+        assert alongside(replica.read_alias).result() == replica.REPLICA == replica.read_alias()
+        with transaction.atomic():  # a writer reads its own writes: the primary, in its own thread
+            later = alongside(replica.read_alias)
+            assert not later.ran_alongside
+            assert later.result() == "default"
+    finally:
+        replica._use_replica.reset(token)
+    assert alongside(replica.read_alias).result() == "default"
