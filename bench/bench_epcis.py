@@ -42,6 +42,7 @@ import datetime
 import gc
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -533,6 +534,35 @@ def _server_data_dir() -> str | None:
     return str(directory)
 
 
+def fresh_copy(source: str, data_dir: str) -> float:
+    """Make the benchmark's database a fresh copy of a loaded one, before Django connects; returns the seconds taken.
+
+    On a database server (TRUYXUAT_DATABASE_URL), the URL's database is dropped and made from `source` (a database
+    nobody is connected to) as its template; else the SQLite data dir `source` is copied over `data_dir`.
+    """
+    start = time.perf_counter()
+    url = os.environ.get("TRUYXUAT_DATABASE_URL", "")
+    if url:
+        import dj_database_url
+        import psycopg
+        from psycopg import sql
+
+        db = dj_database_url.parse(url)
+        server = psycopg.conninfo.make_conninfo(
+            dbname="postgres", host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"]
+        )
+        with psycopg.connect(server, autocommit=True) as conn:
+            target, template = sql.Identifier(db["NAME"]), sql.Identifier(source)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(target))
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(target, template))
+    else:
+        if Path(data_dir).resolve() == Path(source).resolve():
+            raise SystemExit("--fresh-from names the data dir itself")
+        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.copytree(source, data_dir, symlinks=True)
+    return time.perf_counter() - start
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -579,8 +609,19 @@ def main() -> None:
     parser.add_argument("--http-workers", type=int, default=2)
     parser.add_argument("--http-threads", type=int, default=None, help="threads per server worker (default: serve's)")
     parser.add_argument("--http-clients", type=int, default=2, help="concurrent document senders (http-capture)")
+    parser.add_argument(
+        "--fresh-from",
+        default=None,
+        help="start from a fresh copy of a loaded province (implies --skip-load): a SQLite data dir, copied over "
+        "--data-dir; or, on a database server (TRUYXUAT_DATABASE_URL), a loaded database's name, from which the "
+        "URL's database is made anew (CREATE DATABASE … TEMPLATE). Runs add events to the lots they name: compare "
+        "runs on fresh copies (bench/README.md, Stop 34)",
+    )
     args = parser.parse_args()
     data_dir = args.data_dir or _server_data_dir() or tempfile.mkdtemp(prefix="truyxuat-bench-")
+    if args.fresh_from:
+        print(f"  fresh copy of {args.fresh_from}: {fresh_copy(args.fresh_from, data_dir):.0f} s")
+        args.skip_load = True
     setup(data_dir)
     from django.db import connection
 
@@ -615,7 +656,8 @@ def main() -> None:
     if added > 0.05 * stored:
         print(
             f"  warning: {added:,} of these events were stored by earlier runs (they name the same lots, whose walks "
-            "and shipments grow run after run): compare runs on fresh copies of the load (bench/README.md, Stop 34)"
+            "and shipments grow run after run): compare runs on fresh copies of the load (--fresh-from; bench/README.md, "
+            "Stop 34)"
         )
     only = set(args.only.split(","))
     if "trace" in only:
