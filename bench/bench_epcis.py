@@ -656,8 +656,8 @@ def main() -> None:
     if added > 0.05 * stored:
         print(
             f"  warning: {added:,} of these events were stored by earlier runs (they name the same lots, whose walks "
-            "and shipments grow run after run): compare runs on fresh copies of the load (--fresh-from; bench/README.md, "
-            "Stop 34)"
+            "and shipments grow run after run): compare runs on fresh copies of the load (--fresh-from; "
+            "bench/README.md, Stop 34)"
         )
     only = set(args.only.split(","))
     if "trace" in only:
