@@ -547,12 +547,9 @@ def fresh_copy(source: str, data_dir: str) -> float:
         import psycopg
         from psycopg import sql
 
-        db = dj_database_url.parse(url)
-        server = psycopg.conninfo.make_conninfo(
-            dbname="postgres", host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"]
-        )
-        with psycopg.connect(server, autocommit=True) as conn:
-            target, template = sql.Identifier(db["NAME"]), sql.Identifier(source)
+        # the same server and options as the URL, on its maintenance database (libpq reads the URL; `dbname` wins)
+        with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
+            target, template = sql.Identifier(dj_database_url.parse(url)["NAME"]), sql.Identifier(source)
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(target))
             conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(target, template))
     else:
